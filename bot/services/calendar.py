@@ -1,0 +1,37 @@
+"""Local-day arithmetic: a group's "day" starts at its chosen hour in its own timezone."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+
+@lru_cache(maxsize=512)
+def zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def local_day(instant: datetime, tz_name: str, day_start_hour: int = 0) -> date:
+    """The group's calendar day that contains `instant` (an aware datetime, e.g. a message date)."""
+    local = instant.astimezone(zone(tz_name))
+    return (local - timedelta(hours=day_start_hour)).date()
+
+
+def day_start_instant(day: date, tz_name: str, day_start_hour: int = 0) -> datetime:
+    """The UTC instant at which the group's `day` begins."""
+    local = datetime.combine(day, time(hour=day_start_hour), tzinfo=zone(tz_name))
+    return local.astimezone(UTC)
+
+
+def week_start(today: date) -> date:
+    """Monday of the week containing `today` (ISO weeks, as most of the world and China count)."""
+    return today - timedelta(days=today.weekday())
+
+
+def month_start(today: date) -> date:
+    return today.replace(day=1)
+
+
+def from_timestamp(seconds: int | float) -> datetime:
+    return datetime.fromtimestamp(seconds, tz=UTC)

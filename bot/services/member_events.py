@@ -1,0 +1,373 @@
+"""Check-ins and chat activity, the hot path: many updates, one transaction per micro-batch.
+
+Handlers submit events and await their own result. While one batch is being written, the next
+events queue up, so a burst is written in a few large transactions instead of one per update
+(group commit). Each batch records its update ids as processed in the same transaction, so a
+redelivered update is recognised and changes nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Literal
+
+from bot.services.calendar import local_day
+from bot.services.groups import GroupService
+from bot.services.rules import ActivityState, activity_credit, milestone_bonus, next_streak
+from storage.db import SessionFactory
+from storage.queries import checkins, ledger, members, updates
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class UserInfo:
+    user_id: int
+    username: str | None
+    display_name: str
+    language_code: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class MemberEvent:
+    kind: Literal["checkin", "message"]
+    update_id: int | None
+    group_id: int
+    user: UserInfo
+    at: datetime
+    text_length: int = 0
+    group_title: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CheckinResult:
+    status: Literal["new", "already", "duplicate"]
+    day: date | None = None
+    streak: int = 0
+    best_streak: int = 0
+    points: int = 0
+    bonus: int = 0
+    balance: int = 0
+    position: int = 0
+    checkins: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityResult:
+    status: Literal["ok", "duplicate"]
+    credited: int = 0
+
+
+Result = CheckinResult | ActivityResult
+
+
+class _State:
+    """A member's running state inside one batch."""
+
+    __slots__ = (
+        "points",
+        "streak",
+        "best",
+        "checkins",
+        "last_day",
+        "act_day",
+        "act_today",
+        "act_last",
+        "delta",
+        "dirty",
+        "orig_checkins",
+    )
+
+    def __init__(self, row: Any) -> None:
+        self.points: int = row.points
+        self.streak: int = row.streak
+        self.best: int = row.best_streak
+        self.checkins: int = row.checkins
+        self.last_day: date | None = row.last_checkin_day
+        self.act_day: date | None = row.activity_day
+        self.act_today: int = row.activity_today
+        self.act_last: datetime | None = row.activity_last_at
+        self.delta = 0
+        self.dirty = False
+        self.orig_checkins: int = row.checkins
+
+
+class MemberEventBatcher:
+    def __init__(
+        self, session_factory: SessionFactory, groups: GroupService, max_batch: int = 500
+    ) -> None:
+        self._session_factory = session_factory
+        self._groups = groups
+        self._max_batch = max_batch
+        self._queue: list[tuple[MemberEvent, asyncio.Future[Result]]] = []
+        self._flusher: asyncio.Task[None] | None = None
+        # Users whose name/language are already stored as seen by this process.
+        self._known_users: dict[int, UserInfo] = {}
+
+    async def submit(self, event: MemberEvent) -> Result:
+        future: asyncio.Future[Result] = asyncio.get_running_loop().create_future()
+        self._queue.append((event, future))
+        if self._flusher is None or self._flusher.done():
+            # The flusher opens its own sessions; it borrows nothing from the caller.
+            self._flusher = asyncio.create_task(self._flush(), name="member-events-flush")
+        return await asyncio.shield(future)
+
+    async def _flush(self) -> None:
+        while self._queue:
+            batch, self._queue = self._queue[: self._max_batch], self._queue[self._max_batch :]
+            try:
+                results = await self._write(batch)
+            except Exception as exc:  # noqa: BLE001
+                if len(batch) == 1:
+                    _resolve(batch, exc)
+                    continue
+                # Isolate the culprit: write each event alone so one bad event fails alone.
+                logger.warning("batch of %d failed (%r); retrying one by one", len(batch), exc)
+                for item in batch:
+                    try:
+                        _resolve([item], await self._write([item]))
+                    except Exception as single_exc:  # noqa: BLE001
+                        _resolve([item], single_exc)
+                continue
+            _resolve(batch, results)
+
+    async def _write(
+        self, batch: Sequence[tuple[MemberEvent, asyncio.Future[Result]]]
+    ) -> list[Result]:
+        events = [event for event, _ in batch]
+        settings = {}
+        for event in events:
+            if event.group_id not in settings:
+                settings[event.group_id] = await self._groups.settings_for(
+                    event.group_id, event.group_title
+                )
+        now = max(event.at for event in events)
+        async with self._session_factory() as session:
+            ids = [e.update_id for e in events if e.update_id is not None]
+            fresh = await updates.claim(session, ids, now)
+            live = [e for e in events if e.update_id is None or e.update_id in fresh]
+
+            changed_users = self._changed_users(live)
+            await members.upsert_users(
+                session,
+                [
+                    {
+                        "id": u.user_id,
+                        "username": u.username,
+                        "display_name": u.display_name[:255],
+                        "language_code": u.language_code,
+                    }
+                    for u in changed_users
+                ],
+            )
+            last_seen: dict[tuple[int, int], datetime] = {}
+            for e in live:
+                key = (e.group_id, e.user.user_id)
+                if key not in last_seen or e.at > last_seen[key]:
+                    last_seen[key] = e.at
+            rows = await members.touch_members(
+                session,
+                [{"group_id": g, "user_id": u, "at": at} for (g, u), at in last_seen.items()],
+            )
+            states = {(r.group_id, r.user_id): _State(r) for r in rows}
+
+            days = {
+                id(e): local_day(
+                    e.at, settings[e.group_id].timezone, settings[e.group_id].day_start_hour
+                )
+                for e in live
+            }
+            candidates: dict[tuple[int, int, date], MemberEvent] = {}
+            for e in live:
+                if e.kind != "checkin":
+                    continue
+                key = (e.group_id, e.user.user_id, days[id(e)])
+                if key not in candidates and states[key[:2]].last_day != key[2]:
+                    candidates[key] = e
+            inserted = (
+                await checkins.insert_new(
+                    session,
+                    [
+                        {
+                            "group_id": g,
+                            "user_id": u,
+                            "day": d,
+                            "streak": 0,
+                            "points": 0,
+                            "created_at": e.at,
+                        }
+                        for (g, u, d), e in candidates.items()
+                    ],
+                )
+                if candidates
+                else set()
+            )
+            winners = {id(candidates[k]) for k in inserted}
+
+            per_day: dict[tuple[int, date], int] = {}
+            for e in live:
+                if id(e) in winners:
+                    per_day[(e.group_id, days[id(e)])] = (
+                        per_day.get((e.group_id, days[id(e)]), 0) + 1
+                    )
+            totals = await checkins.bump_day_counts(session, per_day)
+            next_position = {k: totals[k] - n + 1 for k, n in per_day.items()}
+
+            ledger_rows: list[dict[str, Any]] = []
+            checkin_updates: list[dict[str, Any]] = []
+            results: dict[int, Result] = {}
+            for e in live:
+                st = states[(e.group_id, e.user.user_id)]
+                gs = settings[e.group_id]
+                day = days[id(e)]
+                if e.kind == "checkin":
+                    if id(e) not in winners:
+                        results[id(e)] = CheckinResult(
+                            status="already",
+                            day=day,
+                            streak=st.streak,
+                            best_streak=st.best,
+                            balance=st.points,
+                            checkins=st.checkins,
+                        )
+                        continue
+                    if st.last_day is None or day > st.last_day:
+                        st.streak = next_streak(st.last_day, st.streak, day)
+                        st.last_day = day
+                    # else: a late update for an earlier day: it counts, but the streak stays.
+                    st.best = max(st.best, st.streak)
+                    st.checkins += 1
+                    bonus = milestone_bonus(gs.milestone_map, st.streak)
+                    key = f"{e.group_id}:{e.user.user_id}:{day.isoformat()}"
+                    for amount, reason in (
+                        (gs.checkin_points, "checkin"),
+                        (bonus, "streak_bonus"),
+                    ):
+                        if amount > 0:
+                            ledger_rows.append(_ledger(e, amount, reason, f"{reason}:{key}"))
+                    st.delta += gs.checkin_points + bonus
+                    st.points += gs.checkin_points + bonus
+                    st.dirty = True
+                    position_key = (e.group_id, day)
+                    position = next_position[position_key]
+                    next_position[position_key] += 1
+                    checkin_updates.append(
+                        {
+                            "g": e.group_id,
+                            "u": e.user.user_id,
+                            "d": day,
+                            "streak": st.streak,
+                            "points": gs.checkin_points + bonus,
+                        }
+                    )
+                    results[id(e)] = CheckinResult(
+                        status="new",
+                        day=day,
+                        streak=st.streak,
+                        best_streak=st.best,
+                        points=gs.checkin_points,
+                        bonus=bonus,
+                        balance=st.points,
+                        position=position,
+                        checkins=st.checkins,
+                    )
+                else:
+                    credit = activity_credit(
+                        gs.activity_rule,
+                        ActivityState(st.act_day, st.act_today, st.act_last),
+                        e.text_length,
+                        e.at,
+                        day,
+                    )
+                    if credit:
+                        st.act_today = (st.act_today if st.act_day == day else 0) + credit
+                        st.act_day, st.act_last = day, e.at
+                        st.delta += credit
+                        st.points += credit
+                        st.dirty = True
+                        key = (
+                            e.update_id
+                            if e.update_id is not None
+                            else f"{e.group_id}:{e.user.user_id}:{e.at.isoformat()}"
+                        )
+                        ledger_rows.append(_ledger(e, credit, "activity", f"activity:{key}"))
+                    results[id(e)] = ActivityResult(status="ok", credited=credit)
+
+            await checkins.set_outcomes(session, checkin_updates)
+            await members.apply_progress(
+                session,
+                [
+                    {
+                        "g": g,
+                        "u": u,
+                        "delta": st.delta,
+                        "streak": st.streak,
+                        "best": st.best,
+                        "dc": st.checkins - st.orig_checkins,
+                        "lcd": st.last_day,
+                        "ad": st.act_day,
+                        "at": st.act_today,
+                        "alast": st.act_last,
+                    }
+                    for (g, u), st in states.items()
+                    if st.dirty
+                ],
+            )
+            await ledger.append(session, ledger_rows)
+            await session.commit()
+        self._remember_users(changed_users)
+        return [results.get(id(e)) or _duplicate(e) for e in events]
+
+    def _changed_users(self, events: Sequence[MemberEvent]) -> list[UserInfo]:
+        latest: dict[int, UserInfo] = {}
+        for e in events:
+            latest[e.user.user_id] = e.user
+        return [u for uid, u in latest.items() if self._known_users.get(uid) != u]
+
+    def _remember_users(self, users: Sequence[UserInfo]) -> None:
+        if len(self._known_users) > 500_000:
+            self._known_users.clear()
+        for user in users:
+            self._known_users[user.user_id] = user
+
+    def forget_user(self, user_id: int) -> None:
+        self._known_users.pop(user_id, None)
+
+
+def _ledger(e: MemberEvent, amount: int, reason: str, key: str) -> dict[str, Any]:
+    return {
+        "group_id": e.group_id,
+        "user_id": e.user.user_id,
+        "amount": amount,
+        "reason": reason,
+        "note": None,
+        "source": "update",
+        "actor_id": None,
+        "idempotency_key": key,
+        "created_at": e.at,
+    }
+
+
+def _duplicate(e: MemberEvent) -> Result:
+    return (
+        CheckinResult(status="duplicate")
+        if e.kind == "checkin"
+        else ActivityResult(status="duplicate")
+    )
+
+
+def _resolve(
+    batch: Sequence[tuple[MemberEvent, asyncio.Future[Result]]],
+    outcome: list[Result] | BaseException,
+) -> None:
+    for index, (_, future) in enumerate(batch):
+        if future.done():
+            continue
+        if isinstance(outcome, BaseException):
+            future.set_exception(outcome)
+        else:
+            future.set_result(outcome[index])

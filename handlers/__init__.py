@@ -1,0 +1,37 @@
+"""All routers, composed in one place. Order matters: specific handlers first, catch-alls last."""
+
+from __future__ import annotations
+
+from aiogram import Router
+
+from handlers import (
+    activity,
+    admin_points,
+    checkin,
+    errors,
+    export,
+    group_lifecycle,
+    help,
+    leaderboard,
+    profile,
+    settings,
+    wrong_chat,
+)
+
+
+def build_root_router() -> Router:
+    root = Router(name="root")
+    root.include_routers(
+        errors.router(),  # turns domain errors into friendly replies, logs the rest
+        group_lifecycle.router(),  # bot added/removed, joins and leaves
+        help.router(),  # /start, /help
+        checkin.router(),  # /checkin, 签到, 打卡
+        profile.router(),  # /me
+        leaderboard.router(),  # /top
+        admin_points.router(),  # /grant, /deduct (admins)
+        settings.router(),  # /settings (admins)
+        export.router(),  # /export (admins)
+        wrong_chat.router(),  # group commands sent in private, unknown commands
+        activity.router(),  # every other group message: tracking and activity points (last)
+    )
+    return root

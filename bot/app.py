@@ -1,0 +1,171 @@
+"""Builds and runs the application. Everything is created here; nothing at import time."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import httpx
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.base import BaseSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.admins import AdminChecker
+from bot.commands import publish_commands
+from bot.config import Settings
+from bot.digest import CheckinDigest
+from bot.i18n import Locales
+from bot.intake import Poller, UpdateProcessor
+from bot.middlewares import ContextMiddleware, DbSessionMiddleware
+from bot.outbound import OutboundLimits, Outbox
+from bot.services.groups import GroupService
+from bot.services.member_events import MemberEventBatcher
+from bot.services.members import MemberService
+from handlers import build_root_router
+from storage.db import SessionFactory, create_engine, create_session_factory
+from storage.migrate import upgrade
+
+logger = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member", "chat_member"]
+
+
+@dataclass
+class App:
+    settings: Settings
+    engine: AsyncEngine
+    session_factory: SessionFactory
+    bot: Bot
+    dispatcher: Dispatcher
+    outbox: Outbox
+    processor: UpdateProcessor
+    scheduler: AsyncIOScheduler
+    http: httpx.AsyncClient
+    digest: CheckinDigest
+
+    async def close(self) -> None:
+        await self.outbox.drain(timeout=5.0)
+        await self.digest.close()
+        await self.outbox.stop()
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        await self.http.aclose()
+        await self.bot.session.close()
+        await self.engine.dispose()
+
+
+async def create_app(
+    settings: Settings,
+    *,
+    bot_session: BaseSession | None = None,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> App:
+    engine = create_engine(settings.database_url)
+    await upgrade(engine)
+    session_factory = create_session_factory(engine)
+
+    if bot_session is None:
+        api = TelegramAPIServer.from_base(settings.telegram_api_url) if settings.telegram_api_url else None
+        bot_session = AiohttpSession(api=api) if api else AiohttpSession()
+    bot = Bot(
+        settings.token,
+        session=bot_session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
+    )
+    locales = Locales()
+    groups = GroupService(session_factory, settings.default_timezone, settings.default_language)
+    members = MemberService(session_factory)
+    limits = OutboundLimits(
+        global_per_second=settings.outbound_global_per_second,
+        group_per_minute=settings.outbound_group_per_minute,
+        private_per_second=settings.outbound_private_per_second,
+    )
+    outbox = Outbox(bot, limits, on_forbidden=lambda chat_id: members.record_blocked(chat_id, clock()))
+    digest = CheckinDigest(outbox, locales)
+    scheduler = AsyncIOScheduler(timezone=UTC)
+    http = httpx.AsyncClient(timeout=15.0)
+
+    dispatcher = Dispatcher(
+        settings=settings,
+        session_factory=session_factory,
+        scheduler=scheduler,
+        http=http,
+        outbox=outbox,
+        groups=groups,
+        members=members,
+        batcher=MemberEventBatcher(session_factory, groups),
+        locales=locales,
+        admins=AdminChecker(bot, settings.bot_owner_ids, settings.admin_cache_seconds),
+        digest=digest,
+        clock=clock,
+    )
+    dispatcher.update.outer_middleware(DbSessionMiddleware(session_factory))
+    dispatcher.update.outer_middleware(ContextMiddleware(locales, groups, settings.default_language))
+    dispatcher.include_router(build_root_router())
+
+    scheduler.add_job(
+        members.prune_processed_updates,
+        "interval",
+        hours=6,
+        kwargs={"clock": clock, "keep": timedelta(days=3)},
+        id="prune-processed-updates",
+        replace_existing=True,
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=3600,
+    )
+    processor = UpdateProcessor(dispatcher, bot, session_factory, concurrency=settings.update_concurrency)
+    return App(settings, engine, session_factory, bot, dispatcher, outbox, processor, scheduler, http, digest)
+
+
+async def run_app(settings: Settings, *, stop_event: asyncio.Event | None = None) -> None:
+    """Run the bot until stop_event is set (or SIGINT/SIGTERM); finish in-flight work, then exit."""
+    stop = stop_event or asyncio.Event()
+    _install_signal_handlers(stop)
+    app = await create_app(settings)
+    try:
+        me = await app.bot.get_me()
+        app.dispatcher["bot_username"] = me.username or ""
+        logger.info("running as @%s (id %s)", me.username, me.id)
+        await app.bot.delete_webhook(drop_pending_updates=False)
+        await publish_commands(app.bot, app.dispatcher["locales"])
+        app.outbox.start()
+        app.scheduler.start()
+        poller = Poller(
+            app.bot, app.processor, allowed_updates=ALLOWED_UPDATES, timeout=settings.poll_timeout
+        )
+        polling = asyncio.create_task(poller.run(stop), name="polling")
+        stopper = asyncio.create_task(stop.wait())
+        await asyncio.wait({polling, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        if polling.done():
+            stopper.cancel()
+            polling.result()  # re-raise a fatal error (bad token, second poller)
+        else:
+            logger.info("stopping: finishing in-flight updates (up to %.0fs)", settings.shutdown_grace_seconds)
+            try:
+                await asyncio.wait_for(asyncio.shield(polling), settings.shutdown_grace_seconds)
+            except TimeoutError:
+                logger.warning("in-flight updates did not finish in time; they will be redelivered")
+                polling.cancel()
+                await asyncio.gather(polling, return_exceptions=True)
+    finally:
+        await app.close()
+        logger.info("stopped")
+
+
+def _install_signal_handlers(stop: asyncio.Event) -> None:
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except (NotImplementedError, RuntimeError, ValueError):
+            pass

@@ -1,0 +1,54 @@
+"""Router filters for scope and permission, so handlers need no `if` ladders."""
+
+from __future__ import annotations
+
+from aiogram.enums import ChatType
+from aiogram.filters import BaseFilter
+from aiogram.types import CallbackQuery, Message, TelegramObject
+
+from bot.admins import AdminChecker
+
+GROUP_TYPES = {ChatType.GROUP, ChatType.SUPERGROUP}
+
+
+def _chat_and_user(event: TelegramObject) -> tuple[int | None, str | None, int | None]:
+    if isinstance(event, CallbackQuery):
+        message = event.message
+        chat = message.chat if message is not None else None
+    else:
+        chat = getattr(event, "chat", None)
+    user = getattr(event, "from_user", None)
+    return (chat.id if chat else None, chat.type if chat else None, user.id if user else None)
+
+
+class InGroup(BaseFilter):
+    async def __call__(self, event: TelegramObject) -> bool:
+        return _chat_and_user(event)[1] in GROUP_TYPES
+
+
+class InPrivate(BaseFilter):
+    async def __call__(self, event: TelegramObject) -> bool:
+        return _chat_and_user(event)[1] == ChatType.PRIVATE
+
+
+class IsGroupAdmin(BaseFilter):
+    """Passes for group administrators (verified with Telegram) and the bot's owners."""
+
+    async def __call__(self, event: TelegramObject, admins: AdminChecker) -> bool:
+        chat_id, chat_type, user_id = _chat_and_user(event)
+        if chat_id is None or user_id is None or chat_type not in GROUP_TYPES:
+            return False
+        return await admins.is_admin(chat_id, user_id)
+
+
+class NotGroupAdmin(BaseFilter):
+    async def __call__(self, event: TelegramObject, admins: AdminChecker) -> bool:
+        return not await IsGroupAdmin()(event, admins)
+
+
+class TextLengthAtMost(BaseFilter):
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+
+    async def __call__(self, message: Message) -> bool:
+        return len(message.text or message.caption or "") <= self.limit

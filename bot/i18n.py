@@ -1,0 +1,68 @@
+"""Locale files (Fluent .ftl under locales/<lang>/) and the choice of language per update."""
+
+from __future__ import annotations
+
+import html
+import logging
+from pathlib import Path
+
+from fluent.runtime import FluentBundle, FluentResource
+
+logger = logging.getLogger(__name__)
+
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+LANGUAGES = ("en", "zh")
+
+
+def pick_language(language_code: str | None, group_language: str | None, default: str) -> str:
+    """zh* speakers get Chinese; everyone else the group's language, else the bot's default."""
+    if language_code and language_code.lower().startswith("zh"):
+        return "zh"
+    return group_language or default
+
+
+class Translator:
+    """Messages of one language. String arguments are HTML-escaped: every message is HTML."""
+
+    def __init__(self, language: str, bundle: FluentBundle, fallback: FluentBundle | None) -> None:
+        self.language = language
+        self._bundle = bundle
+        self._fallback = fallback
+
+    def __call__(self, key: str, /, **args: object) -> str:
+        safe = {k: html.escape(v, quote=False) if isinstance(v, str) else v for k, v in args.items()}
+        for bundle in (self._bundle, self._fallback):
+            if bundle is not None and bundle.has_message(key):
+                text, errors = bundle.format_pattern(bundle.get_message(key).value, safe)
+                if errors:
+                    logger.warning("locale %s key %s: %s", self.language, key, errors)
+                return text
+        logger.error("missing locale key %s", key)
+        return key
+
+    def has(self, key: str) -> bool:
+        return self._bundle.has_message(key)
+
+
+class Locales:
+    """All languages, loaded once at start-up."""
+
+    def __init__(self, directory: Path = LOCALES_DIR) -> None:
+        self._bundles: dict[str, FluentBundle] = {}
+        for language in LANGUAGES:
+            bundle = FluentBundle([language], use_isolating=False)
+            for path in sorted((directory / language).glob("*.ftl")):
+                errors = bundle.add_resource(FluentResource(path.read_text(encoding="utf-8")))
+                if errors:
+                    raise ValueError(f"{path}: {errors}")
+            self._bundles[language] = bundle
+        self._translators = {
+            lang: Translator(lang, bundle, self._bundles["en"] if lang != "en" else None)
+            for lang, bundle in self._bundles.items()
+        }
+
+    def get(self, language: str) -> Translator:
+        return self._translators.get(language, self._translators["en"])
+
+    def message_ids(self, language: str) -> set[str]:
+        return set(self._bundles[language]._messages)  # noqa: SLF001

@@ -1,0 +1,63 @@
+"""Per-update middlewares: the DB session and unit of work; who, where, when and in which language."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.types import TelegramObject, Update
+
+from bot.filters import GROUP_TYPES
+from bot.i18n import Locales, pick_language
+from bot.services.groups import GroupService
+from bot.uow import UnitOfWork
+from storage.db import SessionFactory
+
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+class DbSessionMiddleware(BaseMiddleware):
+    """Opens one session per update; the use case commits through `uow`."""
+
+    def __init__(self, session_factory: SessionFactory) -> None:
+        self._session_factory = session_factory
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        update_id = event.update_id if isinstance(event, Update) else None
+        async with self._session_factory() as session:
+            data["session"] = session
+            data["uow"] = UnitOfWork(session, update_id)
+            data["update_id"] = update_id
+            return await handler(event, data)
+
+
+class ContextMiddleware(BaseMiddleware):
+    """Adds `group` (settings, for group chats), `t` (translator), `lang` and `event_at`."""
+
+    def __init__(self, locales: Locales, groups: GroupService, default_language: str) -> None:
+        self._locales = locales
+        self._groups = groups
+        self._default = default_language
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        assert isinstance(event, Update)
+        inner = event.event
+        chat = getattr(inner, "chat", None)
+        message = getattr(inner, "message", None)
+        if chat is None and message is not None:
+            chat = message.chat
+        user = getattr(inner, "from_user", None)
+        group = None
+        if chat is not None and chat.type in GROUP_TYPES:
+            group = await self._groups.settings_for(chat.id, chat.title or "")
+        lang = pick_language(
+            user.language_code if user else None, group.language if group else None, self._default
+        )
+        date = getattr(inner, "date", None)
+        data["group"] = group
+        data["lang"] = lang
+        data["t"] = self._locales.get(lang)
+        data["event_at"] = date if isinstance(date, datetime) else datetime.now(UTC)
+        return await handler(event, data)

@@ -1,0 +1,298 @@
+"""The one way out to Telegram for messages: paced within Telegram's limits, by priority.
+
+Handlers enqueue and move on; a single scheduler picks the most urgent call whose chat may be
+written to now (about 30 messages/s overall, 20/min per group, 1/s per private chat), retries
+after a 429's retry_after, and records 403s (a member blocked the bot) instead of failing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import itertools
+import logging
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import Any
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.methods import TelegramMethod
+
+logger = logging.getLogger(__name__)
+
+
+class Priority(IntEnum):
+    HIGH = 0  # answers to admins and private chats
+    NORMAL = 1  # answers in groups
+    LOW = 2  # routine acknowledgements: reactions, digest edits
+
+
+@dataclass(frozen=True)
+class OutboundLimits:
+    global_per_second: float = 30.0
+    group_per_minute: float = 20.0
+    private_per_second: float = 1.0
+
+    @property
+    def group_busy_threshold(self) -> int:
+        return max(1, int(self.group_per_minute // 2))
+
+
+@dataclass(order=True)
+class _Item:
+    priority: int
+    seq: int
+    chat_id: int = field(compare=False)
+    method: TelegramMethod[Any] = field(compare=False)
+    counts_as_message: bool = field(compare=False)
+    droppable: bool = field(compare=False)
+    future: asyncio.Future[Any] = field(compare=False)
+    attempts: int = field(default=0, compare=False)
+
+
+class _Window:
+    """Timestamps of recent sends, for a limit of `limit` per `span` seconds."""
+
+    __slots__ = ("limit", "span", "times")
+
+    def __init__(self, limit: float, span: float) -> None:
+        self.limit = max(1, int(limit)) if limit >= 1 else 1
+        self.span = span if limit >= 1 else span / limit
+        self.times: deque[float] = deque()
+
+    def free_at(self, now: float) -> float:
+        while self.times and self.times[0] <= now - self.span:
+            self.times.popleft()
+        if len(self.times) < self.limit:
+            return now
+        return self.times[0] + self.span
+
+    def record(self, now: float) -> None:
+        self.times.append(now)
+
+
+def _noop_exception(future: asyncio.Future[Any]) -> None:
+    if not future.cancelled():
+        future.exception()
+
+
+class Outbox:
+    def __init__(
+        self,
+        bot: Bot,
+        limits: OutboundLimits = OutboundLimits(),
+        *,
+        on_forbidden: Callable[[int], Awaitable[None]] | None = None,
+        on_event: Callable[[str], None] | None = None,
+        max_low_pending: int = 5000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._bot = bot
+        self._limits = limits
+        self._on_forbidden = on_forbidden
+        self._on_event = on_event or (lambda _name: None)
+        self._max_low = max_low_pending
+        self._clock = clock
+        self._seq = itertools.count()
+        self._queues: dict[int, list[_Item]] = {}
+        self._chat_windows: dict[int, _Window] = {}
+        self._global = _Window(limits.global_per_second, 1.0)
+        self._blocked_until: dict[int, float] = {}
+        self._low_pending: deque[_Item] = deque()
+        self._wake = asyncio.Event()
+        self._in_flight: set[asyncio.Task[None]] = set()
+        self._runner: asyncio.Task[None] | None = None
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    # ---- public -------------------------------------------------------------------------
+    def send(
+        self,
+        chat_id: int,
+        method: TelegramMethod[Any],
+        *,
+        priority: Priority = Priority.NORMAL,
+        counts_as_message: bool = True,
+        droppable: bool = False,
+    ) -> asyncio.Future[Any]:
+        """Queue a call; the returned future resolves to its result (awaiting it is optional)."""
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        future.add_done_callback(_noop_exception)
+        item = _Item(int(priority), next(self._seq), chat_id, method, counts_as_message, droppable, future)
+        heapq.heappush(self._queues.setdefault(chat_id, []), item)
+        if droppable:
+            self._low_pending.append(item)
+            self._drop_excess()
+        self._idle.clear()
+        self._wake.set()
+        return future
+
+    def chat_load(self, chat_id: int) -> int:
+        """Messages sent to the chat within the last minute plus those still queued for it."""
+        window = self._chat_windows.get(chat_id)
+        recent = 0
+        if window is not None:
+            now = self._clock()
+            recent = sum(1 for t in window.times if t > now - 60.0)
+        return recent + sum(1 for item in self._queues.get(chat_id, ()) if item.counts_as_message)
+
+    def group_is_busy(self, chat_id: int) -> bool:
+        return self.chat_load(chat_id) >= self._limits.group_busy_threshold
+
+    @property
+    def depth(self) -> int:
+        return sum(len(q) for q in self._queues.values())
+
+    def start(self) -> None:
+        if self._runner is None:
+            self._runner = asyncio.create_task(self._run(), name="outbox")
+
+    async def drain(self, timeout: float) -> bool:
+        """Wait until everything queued is sent (or timeout); True when empty."""
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout)
+            return True
+        except TimeoutError:
+            return False
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            self._runner.cancel()
+            await asyncio.gather(self._runner, return_exceptions=True)
+            self._runner = None
+        for task in list(self._in_flight):
+            task.cancel()
+        await asyncio.gather(*self._in_flight, return_exceptions=True)
+        for queue in self._queues.values():
+            for item in queue:
+                if not item.future.done():
+                    item.future.cancel()
+        self._queues.clear()
+
+    # ---- scheduling ---------------------------------------------------------------------
+    def _window(self, chat_id: int) -> _Window:
+        window = self._chat_windows.get(chat_id)
+        if window is None:
+            if chat_id > 0:
+                window = _Window(self._limits.private_per_second, 1.0)
+            else:
+                window = _Window(self._limits.group_per_minute, 60.0)
+            self._chat_windows[chat_id] = window
+        return window
+
+    def _pick(self, now: float) -> tuple[_Item | None, float]:
+        """The most urgent sendable item, or None and the time to look again."""
+        global_free = self._global.free_at(now)
+        if global_free > now:
+            return None, global_free
+        best: _Item | None = None
+        wake = now + 3600.0
+        for chat_id, queue in self._queues.items():
+            head = queue[0]
+            ready = self._blocked_until.get(chat_id, now)
+            if head.counts_as_message:
+                ready = max(ready, self._window(chat_id).free_at(now))
+            if ready > now:
+                wake = min(wake, ready)
+                continue
+            if best is None or head < best:
+                best = head
+        return best, wake
+
+    async def _run(self) -> None:
+        while True:
+            now = self._clock()
+            item, wake_at = self._pick(now)
+            if item is None:
+                if not self._queues and not self._in_flight:
+                    self._idle.set()
+                self._wake.clear()
+                try:
+                    await asyncio.wait_for(self._wake.wait(), max(0.0, wake_at - now))
+                except TimeoutError:
+                    pass
+                continue
+            queue = self._queues[item.chat_id]
+            heapq.heappop(queue)
+            if not queue:
+                del self._queues[item.chat_id]
+            self._global.record(now)
+            if item.counts_as_message:
+                self._window(item.chat_id).record(now)
+            task = asyncio.create_task(self._deliver(item))
+            self._in_flight.add(task)
+            task.add_done_callback(self._delivered)
+            # Let the delivery start before picking again (keeps the loop fair under load).
+            await asyncio.sleep(0)
+
+    def _delivered(self, task: asyncio.Task[None]) -> None:
+        self._in_flight.discard(task)
+        self._wake.set()  # the loop may now be idle, or a requeued item may be due
+
+    def _requeue(self, item: _Item) -> None:
+        heapq.heappush(self._queues.setdefault(item.chat_id, []), item)
+        self._wake.set()
+
+    async def _deliver(self, item: _Item) -> None:
+        try:
+            result = await self._bot(item.method)
+        except TelegramRetryAfter as exc:
+            self._on_event("429")
+            logger.info("429 for chat %s: retry after %ss", item.chat_id, exc.retry_after)
+            self._blocked_until[item.chat_id] = self._clock() + float(exc.retry_after)
+            self._requeue(item)
+            return
+        except TelegramForbiddenError as exc:
+            self._on_event("403")
+            logger.info("403 for chat %s: %s", item.chat_id, exc.message)
+            if self._on_forbidden is not None and item.chat_id > 0:
+                try:
+                    await self._on_forbidden(item.chat_id)
+                except Exception:  # noqa: BLE001
+                    logger.exception("could not record blocked chat %s", item.chat_id)
+            item.future.set_exception(exc)
+            return
+        except (TelegramNetworkError, TelegramServerError) as exc:
+            item.attempts += 1
+            if item.attempts < 4:
+                logger.warning("outbound %s failed (%s), retrying", type(item.method).__name__, exc)
+                self._blocked_until[item.chat_id] = self._clock() + 2.0 * item.attempts
+                self._requeue(item)
+                return
+            item.future.set_exception(exc)
+            return
+        except TelegramBadRequest as exc:
+            logger.warning("outbound %s to %s refused: %s", type(item.method).__name__, item.chat_id, exc.message)
+            item.future.set_exception(exc)
+            return
+        except Exception as exc:  # noqa: BLE001
+            logger.exception("outbound %s failed", type(item.method).__name__)
+            item.future.set_exception(exc)
+            return
+        if not item.future.done():
+            item.future.set_result(result)
+
+    def _drop_excess(self) -> None:
+        while len(self._low_pending) > self._max_low:
+            item = self._low_pending.popleft()
+            queue = self._queues.get(item.chat_id)
+            if queue and item in queue and not item.future.done():
+                queue.remove(item)
+                heapq.heapify(queue)
+                if not queue:
+                    del self._queues[item.chat_id]
+                item.future.set_result(None)
+                self._on_event("dropped")
+        # Forget entries that were already sent.
+        while self._low_pending and self._low_pending[0].future.done():
+            self._low_pending.popleft()

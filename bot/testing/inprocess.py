@@ -1,0 +1,94 @@
+"""An aiogram session answered in-process: for the benchmark and handler tests (no network).
+
+It answers the methods the bot uses with plausible results and records every call. The
+end-to-end tests use the HTTP emulator instead; this one only removes the network.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncGenerator
+from datetime import UTC, datetime
+from typing import Any
+
+from aiogram import Bot
+from aiogram.client.session.base import BaseSession
+from aiogram.methods import (
+    EditMessageText,
+    GetChatMember,
+    GetMe,
+    GetUpdates,
+    SendDocument,
+    SendMessage,
+    TelegramMethod,
+)
+from aiogram.methods.base import TelegramType
+from aiogram.types import (
+    Chat,
+    ChatMemberAdministrator,
+    ChatMemberMember,
+    Document,
+    Message,
+    User,
+)
+
+BOT_USER = User(id=123456, is_bot=True, first_name="Community Bot", username="community_test_bot")
+
+
+class InProcessSession(BaseSession):
+    def __init__(self, admins: set[tuple[int, int]] | None = None, record: bool = True) -> None:
+        super().__init__()
+        self.calls: list[TelegramMethod[Any]] = []
+        self.admins = admins or set()
+        self._record = record
+        self._ids = itertools.count(1_000_000)
+
+    async def close(self) -> None:
+        pass
+
+    async def stream_content(self, *args: Any, **kwargs: Any) -> AsyncGenerator[bytes, None]:
+        yield b""
+
+    async def make_request(
+        self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
+    ) -> TelegramType:
+        if self._record:
+            self.calls.append(method)
+        return self._answer(method)  # type: ignore[return-value]
+
+    def _answer(self, method: TelegramMethod[Any]) -> Any:
+        if isinstance(method, GetMe):
+            return BOT_USER
+        if isinstance(method, GetUpdates):
+            return []
+        if isinstance(method, (SendMessage, EditMessageText, SendDocument)):
+            chat_id = int(method.chat_id)  # type: ignore[arg-type]
+            chat = Chat(id=chat_id, type="private" if chat_id > 0 else "supergroup")
+            document = None
+            if isinstance(method, SendDocument):
+                document = Document(file_id="f", file_unique_id="f", file_name="export.csv")
+            return Message(
+                message_id=getattr(method, "message_id", None) or next(self._ids),
+                date=datetime.now(UTC),
+                chat=chat,
+                from_user=BOT_USER,
+                text=getattr(method, "text", None),
+                document=document,
+            )
+        if isinstance(method, GetChatMember):
+            user = User(id=method.user_id, is_bot=False, first_name="U")
+            if (int(method.chat_id), method.user_id) in self.admins:  # type: ignore[arg-type]
+                return ChatMemberAdministrator(
+                    user=user, can_be_edited=False, is_anonymous=False, can_manage_chat=True,
+                    can_delete_messages=True, can_manage_video_chats=True, can_restrict_members=True,
+                    can_promote_members=False, can_change_info=True, can_invite_users=True,
+                    can_post_stories=False, can_edit_stories=False, can_delete_stories=False,
+                )
+            return ChatMemberMember(user=user)
+        return True
+
+    def sent_texts(self, chat_id: int | None = None) -> list[str]:
+        return [
+            c.text for c in self.calls
+            if isinstance(c, SendMessage) and (chat_id is None or c.chat_id == chat_id)
+        ]

@@ -1,0 +1,50 @@
+"""One place where errors become replies: domain errors are explained, the rest apologised for."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Router
+from aiogram.dispatcher.event.bases import UNHANDLED
+from aiogram.types import ErrorEvent
+
+from bot.i18n import Locales, pick_language
+from bot.intake import is_transient
+from bot.outbound import Outbox, Priority
+from bot.replies import reply
+from bot.services.errors import DomainError, DuplicateUpdate
+
+logger = logging.getLogger(__name__)
+
+
+async def on_error(event: ErrorEvent, outbox: Outbox, locales: Locales, **data: object) -> object:
+    exc = event.exception
+    update = event.update
+    if isinstance(exc, DuplicateUpdate):
+        logger.info("update %s was already processed; skipped", update.update_id)
+        return True
+    if is_transient(exc):
+        return UNHANDLED  # the intake retries the batch later
+    t = data.get("t")
+    if t is None:
+        user = getattr(update.event, "from_user", None)
+        t = locales.get(pick_language(getattr(user, "language_code", None), None, "en"))
+    if isinstance(exc, DomainError):
+        text = t(exc.key, **exc.args_map)  # type: ignore[operator]
+    else:
+        logger.error("update %s failed", update.update_id, exc_info=exc)
+        text = t("error-unexpected")  # type: ignore[operator]
+    if update.message is not None:
+        reply(outbox, update.message, text, priority=Priority.HIGH)
+    elif update.callback_query is not None:
+        try:
+            await update.callback_query.answer(text[:200], show_alert=True)
+        except Exception:  # noqa: BLE001
+            logger.info("could not answer callback %s", update.callback_query.id)
+    return True
+
+
+def router() -> Router:
+    r = Router(name="errors")
+    r.errors.register(on_error)
+    return r

@@ -1,0 +1,71 @@
+## Commands menu
+cmd-start = 开始使用,看看我能做什么
+cmd-help = 你在这里可以做什么
+cmd-checkin = 每日签到
+cmd-me = 我的积分、连续签到和排名
+cmd-top = 排行榜(积分、连续、签到次数、本周、本月)
+cmd-settings = 群设置(管理员)
+cmd-grant = 给成员加积分(管理员)
+cmd-deduct = 扣除成员积分(管理员)
+cmd-export = 导出成员或积分流水 CSV(管理员)
+
+## Start and help
+start = 你好,{ $name }!我负责本社群的签到、积分和排行榜。
+help-private =
+    <b>你可以</b>
+    /me — 查看你在各个群的积分、连续签到和排名
+    /help — 查看帮助
+
+    在群里:/checkin(或直接发送「签到」「打卡」)、/me、/top。
+    想在群里使用我:把我拉进群,并建议设为管理员。
+help-member =
+    <b>成员命令</b>
+    /checkin 或发送「签到」「打卡」— 每日签到,累积连续天数
+    /me — 我的积分、连续签到和排名
+    /top — 积分排行榜;/top streak 连续签到、/top checkins 签到次数、/top week 本周、/top month 本月
+    正常聊天也能获得少量积分(消息需达到一定长度,有冷却时间)。
+help-admin =
+    <b>管理员命令</b>
+    /settings — 查看和修改设置(时区、每日开始时间、语言、积分……)
+    /grant &lt;数量&gt; [原因] — 回复成员的消息,或附上 @用户名 或数字 ID
+    /deduct &lt;数量&gt; [原因] — 同上,扣除积分
+    /export members | ledger — 导出 CSV 文件
+
+group-welcome =
+    大家好,{ $title }!👋 我是社群助手。
+    成员:每天发送 /checkin(或「签到」「打卡」)累积连续签到、赚取积分;/me 查看自己的数据,/top 查看排行榜。
+    管理员:用 /settings 设置时区、语言和积分规则。若要识别关键词签到和聊天积分,请把我设为管理员,或在 @BotFather 关闭隐私模式。
+
+## Check-in
+checkin-done = ✅ { $name } 签到成功!连续 { $streak } 天,+{ $points } 积分,当前 { $balance } 积分。你是今天第 { $position } 位签到的。
+checkin-bonus = 🎉 连续签到 { $streak } 天奖励:+{ $bonus } 积分!
+checkin-already = { $name },你今天已经签到过了 — 连续 { $streak } 天,当前 { $balance } 积分。明天见!
+checkin-digest = ✅ 今日已签到 { $count } 人。最新:{ $names }
+
+## Profile
+profile-name = <b>{ $name }</b>
+profile =
+    📍 { $group }
+    积分:{ $points } · 排名:第 { $rank } 名
+    连续签到:{ $streak } 天(最长 { $best } 天)· 签到次数:{ $checkins }
+    今日签到:{ $today ->
+        [yes] 已签到
+       *[no] 未签到
+    }
+profile-no-groups = 你还没有在任何群获得积分。去社群群聊里发送 /checkin 签到吧。
+
+## Errors
+error-generic = 抱歉,操作没有成功。
+error-unexpected = 抱歉,我这边出了点问题,请稍后再试。
+error-not-admin = 只有群管理员可以这样做。
+error-group-only = 这个命令需要在群里使用。
+error-unknown-group = 我还不认识这个群,请先把我拉进群。
+error-invalid-setting = 「{ $value }」不是 { $key } 的有效值。应为:{ $hint }。
+error-unknown-setting = 没有名为「{ $key }」的设置。可用设置:{ $keys }。
+error-invalid-amount = 数量必须是 1 到 { $max } 之间的整数。
+error-target-required = 给谁?请回复该成员的消息,或附上 @用户名 或数字 ID。
+error-target-not-found = 在本群找不到成员 { $target }。
+error-insufficient-points = { $name } 只有 { $balance } 积分,无法扣除 { $amount }。
+error-unknown-subcommand = 未知选项「{ $word }」。可用:{ $options }。
+error-text-too-long = 内容太长了(最多 { $max } 个字符)。
+error-unknown-command = 我不认识 { $command }。发送 /help 查看可用命令。

@@ -1,0 +1,85 @@
+"""Telegram objects for tests, in one place."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime
+from typing import Any
+
+from aiogram.types import Update
+
+GROUP_ID = -1001234567890
+_update_ids = itertools.count(1)
+_message_ids = itertools.count(1)
+
+
+def next_update_id() -> int:
+    return next(_update_ids)
+
+
+def ts(value: datetime | int | float | None) -> int:
+    if value is None:
+        return int(datetime.now(UTC).timestamp())
+    if isinstance(value, datetime):
+        return int(value.timestamp())
+    return int(value)
+
+
+def user(user_id: int, name: str | None = None, *, username: str | None = None, lang: str | None = "en") -> dict[str, Any]:
+    data: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": name or f"User{user_id}"}
+    if username:
+        data["username"] = username
+    if lang:
+        data["language_code"] = lang
+    return data
+
+
+def chat(chat_id: int = GROUP_ID, title: str = "Test Group") -> dict[str, Any]:
+    if chat_id > 0:
+        return {"id": chat_id, "type": "private", "first_name": "U"}
+    return {"id": chat_id, "type": "supergroup", "title": title}
+
+
+def message(
+    from_user: dict[str, Any],
+    text: str,
+    *,
+    chat_id: int = GROUP_ID,
+    date: datetime | int | None = None,
+    update_id: int | None = None,
+    reply_to: dict[str, Any] | None = None,
+) -> Update:
+    msg: dict[str, Any] = {
+        "message_id": next(_message_ids),
+        "date": ts(date),
+        "chat": chat(chat_id) if chat_id < 0 else {**chat(chat_id), "first_name": from_user["first_name"]},
+        "from": from_user,
+        "text": text,
+    }
+    if text.startswith("/"):
+        msg["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+    if reply_to is not None:
+        msg["reply_to_message"] = reply_to
+    return Update.model_validate({"update_id": update_id or next_update_id(), "message": msg})
+
+
+def message_payload(update: Update) -> dict[str, Any]:
+    """The message of an update as a dict (to reply to it in another update)."""
+    assert update.message is not None
+    return update.message.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+def callback(from_user: dict[str, Any], data: str, message_id: int, *, chat_id: int = GROUP_ID) -> Update:
+    return Update.model_validate({
+        "update_id": next_update_id(),
+        "callback_query": {
+            "id": str(next_update_id()),
+            "from": from_user,
+            "chat_instance": "ci",
+            "data": data,
+            "message": {
+                "message_id": message_id, "date": ts(None), "chat": chat(chat_id),
+                "from": {"id": 123456, "is_bot": True, "first_name": "Bot"}, "text": "…",
+            },
+        },
+    })

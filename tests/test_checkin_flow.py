@@ -1,0 +1,51 @@
+"""Check-in through the real Dispatcher and database (Telegram answered in-process)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from tests import factories as f
+from tests.app_harness import running_bot
+
+DAY1 = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
+
+
+async def test_checkin_streak_and_duplicate_update(db_url: str) -> None:
+    alice = f.user(1, "Alice")
+    async with running_bot(db_url) as bot:
+        first = f.message(alice, "/checkin", date=DAY1)
+        await bot.feed(first)
+        assert "streak 1 day" in bot.last_text() and "balance 10" in bot.last_text()
+        await bot.feed(first)  # the same update again: nothing changes, no second reply
+        assert len(bot.texts()) == 1
+        await bot.feed(f.message(alice, "签到", date=DAY1 + timedelta(hours=1)))
+        assert "already checked in" in bot.last_text()
+        await bot.feed(f.message(alice, "打卡", date=DAY1 + timedelta(days=1)))
+        assert "streak 2 days" in bot.last_text() and "balance 20" in bot.last_text()
+        await bot.feed(f.message(alice, "/checkin", date=DAY1 + timedelta(days=3)))
+        assert "streak 1 day" in bot.last_text() and "balance 30" in bot.last_text()
+
+
+async def test_day_follows_group_timezone(db_url: str) -> None:
+    bob = f.user(2, "Bob")
+    async with running_bot(db_url) as bot:
+        # 23:30 UTC is 07:30 the next day in Asia/Shanghai: two distinct local days.
+        await bot.feed(f.message(bob, "/checkin", date=datetime(2026, 3, 2, 15, 0, tzinfo=UTC)))
+        await bot.feed(f.message(bob, "/checkin", date=datetime(2026, 3, 2, 23, 30, tzinfo=UTC)))
+        assert "streak 2 days" in bot.last_text()
+
+
+async def test_milestone_bonus_on_day_seven(db_url: str) -> None:
+    carol = f.user(3, "Carol")
+    async with running_bot(db_url) as bot:
+        for day in range(7):
+            await bot.feed(f.message(carol, "/checkin", date=DAY1 + timedelta(days=day)))
+        assert "Streak bonus for 7 days: +20" in bot.last_text()
+        assert "balance 90" in bot.last_text()
+
+
+async def test_positions_today(db_url: str) -> None:
+    async with running_bot(db_url) as bot:
+        await bot.feed(*[f.message(f.user(10 + i), "/checkin", date=DAY1) for i in range(3)])
+        texts = bot.texts()
+        assert sorted(t.split("You are the ")[1] for t in texts) == ["1st today.", "2nd today.", "3rd today."]

@@ -30,6 +30,7 @@ from bot.outbound import OutboundLimits, Outbox
 from bot.services.groups import GroupService
 from bot.services.member_events import MemberEventBatcher
 from bot.services.members import MemberService
+from bot.uow import CommittedUpdates
 from handlers import build_root_router
 from storage.db import SessionFactory, create_engine, create_session_factory
 from storage.migrate import upgrade
@@ -74,7 +75,11 @@ async def create_app(
     session_factory = create_session_factory(engine)
 
     if bot_session is None:
-        api = TelegramAPIServer.from_base(settings.telegram_api_url) if settings.telegram_api_url else None
+        api = (
+            TelegramAPIServer.from_base(settings.telegram_api_url)
+            if settings.telegram_api_url
+            else None
+        )
         bot_session = AiohttpSession(api=api) if api else AiohttpSession()
     bot = Bot(
         settings.token,
@@ -89,12 +94,16 @@ async def create_app(
         group_per_minute=settings.outbound_group_per_minute,
         private_per_second=settings.outbound_private_per_second,
     )
-    outbox = Outbox(bot, limits, on_forbidden=lambda chat_id: members.record_blocked(chat_id, clock()))
+    outbox = Outbox(
+        bot, limits, on_forbidden=lambda chat_id: members.record_blocked(chat_id, clock())
+    )
     digest = CheckinDigest(outbox, locales)
+    committed = CommittedUpdates()
     scheduler = AsyncIOScheduler(timezone=UTC)
     http = httpx.AsyncClient(timeout=15.0)
 
     dispatcher = Dispatcher(
+        disable_fsm=True,  # no conversations kept in FSM; saves a middleware on every update
         settings=settings,
         session_factory=session_factory,
         scheduler=scheduler,
@@ -102,14 +111,16 @@ async def create_app(
         outbox=outbox,
         groups=groups,
         members=members,
-        batcher=MemberEventBatcher(session_factory, groups),
+        batcher=MemberEventBatcher(session_factory, groups, committed),
         locales=locales,
         admins=AdminChecker(bot, settings.bot_owner_ids, settings.admin_cache_seconds),
         digest=digest,
         clock=clock,
     )
-    dispatcher.update.outer_middleware(DbSessionMiddleware(session_factory))
-    dispatcher.update.outer_middleware(ContextMiddleware(locales, groups, settings.default_language))
+    dispatcher.update.outer_middleware(DbSessionMiddleware(session_factory, committed))
+    dispatcher.update.outer_middleware(
+        ContextMiddleware(locales, groups, settings.default_language)
+    )
     dispatcher.include_router(build_root_router())
 
     scheduler.add_job(
@@ -123,8 +134,21 @@ async def create_app(
         max_instances=1,
         misfire_grace_time=3600,
     )
-    processor = UpdateProcessor(dispatcher, bot, session_factory, concurrency=settings.update_concurrency)
-    return App(settings, engine, session_factory, bot, dispatcher, outbox, processor, scheduler, http, digest)
+    processor = UpdateProcessor(
+        dispatcher, bot, session_factory, committed, concurrency=settings.update_concurrency
+    )
+    return App(
+        settings,
+        engine,
+        session_factory,
+        bot,
+        dispatcher,
+        outbox,
+        processor,
+        scheduler,
+        http,
+        digest,
+    )
 
 
 async def run_app(settings: Settings, *, stop_event: asyncio.Event | None = None) -> None:
@@ -150,11 +174,16 @@ async def run_app(settings: Settings, *, stop_event: asyncio.Event | None = None
             stopper.cancel()
             polling.result()  # re-raise a fatal error (bad token, second poller)
         else:
-            logger.info("stopping: finishing in-flight updates (up to %.0fs)", settings.shutdown_grace_seconds)
+            logger.info(
+                "stopping: finishing in-flight updates (up to %.0fs)",
+                settings.shutdown_grace_seconds,
+            )
             try:
                 await asyncio.wait_for(asyncio.shield(polling), settings.shutdown_grace_seconds)
             except TimeoutError:
-                logger.warning("in-flight updates did not finish in time; they will be redelivered")
+                logger.warning(
+                    "in-flight updates did not finish in time; they will be redelivered"
+                )
                 polling.cancel()
                 await asyncio.gather(polling, return_exceptions=True)
     finally:

@@ -45,7 +45,10 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(run_sandbox(settings))
         return 0
     if settings.bot_token is None:
-        print("BOT_TOKEN is not set (see .env.example), or use `python -m bot sandbox`.", file=sys.stderr)
+        print(
+            "BOT_TOKEN is not set (see .env.example), or use `python -m bot sandbox`.",
+            file=sys.stderr,
+        )
         return 2
     from bot.app import run_app
 

@@ -30,7 +30,7 @@ class Settings(BaseSettings):
     health_listen: str | None = None
 
     poll_timeout: int = Field(default=30, ge=0, le=50)
-    update_concurrency: int = Field(default=64, ge=1, le=1000)
+    update_concurrency: int = Field(default=100, ge=1, le=1000)
     shutdown_grace_seconds: float = Field(default=20.0, gt=0)
 
     outbound_global_per_second: float = Field(default=30.0, gt=0)

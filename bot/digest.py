@@ -57,7 +57,9 @@ class CheckinDigest:
         if digest.message_id is None and not digest.creating:
             digest.creating = True
             text = self._text(digest)
-            future = self._outbox.send(group_id, SendMessage(chat_id=group_id, text=text), priority=Priority.NORMAL)
+            future = self._outbox.send(
+                group_id, SendMessage(chat_id=group_id, text=text), priority=Priority.NORMAL
+            )
             digest.shown_text = text
             future.add_done_callback(lambda f, d=digest, g=group_id: self._created(g, d, f))
             return

@@ -4,20 +4,16 @@ from __future__ import annotations
 
 from aiogram.enums import ChatType
 from aiogram.filters import BaseFilter
-from aiogram.types import CallbackQuery, Message, TelegramObject
+from aiogram.types import Message, TelegramObject
 
 from bot.admins import AdminChecker
+from bot.update_parts import chat_and_user
 
 GROUP_TYPES = {ChatType.GROUP, ChatType.SUPERGROUP}
 
 
 def _chat_and_user(event: TelegramObject) -> tuple[int | None, str | None, int | None]:
-    if isinstance(event, CallbackQuery):
-        message = event.message
-        chat = message.chat if message is not None else None
-    else:
-        chat = getattr(event, "chat", None)
-    user = getattr(event, "from_user", None)
+    chat, user = chat_and_user(event)
     return (chat.id if chat else None, chat.type if chat else None, user.id if user else None)
 
 
@@ -52,3 +48,35 @@ class TextLengthAtMost(BaseFilter):
 
     async def __call__(self, message: Message) -> bool:
         return len(message.text or message.caption or "") <= self.limit
+
+
+# aiogram runs synchronous filters (including F-magic filters) in a worker thread, one hop per
+# update per filter; these async ones cost nothing. Prefer them on hot routers.
+class HasNewMembers(BaseFilter):
+    async def __call__(self, message: Message) -> bool:
+        return bool(message.new_chat_members)
+
+
+class HasLeftMember(BaseFilter):
+    async def __call__(self, message: Message) -> bool:
+        return message.left_chat_member is not None
+
+
+class LooksLikeCommand(BaseFilter):
+    async def __call__(self, message: Message) -> bool:
+        return (message.text or "").startswith("/")
+
+
+class TextMatches(BaseFilter):
+    """The text (trimmed of spaces and end punctuation, case-folded) is one of `words`."""
+
+    def __init__(self, words: set[str]) -> None:
+        self.words = {w.lower() for w in words}
+
+    async def __call__(self, message: Message) -> bool:
+        text = message.text
+        return (
+            text is not None
+            and len(text) < 32
+            and text.strip().strip("!！。.~").lower() in self.words
+        )

@@ -30,7 +30,9 @@ class Translator:
         self._fallback = fallback
 
     def __call__(self, key: str, /, **args: object) -> str:
-        safe = {k: html.escape(v, quote=False) if isinstance(v, str) else v for k, v in args.items()}
+        safe = {
+            k: html.escape(v, quote=False) if isinstance(v, str) else v for k, v in args.items()
+        }
         for bundle in (self._bundle, self._fallback):
             if bundle is not None and bundle.has_message(key):
                 text, errors = bundle.format_pattern(bundle.get_message(key).value, safe)

@@ -15,10 +15,17 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aiogram import Bot, Dispatcher
-from aiogram.exceptions import TelegramNetworkError, TelegramServerError, TelegramConflictError, TelegramUnauthorizedError
+from aiogram.exceptions import (
+    TelegramConflictError,
+    TelegramNetworkError,
+    TelegramServerError,
+    TelegramUnauthorizedError,
+)
 from aiogram.types import Update
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from bot.uow import CommittedUpdates
+from bot.update_parts import chat_and_user, event_of
 from storage.db import SessionFactory
 from storage.queries import updates as processed
 
@@ -39,11 +46,7 @@ def is_transient(exc: BaseException) -> bool:
 
 def ordering_key(update: Update) -> tuple[int, int] | int:
     """Updates with the same key are handled one after another, in arrival order."""
-    event = update.event
-    chat = getattr(event, "chat", None)
-    if chat is None and getattr(event, "message", None) is not None:
-        chat = event.message.chat  # callback_query
-    user = getattr(event, "from_user", None)
+    chat, user = chat_and_user(event_of(update))
     chat_id = chat.id if chat is not None else 0
     user_id = user.id if user is not None else 0
     if not chat_id and not user_id:
@@ -57,14 +60,16 @@ class UpdateProcessor:
         dispatcher: Dispatcher,
         bot: Bot,
         session_factory: SessionFactory,
+        committed: CommittedUpdates,
         *,
-        concurrency: int = 64,
+        concurrency: int = 100,
         observe: Callable[[str, Update], None] | None = None,
         **feed_kwargs: Any,
     ) -> None:
         self._dp = dispatcher
         self._bot = bot
         self._session_factory = session_factory
+        self._committed = committed
         self._limit = asyncio.Semaphore(concurrency)
         self._observe = observe or (lambda _what, _update: None)
         self._feed_kwargs = feed_kwargs
@@ -87,9 +92,12 @@ class UpdateProcessor:
         if failed:
             raise RetryBatch(f"{len(failed)} update(s) hit a transient error: {failed[0]!r}")
         # Handlers that wrote nothing (reads, ignored updates) are recorded here in one go.
-        async with self._session_factory() as session:
-            await processed.claim(session, [u.update_id for u in todo], datetime.now(UTC))
-            await session.commit()
+        ids = [u.update_id for u in todo]
+        rest = set(ids) - self._committed.take(ids)
+        if rest:
+            async with self._session_factory() as session:
+                await processed.claim(session, sorted(rest), datetime.now(UTC))
+                await session.commit()
 
     async def _run_lane(self, lane: list[Update]) -> list[BaseException]:
         failures: list[BaseException] = []
@@ -183,7 +191,9 @@ class Poller:
         if self.offset is None:
             return
         try:
-            await self._bot.get_updates(offset=self.offset, limit=1, timeout=0, allowed_updates=self._allowed)
+            await self._bot.get_updates(
+                offset=self.offset, limit=1, timeout=0, allowed_updates=self._allowed
+            )
         except Exception as exc:  # noqa: BLE001
             logger.info("could not confirm offset %s at stop: %s", self.offset, exc)
 

@@ -7,12 +7,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aiogram import BaseMiddleware
-from aiogram.types import TelegramObject, Update
+from aiogram.types import ChatMemberUpdated, Message, TelegramObject, Update
 
 from bot.filters import GROUP_TYPES
 from bot.i18n import Locales, pick_language
 from bot.services.groups import GroupService
-from bot.uow import UnitOfWork
+from bot.uow import CommittedUpdates, UnitOfWork
+from bot.update_parts import chat_and_user, event_of
 from storage.db import SessionFactory
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
@@ -21,14 +22,15 @@ Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 class DbSessionMiddleware(BaseMiddleware):
     """Opens one session per update; the use case commits through `uow`."""
 
-    def __init__(self, session_factory: SessionFactory) -> None:
+    def __init__(self, session_factory: SessionFactory, committed: CommittedUpdates) -> None:
         self._session_factory = session_factory
+        self._committed = committed
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         update_id = event.update_id if isinstance(event, Update) else None
         async with self._session_factory() as session:
             data["session"] = session
-            data["uow"] = UnitOfWork(session, update_id)
+            data["uow"] = UnitOfWork(session, update_id, self._committed)
             data["update_id"] = update_id
             return await handler(event, data)
 
@@ -43,19 +45,15 @@ class ContextMiddleware(BaseMiddleware):
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         assert isinstance(event, Update)
-        inner = event.event
-        chat = getattr(inner, "chat", None)
-        message = getattr(inner, "message", None)
-        if chat is None and message is not None:
-            chat = message.chat
-        user = getattr(inner, "from_user", None)
+        inner = event_of(event)
+        chat, user = chat_and_user(inner)
         group = None
         if chat is not None and chat.type in GROUP_TYPES:
             group = await self._groups.settings_for(chat.id, chat.title or "")
         lang = pick_language(
             user.language_code if user else None, group.language if group else None, self._default
         )
-        date = getattr(inner, "date", None)
+        date = inner.date if isinstance(inner, (Message, ChatMemberUpdated)) else None
         data["group"] = group
         data["lang"] = lang
         data["t"] = self._locales.get(lang)

@@ -109,6 +109,7 @@ class Outbox:
         self._global = _Window(limits.global_per_second, 1.0)
         self._blocked_until: dict[int, float] = {}
         self._low_pending: deque[_Item] = deque()
+        self._queued_messages: dict[int, int] = {}
         self._wake = asyncio.Event()
         self._in_flight: set[asyncio.Task[None]] = set()
         self._runner: asyncio.Task[None] | None = None
@@ -128,8 +129,10 @@ class Outbox:
         """Queue a call; the returned future resolves to its result (awaiting it is optional)."""
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         future.add_done_callback(_noop_exception)
-        item = _Item(int(priority), next(self._seq), chat_id, method, counts_as_message, droppable, future)
-        heapq.heappush(self._queues.setdefault(chat_id, []), item)
+        item = _Item(
+            int(priority), next(self._seq), chat_id, method, counts_as_message, droppable, future
+        )
+        self._push(item)
         if droppable:
             self._low_pending.append(item)
             self._drop_excess()
@@ -138,13 +141,13 @@ class Outbox:
         return future
 
     def chat_load(self, chat_id: int) -> int:
-        """Messages sent to the chat within the last minute plus those still queued for it."""
+        """Messages sent to the chat within its window (a minute for groups) plus those queued."""
         window = self._chat_windows.get(chat_id)
         recent = 0
         if window is not None:
-            now = self._clock()
-            recent = sum(1 for t in window.times if t > now - 60.0)
-        return recent + sum(1 for item in self._queues.get(chat_id, ()) if item.counts_as_message)
+            window.free_at(self._clock())  # forgets sends that left the window
+            recent = len(window.times)
+        return recent + self._queued_messages.get(chat_id, 0)
 
     def group_is_busy(self, chat_id: int) -> bool:
         return self.chat_load(chat_id) >= self._limits.group_busy_threshold
@@ -222,10 +225,9 @@ class Outbox:
                 except TimeoutError:
                     pass
                 continue
-            queue = self._queues[item.chat_id]
-            heapq.heappop(queue)
-            if not queue:
-                del self._queues[item.chat_id]
+            self._pop(item.chat_id)
+            if item.future.done():
+                continue  # dropped while waiting
             self._global.record(now)
             if item.counts_as_message:
                 self._window(item.chat_id).record(now)
@@ -239,8 +241,26 @@ class Outbox:
         self._in_flight.discard(task)
         self._wake.set()  # the loop may now be idle, or a requeued item may be due
 
-    def _requeue(self, item: _Item) -> None:
+    def _push(self, item: _Item) -> None:
         heapq.heappush(self._queues.setdefault(item.chat_id, []), item)
+        if item.counts_as_message:
+            self._queued_messages[item.chat_id] = self._queued_messages.get(item.chat_id, 0) + 1
+
+    def _pop(self, chat_id: int) -> _Item:
+        queue = self._queues[chat_id]
+        item = heapq.heappop(queue)
+        if not queue:
+            del self._queues[chat_id]
+        if item.counts_as_message:
+            left = self._queued_messages[chat_id] - 1
+            if left:
+                self._queued_messages[chat_id] = left
+            else:
+                del self._queued_messages[chat_id]
+        return item
+
+    def _requeue(self, item: _Item) -> None:
+        self._push(item)
         self._wake.set()
 
     async def _deliver(self, item: _Item) -> None:
@@ -265,14 +285,21 @@ class Outbox:
         except (TelegramNetworkError, TelegramServerError) as exc:
             item.attempts += 1
             if item.attempts < 4:
-                logger.warning("outbound %s failed (%s), retrying", type(item.method).__name__, exc)
+                logger.warning(
+                    "outbound %s failed (%s), retrying", type(item.method).__name__, exc
+                )
                 self._blocked_until[item.chat_id] = self._clock() + 2.0 * item.attempts
                 self._requeue(item)
                 return
             item.future.set_exception(exc)
             return
         except TelegramBadRequest as exc:
-            logger.warning("outbound %s to %s refused: %s", type(item.method).__name__, item.chat_id, exc.message)
+            logger.warning(
+                "outbound %s to %s refused: %s",
+                type(item.method).__name__,
+                item.chat_id,
+                exc.message,
+            )
             item.future.set_exception(exc)
             return
         except Exception as exc:  # noqa: BLE001
@@ -285,13 +312,8 @@ class Outbox:
     def _drop_excess(self) -> None:
         while len(self._low_pending) > self._max_low:
             item = self._low_pending.popleft()
-            queue = self._queues.get(item.chat_id)
-            if queue and item in queue and not item.future.done():
-                queue.remove(item)
-                heapq.heapify(queue)
-                if not queue:
-                    del self._queues[item.chat_id]
-                item.future.set_result(None)
+            if not item.future.done():
+                item.future.set_result(None)  # skipped when its turn comes
                 self._on_event("dropped")
         # Forget entries that were already sent.
         while self._low_pending and self._low_pending[0].future.done():

@@ -50,5 +50,7 @@ def send(
     markup: InlineKeyboardMarkup | None = None,
 ) -> asyncio.Future[Any]:
     return outbox.send(
-        chat_id, SendMessage(chat_id=chat_id, text=clip(text), reply_markup=markup), priority=priority
+        chat_id,
+        SendMessage(chat_id=chat_id, text=clip(text), reply_markup=markup),
+        priority=priority,
     )

@@ -10,6 +10,21 @@ from bot.services.errors import DuplicateUpdate
 from storage.queries import updates
 
 
+class CommittedUpdates:
+    """Update ids whose use case already recorded them as processed (saves a second write)."""
+
+    def __init__(self) -> None:
+        self._ids: set[int] = set()
+
+    def add(self, update_ids: object) -> None:
+        self._ids.update(update_ids)  # type: ignore[arg-type]
+
+    def take(self, update_ids: list[int]) -> set[int]:
+        found = self._ids.intersection(update_ids)
+        self._ids.difference_update(found)
+        return found
+
+
 class UnitOfWork:
     """Commit = record the update as processed + commit, atomically.
 
@@ -17,9 +32,15 @@ class UnitOfWork:
     back and DuplicateUpdate is raised, so nothing is applied or answered twice.
     """
 
-    def __init__(self, session: AsyncSession, update_id: int | None) -> None:
+    def __init__(
+        self,
+        session: AsyncSession,
+        update_id: int | None,
+        committed: CommittedUpdates | None = None,
+    ) -> None:
         self.session = session
         self.update_id = update_id
+        self._committed = committed
 
     async def commit(self) -> None:
         if self.update_id is not None:
@@ -28,6 +49,8 @@ class UnitOfWork:
                 await self.session.rollback()
                 raise DuplicateUpdate(self.update_id)
         await self.session.commit()
+        if self.update_id is not None and self._committed is not None:
+            self._committed.add((self.update_id,))
 
     async def rollback(self) -> None:
         await self.session.rollback()

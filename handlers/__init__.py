@@ -21,11 +21,11 @@ from handlers import (
 
 def build_root_router() -> Router:
     root = Router(name="root")
+    errors.register(root)  # domain errors become friendly replies, the rest are logged
     root.include_routers(
-        errors.router(),  # turns domain errors into friendly replies, logs the rest
+        checkin.router(),  # /checkin, 签到, 打卡 (first: the busiest path)
         group_lifecycle.router(),  # bot added/removed, joins and leaves
         help.router(),  # /start, /help
-        checkin.router(),  # /checkin, 签到, 打卡
         profile.router(),  # /me
         leaderboard.router(),  # /top
         admin_points.router(),  # /grant, /deduct (admins)

@@ -15,7 +15,11 @@ from handlers.common import is_real_member, user_info
 async def on_group_message(
     message: Message, batcher: MemberEventBatcher, update_id: int | None, event_at: datetime
 ) -> None:
-    if not is_real_member(message.from_user) or message.new_chat_members or message.left_chat_member:
+    if (
+        not is_real_member(message.from_user)
+        or message.new_chat_members
+        or message.left_chat_member
+    ):
         return
     assert message.from_user is not None
     text = message.text or message.caption or ""

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import Command
 from aiogram.methods import SetMessageReaction
 from aiogram.types import Message, ReactionTypeEmoji
 
 from bot.digest import CheckinDigest
-from bot.filters import InGroup
+from bot.filters import InGroup, TextMatches
 from bot.i18n import Translator
 from bot.outbound import Outbox, Priority
 from bot.replies import reply
@@ -20,10 +20,6 @@ from bot.services.rules import ordinal_en
 from handlers.common import is_real_member, user_info
 
 CHECKIN_WORDS = {"签到", "打卡", "簽到", "checkin", "check in", "check-in"}
-
-
-def is_checkin_word(text: str | None) -> bool:
-    return text is not None and text.strip().strip("!！。.~").lower() in CHECKIN_WORDS
 
 
 async def cmd_checkin(
@@ -96,5 +92,5 @@ def router() -> Router:
     r = Router(name="checkin")
     r.message.filter(InGroup())
     r.message.register(cmd_checkin, Command("checkin", "qd"))
-    r.message.register(cmd_checkin, F.text.func(is_checkin_word))
+    r.message.register(cmd_checkin, TextMatches(CHECKIN_WORDS))
     return r

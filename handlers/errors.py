@@ -44,7 +44,6 @@ async def on_error(event: ErrorEvent, outbox: Outbox, locales: Locales, **data: 
     return True
 
 
-def router() -> Router:
-    r = Router(name="errors")
-    r.errors.register(on_error)
-    return r
+def register(root: Router) -> None:
+    """On the root router itself: a child router would add a hop to every update's path."""
+    root.errors.register(on_error)

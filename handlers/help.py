@@ -19,11 +19,18 @@ from bot.uow import UnitOfWork
 
 
 async def cmd_start(
-    message: Message, uow: UnitOfWork, members: MemberService, event_at: datetime, t: Translator, outbox: Outbox
+    message: Message,
+    uow: UnitOfWork,
+    members: MemberService,
+    event_at: datetime,
+    t: Translator,
+    outbox: Outbox,
 ) -> None:
     user = message.from_user
     assert user is not None
-    await members.record_started(uow, user_row(user.id, user.username, user.full_name, user.language_code), event_at)
+    await members.record_started(
+        uow, user_row(user.id, user.username, user.full_name, user.language_code), event_at
+    )
     reply(outbox, message, t("start", name=user.full_name) + "\n\n" + t("help-private"))
 
 

@@ -31,11 +31,20 @@ def render_profile(t: Translator, profile: Profile) -> str:
 
 
 async def cmd_me_group(
-    message: Message, session: AsyncSession, group: GroupSettings, event_at: datetime, t: Translator, outbox: Outbox
+    message: Message,
+    session: AsyncSession,
+    group: GroupSettings,
+    event_at: datetime,
+    t: Translator,
+    outbox: Outbox,
 ) -> None:
     assert message.from_user is not None
     profile = await profile_in_group(session, group, message.from_user.id, event_at)
-    reply(outbox, message, t("profile-name", name=message.from_user.full_name) + "\n" + render_profile(t, profile))
+    reply(
+        outbox,
+        message,
+        t("profile-name", name=message.from_user.full_name) + "\n" + render_profile(t, profile),
+    )
 
 
 async def cmd_me_private(

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import Message
 
-from bot.filters import InPrivate
+from bot.filters import InPrivate, LooksLikeCommand
 from bot.i18n import Translator
 from bot.outbound import Outbox
 from bot.replies import reply
@@ -31,5 +31,5 @@ async def cmd_unknown(message: Message, t: Translator, outbox: Outbox, bot_usern
 def router() -> Router:
     r = Router(name="wrong_chat")
     r.message.register(cmd_group_only, Command(*GROUP_ONLY), InPrivate())
-    r.message.register(cmd_unknown, F.text.startswith("/"))
+    r.message.register(cmd_unknown, LooksLikeCommand())
     return r

@@ -18,6 +18,7 @@ from typing import Any, Literal
 from bot.services.calendar import local_day
 from bot.services.groups import GroupService
 from bot.services.rules import ActivityState, activity_credit, milestone_bonus, next_streak
+from bot.uow import CommittedUpdates
 from storage.db import SessionFactory
 from storage.queries import checkins, ledger, members, updates
 
@@ -98,9 +99,14 @@ class _State:
 
 class MemberEventBatcher:
     def __init__(
-        self, session_factory: SessionFactory, groups: GroupService, max_batch: int = 500
+        self,
+        session_factory: SessionFactory,
+        groups: GroupService,
+        committed: CommittedUpdates | None = None,
+        max_batch: int = 500,
     ) -> None:
         self._session_factory = session_factory
+        self._committed = committed
         self._groups = groups
         self._max_batch = max_batch
         self._queue: list[tuple[MemberEvent, asyncio.Future[Result]]] = []
@@ -118,6 +124,9 @@ class MemberEventBatcher:
 
     async def _flush(self) -> None:
         while self._queue:
+            # Handlers resumed by the previous batch are about to submit: let them join this one.
+            for _ in range(3):
+                await asyncio.sleep(0)
             batch, self._queue = self._queue[: self._max_batch], self._queue[self._max_batch :]
             try:
                 results = await self._write(batch)
@@ -319,6 +328,8 @@ class MemberEventBatcher:
             )
             await ledger.append(session, ledger_rows)
             await session.commit()
+        if self._committed is not None:
+            self._committed.add(fresh)
         self._remember_users(changed_users)
         return [results.get(id(e)) or _duplicate(e) for e in events]
 

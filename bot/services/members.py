@@ -25,7 +25,9 @@ class MemberService:
         await member_rows.mark_joined(uow.session, group_id, int(user["id"]), at)  # type: ignore[call-overload]
         await uow.commit()
 
-    async def record_leave(self, uow: UnitOfWork, group_id: int, user_id: int, at: datetime) -> None:
+    async def record_leave(
+        self, uow: UnitOfWork, group_id: int, user_id: int, at: datetime
+    ) -> None:
         await member_rows.mark_left(uow.session, group_id, user_id, at)
         await uow.commit()
 
@@ -49,7 +51,9 @@ class MemberService:
         return removed
 
 
-def user_row(user_id: int, username: str | None, full_name: str, language_code: str | None) -> dict[str, object]:
+def user_row(
+    user_id: int, username: str | None, full_name: str, language_code: str | None
+) -> dict[str, object]:
     return {
         "id": user_id,
         "username": username,

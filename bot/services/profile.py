@@ -39,7 +39,16 @@ async def profile_in_group(
     member = await member_rows.get_member(session, group.group_id, user_id)
     today = local_day(now, group.timezone, group.day_start_hour)
     if member is None:
-        return Profile(group.group_id, group.title, 0, 0, 0, 0, await ranking.points_rank(session, group.group_id, 0), False)
+        return Profile(
+            group.group_id,
+            group.title,
+            0,
+            0,
+            0,
+            0,
+            await ranking.points_rank(session, group.group_id, 0),
+            False,
+        )
     return Profile(
         group_id=group.group_id,
         group_title=group.title,
@@ -55,4 +64,6 @@ async def profile_in_group(
 async def profiles_everywhere(session: AsyncSession, user_id: int, now: datetime) -> list[Profile]:
     """The member's profile in every active group they are in (for /me in private)."""
     rows = await group_rows.list_for_user(session, user_id)
-    return [await profile_in_group(session, GroupSettings.from_row(row), user_id, now) for row in rows]
+    return [
+        await profile_in_group(session, GroupSettings.from_row(row), user_id, now) for row in rows
+    ]

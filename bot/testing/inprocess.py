@@ -79,16 +79,26 @@ class InProcessSession(BaseSession):
             user = User(id=method.user_id, is_bot=False, first_name="U")
             if (int(method.chat_id), method.user_id) in self.admins:  # type: ignore[arg-type]
                 return ChatMemberAdministrator(
-                    user=user, can_be_edited=False, is_anonymous=False, can_manage_chat=True,
-                    can_delete_messages=True, can_manage_video_chats=True, can_restrict_members=True,
-                    can_promote_members=False, can_change_info=True, can_invite_users=True,
-                    can_post_stories=False, can_edit_stories=False, can_delete_stories=False,
+                    user=user,
+                    can_be_edited=False,
+                    is_anonymous=False,
+                    can_manage_chat=True,
+                    can_delete_messages=True,
+                    can_manage_video_chats=True,
+                    can_restrict_members=True,
+                    can_promote_members=False,
+                    can_change_info=True,
+                    can_invite_users=True,
+                    can_post_stories=False,
+                    can_edit_stories=False,
+                    can_delete_stories=False,
                 )
             return ChatMemberMember(user=user)
         return True
 
     def sent_texts(self, chat_id: int | None = None) -> list[str]:
         return [
-            c.text for c in self.calls
+            c.text
+            for c in self.calls
             if isinstance(c, SendMessage) and (chat_id is None or c.chat_id == chat_id)
         ]

@@ -21,7 +21,7 @@ async def record(
     target_user_id: int | None = None,
     details: dict[str, object] | None = None,
 ) -> None:
-    await session.execute(
+    await session.exec(
         insert(AuditLog.__table__).values(
             group_id=group_id,
             actor_id=actor_id,

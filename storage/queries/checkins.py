@@ -27,7 +27,7 @@ async def insert_new(
         .on_conflict_do_nothing(index_elements=["group_id", "user_id", "day"])
         .returning(_C.c.group_id, _C.c.user_id, _C.c.day)
     )
-    result = await session.execute(stmt, list(rows))
+    result = await session.exec(stmt, params=list(rows))
     return {(r.group_id, r.user_id, r.day) for r in result.all()}
 
 
@@ -42,7 +42,7 @@ async def bump_day_counts(
     stmt = stmt.on_conflict_do_update(
         index_elements=["group_id", "day"], set_={"count": _D.c.count + stmt.excluded.count}
     ).returning(_D.c.group_id, _D.c.day, _D.c.count)
-    result = await session.execute(stmt, rows)
+    result = await session.exec(stmt, params=rows)
     return {(r.group_id, r.day): r.count for r in result.all()}
 
 
@@ -60,4 +60,4 @@ _OUTCOME = (
 async def set_outcomes(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
     """Store the streak and points each new check-in earned (keys: g, u, d, streak, points)."""
     if rows:
-        await session.execute(_OUTCOME, list(rows))
+        await session.exec(_OUTCOME, params=list(rows))

@@ -28,24 +28,24 @@ async def register(
         index_elements=["id"],
         set_={"title": stmt.excluded.title, "is_active": True, "removed_at": None},
     )
-    await session.execute(stmt)
+    await session.exec(stmt)
 
 
 async def ensure(
     session: AsyncSession, group_id: int, title: str, defaults: dict[str, object]
 ) -> None:
     stmt = upsert(session, _T).values(id=group_id, title=title[:255], is_active=True, **defaults)
-    await session.execute(stmt.on_conflict_do_nothing())
+    await session.exec(stmt.on_conflict_do_nothing())
 
 
 async def deactivate(session: AsyncSession, group_id: int, at: datetime) -> None:
-    await session.execute(
+    await session.exec(
         update(_T).where(_T.c.id == group_id).values(is_active=False, removed_at=at)
     )
 
 
 async def set_column(session: AsyncSession, group_id: int, column: str, value: object) -> None:
-    await session.execute(update(_T).where(_T.c.id == group_id).values({column: value}))
+    await session.exec(update(_T).where(_T.c.id == group_id).values({column: value}))
 
 
 async def list_for_user(session: AsyncSession, user_id: int) -> list[ChatGroup]:

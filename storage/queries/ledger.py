@@ -16,4 +16,4 @@ _L = LedgerEntry.__table__
 async def append(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
     """rows: group_id, user_id, amount, reason, note, source, actor_id, idempotency_key, created_at."""
     if rows:
-        await session.execute(insert(_L), list(rows))
+        await session.exec(insert(_L), params=list(rows))

@@ -29,13 +29,14 @@ async def upsert_users(session: AsyncSession, rows: Sequence[dict[str, Any]]) ->
             "language_code": stmt.excluded.language_code,
         },
     )
-    await session.execute(stmt, list(rows))
+    await session.exec(stmt, params=list(rows))
 
 
 async def touch_members(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> list[Any]:
     """Insert or refresh members seen speaking (rows: group_id, user_id, at); returns their state.
 
-    A member who speaks is in the group, so a stale left_at is cleared.
+    A member who speaks is in the group, so a stale left_at is cleared. (An upsert without
+    RETURNING runs as one executemany; with RETURNING, SQLAlchemy would go row by row.)
     """
     if not rows:
         return []
@@ -52,9 +53,16 @@ async def touch_members(session: AsyncSession, rows: Sequence[dict[str, Any]]) -
     stmt = stmt.on_conflict_do_update(
         index_elements=["group_id", "user_id"],
         set_={"last_active_at": stmt.excluded.last_active_at, "left_at": None},
-    ).returning(*_M.c)
-    result = await session.execute(stmt, params)
-    return list(result.all())
+    )
+    await session.exec(stmt, params=params)
+    by_group: dict[int, list[int]] = {}
+    for r in rows:
+        by_group.setdefault(r["group_id"], []).append(r["user_id"])
+    found: list[Any] = []
+    for group_id, user_ids in by_group.items():
+        query = select(_M).where(_M.c.group_id == group_id, _M.c.user_id.in_(user_ids))
+        found.extend((await session.exec(query)).all())
+    return found
 
 
 _APPLY = (
@@ -76,7 +84,7 @@ _APPLY = (
 async def apply_progress(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
     """Write check-in/activity progress (keys: g,u,delta,streak,best,dc,lcd,ad,at,alast)."""
     if rows:
-        await session.execute(_APPLY, list(rows))
+        await session.exec(_APPLY, params=list(rows))
 
 
 async def mark_joined(session: AsyncSession, group_id: int, user_id: int, at: datetime) -> None:
@@ -86,7 +94,7 @@ async def mark_joined(session: AsyncSession, group_id: int, user_id: int, at: da
     stmt = stmt.on_conflict_do_update(
         index_elements=["group_id", "user_id"], set_={"joined_at": at, "left_at": None}
     )
-    await session.execute(stmt)
+    await session.exec(stmt)
 
 
 async def mark_left(session: AsyncSession, group_id: int, user_id: int, at: datetime) -> None:
@@ -94,7 +102,7 @@ async def mark_left(session: AsyncSession, group_id: int, user_id: int, at: date
         group_id=group_id, user_id=user_id, first_seen_at=at, left_at=at
     )
     stmt = stmt.on_conflict_do_update(index_elements=["group_id", "user_id"], set_={"left_at": at})
-    await session.execute(stmt)
+    await session.exec(stmt)
 
 
 async def get_member(session: AsyncSession, group_id: int, user_id: int) -> Member | None:
@@ -117,7 +125,7 @@ async def credit(session: AsyncSession, group_id: int, user_id: int, amount: int
         .values(points=_M.c.points + amount)
         .returning(_M.c.points)
     )
-    return (await session.execute(stmt)).scalar_one()
+    return (await session.exec(stmt)).scalar_one()
 
 
 async def debit(session: AsyncSession, group_id: int, user_id: int, amount: int) -> int | None:
@@ -128,7 +136,7 @@ async def debit(session: AsyncSession, group_id: int, user_id: int, amount: int)
         .values(points=_M.c.points - amount)
         .returning(_M.c.points)
     )
-    return (await session.execute(stmt)).scalar_one_or_none()
+    return (await session.exec(stmt)).scalar_one_or_none()
 
 
 async def set_user_started(session: AsyncSession, user_id: int, at: datetime) -> None:
@@ -136,8 +144,8 @@ async def set_user_started(session: AsyncSession, user_id: int, at: datetime) ->
     stmt = stmt.on_conflict_do_update(
         index_elements=["id"], set_={"started_at": at, "blocked_at": None}
     )
-    await session.execute(stmt)
+    await session.exec(stmt)
 
 
 async def set_user_blocked(session: AsyncSession, user_id: int, at: datetime) -> None:
-    await session.execute(update(_U).where(_U.c.id == user_id).values(blocked_at=at))
+    await session.exec(update(_U).where(_U.c.id == user_id).values(blocked_at=at))

@@ -15,4 +15,4 @@ async def points_rank(session: AsyncSession, group_id: int, points: int) -> int:
     stmt = select(func.count()).where(
         _M.c.group_id == group_id, _M.c.left_at.is_(None), _M.c.points > points
     )
-    return int((await session.execute(stmt)).scalar_one()) + 1
+    return int((await session.exec(stmt)).scalar_one()) + 1

@@ -20,17 +20,17 @@ async def claim(session: AsyncSession, update_ids: Iterable[int], at: datetime) 
     if not rows:
         return set()
     stmt = upsert(session, _T).on_conflict_do_nothing().returning(_T.c.update_id)
-    result = await session.execute(stmt, rows)
+    result = await session.exec(stmt, params=rows)
     return set(result.scalars().all())
 
 
 async def known(session: AsyncSession, update_ids: list[int]) -> set[int]:
     if not update_ids:
         return set()
-    result = await session.execute(select(_T.c.update_id).where(_T.c.update_id.in_(update_ids)))
+    result = await session.exec(select(_T.c.update_id).where(_T.c.update_id.in_(update_ids)))
     return set(result.scalars().all())
 
 
 async def prune(session: AsyncSession, before: datetime) -> int:
-    result = await session.execute(delete(_T).where(_T.c.processed_at < before))
+    result = await session.exec(delete(_T).where(_T.c.processed_at < before))
     return result.rowcount or 0

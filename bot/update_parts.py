@@ -1,0 +1,36 @@
+"""Fast access to an update's event, chat and sender (aiogram's Update.event is slow on hot paths)."""
+
+from __future__ import annotations
+
+from aiogram.types import (
+    CallbackQuery,
+    Chat,
+    ChatMemberUpdated,
+    Message,
+    TelegramObject,
+    Update,
+    User,
+)
+
+
+def event_of(update: Update) -> TelegramObject | None:
+    for event in (
+        update.message,
+        update.callback_query,
+        update.chat_member,
+        update.my_chat_member,
+    ):
+        if event is not None:
+            return event
+    try:
+        return update.event
+    except LookupError:
+        return None
+
+
+def chat_and_user(event: TelegramObject | None) -> tuple[Chat | None, User | None]:
+    if isinstance(event, (Message, ChatMemberUpdated)):
+        return event.chat, event.from_user
+    if isinstance(event, CallbackQuery):
+        return (event.message.chat if event.message is not None else None), event.from_user
+    return None, getattr(event, "from_user", None) if event is not None else None

@@ -26,12 +26,14 @@ from bot.config import Settings
 from bot.digest import CheckinDigest
 from bot.i18n import Locales
 from bot.intake import Poller, UpdateProcessor
+from bot.metrics import Metrics
 from bot.middlewares import ContextMiddleware, DbSessionMiddleware
 from bot.outbound import OutboundLimits, Outbox
 from bot.services.groups import GroupService
 from bot.services.member_events import MemberEventBatcher
 from bot.services.members import MemberService
 from bot.uow import CommittedUpdates
+from bot.web import WebhookEndpoint, build_web_app, database_ready, start_server
 from handlers import build_root_router
 from storage.db import SessionFactory, create_engine, create_session_factory
 from storage.migrate import upgrade
@@ -53,6 +55,7 @@ class App:
     scheduler: AsyncIOScheduler
     http: httpx.AsyncClient
     digest: CheckinDigest
+    metrics: Metrics
 
     async def close(self) -> None:
         await self.outbox.drain(timeout=5.0)
@@ -95,9 +98,14 @@ async def create_app(
         group_per_minute=settings.outbound_group_per_minute,
         private_per_second=settings.outbound_private_per_second,
     )
+    metrics = Metrics()
     outbox = Outbox(
-        bot, limits, on_forbidden=lambda chat_id: members.record_blocked(chat_id, clock())
+        bot,
+        limits,
+        on_forbidden=lambda chat_id: members.record_blocked(chat_id, clock()),
+        on_event=metrics.telegram_event,
     )
+    metrics.track_queue(lambda: outbox.depth)
     digest = CheckinDigest(outbox, locales)
     committed = CommittedUpdates()
     scheduler = AsyncIOScheduler(timezone=UTC)
@@ -136,7 +144,12 @@ async def create_app(
         misfire_grace_time=3600,
     )
     processor = UpdateProcessor(
-        dispatcher, bot, session_factory, committed, concurrency=settings.update_concurrency
+        dispatcher,
+        bot,
+        session_factory,
+        committed,
+        concurrency=settings.update_concurrency,
+        observe=metrics.observe_update,
     )
     return App(
         settings,
@@ -149,6 +162,7 @@ async def create_app(
         scheduler,
         http,
         digest,
+        metrics,
     )
 
 
@@ -157,42 +171,88 @@ async def run_app(settings: Settings, *, stop_event: asyncio.Event | None = None
     stop = stop_event or asyncio.Event()
     _install_signal_handlers(stop)
     app = await create_app(settings)
+    web_runner = None
     try:
         me = await app.bot.get_me()
         app.dispatcher["bot_username"] = me.username or ""
-        logger.info("running as @%s (id %s)", me.username, me.id)
-        await app.bot.delete_webhook(drop_pending_updates=False)
+        logger.info("running as @%s (id %s) in %s mode", me.username, me.id, settings.bot_mode)
         await publish_commands(app.bot, app.dispatcher["locales"])
         # Start-up objects live for the whole run: keep them out of every cyclic-GC scan.
         gc.collect()
         gc.freeze()
         app.outbox.start()
         app.scheduler.start()
-        poller = Poller(
-            app.bot, app.processor, allowed_updates=ALLOWED_UPDATES, timeout=settings.poll_timeout
-        )
-        polling = asyncio.create_task(poller.run(stop), name="polling")
-        stopper = asyncio.create_task(stop.wait())
-        await asyncio.wait({polling, stopper}, return_when=asyncio.FIRST_COMPLETED)
-        if polling.done():
-            stopper.cancel()
-            polling.result()  # re-raise a fatal error (bad token, second poller)
+        if settings.bot_mode == "webhook":
+            web_runner = await _start_webhook(app, settings)
+            await stop.wait()
+            logger.info("stopping: finishing in-flight webhook requests")
+            await web_runner.cleanup()  # stops accepting; waits for handlers up to the grace time
+            web_runner = None
         else:
-            logger.info(
-                "stopping: finishing in-flight updates (up to %.0fs)",
-                settings.shutdown_grace_seconds,
-            )
-            try:
-                await asyncio.wait_for(asyncio.shield(polling), settings.shutdown_grace_seconds)
-            except TimeoutError:
-                logger.warning(
-                    "in-flight updates did not finish in time; they will be redelivered"
+            await app.bot.delete_webhook(drop_pending_updates=False)
+            if settings.health_listen:
+                web_runner = await start_server(
+                    build_web_app(metrics=app.metrics, ready=lambda: database_ready(app.engine)),
+                    settings.health_listen,
+                    settings.shutdown_grace_seconds,
                 )
-                polling.cancel()
-                await asyncio.gather(polling, return_exceptions=True)
+            await _poll(app, settings, stop)
     finally:
+        if web_runner is not None:
+            await web_runner.cleanup()
         await app.close()
         logger.info("stopped")
+
+
+async def _start_webhook(app: App, settings: Settings):  # type: ignore[no-untyped-def]
+    assert settings.webhook_url and settings.webhook_secret
+    secret = settings.webhook_secret.get_secret_value()
+    state = {"webhook_set": False}
+
+    async def ready() -> bool:
+        return state["webhook_set"] and await database_ready(app.engine)
+
+    web_app = build_web_app(
+        metrics=app.metrics,
+        ready=ready,
+        webhook=WebhookEndpoint(app.bot, app.processor, secret),
+        webhook_path=settings.webhook_path,
+    )
+    runner = await start_server(web_app, settings.webhook_listen, settings.shutdown_grace_seconds)
+    await app.bot.set_webhook(
+        settings.webhook_url,
+        secret_token=secret,
+        allowed_updates=ALLOWED_UPDATES,
+        max_connections=settings.webhook_max_connections,
+        drop_pending_updates=False,
+    )
+    state["webhook_set"] = True
+    logger.info(
+        "webhook set to %s, listening on %s", settings.webhook_url, settings.webhook_listen
+    )
+    return runner
+
+
+async def _poll(app: App, settings: Settings, stop: asyncio.Event) -> None:
+    poller = Poller(
+        app.bot, app.processor, allowed_updates=ALLOWED_UPDATES, timeout=settings.poll_timeout
+    )
+    polling = asyncio.create_task(poller.run(stop), name="polling")
+    stopper = asyncio.create_task(stop.wait())
+    await asyncio.wait({polling, stopper}, return_when=asyncio.FIRST_COMPLETED)
+    if polling.done():
+        stopper.cancel()
+        polling.result()  # re-raise a fatal error (bad token, second poller)
+        return
+    logger.info(
+        "stopping: finishing in-flight updates (up to %.0fs)", settings.shutdown_grace_seconds
+    )
+    try:
+        await asyncio.wait_for(asyncio.shield(polling), settings.shutdown_grace_seconds)
+    except TimeoutError:
+        logger.warning("in-flight updates did not finish in time; they will be redelivered")
+        polling.cancel()
+        await asyncio.gather(polling, return_exceptions=True)
 
 
 def _install_signal_handlers(stop: asyncio.Event) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/community.db"
@@ -66,6 +66,23 @@ class Settings(BaseSettings):
         ):
             raise ValueError("WEBHOOK_SECRET must be 1-256 characters of A-Z a-z 0-9 _ -")
         return value
+
+    @model_validator(mode="after")
+    def _check_webhook_mode(self) -> Settings:
+        if self.bot_mode == "webhook":
+            if not self.webhook_url or not self.webhook_url.startswith(("https://", "http://")):
+                raise ValueError("BOT_MODE=webhook needs WEBHOOK_URL (the public https:// URL)")
+            if self.webhook_secret is None:
+                raise ValueError(
+                    "BOT_MODE=webhook needs WEBHOOK_SECRET (1-256 of A-Z a-z 0-9 _ -)"
+                )
+        return self
+
+    @property
+    def webhook_path(self) -> str:
+        from urllib.parse import urlparse
+
+        return urlparse(self.webhook_url or "").path or "/"
 
     @property
     def token(self) -> str:

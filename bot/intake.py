@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -54,6 +55,26 @@ def ordering_key(update: Update) -> tuple[int, int] | int:
     return (chat_id, user_id)
 
 
+class KeyedLocks:
+    """One lock per ordering key, kept only while someone holds or waits for it."""
+
+    def __init__(self) -> None:
+        self._locks: dict[object, tuple[asyncio.Lock, int]] = {}
+
+    async def acquire(self, key: object) -> None:
+        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
+        self._locks[key] = (lock, users + 1)
+        await lock.acquire()
+
+    def release(self, key: object) -> None:
+        lock, users = self._locks[key]
+        lock.release()
+        if users == 1:
+            del self._locks[key]
+        else:
+            self._locks[key] = (lock, users - 1)
+
+
 class UpdateProcessor:
     def __init__(
         self,
@@ -63,7 +84,7 @@ class UpdateProcessor:
         committed: CommittedUpdates,
         *,
         concurrency: int = 100,
-        observe: Callable[[str, Update], None] | None = None,
+        observe: Callable[..., None] | None = None,
         **feed_kwargs: Any,
     ) -> None:
         self._dp = dispatcher
@@ -71,8 +92,18 @@ class UpdateProcessor:
         self._session_factory = session_factory
         self._committed = committed
         self._limit = asyncio.Semaphore(concurrency)
-        self._observe = observe or (lambda _what, _update: None)
+        self._observe = observe or (lambda _what, _update, _seconds=None: None)
         self._feed_kwargs = feed_kwargs
+        self._key_locks = KeyedLocks()
+
+    async def process_one(self, update: Update) -> None:
+        """For webhooks: one update per request; same-chat-and-member updates still in order."""
+        key = ordering_key(update)
+        await self._key_locks.acquire(key)
+        try:
+            await self.process([update])
+        finally:
+            self._key_locks.release(key)
 
     async def process(self, batch: Sequence[Update]) -> None:
         """Handle a batch completely; raises RetryBatch if it must be delivered again."""
@@ -106,6 +137,7 @@ class UpdateProcessor:
                 break  # keep the lane's order: later updates wait for the redelivery
             async with self._limit:
                 self._observe("received", update)
+                started = time.perf_counter()
                 try:
                     await self._dp.feed_update(self._bot, update, **self._feed_kwargs)
                 except Exception as exc:  # noqa: BLE001
@@ -118,7 +150,7 @@ class UpdateProcessor:
                     logger.exception("update %s failed", update.update_id)
                     self._observe("failed", update)
                     continue
-                self._observe("processed", update)
+                self._observe("processed", update, time.perf_counter() - started)
         return failures
 
 

@@ -42,7 +42,9 @@ class Harness:
 
 
 @asynccontextmanager
-async def running_bot(db_url: str, *, admins: set[tuple[int, int]] | None = None, **settings: Any) -> AsyncIterator[Harness]:
+async def running_bot(
+    db_url: str, *, admins: set[tuple[int, int]] | None = None, **settings: Any
+) -> AsyncIterator[Harness]:
     session = InProcessSession(admins=admins)
     app = await create_app(make_settings(db_url, **settings), bot_session=session)
     app.dispatcher["bot_username"] = "community_test_bot"

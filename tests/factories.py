@@ -25,7 +25,9 @@ def ts(value: datetime | int | float | None) -> int:
     return int(value)
 
 
-def user(user_id: int, name: str | None = None, *, username: str | None = None, lang: str | None = "en") -> dict[str, Any]:
+def user(
+    user_id: int, name: str | None = None, *, username: str | None = None, lang: str | None = "en"
+) -> dict[str, Any]:
     data: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": name or f"User{user_id}"}
     if username:
         data["username"] = username
@@ -52,7 +54,9 @@ def message(
     msg: dict[str, Any] = {
         "message_id": next(_message_ids),
         "date": ts(date),
-        "chat": chat(chat_id) if chat_id < 0 else {**chat(chat_id), "first_name": from_user["first_name"]},
+        "chat": chat(chat_id)
+        if chat_id < 0
+        else {**chat(chat_id), "first_name": from_user["first_name"]},
         "from": from_user,
         "text": text,
     }
@@ -69,17 +73,24 @@ def message_payload(update: Update) -> dict[str, Any]:
     return update.message.model_dump(mode="json", by_alias=True, exclude_none=True)
 
 
-def callback(from_user: dict[str, Any], data: str, message_id: int, *, chat_id: int = GROUP_ID) -> Update:
-    return Update.model_validate({
-        "update_id": next_update_id(),
-        "callback_query": {
-            "id": str(next_update_id()),
-            "from": from_user,
-            "chat_instance": "ci",
-            "data": data,
-            "message": {
-                "message_id": message_id, "date": ts(None), "chat": chat(chat_id),
-                "from": {"id": 123456, "is_bot": True, "first_name": "Bot"}, "text": "…",
+def callback(
+    from_user: dict[str, Any], data: str, message_id: int, *, chat_id: int = GROUP_ID
+) -> Update:
+    return Update.model_validate(
+        {
+            "update_id": next_update_id(),
+            "callback_query": {
+                "id": str(next_update_id()),
+                "from": from_user,
+                "chat_instance": "ci",
+                "data": data,
+                "message": {
+                    "message_id": message_id,
+                    "date": ts(None),
+                    "chat": chat(chat_id),
+                    "from": {"id": 123456, "is_bot": True, "first_name": "Bot"},
+                    "text": "…",
+                },
             },
-        },
-    })
+        }
+    )

@@ -48,4 +48,8 @@ async def test_positions_today(db_url: str) -> None:
     async with running_bot(db_url) as bot:
         await bot.feed(*[f.message(f.user(10 + i), "/checkin", date=DAY1) for i in range(3)])
         texts = bot.texts()
-        assert sorted(t.split("You are the ")[1] for t in texts) == ["1st today.", "2nd today.", "3rd today."]
+        assert sorted(t.split("You are the ")[1] for t in texts) == [
+            "1st today.",
+            "2nd today.",
+            "3rd today.",
+        ]

@@ -5,8 +5,22 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 ALLOWED = {
-    "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "code", "pre", "a",
-    "tg-spoiler", "span", "blockquote", "tg-emoji",
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "ins",
+    "s",
+    "strike",
+    "del",
+    "code",
+    "pre",
+    "a",
+    "tg-spoiler",
+    "span",
+    "blockquote",
+    "tg-emoji",
 }
 
 
@@ -22,12 +36,12 @@ class _Parser(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag not in ALLOWED:
-            raise HtmlError(f"Unsupported start tag \"{tag}\"")
+            raise HtmlError(f'Unsupported start tag "{tag}"')
         self.stack.append(tag)
 
     def handle_endtag(self, tag: str) -> None:
         if not self.stack or self.stack[-1] != tag:
-            raise HtmlError(f"Unexpected end tag \"{tag}\"")
+            raise HtmlError(f'Unexpected end tag "{tag}"')
         self.stack.pop()
 
     def handle_data(self, data: str) -> None:
@@ -41,5 +55,5 @@ def plain_text(text: str, parse_mode: str | None) -> str:
     parser.feed(text)
     parser.close()
     if parser.stack:
-        raise HtmlError(f"Can't find end tag corresponding to start tag \"{parser.stack[-1]}\"")
+        raise HtmlError(f'Can\'t find end tag corresponding to start tag "{parser.stack[-1]}"')
     return "".join(parser.text)

@@ -17,21 +17,36 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from aiohttp import web
 from aiogram import types as tg
+from aiohttp import web
 
 from bot.emulator.html_text import HtmlError, plain_text
 
 logger = logging.getLogger(__name__)
 
 JSON_PARAMS = {
-    "reply_markup", "reaction", "commands", "allowed_updates", "scope", "reply_parameters",
-    "link_preview_options", "entities", "caption_entities",
+    "reply_markup",
+    "reaction",
+    "commands",
+    "allowed_updates",
+    "scope",
+    "reply_parameters",
+    "link_preview_options",
+    "entities",
+    "caption_entities",
 }
 MESSAGE_METHODS = {"sendMessage", "sendDocument", "sendPhoto"}
 DEFAULT_UPDATE_TYPES = {
-    "message", "edited_message", "callback_query", "my_chat_member", "channel_post",
-    "inline_query", "chosen_inline_result", "poll", "poll_answer", "chat_join_request",
+    "message",
+    "edited_message",
+    "callback_query",
+    "my_chat_member",
+    "channel_post",
+    "inline_query",
+    "chosen_inline_result",
+    "poll",
+    "poll_answer",
+    "chat_join_request",
 }
 
 
@@ -137,6 +152,9 @@ class BotAPIEmulator:
         self._new_update = asyncio.Event()
         self._changed = asyncio.Event()
         self._runner: web.AppRunner | None = None
+        self.webhook: dict[str, Any] | None = None
+        self.webhook_deliveries: list[tuple[int, int]] = []  # (update_id, HTTP status or 0)
+        self._delivery: asyncio.Task[None] | None = None
 
     # ---- lifecycle ---------------------------------------------------------------------
     async def start(self) -> BotAPIEmulator:
@@ -150,6 +168,7 @@ class BotAPIEmulator:
         return self
 
     async def stop(self) -> None:
+        await self._stop_delivery()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -180,7 +199,11 @@ class BotAPIEmulator:
         is_bot: bool = False,
     ) -> dict[str, Any]:
         user = {"id": user_id, "is_bot": is_bot, "first_name": first_name}
-        for key, value in (("last_name", last_name), ("username", username), ("language_code", language_code)):
+        for key, value in (
+            ("last_name", last_name),
+            ("username", username),
+            ("language_code", language_code),
+        ):
             if value is not None:
                 user[key] = value
         self.users[user_id] = user
@@ -228,7 +251,12 @@ class BotAPIEmulator:
         return next(self._message_ids.setdefault(chat_id, itertools.count(1)))
 
     def _bot_user(self) -> dict[str, Any]:
-        return {"id": self.bot_id or 1, "is_bot": True, "first_name": "Community Bot", "username": self.bot_username}
+        return {
+            "id": self.bot_id or 1,
+            "is_bot": True,
+            "first_name": "Community Bot",
+            "username": self.bot_username,
+        }
 
     def _private_chat(self, user_id: int) -> dict[str, Any]:
         user = self.users[user_id]
@@ -251,7 +279,12 @@ class BotAPIEmulator:
         self._new_update.set()
 
     def _user_message(
-        self, chat: dict[str, Any], user_id: int, text: str | None, date: datetime | int | None, **extra: Any
+        self,
+        chat: dict[str, Any],
+        user_id: int,
+        text: str | None,
+        date: datetime | int | None,
+        **extra: Any,
     ) -> dict[str, Any]:
         msg: dict[str, Any] = {
             "message_id": self._next_message_id(chat["id"]),
@@ -263,7 +296,9 @@ class BotAPIEmulator:
         if text is not None:
             msg["text"] = text
             if text.startswith("/"):
-                msg["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+                msg["entities"] = [
+                    {"type": "bot_command", "offset": 0, "length": len(text.split()[0])}
+                ]
         self.messages[(chat["id"], msg["message_id"])] = msg
         return msg
 
@@ -284,7 +319,9 @@ class BotAPIEmulator:
         msg = self._user_message(self.chats[chat_id], user_id, text, date, **extra)
         return self.push_update({"message": msg})
 
-    def send_private(self, user_id: int, text: str, *, date: datetime | int | None = None) -> dict[str, Any]:
+    def send_private(
+        self, user_id: int, text: str, *, date: datetime | int | None = None
+    ) -> dict[str, Any]:
         self.start_private(user_id)
         msg = self._user_message(self._private_chat(user_id), user_id, text, date)
         return self.push_update({"message": msg})
@@ -294,10 +331,17 @@ class BotAPIEmulator:
             return {"status": "creator", "user": user, "is_anonymous": False}
         if status == "administrator":
             rights = {
-                "can_be_edited": False, "is_anonymous": False, "can_manage_chat": True,
-                "can_delete_messages": True, "can_manage_video_chats": True,
-                "can_restrict_members": True, "can_promote_members": False, "can_change_info": True,
-                "can_invite_users": True, "can_post_stories": False, "can_edit_stories": False,
+                "can_be_edited": False,
+                "is_anonymous": False,
+                "can_manage_chat": True,
+                "can_delete_messages": True,
+                "can_manage_video_chats": True,
+                "can_restrict_members": True,
+                "can_promote_members": False,
+                "can_change_info": True,
+                "can_invite_users": True,
+                "can_post_stories": False,
+                "can_edit_stories": False,
                 "can_delete_stories": False,
             }
             # Newer Bot API versions add required rights; fill whichever the pinned aiogram knows.
@@ -309,36 +353,68 @@ class BotAPIEmulator:
             )
         if status == "restricted":
             return tg.ChatMemberRestricted(
-                user=tg.User(**user), is_member=True, can_send_messages=True, can_send_audios=True,
-                can_send_documents=True, can_send_photos=True, can_send_videos=True,
-                can_send_video_notes=True, can_send_voice_notes=True, can_send_polls=True,
-                can_send_other_messages=True, can_add_web_page_previews=True, can_change_info=False,
-                can_invite_users=False, can_pin_messages=False, can_manage_topics=False, until_date=0,
+                user=tg.User(**user),
+                is_member=True,
+                can_send_messages=True,
+                can_send_audios=True,
+                can_send_documents=True,
+                can_send_photos=True,
+                can_send_videos=True,
+                can_send_video_notes=True,
+                can_send_voice_notes=True,
+                can_send_polls=True,
+                can_send_other_messages=True,
+                can_add_web_page_previews=True,
+                can_change_info=False,
+                can_invite_users=False,
+                can_pin_messages=False,
+                can_manage_topics=False,
+                until_date=0,
             ).model_dump(mode="json", exclude_none=True)
         if status == "kicked":
             return {"status": "kicked", "user": user, "until_date": 0}
         return {"status": status, "user": user}
 
     def _member_update(
-        self, key: str, chat_id: int, actor_id: int, user: dict[str, Any], old: str, new: str, date: int
+        self,
+        key: str,
+        chat_id: int,
+        actor_id: int,
+        user: dict[str, Any],
+        old: str,
+        new: str,
+        date: int,
     ) -> dict[str, Any]:
-        return self.push_update({key: {
-            "chat": self.chats[chat_id],
-            "from": self.users.get(actor_id, user),
-            "date": date,
-            "old_chat_member": self._member(user, old),
-            "new_chat_member": self._member(user, new),
-        }})
+        return self.push_update(
+            {
+                key: {
+                    "chat": self.chats[chat_id],
+                    "from": self.users.get(actor_id, user),
+                    "date": date,
+                    "old_chat_member": self._member(user, old),
+                    "new_chat_member": self._member(user, new),
+                }
+            }
+        )
 
     def add_bot_to_group(
-        self, chat_id: int, by_user_id: int, *, as_admin: bool = True, date: datetime | int | None = None
+        self,
+        chat_id: int,
+        by_user_id: int,
+        *,
+        as_admin: bool = True,
+        date: datetime | int | None = None,
     ) -> dict[str, Any]:
         status = "administrator" if as_admin else "member"
         bot = self._bot_user()
         self.status[(chat_id, bot["id"])] = status
         when = self._date(date)
-        update = self._member_update("my_chat_member", chat_id, by_user_id, bot, "left", status, when)
-        msg = self._user_message(self.chats[chat_id], by_user_id, None, when, new_chat_members=[bot])
+        update = self._member_update(
+            "my_chat_member", chat_id, by_user_id, bot, "left", status, when
+        )
+        msg = self._user_message(
+            self.chats[chat_id], by_user_id, None, when, new_chat_members=[bot]
+        )
         self.push_update({"message": msg})
         return update
 
@@ -346,9 +422,13 @@ class BotAPIEmulator:
         bot = self._bot_user()
         old = self.status.get((chat_id, bot["id"]), "member")
         self.status[(chat_id, bot["id"])] = "left"
-        return self._member_update("my_chat_member", chat_id, by_user_id, bot, old, "left", self._date(None))
+        return self._member_update(
+            "my_chat_member", chat_id, by_user_id, bot, old, "left", self._date(None)
+        )
 
-    def join(self, chat_id: int, user_id: int, *, date: datetime | int | None = None) -> dict[str, Any]:
+    def join(
+        self, chat_id: int, user_id: int, *, date: datetime | int | None = None
+    ) -> dict[str, Any]:
         old = self.status.get((chat_id, user_id), "left")
         self.status[(chat_id, user_id)] = "member"
         when = self._date(date)
@@ -357,7 +437,9 @@ class BotAPIEmulator:
         self.push_update({"message": msg})
         return self._member_update("chat_member", chat_id, user_id, user, old, "member", when)
 
-    def leave(self, chat_id: int, user_id: int, *, date: datetime | int | None = None) -> dict[str, Any]:
+    def leave(
+        self, chat_id: int, user_id: int, *, date: datetime | int | None = None
+    ) -> dict[str, Any]:
         old = self.status.get((chat_id, user_id), "member")
         self.status[(chat_id, user_id)] = "left"
         when = self._date(date)
@@ -366,15 +448,21 @@ class BotAPIEmulator:
         self.push_update({"message": msg})
         return self._member_update("chat_member", chat_id, user_id, user, old, "left", when)
 
-    def press_button(self, chat_id: int, user_id: int, message_id: int, data: str) -> dict[str, Any]:
+    def press_button(
+        self, chat_id: int, user_id: int, message_id: int, data: str
+    ) -> dict[str, Any]:
         message = self.messages[(chat_id, message_id)]
-        return self.push_update({"callback_query": {
-            "id": str(next(self._update_ids) * 7919),
-            "from": self.users[user_id],
-            "chat_instance": str(chat_id),
-            "message": message,
-            "data": data,
-        }})
+        return self.push_update(
+            {
+                "callback_query": {
+                    "id": str(next(self._update_ids) * 7919),
+                    "from": self.users[user_id],
+                    "chat_instance": str(chat_id),
+                    "message": message,
+                    "data": data,
+                }
+            }
+        )
 
     def press_button_by_label(self, chat_id: int, user_id: int, label: str) -> dict[str, Any]:
         for sent in reversed(self.sent):
@@ -383,7 +471,9 @@ class BotAPIEmulator:
             for row in (sent.reply_markup or {}).get("inline_keyboard", []):
                 for button in row:
                     if button.get("text") == label and "callback_data" in button:
-                        return self.press_button(chat_id, user_id, sent.message_id, button["callback_data"])
+                        return self.press_button(
+                            chat_id, user_id, sent.message_id, button["callback_data"]
+                        )
         raise LookupError(f"no button {label!r} in chat {chat_id}")
 
     # ---- observation -------------------------------------------------------------------
@@ -444,7 +534,10 @@ class BotAPIEmulator:
                 body = await request.read()
                 if body:
                     params.update(json.loads(body))
-            elif request.content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
+            elif request.content_type in (
+                "multipart/form-data",
+                "application/x-www-form-urlencoded",
+            ):
                 form = await request.post()
                 for key, value in form.items():
                     if isinstance(value, web.FileField):
@@ -464,12 +557,17 @@ class BotAPIEmulator:
         method = request.match_info["method"]
         bot_id, _, secret = token.partition(":")
         if not bot_id.isdigit() or not secret:
-            return self._error(Call(method, {}, 401, time.monotonic()), ApiError(401, "Unauthorized"))
+            return self._error(
+                Call(method, {}, 401, time.monotonic()), ApiError(401, "Unauthorized")
+            )
         self.bot_id = int(bot_id)
         try:
             params = await self._params(request)
         except (ValueError, json.JSONDecodeError):
-            return self._error(Call(method, {}, 400, time.monotonic()), ApiError(400, "Bad Request: invalid parameters"))
+            return self._error(
+                Call(method, {}, 400, time.monotonic()),
+                ApiError(400, "Bad Request: invalid parameters"),
+            )
         call = Call(method, params, 200, time.monotonic())
         try:
             self._inject_fault(method, params)
@@ -490,7 +588,11 @@ class BotAPIEmulator:
     def _error(self, call: Call, exc: ApiError) -> web.Response:
         call.status = exc.code
         self._record(call)
-        body: dict[str, Any] = {"ok": False, "error_code": exc.code, "description": exc.description}
+        body: dict[str, Any] = {
+            "ok": False,
+            "error_code": exc.code,
+            "description": exc.description,
+        }
         if exc.retry_after is not None:
             body["parameters"] = {"retry_after": exc.retry_after}
         return web.json_response(body, status=exc.code)
@@ -502,10 +604,15 @@ class BotAPIEmulator:
             if fault.chat_id is not None and str(fault.chat_id) != str(params.get("chat_id")):
                 continue
             fault.count -= 1
-            raise ApiError(fault.code, fault.description, fault.retry_after if fault.code == 429 else None)
+            raise ApiError(
+                fault.code, fault.description, fault.retry_after if fault.code == 429 else None
+            )
 
     def _rate_limit(self, method: str, params: dict[str, Any]) -> None:
-        if self.limits is None or method not in MESSAGE_METHODS | {"editMessageText", "setMessageReaction"}:
+        if self.limits is None or method not in MESSAGE_METHODS | {
+            "editMessageText",
+            "setMessageReaction",
+        }:
             return
         now = time.monotonic()
         wait = self._windows.check("global", self.limits.global_per_second, 1.0, now)
@@ -514,7 +621,12 @@ class BotAPIEmulator:
             if chat_id < 0:
                 wait = self._windows.check(chat_id, self.limits.group_per_minute, 60.0, now)
             else:
-                wait = self._windows.check(chat_id, self.limits.private_burst, self.limits.private_burst / self.limits.private_per_second, now)
+                wait = self._windows.check(
+                    chat_id,
+                    self.limits.private_burst,
+                    self.limits.private_burst / self.limits.private_per_second,
+                    now,
+                )
         if wait:
             raise ApiError(429, f"Too Many Requests: retry after {wait}", wait)
 
@@ -553,7 +665,9 @@ class BotAPIEmulator:
             raise ApiError(400, f"Bad Request: {what} is too long")
         return plain
 
-    def _bot_message(self, chat: dict[str, Any], params: dict[str, Any], **content: Any) -> dict[str, Any]:
+    def _bot_message(
+        self, chat: dict[str, Any], params: dict[str, Any], **content: Any
+    ) -> dict[str, Any]:
         msg: dict[str, Any] = {
             "message_id": self._next_message_id(chat["id"]),
             "date": self._date(None),
@@ -561,19 +675,33 @@ class BotAPIEmulator:
             "from": self._bot_user(),
             **content,
         }
-        reply_to = (params.get("reply_parameters") or {}).get("message_id") or params.get("reply_to_message_id")
+        reply_to = (params.get("reply_parameters") or {}).get("message_id") or params.get(
+            "reply_to_message_id"
+        )
         if reply_to is not None and (chat["id"], int(reply_to)) in self.messages:
             msg["reply_to_message"] = self.messages[(chat["id"], int(reply_to))]
         if params.get("reply_markup"):
             msg["reply_markup"] = params["reply_markup"]
         self.messages[(chat["id"], msg["message_id"])] = msg
-        return tg.Message.model_validate(msg).model_dump(mode="json", exclude_none=True, by_alias=True)
+        return tg.Message.model_validate(msg).model_dump(
+            mode="json", exclude_none=True, by_alias=True
+        )
 
     # ---- methods -----------------------------------------------------------------------
     def _m_getMe(self, params: dict[str, Any]) -> dict[str, Any]:
-        return {**self._bot_user(), "can_join_groups": True, "can_read_all_group_messages": True, "supports_inline_queries": False}
+        return {
+            **self._bot_user(),
+            "can_join_groups": True,
+            "can_read_all_group_messages": True,
+            "supports_inline_queries": False,
+        }
 
     async def _m_getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        if self.webhook is not None:
+            raise ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
+            )
         offset = int(params.get("offset") or 0)
         limit = max(1, min(100, int(params.get("limit") or 100)))
         timeout = float(params.get("timeout") or 0)
@@ -586,7 +714,9 @@ class BotAPIEmulator:
         while True:
             ready = [u for u in self._updates if next(k for k in u if k != "update_id") in allowed]
             # Telegram drops updates of types the bot did not ask for.
-            self._updates = [u for u in self._updates if next(k for k in u if k != "update_id") in allowed]
+            self._updates = [
+                u for u in self._updates if next(k for k in u if k != "update_id") in allowed
+            ]
             if ready or time.monotonic() >= deadline:
                 return ready[:limit]
             self._new_update.clear()
@@ -596,11 +726,118 @@ class BotAPIEmulator:
                 pass
 
     def _m_deleteWebhook(self, params: dict[str, Any]) -> bool:
+        self.webhook = None
+        if self._delivery is not None:
+            self._delivery.cancel()
+            self._delivery = None
+        if str(params.get("drop_pending_updates")).lower() == "true":
+            self._updates.clear()
         return True
+
+    def _m_setWebhook(self, params: dict[str, Any]) -> bool:
+        url = params.get("url") or ""
+        if not url:
+            return self._m_deleteWebhook(params)
+        if not url.startswith(("https://", "http://")):
+            raise ApiError(
+                400, "Bad Request: bad webhook: An HTTPS URL must be provided for webhook"
+            )
+        self.webhook = {
+            "url": url,
+            "secret_token": params.get("secret_token"),
+            "max_connections": int(params.get("max_connections") or 40),
+            "allowed_updates": params.get("allowed_updates") or [],
+        }
+        if self._delivery is None or self._delivery.done():
+            self._delivery = asyncio.create_task(self._deliver_loop())
+        self._new_update.set()
+        return True
+
+    def _m_getWebhookInfo(self, params: dict[str, Any]) -> dict[str, Any]:
+        hook = self.webhook or {}
+        info = tg.WebhookInfo(
+            url=hook.get("url", ""),
+            has_custom_certificate=False,
+            pending_update_count=len(self._updates),
+            max_connections=hook.get("max_connections"),
+            allowed_updates=hook.get("allowed_updates") or None,
+        )
+        return info.model_dump(mode="json", exclude_none=True)
+
+    async def _stop_delivery(self) -> None:
+        if self._delivery is not None:
+            self._delivery.cancel()
+            await asyncio.gather(self._delivery, return_exceptions=True)
+            self._delivery = None
+
+    async def _deliver_loop(self) -> None:
+        """POST pending updates to the webhook, several at once; redeliver after a failure."""
+        import aiohttp
+
+        in_flight: dict[int, asyncio.Task[None]] = {}
+        retry_at: dict[int, float] = {}
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as http:
+
+            async def post(update: dict[str, Any]) -> None:
+                hook = self.webhook
+                assert hook is not None
+                headers = {}
+                if hook.get("secret_token"):
+                    headers["X-Telegram-Bot-Api-Secret-Token"] = hook["secret_token"]
+                status = 0
+                try:
+                    async with http.post(hook["url"], json=update, headers=headers) as response:
+                        status = response.status
+                        await response.read()
+                except (aiohttp.ClientError, OSError, asyncio.TimeoutError):
+                    status = 0
+                self.webhook_deliveries.append((update["update_id"], status))
+                if 200 <= status < 300:
+                    self._updates = [
+                        u for u in self._updates if u["update_id"] != update["update_id"]
+                    ]
+                    remaining = [u["update_id"] for u in self._updates]
+                    self.confirmed_offset = (
+                        min(remaining)
+                        if remaining
+                        else max(self.confirmed_offset, update["update_id"] + 1)
+                    )
+                else:
+                    retry_at[update["update_id"]] = time.monotonic() + 0.5
+                self._changed.set()
+
+            while self.webhook is not None:
+                hook = self.webhook
+                allowed = set(hook["allowed_updates"]) or DEFAULT_UPDATE_TYPES
+                self._updates = [
+                    u for u in self._updates if next(k for k in u if k != "update_id") in allowed
+                ]
+                now = time.monotonic()
+                for update in sorted(self._updates, key=lambda u: u["update_id"]):
+                    uid = update["update_id"]
+                    if len(in_flight) >= hook["max_connections"]:
+                        break
+                    if uid in in_flight or retry_at.get(uid, 0) > now:
+                        continue
+                    task = asyncio.create_task(post(update))
+                    in_flight[uid] = task
+                    task.add_done_callback(
+                        lambda _t, uid=uid: (in_flight.pop(uid, None), self._new_update.set())
+                    )
+                self._new_update.clear()
+                wait = min((t - now for t in retry_at.values() if t > now), default=1.0)
+                try:
+                    await asyncio.wait_for(self._new_update.wait(), max(0.05, wait))
+                except TimeoutError:
+                    pass
+            for task in in_flight.values():
+                task.cancel()
 
     def _m_setMyCommands(self, params: dict[str, Any]) -> bool:
         scope = (params.get("scope") or {}).get("type", "default")
-        self.commands[f"{scope}:{params.get('language_code') or ''}"] = params.get("commands") or []
+        self.commands[f"{scope}:{params.get('language_code') or ''}"] = (
+            params.get("commands") or []
+        )
         return True
 
     def _m_getMyCommands(self, params: dict[str, Any]) -> list[dict[str, Any]]:
@@ -619,10 +856,17 @@ class BotAPIEmulator:
         plain = self._text(params.get("text"), params.get("parse_mode"), 4096, "message text")
         self._check_markup(params.get("reply_markup"))
         result = self._bot_message(chat, params, text=plain)
-        self.sent.append(SentMessage(
-            chat["id"], result["message_id"], "sendMessage", params["text"], plain,
-            params.get("reply_markup"), (result.get("reply_to_message") or {}).get("message_id"),
-        ))
+        self.sent.append(
+            SentMessage(
+                chat["id"],
+                result["message_id"],
+                "sendMessage",
+                params["text"],
+                plain,
+                params.get("reply_markup"),
+                (result.get("reply_to_message") or {}).get("message_id"),
+            )
+        )
         return result
 
     def _send_file(self, params: dict[str, Any], kind: str) -> dict[str, Any]:
@@ -631,23 +875,43 @@ class BotAPIEmulator:
         if not isinstance(upload, dict):
             raise ApiError(400, f"Bad Request: there is no {kind} in the request")
         caption = params.get("caption")
-        plain_caption = self._text(caption, params.get("parse_mode"), 1024, "caption") if caption else None
+        plain_caption = (
+            self._text(caption, params.get("parse_mode"), 1024, "caption") if caption else None
+        )
         file_id = f"file{len(self.sent) + 1}"
         content: dict[str, Any] = {}
         if kind == "document":
-            content["document"] = {"file_id": file_id, "file_unique_id": file_id, "file_name": upload["file_name"], "file_size": len(upload["data"])}
+            content["document"] = {
+                "file_id": file_id,
+                "file_unique_id": file_id,
+                "file_name": upload["file_name"],
+                "file_size": len(upload["data"]),
+            }
         else:
-            content["photo"] = [{"file_id": file_id, "file_unique_id": file_id, "width": 1, "height": 1}]
+            content["photo"] = [
+                {"file_id": file_id, "file_unique_id": file_id, "width": 1, "height": 1}
+            ]
         if plain_caption:
             content["caption"] = plain_caption
         result = self._bot_message(chat, params, **content)
         if self.files_dir is not None:
             self.files_dir.mkdir(parents=True, exist_ok=True)
-            (self.files_dir / Path(upload["file_name"] or file_id).name).write_bytes(upload["data"])
-        self.sent.append(SentMessage(
-            chat["id"], result["message_id"], f"send{kind.title()}", caption or "", plain_caption or "",
-            params.get("reply_markup"), None, upload["data"], upload["file_name"],
-        ))
+            (self.files_dir / Path(upload["file_name"] or file_id).name).write_bytes(
+                upload["data"]
+            )
+        self.sent.append(
+            SentMessage(
+                chat["id"],
+                result["message_id"],
+                f"send{kind.title()}",
+                caption or "",
+                plain_caption or "",
+                params.get("reply_markup"),
+                None,
+                upload["data"],
+                upload["file_name"],
+            )
+        )
         return result
 
     def _m_sendDocument(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -670,15 +934,22 @@ class BotAPIEmulator:
         markup = params.get("reply_markup")
         self._check_markup(markup)
         if params["text"] == sent.text and markup == sent.reply_markup:
-            raise ApiError(400, "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message")
+            raise ApiError(
+                400,
+                "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message",
+            )
         sent.edits.append(sent.text)
         sent.text, sent.plain_text, sent.reply_markup = params["text"], plain, markup
-        msg = dict(self.messages[(chat["id"], sent.message_id)], text=plain, edit_date=self._date(None))
+        msg = dict(
+            self.messages[(chat["id"], sent.message_id)], text=plain, edit_date=self._date(None)
+        )
         msg.pop("reply_markup", None)
         if markup:
             msg["reply_markup"] = markup
         self.messages[(chat["id"], sent.message_id)] = msg
-        return tg.Message.model_validate(msg).model_dump(mode="json", exclude_none=True, by_alias=True)
+        return tg.Message.model_validate(msg).model_dump(
+            mode="json", exclude_none=True, by_alias=True
+        )
 
     def _m_editMessageReplyMarkup(self, params: dict[str, Any]) -> dict[str, Any]:
         chat, sent = self._find_sent(params)
@@ -688,7 +959,9 @@ class BotAPIEmulator:
         msg.pop("reply_markup", None)
         if sent.reply_markup:
             msg["reply_markup"] = sent.reply_markup
-        return tg.Message.model_validate(msg).model_dump(mode="json", exclude_none=True, by_alias=True)
+        return tg.Message.model_validate(msg).model_dump(
+            mode="json", exclude_none=True, by_alias=True
+        )
 
     def _m_deleteMessage(self, params: dict[str, Any]) -> bool:
         chat = self._chat(params)
@@ -729,9 +1002,18 @@ class BotAPIEmulator:
 
     def _m_getChat(self, params: dict[str, Any]) -> dict[str, Any]:
         chat = self._chat(params)
-        return {**chat, "accent_color_id": 0, "max_reaction_count": 11, "accepted_gift_types": {
-            "unlimited_gifts": False, "limited_gifts": False, "unique_gifts": False,
-            "premium_subscription": False, "gifts_from_channels": False}}
+        return {
+            **chat,
+            "accent_color_id": 0,
+            "max_reaction_count": 11,
+            "accepted_gift_types": {
+                "unlimited_gifts": False,
+                "limited_gifts": False,
+                "unique_gifts": False,
+                "premium_subscription": False,
+                "gifts_from_channels": False,
+            },
+        }
 
     def _m_close(self, params: dict[str, Any]) -> bool:
         return True

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import sys
 from pathlib import Path
 
@@ -15,11 +16,21 @@ TOKEN = "777000111:E2E-TOKEN"
 BOT_ID = 777000111
 
 
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 class BotProcess:
     def __init__(self, emu: BotAPIEmulator, database_url: str, **env: str) -> None:
         self.emu = emu
         self.env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "DATABASE_", "TELEGRAM_"))},
+            **{
+                k: v
+                for k, v in os.environ.items()
+                if not k.startswith(("BOT_", "DATABASE_", "TELEGRAM_"))
+            },
             "BOT_TOKEN": TOKEN,
             "TELEGRAM_API_URL": emu.base_url,
             "DATABASE_URL": database_url,
@@ -31,9 +42,14 @@ class BotProcess:
             **env,
         }
         self.process: asyncio.subprocess.Process | None = None
-        self.log_path = Path(os.environ.get("TMPDIR", "/tmp")) / f"e2e-bot-{os.getpid()}-{id(self)}.log"
+        self.log_path = (
+            Path(os.environ.get("TMPDIR", "/tmp")) / f"e2e-bot-{os.getpid()}-{id(self)}.log"
+        )
 
-    async def start(self) -> BotProcess:
+    async def start(self, ready_method: str | None = None) -> BotProcess:
+        ready_method = ready_method or (
+            "setWebhook" if self.env.get("BOT_MODE") == "webhook" else "getUpdates"
+        )
         calls_before = len(self.emu.calls)
         log = self.log_path.open("ab")
         self.process = await asyncio.create_subprocess_exec(
@@ -42,8 +58,10 @@ class BotProcess:
         log.close()
         try:
             await self.emu.wait_for(
-                lambda: any(c.method == "getUpdates" for c in self.emu.calls[calls_before:])
-                or self.process.returncode is not None,  # type: ignore[union-attr]
+                lambda: (
+                    any(c.method == ready_method for c in self.emu.calls[calls_before:])
+                    or self.process.returncode is not None
+                ),  # type: ignore[union-attr]
                 timeout=60,
             )
         except TimeoutError:
@@ -61,7 +79,9 @@ class BotProcess:
         except TimeoutError:
             self.process.kill()
             await self.process.wait()
-            raise AssertionError(f"bot did not stop within {timeout}s; log:\n{self.log()}") from None
+            raise AssertionError(
+                f"bot did not stop within {timeout}s; log:\n{self.log()}"
+            ) from None
 
     def log(self) -> str:
         try:

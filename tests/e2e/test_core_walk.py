@@ -22,7 +22,9 @@ async def say(emu: BotAPIEmulator, user: int, text: str, at: datetime, contains:
     return sent.plain_text
 
 
-async def test_checkins_over_days_restart_and_429(emu: BotAPIEmulator, bot_process: BotProcess, db_url: str) -> None:
+async def test_checkins_over_days_restart_and_429(
+    emu: BotAPIEmulator, bot_process: BotProcess, db_url: str
+) -> None:
     mark = emu.mark()
     emu.add_bot_to_group(GROUP, ALICE)
     welcome = await emu.wait_for_message(chat_id=GROUP, after=mark, timeout=15)
@@ -32,7 +34,9 @@ async def test_checkins_over_days_restart_and_429(emu: BotAPIEmulator, bot_proce
     assert "streak 1 day" in text and "+10 points" in text and "1st today" in text
     text = await say(emu, XIAOMING, "签到", DAY1 + timedelta(minutes=1), "签到成功")
     assert "第 2 位" in text  # a zh-hans member is answered in Chinese
-    text = await say(emu, CAROL, "/checkin@community_test_bot", DAY1 + timedelta(minutes=2), "Carol")
+    text = await say(
+        emu, CAROL, "/checkin@community_test_bot", DAY1 + timedelta(minutes=2), "Carol"
+    )
     assert "3rd today" in text
     text = await say(emu, BOB, "打卡", DAY1 + timedelta(hours=1), "already checked in")
     assert "balance 10" in text
@@ -57,7 +61,9 @@ async def test_checkins_over_days_restart_and_429(emu: BotAPIEmulator, bot_proce
     assert any(c.status == 429 for c in emu.calls)
 
 
-async def test_redelivered_update_changes_nothing(emu: BotAPIEmulator, bot_process: BotProcess) -> None:
+async def test_redelivered_update_changes_nothing(
+    emu: BotAPIEmulator, bot_process: BotProcess
+) -> None:
     update = emu.send_message(GROUP, BOB, "/checkin", date=DAY1)
     await emu.wait_for_message(chat_id=GROUP, contains="Bob checked in", timeout=15)
     await emu.wait_confirmed(update["update_id"], timeout=15)
@@ -84,4 +90,6 @@ async def test_bad_input_and_wrong_chat(emu: BotAPIEmulator, bot_process: BotPro
     reply = await emu.wait_for_message(chat_id=BOB, contains="/me", after=mark + 2, timeout=15)
     assert "Hi Bob" in reply.plain_text
     # Commands were published in both languages.
-    assert any(key.endswith(":zh") for key in emu.commands) and any(key.endswith(":") for key in emu.commands)
+    assert any(key.endswith(":zh") for key in emu.commands) and any(
+        key.endswith(":") for key in emu.commands
+    )

@@ -53,3 +53,24 @@ async def test_positions_today(db_url: str) -> None:
             "2nd today.",
             "3rd today.",
         ]
+
+
+async def test_me_in_private_lists_groups(db_url: str) -> None:
+    dora = f.user(5, "Dora")
+    async with running_bot(db_url) as bot:
+        await bot.feed(f.message(dora, "/checkin", date=DAY1))
+        await bot.feed(f.message(dora, "/me", chat_id=5, date=DAY1))
+        text = bot.last_text(5)
+        assert "Test Group" in text and "Points: 10" in text and "Rank: #1" in text
+
+
+async def test_find_user_by_username_returns_a_model(session_factory) -> None:  # type: ignore[no-untyped-def]
+    from storage.queries import members
+
+    async with session_factory() as session:
+        await members.upsert_users(
+            session, [{"id": 9, "username": "Zed", "display_name": "Z", "language_code": None}]
+        )
+        await session.commit()
+        found = await members.find_user_by_username(session, "zed")
+        assert found is not None and found.id == 9 and found.display_name == "Z"

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, func, select, update
+from sqlmodel import select as sqlmodel_select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import Member, TgUser
@@ -114,7 +115,9 @@ async def get_user(session: AsyncSession, user_id: int) -> TgUser | None:
 
 
 async def find_user_by_username(session: AsyncSession, username: str) -> TgUser | None:
-    stmt = select(TgUser).where(func.lower(TgUser.username) == username.lower()).limit(1)
+    stmt = (
+        sqlmodel_select(TgUser).where(func.lower(TgUser.username) == username.lower()).limit(1)
+    )
     return (await session.exec(stmt)).first()
 
 

@@ -17,7 +17,9 @@ async def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--n", type=int, default=5000, help="check-ins (one per member)")
     parser.add_argument("--skip-postgres", action="store_true")
-    parser.add_argument("--pg", default=os.environ.get("TEST_PG_DSN", "postgresql://postgres@127.0.0.1:5432/test"))
+    parser.add_argument(
+        "--pg", default=os.environ.get("TEST_PG_DSN", "postgresql://postgres@127.0.0.1:5432/test")
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     updates = make_updates(args.n)
@@ -29,10 +31,14 @@ async def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
         rate, recorded = await ours(url, updates)
-        print(f"check-ins, SQLite:      {rate:8.0f} /s  ratio {rate / top:.2f}  recorded {recorded}/{args.n}")
+        print(
+            f"check-ins, SQLite:      {rate:8.0f} /s  ratio {rate / top:.2f}  recorded {recorded}/{args.n}"
+        )
     if not args.skip_postgres:
         rate, recorded = await with_postgres(args.pg, lambda u: ours(u, updates))
-        print(f"check-ins, PostgreSQL:  {rate:8.0f} /s  ratio {rate / top:.2f}  recorded {recorded}/{args.n}")
+        print(
+            f"check-ins, PostgreSQL:  {rate:8.0f} /s  ratio {rate / top:.2f}  recorded {recorded}/{args.n}"
+        )
 
 
 asyncio.run(main())

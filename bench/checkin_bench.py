@@ -28,16 +28,28 @@ BATCH = 100  # what one getUpdates call returns at most
 def make_updates(n: int, start_id: int = 1, first_user: int = 10_000) -> list[Update]:
     now = int(datetime.now(UTC).timestamp())
     return [
-        Update.model_validate({
-            "update_id": start_id + i,
-            "message": {
-                "message_id": i + 1, "date": now,
-                "chat": {"id": GROUP, "type": "supergroup", "title": "Bench"},
-                "from": {"id": first_user + i, "is_bot": False, "first_name": f"Member {i}", "language_code": "zh-hans"},
-                "text": "/checkin" if i % 2 else "签到",
-                **({"entities": [{"type": "bot_command", "offset": 0, "length": 8}]} if i % 2 else {}),
-            },
-        })
+        Update.model_validate(
+            {
+                "update_id": start_id + i,
+                "message": {
+                    "message_id": i + 1,
+                    "date": now,
+                    "chat": {"id": GROUP, "type": "supergroup", "title": "Bench"},
+                    "from": {
+                        "id": first_user + i,
+                        "is_bot": False,
+                        "first_name": f"Member {i}",
+                        "language_code": "zh-hans",
+                    },
+                    "text": "/checkin" if i % 2 else "签到",
+                    **(
+                        {"entities": [{"type": "bot_command", "offset": 0, "length": 8}]}
+                        if i % 2
+                        else {}
+                    ),
+                },
+            }
+        )
         for i in range(n)
     ]
 
@@ -62,12 +74,16 @@ async def ceiling(updates: list[Update]) -> float:
 
 
 async def ours(database_url: str, updates: list[Update]) -> tuple[float, int]:
-    settings = Settings(bot_token=SecretStr("123456:BENCH"), database_url=database_url, log_level="WARNING")
+    settings = Settings(
+        bot_token=SecretStr("123456:BENCH"), database_url=database_url, log_level="WARNING"
+    )
     app = await create_app(settings, bot_session=InProcessSession(record=False))
     app.dispatcher["bot_username"] = "community_test_bot"
     app.outbox.start()
     try:
-        warm = make_updates(50, start_id=10_000_000, first_user=5_000_000)  # connections, caches, compiled statements
+        warm = make_updates(
+            50, start_id=10_000_000, first_user=5_000_000
+        )  # connections, caches, compiled statements
         await app.processor.process(warm)
         started = time.perf_counter()
         for i in range(0, len(updates), BATCH):

@@ -41,16 +41,28 @@ class UnitOfWork:
         self.session = session
         self.update_id = update_id
         self._committed = committed
+        self._claimed = False
+
+    async def claim(self) -> None:
+        """Record the update first (use cases whose writes have unique keys call this up front).
+
+        On PostgreSQL a concurrent duplicate waits here for the first to finish, then stops.
+        """
+        if self.update_id is None or self._claimed:
+            return
+        fresh = await updates.claim(self.session, [self.update_id], datetime.now(UTC))
+        if not fresh:
+            await self.session.rollback()
+            raise DuplicateUpdate(self.update_id)
+        self._claimed = True
 
     async def commit(self) -> None:
-        if self.update_id is not None:
-            fresh = await updates.claim(self.session, [self.update_id], datetime.now(UTC))
-            if not fresh:
-                await self.session.rollback()
-                raise DuplicateUpdate(self.update_id)
+        await self.claim()
         await self.session.commit()
+        self._claimed = False
         if self.update_id is not None and self._committed is not None:
             self._committed.add((self.update_id,))
 
     async def rollback(self) -> None:
         await self.session.rollback()
+        self._claimed = False

@@ -25,8 +25,8 @@ from aiogram.methods import (
 from aiogram.methods.base import TelegramType
 from aiogram.types import (
     Chat,
-    ChatMemberAdministrator,
     ChatMemberMember,
+    ChatMemberOwner,
     Document,
     Message,
     User,
@@ -78,21 +78,7 @@ class InProcessSession(BaseSession):
         if isinstance(method, GetChatMember):
             user = User(id=method.user_id, is_bot=False, first_name="U")
             if (int(method.chat_id), method.user_id) in self.admins:  # type: ignore[arg-type]
-                return ChatMemberAdministrator(
-                    user=user,
-                    can_be_edited=False,
-                    is_anonymous=False,
-                    can_manage_chat=True,
-                    can_delete_messages=True,
-                    can_manage_video_chats=True,
-                    can_restrict_members=True,
-                    can_promote_members=False,
-                    can_change_info=True,
-                    can_invite_users=True,
-                    can_post_stories=False,
-                    can_edit_stories=False,
-                    can_delete_stories=False,
-                )
+                return ChatMemberOwner(user=user, is_anonymous=False)
             return ChatMemberMember(user=user)
         return True
 

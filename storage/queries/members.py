@@ -152,3 +152,10 @@ async def set_user_started(session: AsyncSession, user_id: int, at: datetime) ->
 
 async def set_user_blocked(session: AsyncSession, user_id: int, at: datetime) -> None:
     await session.exec(update(_U).where(_U.c.id == user_id).values(blocked_at=at))
+
+
+async def ensure_member(session: AsyncSession, group_id: int, user_id: int, at: datetime) -> None:
+    """The member exists and is present (they were just seen in the chat)."""
+    stmt = upsert(session, _M).values(group_id=group_id, user_id=user_id, first_seen_at=at)
+    stmt = stmt.on_conflict_do_update(index_elements=["group_id", "user_id"], set_={"left_at": None})
+    await session.exec(stmt)

@@ -1,7 +1,55 @@
-"""Placeholder router; filled in by its feature."""
+"""/top [streak|checkins|week|month]: the group's leaderboards."""
+
+from __future__ import annotations
+
+from datetime import datetime
 
 from aiogram import Router
+from aiogram.filters import Command
+from aiogram.types import Message
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.filters import InGroup
+from bot.i18n import Translator
+from bot.outbound import Outbox
+from bot.replies import reply
+from bot.services.group_settings import GroupSettings
+from bot.services.leaderboard import Board, leaderboard, parse_board
+from handlers.common import command_args
+
+MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
+
+
+def render_board(t: Translator, board: Board) -> str:
+    if not board.entries:
+        return t("top-empty")
+    lines = [t(f"top-title-{board.kind}")]
+    for e in board.entries:
+        lines.append(
+            t("top-line", rank=MEDALS.get(e.rank, f"{e.rank}."), name=e.name, value=e.value)
+        )
+    if board.viewer is not None:
+        lines.append(t("top-you", rank=board.viewer.rank, value=board.viewer.value))
+    return "\n".join(lines)
+
+
+async def cmd_top(
+    message: Message,
+    session: AsyncSession,
+    group: GroupSettings,
+    event_at: datetime,
+    t: Translator,
+    outbox: Outbox,
+) -> None:
+    assert message.from_user is not None
+    args = command_args(message.text)
+    kind = parse_board(args[0] if args else None)
+    board = await leaderboard(session, group, kind, message.from_user.id, event_at)
+    reply(outbox, message, render_board(t, board))
 
 
 def router() -> Router:
-    return Router(name="leaderboard")
+    r = Router(name="leaderboard")
+    r.message.filter(InGroup())
+    r.message.register(cmd_top, Command("top", "rank"))
+    return r

@@ -115,9 +115,7 @@ async def get_user(session: AsyncSession, user_id: int) -> TgUser | None:
 
 
 async def find_user_by_username(session: AsyncSession, username: str) -> TgUser | None:
-    stmt = (
-        sqlmodel_select(TgUser).where(func.lower(TgUser.username) == username.lower()).limit(1)
-    )
+    stmt = sqlmodel_select(TgUser).where(func.lower(TgUser.username) == username.lower()).limit(1)
     return (await session.exec(stmt)).first()
 
 
@@ -157,5 +155,7 @@ async def set_user_blocked(session: AsyncSession, user_id: int, at: datetime) ->
 async def ensure_member(session: AsyncSession, group_id: int, user_id: int, at: datetime) -> None:
     """The member exists and is present (they were just seen in the chat)."""
     stmt = upsert(session, _M).values(group_id=group_id, user_id=user_id, first_seen_at=at)
-    stmt = stmt.on_conflict_do_update(index_elements=["group_id", "user_id"], set_={"left_at": None})
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["group_id", "user_id"], set_={"left_at": None}
+    )
     await session.exec(stmt)

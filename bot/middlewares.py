@@ -12,8 +12,9 @@ from aiogram.types import ChatMemberUpdated, Message, TelegramObject, Update
 from bot.filters import GROUP_TYPES
 from bot.i18n import Locales, pick_language
 from bot.services.groups import GroupService
+from bot.services.member_events import MemberEvent, MemberEventBatcher, UserInfo
 from bot.uow import CommittedUpdates, UnitOfWork
-from bot.update_parts import chat_and_user, event_of
+from bot.update_parts import SERVICE_USER_IDS, chat_and_user, event_of
 from storage.db import SessionFactory
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
@@ -58,4 +59,31 @@ class ContextMiddleware(BaseMiddleware):
         data["lang"] = lang
         data["t"] = self._locales.get(lang)
         data["event_at"] = date if isinstance(date, datetime) else datetime.now(UTC)
+        return await handler(event, data)
+
+
+class TrackAuthorMiddleware(BaseMiddleware):
+    """Inner middleware for command routers: whoever uses a command in a group is present.
+
+    Recorded without the update id (touching a member is harmless to repeat); the command's own
+    use case records the update. The check-in and chat routers track members themselves.
+    """
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        if isinstance(event, Message) and data.get("group") is not None:
+            user = event.from_user
+            if user is not None and not user.is_bot and user.id not in SERVICE_USER_IDS:
+                info = UserInfo(user.id, user.username, user.full_name[:255], user.language_code)
+                batcher: MemberEventBatcher = data["batcher"]
+                await batcher.submit(
+                    MemberEvent(
+                        "message",
+                        None,
+                        event.chat.id,
+                        info,
+                        data["event_at"],
+                        0,
+                        event.chat.title or "",
+                    )
+                )
         return await handler(event, data)

@@ -291,7 +291,7 @@ async def _watch(emu: BotAPIEmulator, printer: _Printer) -> None:
     while True:
         count = (len(emu.sent), sum(len(s.edits) for s in emu.sent), len(emu.reactions))
         await emu.wait_for(
-            lambda: (
+            lambda count=count: (
                 (len(emu.sent), sum(len(s.edits) for s in emu.sent), len(emu.reactions)) != count
             ),
             timeout=3600,

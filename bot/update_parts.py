@@ -12,6 +12,9 @@ from aiogram.types import (
     User,
 )
 
+# "GroupAnonymousBot" (an anonymous admin), Telegram's service account, "Channel_Bot".
+SERVICE_USER_IDS = frozenset({1087968824, 777000, 136817688})
+
 
 def event_of(update: Update) -> TelegramObject | None:
     for event in (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
+from bot.middlewares import TrackAuthorMiddleware
 from handlers import (
     activity,
     admin_points,
@@ -22,16 +23,21 @@ from handlers import (
 def build_root_router() -> Router:
     root = Router(name="root")
     errors.register(root)  # domain errors become friendly replies, the rest are logged
-    root.include_routers(
-        checkin.router(),  # /checkin, 签到, 打卡 (first: the busiest path)
-        group_lifecycle.router(),  # bot added/removed, joins and leaves
+    command_routers = [
         help.router(),  # /start, /help
         profile.router(),  # /me
         leaderboard.router(),  # /top
         admin_points.router(),  # /grant, /deduct (admins)
         settings.router(),  # /settings (admins)
         export.router(),  # /export (admins)
+    ]
+    root.include_routers(
+        checkin.router(),  # /checkin, 签到, 打卡 (first: the busiest path)
+        group_lifecycle.router(),  # bot added/removed, joins and leaves
+        *command_routers,  # members who use them are tracked as present
         wrong_chat.router(),  # group commands sent in private, unknown commands
         activity.router(),  # every other group message: tracking and activity points (last)
     )
+    for router in command_routers:
+        router.message.middleware(TrackAuthorMiddleware())
     return root

@@ -5,9 +5,7 @@ from __future__ import annotations
 from aiogram.types import User
 
 from bot.services.member_events import UserInfo
-
-ANONYMOUS_ADMIN_ID = 1087968824  # "GroupAnonymousBot": a message sent by an anonymous admin
-SERVICE_USER_IDS = {ANONYMOUS_ADMIN_ID, 777000, 136817688}
+from bot.update_parts import SERVICE_USER_IDS
 
 
 def user_info(user: User) -> UserInfo:

@@ -789,7 +789,7 @@ class BotAPIEmulator:
                     async with http.post(hook["url"], json=update, headers=headers) as response:
                         status = response.status
                         await response.read()
-                except (aiohttp.ClientError, OSError, asyncio.TimeoutError):
+                except (TimeoutError, aiohttp.ClientError, OSError):
                     status = 0
                 self.webhook_deliveries.append((update["update_id"], status))
                 if 200 <= status < 300:

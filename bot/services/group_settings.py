@@ -147,3 +147,32 @@ class GroupCache:
         changed = replace(settings, **{column: value})
         self.put(changed)
         return changed
+
+
+# What the /settings buttons offer for each key (admins can type any valid value instead).
+SETTING_CHOICES: dict[str, tuple[str, ...]] = {
+    "timezone": (
+        "Asia/Shanghai",
+        "Asia/Hong_Kong",
+        "Asia/Taipei",
+        "Asia/Singapore",
+        "Asia/Tokyo",
+        "Europe/London",
+        "Europe/Berlin",
+        "America/New_York",
+        "America/Los_Angeles",
+        "UTC",
+    ),
+    "day_start": ("0", "2", "4", "5", "6"),
+    "language": ("zh", "en"),
+    "checkin_points": ("5", "10", "20", "50"),
+    "milestones": ("7:20,30:100", "3:5,7:20,30:100", "7:50,30:200,100:1000", "none"),
+    "activity_points": ("0", "1", "2", "5"),
+    "activity_min_length": ("0", "5", "10", "20"),
+    "activity_cooldown": ("0", "30", "60", "300"),
+    "activity_daily_cap": ("0", "10", "20", "50"),
+}
+
+
+def setting_value(settings: GroupSettings, key: str) -> object:
+    return getattr(settings, SETTINGS[key][0])

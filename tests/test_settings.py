@@ -1,0 +1,139 @@
+"""/settings: shown with buttons, changed by buttons or by `/settings <key> <value>`, admins only, audited."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+from aiogram.methods import AnswerCallbackQuery, EditMessageText
+from sqlmodel import select
+
+from bot.services.group_settings import SETTING_CHOICES, SETTINGS
+from handlers.settings import SettingsButton
+from storage.models import AuditLog, ChatGroup
+from tests import factories as f
+from tests.app_harness import Harness, running_bot
+
+DAY = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
+ADMIN = f.user(100, "Ada", username="ada")
+BOB = f.user(200, "Bob", username="bob")
+
+
+async def stored(bot: Harness) -> tuple[ChatGroup, list[AuditLog]]:
+    async with bot.app.session_factory() as s:
+        group = (await s.exec(select(ChatGroup).where(ChatGroup.id == f.GROUP_ID))).one()
+        audit = list(
+            (await s.exec(select(AuditLog).where(AuditLog.action == "setting_changed"))).all()
+        )
+    return group, audit
+
+
+def button(bot: Harness, label: str) -> str:
+    """callback_data of the button with this label in the last keyboard the bot showed."""
+    for call in reversed(bot.sent(EditMessageText) + bot.sent()):
+        markup = getattr(call, "reply_markup", None)
+        for row in markup.inline_keyboard if markup else []:
+            for b in row:
+                if b.text == label:
+                    return b.callback_data
+    raise AssertionError(f"no button {label!r}")
+
+
+async def test_typed_changes_validate_and_audit(db_url: str) -> None:
+    async with running_bot(db_url, admins={(f.GROUP_ID, 100)}) as bot:
+        await bot.feed(f.message(ADMIN, "/settings", date=DAY))
+        shown = bot.last_text()
+        assert (
+            "Timezone: <b>Asia/Shanghai</b>" in shown and "Points per check-in: <b>10</b>" in shown
+        )
+        keyboard = bot.sent()[-1].reply_markup.inline_keyboard
+        labels = [b.text for row in keyboard for b in row]
+        assert (
+            "Timezone" in labels
+            and "Streak bonuses" in labels
+            and len(labels) == len(SETTINGS) + 1
+        )
+
+        await bot.feed(f.message(ADMIN, "/settings timezone Europe/Berlin", date=DAY))
+        assert bot.last_text() == "✅ Timezone is now <b>Europe/Berlin</b>."
+        await bot.feed(f.message(ADMIN, "/settings day_start 4", date=DAY))
+        await bot.feed(f.message(ADMIN, "/settings milestones 3:5, 7:20", date=DAY))
+        assert "3:5,7:20" in bot.last_text()
+        group, audit = await stored(bot)
+        assert (group.timezone, group.day_start_hour, group.milestones) == (
+            "Europe/Berlin",
+            4,
+            "3:5,7:20",
+        )
+        assert [json.loads(a.details) for a in audit][0] == {
+            "key": "timezone",
+            "old": "Asia/Shanghai",
+            "new": "Europe/Berlin",
+        }
+        assert {a.actor_id for a in audit} == {100} and len(audit) == 3
+
+        for bad, expected in (
+            ("/settings day_start 25", "“25” is not a valid value for day_start. Expected: 0–23."),
+            ("/settings timezone Mars/Olympus", "not a valid value for timezone"),
+            ("/settings checkin_points -5", "not a valid value for checkin_points"),
+            ("/settings colour blue", "There is no setting “colour”"),
+        ):
+            await bot.feed(f.message(ADMIN, bad, date=DAY))
+            assert expected in bot.last_text(), bad
+        assert (await stored(bot))[0].day_start_hour == 4 and len((await stored(bot))[1]) == 3
+
+        await bot.feed(f.message(BOB, "/settings day_start 0", date=DAY))
+        assert bot.last_text() == "Only group administrators can do that."
+        assert (await stored(bot))[0].day_start_hour == 4
+
+        # The new day start applies at once: 03:30 Berlin time on 3 March still belongs to 2 March.
+        late = datetime(2026, 3, 3, 2, 30, tzinfo=UTC)
+        await bot.feed(f.message(BOB, "/checkin", date=DAY + timedelta(hours=1)))
+        await bot.feed(f.message(BOB, "/checkin", date=late))
+        assert "already checked in" in bot.last_text()
+
+
+async def test_buttons_change_settings_for_admins_only(db_url: str) -> None:
+    async with running_bot(db_url, admins={(f.GROUP_ID, 100)}) as bot:
+        await bot.feed(f.message(ADMIN, "/settings", date=DAY))
+        panel_id = 1  # the message the buttons belong to (any id: the bot edits it)
+        await bot.feed(f.callback(ADMIN, button(bot, "Language"), panel_id))
+        edit = bot.sent(EditMessageText)[-1]
+        assert "Language is now <b>English</b>" in edit.text
+        assert [b.text for row in edit.reply_markup.inline_keyboard for b in row][:2] == [
+            "中文",
+            "✓ English",
+        ]
+
+        choose_zh = f.callback(ADMIN, button(bot, "中文"), panel_id)
+        await bot.feed(choose_zh)
+        assert (await stored(bot))[0].language == "zh"
+        edit = bot.sent(EditMessageText)[-1]
+        assert edit.text.startswith(
+            "✅ Language is now <b>中文</b>."
+        )  # answered in the language asked in
+        assert bot.sent(AnswerCallbackQuery)[-1].text == "✅ Language is now <b>中文</b>."
+        await bot.feed(choose_zh)  # redelivered: applied and audited once
+        assert len((await stored(bot))[1]) == 1
+
+        # Bob presses a button he found: refused with an alert, nothing changes.
+        data = SettingsButton(
+            action="set", key="language", choice=SETTING_CHOICES["language"].index("en")
+        ).pack()
+        await bot.feed(f.callback(BOB, data, panel_id))
+        refusal = bot.sent(AnswerCallbackQuery)[-1]
+        assert (
+            refusal.show_alert and refusal.text == "只有群管理员可以这样做。"
+        )  # the group speaks zh now
+        assert (await stored(bot))[0].language == "zh"
+
+        # A forged choice index just shows the panel again.
+        await bot.feed(
+            f.callback(
+                ADMIN, SettingsButton(action="set", key="language", choice=9).pack(), panel_id
+            )
+        )
+        assert (await stored(bot))[0].language == "zh" and len((await stored(bot))[1]) == 1
+
+        await bot.feed(f.callback(ADMIN, SettingsButton(action="close").pack(), panel_id))
+        assert bot.sent(EditMessageText)[-1].reply_markup is None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import html
+import re
 from typing import Any
 
 from aiogram.enums import ChatType
@@ -16,6 +18,14 @@ MAX_TEXT = 4096
 
 def clip(text: str, limit: int = MAX_TEXT) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def plain(text: str) -> str:
+    """HTML message text as plain text (for callback answers, which have no parse mode)."""
+    return html.unescape(_TAG.sub("", text))
 
 
 def reply(

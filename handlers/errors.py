@@ -11,7 +11,7 @@ from aiogram.types import ErrorEvent
 from bot.i18n import Locales, pick_language
 from bot.intake import is_transient
 from bot.outbound import Outbox, Priority
-from bot.replies import reply
+from bot.replies import plain, reply
 from bot.services.errors import DomainError, DuplicateUpdate
 
 logger = logging.getLogger(__name__)
@@ -38,7 +38,7 @@ async def on_error(event: ErrorEvent, outbox: Outbox, locales: Locales, **data: 
         reply(outbox, update.message, text, priority=Priority.HIGH)
     elif update.callback_query is not None:
         try:
-            await update.callback_query.answer(text[:200], show_alert=True)
+            await update.callback_query.answer(plain(text)[:200], show_alert=True)
         except Exception:  # noqa: BLE001
             logger.info("could not answer callback %s", update.callback_query.id)
     return True

@@ -13,7 +13,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from bot.filters import InGroup, IsGroupAdmin, NotGroupAdmin
 from bot.i18n import Translator
 from bot.outbound import Outbox, Priority
-from bot.replies import clip, reply
+from bot.replies import clip, plain, reply
 from bot.services.errors import NotAdmin, UnknownSetting
 from bot.services.group_settings import (
     SETTING_ALIASES,
@@ -199,7 +199,7 @@ async def on_button(
         )
     outbox.send(
         chat_id,
-        AnswerCallbackQuery(callback_query_id=query.id, text=notice[:200] or None),
+        AnswerCallbackQuery(callback_query_id=query.id, text=plain(notice)[:200] or None),
         priority=Priority.HIGH,
         counts_as_message=False,
     )

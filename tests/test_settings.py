@@ -55,7 +55,7 @@ async def test_typed_changes_validate_and_audit(db_url: str) -> None:
         )
 
         await bot.feed(f.message(ADMIN, "/settings timezone Europe/Berlin", date=DAY))
-        assert bot.last_text() == "✅ Timezone is now <b>Europe/Berlin</b>."
+        assert bot.last_text() == "✅ Saved: Timezone → <b>Europe/Berlin</b>."
         await bot.feed(f.message(ADMIN, "/settings day_start 4", date=DAY))
         await bot.feed(f.message(ADMIN, "/settings milestones 3:5, 7:20", date=DAY))
         assert "3:5,7:20" in bot.last_text()
@@ -99,7 +99,7 @@ async def test_buttons_change_settings_for_admins_only(db_url: str) -> None:
         panel_id = 1  # the message the buttons belong to (any id: the bot edits it)
         await bot.feed(f.callback(ADMIN, button(bot, "Language"), panel_id))
         edit = bot.sent(EditMessageText)[-1]
-        assert "Language is now <b>English</b>" in edit.text
+        assert "Language: currently <b>English</b>" in edit.text
         assert [b.text for row in edit.reply_markup.inline_keyboard for b in row][:2] == [
             "中文",
             "✓ English",
@@ -110,9 +110,9 @@ async def test_buttons_change_settings_for_admins_only(db_url: str) -> None:
         assert (await stored(bot))[0].language == "zh"
         edit = bot.sent(EditMessageText)[-1]
         assert edit.text.startswith(
-            "✅ Language is now <b>中文</b>."
+            "✅ Saved: Language → <b>中文</b>."
         )  # answered in the language asked in
-        assert bot.sent(AnswerCallbackQuery)[-1].text == "✅ Language is now <b>中文</b>."
+        assert bot.sent(AnswerCallbackQuery)[-1].text == "✅ Saved: Language → 中文."
         await bot.feed(choose_zh)  # redelivered: applied and audited once
         assert len((await stored(bot))[1]) == 1
 

@@ -2,8 +2,8 @@
 settings-title = ⚙️ Settings of { $title }
 settings-line = • { $label }: <b>{ $value }</b>
 settings-how = Tap a setting to change it, or send <code>/settings key value</code>, e.g. <code>/settings timezone Europe/Berlin</code>. Keys: { $keys }.
-settings-choose = { $label } is now <b>{ $value }</b>. Pick a new value, or send <code>/settings { $key } …</code> (e.g. <code>/settings { $key } { $example }</code>).
-settings-changed = ✅ { $label } is now <b>{ $value }</b>.
+settings-choose = { $label }: currently <b>{ $value }</b>. Pick a new value, or send <code>/settings { $key } …</code> (e.g. <code>/settings { $key } { $example }</code>).
+settings-changed = ✅ Saved: { $label } → <b>{ $value }</b>.
 settings-back = « Back
 settings-done = ✓ Done
 

@@ -3,7 +3,7 @@ settings-title = ⚙️ { $title } 的群设置
 settings-line = • { $label }:<b>{ $value }</b>
 settings-how = 点按某项即可修改,或发送 <code>/settings 键 值</code>,例如 <code>/settings timezone Europe/Berlin</code>。可用的键:{ $keys }。
 settings-choose = { $label }当前为 <b>{ $value }</b>。请选择新的值,或发送 <code>/settings { $key } …</code>(例如 <code>/settings { $key } { $example }</code>)。
-settings-changed = ✅ { $label }已改为 <b>{ $value }</b>。
+settings-changed = ✅ 已保存:{ $label } → <b>{ $value }</b>。
 settings-back = « 返回
 settings-done = ✓ 完成
 

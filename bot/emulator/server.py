@@ -776,6 +776,7 @@ class BotAPIEmulator:
 
         in_flight: dict[int, asyncio.Task[None]] = {}
         retry_at: dict[int, float] = {}
+        acked = [self.confirmed_offset]  # one past the highest update answered with 2xx
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as http:
 
             async def post(update: dict[str, Any]) -> None:
@@ -796,11 +797,11 @@ class BotAPIEmulator:
                     self._updates = [
                         u for u in self._updates if u["update_id"] != update["update_id"]
                     ]
+                    acked[0] = max(acked[0], update["update_id"] + 1)
                     remaining = [u["update_id"] for u in self._updates]
-                    self.confirmed_offset = (
-                        min(remaining)
-                        if remaining
-                        else max(self.confirmed_offset, update["update_id"] + 1)
+                    # Everything below the oldest unanswered update is confirmed.
+                    self.confirmed_offset = max(
+                        self.confirmed_offset, min(remaining) if remaining else acked[0]
                     )
                 else:
                     retry_at[update["update_id"]] = time.monotonic() + 0.5

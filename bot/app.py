@@ -34,7 +34,7 @@ from bot.services.member_events import MemberEventBatcher
 from bot.services.members import MemberService
 from bot.uow import CommittedUpdates
 from bot.web import WebhookEndpoint, build_web_app, database_ready, start_server
-from handlers import build_root_router
+from handlers import register_routers
 from storage.db import SessionFactory, create_engine, create_session_factory
 from storage.migrate import upgrade
 
@@ -131,7 +131,7 @@ async def create_app(
     dispatcher.update.outer_middleware(
         ContextMiddleware(locales, groups, settings.default_language)
     )
-    dispatcher.include_router(build_root_router())
+    register_routers(dispatcher)
 
     scheduler.add_job(
         members.prune_processed_updates,

@@ -1,4 +1,4 @@
-"""Per-update middlewares: the DB session and unit of work; who, where, when and in which language."""
+"""Per-update middlewares: the unit of work (and its DB session); who, where, when and in which language."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 
 class DbSessionMiddleware(BaseMiddleware):
-    """Opens one session per update; the use case commits through `uow`."""
+    """Gives each update a unit of work; its session opens only if a handler uses it."""
 
     def __init__(self, session_factory: SessionFactory, committed: CommittedUpdates) -> None:
         self._session_factory = session_factory
@@ -29,11 +29,13 @@ class DbSessionMiddleware(BaseMiddleware):
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         update_id = event.update_id if isinstance(event, Update) else None
-        async with self._session_factory() as session:
-            data["session"] = session
-            data["uow"] = UnitOfWork(session, update_id, self._committed)
-            data["update_id"] = update_id
+        uow = UnitOfWork(None, update_id, self._committed, factory=self._session_factory)
+        data["uow"] = uow
+        data["update_id"] = update_id
+        try:
             return await handler(event, data)
+        finally:
+            await uow.close()
 
 
 class ContextMiddleware(BaseMiddleware):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -34,14 +35,31 @@ class UnitOfWork:
 
     def __init__(
         self,
-        session: AsyncSession,
+        session: AsyncSession | None,
         update_id: int | None,
         committed: CommittedUpdates | None = None,
+        *,
+        factory: Callable[[], AsyncSession] | None = None,
     ) -> None:
-        self.session = session
+        """Give a session, or a factory: then the session is opened on first use and closed by
+        `close()` (most updates, check-ins included, never need one of their own)."""
+        assert session is not None or factory is not None
+        self._session = session
+        self._factory = factory
         self.update_id = update_id
         self._committed = committed
         self._claimed = False
+
+    @property
+    def session(self) -> AsyncSession:
+        if self._session is None:
+            assert self._factory is not None
+            self._session = self._factory()
+        return self._session
+
+    async def close(self) -> None:
+        if self._factory is not None and self._session is not None:
+            await self._session.close()
 
     async def claim(self) -> None:
         """Record the update first (use cases whose writes have unique keys call this up front).
@@ -64,5 +82,6 @@ class UnitOfWork:
             self._committed.add((self.update_id,))
 
     async def rollback(self) -> None:
-        await self.session.rollback()
+        if self._session is not None:
+            await self._session.rollback()
         self._claimed = False

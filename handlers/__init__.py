@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram import Router
+from aiogram import Dispatcher
 
 from bot.middlewares import TrackAuthorMiddleware
 from handlers import (
@@ -20,9 +20,9 @@ from handlers import (
 )
 
 
-def build_root_router() -> Router:
-    root = Router(name="root")
-    errors.register(root)  # domain errors become friendly replies, the rest are logged
+def register_routers(dispatcher: Dispatcher) -> None:
+    """Feature routers hang directly off the dispatcher: every level adds cost to each update."""
+    errors.register(dispatcher)  # domain errors become friendly replies, the rest are logged
     command_routers = [
         help.router(),  # /start, /help
         profile.router(),  # /me
@@ -31,7 +31,7 @@ def build_root_router() -> Router:
         settings.router(),  # /settings (admins)
         export.router(),  # /export (admins)
     ]
-    root.include_routers(
+    dispatcher.include_routers(
         checkin.router(),  # /checkin, 签到, 打卡 (first: the busiest path)
         group_lifecycle.router(),  # bot added/removed, joins and leaves
         *command_routers,  # members who use them are tracked as present
@@ -40,4 +40,3 @@ def build_root_router() -> Router:
     )
     for router in command_routers:
         router.message.middleware(TrackAuthorMiddleware())
-    return root

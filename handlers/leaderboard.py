@@ -7,7 +7,6 @@ from datetime import datetime
 from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import Message
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.filters import InGroup
 from bot.i18n import Translator
@@ -15,6 +14,7 @@ from bot.outbound import Outbox
 from bot.replies import reply
 from bot.services.group_settings import GroupSettings
 from bot.services.leaderboard import Board, leaderboard, parse_board
+from bot.uow import UnitOfWork
 from handlers.common import command_args
 
 MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
@@ -35,7 +35,7 @@ def render_board(t: Translator, board: Board) -> str:
 
 async def cmd_top(
     message: Message,
-    session: AsyncSession,
+    uow: UnitOfWork,
     group: GroupSettings,
     event_at: datetime,
     t: Translator,
@@ -44,7 +44,7 @@ async def cmd_top(
     assert message.from_user is not None
     args = command_args(message.text)
     kind = parse_board(args[0] if args else None)
-    board = await leaderboard(session, group, kind, message.from_user.id, event_at)
+    board = await leaderboard(uow.session, group, kind, message.from_user.id, event_at)
     reply(outbox, message, render_board(t, board))
 
 

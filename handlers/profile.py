@@ -7,7 +7,6 @@ from datetime import datetime
 from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import Message
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.filters import InGroup, InPrivate
 from bot.i18n import Translator
@@ -15,6 +14,7 @@ from bot.outbound import Outbox
 from bot.replies import reply
 from bot.services.group_settings import GroupSettings
 from bot.services.profile import Profile, profile_in_group, profiles_everywhere
+from bot.uow import UnitOfWork
 
 
 def render_profile(t: Translator, profile: Profile) -> str:
@@ -32,14 +32,14 @@ def render_profile(t: Translator, profile: Profile) -> str:
 
 async def cmd_me_group(
     message: Message,
-    session: AsyncSession,
+    uow: UnitOfWork,
     group: GroupSettings,
     event_at: datetime,
     t: Translator,
     outbox: Outbox,
 ) -> None:
     assert message.from_user is not None
-    profile = await profile_in_group(session, group, message.from_user.id, event_at)
+    profile = await profile_in_group(uow.session, group, message.from_user.id, event_at)
     reply(
         outbox,
         message,
@@ -48,10 +48,10 @@ async def cmd_me_group(
 
 
 async def cmd_me_private(
-    message: Message, session: AsyncSession, event_at: datetime, t: Translator, outbox: Outbox
+    message: Message, uow: UnitOfWork, event_at: datetime, t: Translator, outbox: Outbox
 ) -> None:
     assert message.from_user is not None
-    profiles = await profiles_everywhere(session, message.from_user.id, event_at)
+    profiles = await profiles_everywhere(uow.session, message.from_user.id, event_at)
     if not profiles:
         reply(outbox, message, t("profile-no-groups"))
         return

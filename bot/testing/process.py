@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bot.emulator import BotAPIEmulator
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[2]  # the project: `python -m bot` runs from here
 TOKEN = "777000111:E2E-TOKEN"
 BOT_ID = 777000111
 
@@ -23,8 +23,16 @@ def free_port() -> int:
 
 
 class BotProcess:
-    def __init__(self, emu: BotAPIEmulator, database_url: str, **env: str) -> None:
+    def __init__(
+        self,
+        emu: BotAPIEmulator,
+        database_url: str,
+        *,
+        argv: tuple[str, ...] = ("-m", "bot", "run"),
+        **env: str,
+    ) -> None:
         self.emu = emu
+        self.argv = argv
         self.env = {
             **{
                 k: v
@@ -53,7 +61,7 @@ class BotProcess:
         calls_before = len(self.emu.calls)
         log = self.log_path.open("ab")
         self.process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", cwd=ROOT, env=self.env, stdout=log, stderr=log
+            sys.executable, *self.argv, cwd=ROOT, env=self.env, stdout=log, stderr=log
         )
         log.close()
         try:

@@ -88,56 +88,64 @@ async def test_stop_in_the_middle_of_a_burst(
     emu: BotAPIEmulator, db_url: str, mode: str, sig: int
 ) -> None:
     bot = await bot_for(emu, db_url, mode).start()
-    emu.add_bot_to_group(GROUP, ALICE)
-    # The members who will receive grants are known to the bot before the burst.
-    for i in range(GRANTS):
-        emu.add_user(FIRST_TARGET + i, f"Target {i}", language_code="en")
-        last = emu.send_message(GROUP, FIRST_TARGET + i, "hello everyone", date=DAY)
-    await emu.wait_for(lambda: emu.pending_updates() == 0, timeout=60)
-    await emu.wait_for(
-        lambda: emu.confirmed_offset > last["update_id"] or mode == "webhook", timeout=30
-    )
+    try:
+        emu.add_bot_to_group(GROUP, ALICE)
+        # The members who will receive grants are known to the bot before the burst.
+        for i in range(GRANTS):
+            emu.add_user(FIRST_TARGET + i, f"Target {i}", language_code="en")
+            last = emu.send_message(GROUP, FIRST_TARGET + i, "hello everyone", date=DAY)
+        await emu.wait_for(lambda: emu.pending_updates() == 0, timeout=60)
+        await emu.wait_for(
+            lambda: emu.confirmed_offset > last["update_id"] or mode == "webhook", timeout=30
+        )
 
-    kinds: dict[int, tuple[str, int]] = {}  # update id -> ("checkin", member) | ("grant", i)
-    for i in range(CHECKINS):
-        member = FIRST_MEMBER + i
-        emu.add_user(member, f"Member {i}", language_code="en")
-        update = emu.send_message(GROUP, member, "/checkin", date=DAY + timedelta(seconds=i))
-        kinds[update["update_id"]] = ("checkin", member)
-        if i % (CHECKINS // GRANTS) == 0:
-            n = i // (CHECKINS // GRANTS)
-            update = emu.send_message(GROUP, ALICE, f"/grant {FIRST_TARGET + n} 5 g{n}", date=DAY)
-            kinds[update["update_id"]] = ("grant", n)
-    first = min(kinds)
+        kinds: dict[int, tuple[str, int]] = {}  # update id -> ("checkin", member) | ("grant", i)
+        for i in range(CHECKINS):
+            member = FIRST_MEMBER + i
+            emu.add_user(member, f"Member {i}", language_code="en")
+            update = emu.send_message(GROUP, member, "/checkin", date=DAY + timedelta(seconds=i))
+            kinds[update["update_id"]] = ("checkin", member)
+            if i % (CHECKINS // GRANTS) == 0:
+                n = i // (CHECKINS // GRANTS)
+                update = emu.send_message(
+                    GROUP, ALICE, f"/grant {FIRST_TARGET + n} 5 g{n}", date=DAY
+                )
+                kinds[update["update_id"]] = ("grant", n)
+        first = min(kinds)
 
-    def confirmed() -> set[int]:
-        pending = {u["update_id"] for u in emu._updates}  # noqa: SLF001
-        return {uid for uid in kinds if uid < emu.confirmed_offset and uid not in pending}
+        def confirmed() -> set[int]:
+            pending = {u["update_id"] for u in emu._updates}  # noqa: SLF001
+            return {uid for uid in kinds if uid < emu.confirmed_offset and uid not in pending}
 
-    await emu.wait_for(lambda: emu.confirmed_offset > first + 300, timeout=60)
-    code = await bot.stop(sig, timeout=25)  # SIGTERM: 20 s grace for updates + 5 s for replies
-    if sig == signal.SIGTERM:
-        assert code == 0, bot.log()
-    done = confirmed()
-    assert 300 <= len(done) < len(kinds), "the stop should land in the middle of the burst"
+        await emu.wait_for(lambda: emu.confirmed_offset > first + 300, timeout=60)
+        code = await bot.stop(sig, timeout=25)  # SIGTERM: 20 s grace for updates + 5 s for replies
+        if sig == signal.SIGTERM:
+            assert code == 0, bot.log()
+        done = confirmed()
+        assert 300 <= len(done) < len(kinds), "the stop should land in the middle of the burst"
 
-    # Whatever Telegram was told is done, is done.
-    checkins, notes, processed, _ = await recorded(db_url)
-    assert done <= processed
-    for uid in done:
-        kind, who = kinds[uid]
-        if kind == "checkin":
-            assert checkins[who] == 1
-        else:
-            assert notes[f"g{who}"] == 1
+        # Whatever Telegram was told is done, is done.
+        checkins, notes, processed, _ = await recorded(db_url)
+        assert done <= processed
+        for uid in done:
+            kind, who = kinds[uid]
+            if kind == "checkin":
+                assert checkins[who] == 1
+            else:
+                assert notes[f"g{who}"] == 1
 
-    await bot.start()
-    await emu.wait_for(lambda: emu.pending_updates() == 0, timeout=120)
-    await emu.wait_for(lambda: len(confirmed()) == len(kinds), timeout=60)
-    await bot.stop()
+        await bot.start()
+        await emu.wait_for(lambda: emu.pending_updates() == 0, timeout=120)
+        await emu.wait_for(lambda: len(confirmed()) == len(kinds), timeout=60)
+        await bot.stop()
 
-    checkins, notes, processed, targets = await recorded(db_url)
-    assert set(kinds) <= processed
-    assert len(checkins) == CHECKINS and set(checkins.values()) == {1}
-    assert notes == Counter({f"g{n}": 1 for n in range(GRANTS)})
-    assert targets == {FIRST_TARGET + n: 1 + 5 for n in range(GRANTS)}  # 1 activity point + grant
+        checkins, notes, processed, targets = await recorded(db_url)
+        assert set(kinds) <= processed
+        assert len(checkins) == CHECKINS and set(checkins.values()) == {1}
+        assert notes == Counter({f"g{n}": 1 for n in range(GRANTS)})
+        assert targets == {
+            FIRST_TARGET + n: 1 + 5 for n in range(GRANTS)
+        }  # 1 activity point + grant
+    finally:
+        if bot.process is not None and bot.process.returncode is None:
+            await bot.stop(signal.SIGKILL)

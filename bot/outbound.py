@@ -60,6 +60,11 @@ class _Item:
     attempts: int = field(default=0, compare=False)
 
 
+# Requests sent at the edge of a window can reach Telegram bunched closer together than they left
+# (network jitter), and Telegram counts arrivals: keep a little margin.
+WINDOW_MARGIN = 1.1
+
+
 class _Window:
     """Timestamps of recent sends, for a limit of `limit` per `span` seconds."""
 
@@ -67,7 +72,7 @@ class _Window:
 
     def __init__(self, limit: float, span: float) -> None:
         self.limit = max(1, int(limit)) if limit >= 1 else 1
-        self.span = span if limit >= 1 else span / limit
+        self.span = (span if limit >= 1 else span / limit) * WINDOW_MARGIN
         self.times: deque[float] = deque()
 
     def free_at(self, now: float) -> float:

@@ -108,7 +108,7 @@ class SandboxConsole:
 
     def _who(self, arg: str) -> int:
         key = arg.strip().lstrip("@").lower()
-        if key.isdigit() and int(key) in self.emu.users:
+        if key.isdecimal() and int(key) in self.emu.users:
             return int(key)
         if key not in self.names:
             raise LookupError(f"No member called {arg!r}. Try :members.")
@@ -162,7 +162,7 @@ class SandboxConsole:
 
     def _day(self, arg: str) -> str:
         text = arg.strip().lstrip("+") or "1"
-        if not text.isdigit() or int(text) > 3650:
+        if not text.isdecimal() or int(text) > 3650:
             return "Usage: :day [+N] (N days, at most 3650)"
         self.emu.advance(timedelta(days=int(text)))
         return f"Simulated time: {self.emu.now:%Y-%m-%d %H:%M} UTC"

@@ -33,7 +33,7 @@ async def _target_and_args(
     first = args[0]
     if first.startswith("@") and len(first) > 1:
         return await points.resolve_target(uow, message.chat.id, username=first[1:]), args[1:]
-    if first.isdigit() and len(first) >= 5 and len(args) >= 2:
+    if first.isdecimal() and len(first) >= 5 and len(args) >= 2:
         return await points.resolve_target(uow, message.chat.id, user_id=int(first)), args[1:]
     raise TargetRequired()
 

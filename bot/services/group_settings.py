@@ -49,7 +49,7 @@ class GroupSettings:
 def _int_in(low: int, high: int) -> Callable[[str], int]:
     def parse(text: str) -> int:
         text = text.strip()
-        if not text.lstrip("-").isdigit() or len(text) > 9:
+        if not text.lstrip("-").isdecimal() or len(text) > 9:
             raise ValueError(text)
         value = int(text)
         if not low <= value <= high:

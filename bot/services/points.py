@@ -23,7 +23,7 @@ class Target:
 
 def parse_amount(text: str) -> int:
     text = text.strip().lstrip("+")
-    if not text.isdigit() or len(text) > 9:
+    if not text.isdecimal() or len(text) > 9:
         raise InvalidAmount(max=MAX_AMOUNT)
     amount = int(text)
     if not 1 <= amount <= MAX_AMOUNT:

@@ -27,7 +27,7 @@ def parse_milestones(text: str) -> dict[int, int]:
         if not part:
             continue
         day_text, sep, bonus_text = part.partition(":")
-        if not sep or not day_text.isdigit() or not bonus_text.isdigit():
+        if not sep or not day_text.isdecimal() or not bonus_text.isdecimal():
             raise ValueError(part)
         day, bonus = int(day_text), int(bonus_text)
         if not 1 <= day <= MAX_STREAK_MILESTONE or not 0 <= bonus <= MAX_BONUS or day in result:

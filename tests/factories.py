@@ -94,3 +94,46 @@ def callback(
             },
         }
     )
+
+
+def service_message(
+    from_user: dict[str, Any], *, date: datetime | int | None = None, **fields: Any
+) -> Update:
+    """A group service message: new_chat_members=[...] or left_chat_member={...}."""
+    msg = {
+        "message_id": next(_message_ids),
+        "date": ts(date),
+        "chat": chat(),
+        "from": from_user,
+        **fields,
+    }
+    return Update.model_validate({"update_id": next_update_id(), "message": msg})
+
+
+def member_update(
+    member: dict[str, Any],
+    old: str,
+    new: str,
+    *,
+    by: dict[str, Any] | None = None,
+    date: datetime | int | None = None,
+    kind: str = "chat_member",
+) -> Update:
+    """chat_member (or my_chat_member, for the bot itself) status change in the group."""
+
+    def state(status: str) -> dict[str, Any]:
+        extra = {"until_date": 0} if status == "kicked" else {}
+        return {"status": status, "user": member, **extra}
+
+    return Update.model_validate(
+        {
+            "update_id": next_update_id(),
+            kind: {
+                "chat": chat(),
+                "from": by or member,
+                "date": ts(date),
+                "old_chat_member": state(old),
+                "new_chat_member": state(new),
+            },
+        }
+    )

@@ -118,6 +118,7 @@ class Outbox:
         self._wake = asyncio.Event()
         self._in_flight: set[asyncio.Task[None]] = set()
         self._runner: asyncio.Task[None] | None = None
+        self._stopping = False
         self._idle = asyncio.Event()
         self._idle.set()
 
@@ -163,6 +164,7 @@ class Outbox:
 
     def start(self) -> None:
         if self._runner is None:
+            self._stopping = False
             self._runner = asyncio.create_task(self._run(), name="outbox")
 
     async def drain(self, timeout: float) -> bool:
@@ -175,6 +177,10 @@ class Outbox:
 
     async def stop(self) -> None:
         if self._runner is not None:
+            # A flag as well as cancel(): on Python 3.11 asyncio.wait_for can swallow a
+            # cancellation that arrives as its inner wait completes, and the loop would go on.
+            self._stopping = True
+            self._wake.set()
             self._runner.cancel()
             await asyncio.gather(self._runner, return_exceptions=True)
             self._runner = None
@@ -218,7 +224,7 @@ class Outbox:
         return best, wake
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping:
             now = self._clock()
             item, wake_at = self._pick(now)
             if item is None:

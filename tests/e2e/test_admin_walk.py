@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 from datetime import UTC, datetime, timedelta
@@ -86,3 +87,34 @@ async def test_admin_and_member(emu: BotAPIEmulator, bot_process: BotProcess) ->
         chat_id=GROUP, contains="administrators", after=mark, timeout=15
     )
     assert not [s for s in emu.sent[mark:] if s.document is not None and s is not doc]
+
+
+async def test_blocked_member_is_recorded(
+    emu: BotAPIEmulator, bot_process: BotProcess, db_url: str
+) -> None:
+    from sqlalchemy import select
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from storage.models import TgUser
+
+    emu.send_private(BOB, "/start")
+    await emu.wait_for_message(chat_id=BOB, contains="Hi Bob", timeout=15)
+    # Bob asks for help, then blocks the bot before the answer goes out.
+    emu.fail_next("sendMessage", error_code=403, chat_id=BOB)
+    calls = len(emu.calls)
+    emu.send_private(BOB, "/help")
+    await emu.wait_for(lambda: [c for c in emu.calls[calls:] if c.status == 403], timeout=15)
+    engine = create_async_engine(db_url)
+    try:
+        for _ in range(50):
+            async with engine.connect() as db:
+                blocked_at = (
+                    await db.execute(select(TgUser.blocked_at).where(TgUser.id == BOB))
+                ).scalar_one_or_none()
+            if blocked_at is not None:
+                break
+            await asyncio.sleep(0.1)
+    finally:
+        await engine.dispose()
+    assert blocked_at is not None, "a 403 marks the user as having blocked the bot"
+    assert bot_process.process.returncode is None  # and nothing crashed

@@ -12,26 +12,32 @@ import gc
 import logging
 import os
 import tempfile
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from bench.checkin_bench import ceiling, make_updates, ours, with_postgres
 from bench.e2e_bench import e2e_ceiling, e2e_ours
 
 
-async def end_to_end(n: int, pg: str | None) -> None:
-    top = await e2e_ceiling(n)
-    print(f"e2e ceiling (aiogram polling, no-op): {top:8.0f} updates/s")
+async def compare(
+    label: str,
+    top: float,
+    ours_on: Callable[[str], Awaitable[tuple[float, int]]],
+    n: int,
+    pg: str | None,
+) -> None:
+    """Print our rate on SQLite (and PostgreSQL) as a ratio of the ceiling measured in this run."""
+    print(f"{label} ceiling: {top:8.0f} updates/s")
     with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
-        rate, recorded = await e2e_ours(url, n)
-        print(
-            f"e2e check-ins, SQLite:      {rate:8.0f} /s  ratio {rate / top:.2f}  recorded {recorded}/{n}"
-        )
-    if pg is not None:
-        rate, recorded = await with_postgres(pg, lambda u: e2e_ours(u, n))
-        print(
-            f"e2e check-ins, PostgreSQL:  {rate:8.0f} /s  ratio {rate / top:.2f}  recorded {recorded}/{n}"
-        )
+        runs = [("SQLite", ours_on(f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"))]
+        if pg is not None:
+            runs.append(("PostgreSQL", with_postgres(pg, ours_on)))
+        for name, run in runs:
+            rate, recorded = await run
+            print(
+                f"{label} check-ins, {name + ':':12} {rate:8.0f} /s  ratio {rate / top:.2f}"
+                f"  recorded {recorded}/{n}"
+            )
 
 
 async def main() -> None:
@@ -46,27 +52,19 @@ async def main() -> None:
     )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
+    pg = None if args.skip_postgres else args.pg
     if args.e2e:
-        await end_to_end(args.n or 3000, None if args.skip_postgres else args.pg)
+        n = args.n or 3000
+        top = await e2e_ceiling(n)
+        await compare("e2e (aiogram polling, no-op)", top, lambda url: e2e_ours(url, n), n, pg)
         return
-    args.n = args.n or 5000
-    updates = make_updates(args.n)
+    n = args.n or 5000
+    updates = make_updates(n)
     # The pre-built updates are the harness's, not the bot's: keep them out of GC scans.
     gc.collect()
     gc.freeze()
     top = await ceiling(updates)
-    print(f"ceiling (no-op aiogram handler): {top:8.0f} updates/s")
-    with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
-        rate, recorded = await ours(url, updates)
-        print(
-            f"check-ins, SQLite:      {rate:8.0f} /s  ratio {rate / top:.2f}  recorded {recorded}/{args.n}"
-        )
-    if not args.skip_postgres:
-        rate, recorded = await with_postgres(args.pg, lambda u: ours(u, updates))
-        print(
-            f"check-ins, PostgreSQL:  {rate:8.0f} /s  ratio {rate / top:.2f}  recorded {recorded}/{args.n}"
-        )
+    await compare("in-process (no-op aiogram handler)", top, lambda url: ours(url, updates), n, pg)
 
 
 asyncio.run(main())

@@ -86,6 +86,10 @@ class _Window:
         self.times.append(now)
 
 
+def _key(item: _Item) -> tuple[int, bool]:
+    return item.chat_id, item.counts_as_message
+
+
 def _noop_exception(future: asyncio.Future[Any]) -> None:
     if not future.cancelled():
         future.exception()
@@ -109,7 +113,9 @@ class Outbox:
         self._max_low = max_low_pending
         self._clock = clock
         self._seq = itertools.count()
-        self._queues: dict[int, list[_Item]] = {}
+        # Per chat, two queues: messages (paced by the chat's window) and other calls (reactions,
+        # edits, callback answers), so those are not held up behind a message that must wait.
+        self._queues: dict[tuple[int, bool], list[_Item]] = {}
         self._chat_windows: dict[int, _Window] = {}
         self._global = _Window(limits.global_per_second, 1.0)
         self._blocked_until: dict[int, float] = {}
@@ -192,6 +198,7 @@ class Outbox:
                 if not item.future.done():
                     item.future.cancel()
         self._queues.clear()
+        self._queued_messages.clear()
 
     # ---- scheduling ---------------------------------------------------------------------
     def _window(self, chat_id: int) -> _Window:
@@ -211,7 +218,7 @@ class Outbox:
             return None, global_free
         best: _Item | None = None
         wake = now + 3600.0
-        for chat_id, queue in self._queues.items():
+        for (chat_id, _), queue in self._queues.items():
             head = queue[0]
             ready = self._blocked_until.get(chat_id, now)
             if head.counts_as_message:
@@ -236,7 +243,7 @@ class Outbox:
                 except TimeoutError:
                     pass
                 continue
-            self._pop(item.chat_id)
+            self._pop(item)
             if item.future.done():
                 continue  # dropped while waiting
             self._global.record(now)
@@ -253,15 +260,18 @@ class Outbox:
         self._wake.set()  # the loop may now be idle, or a requeued item may be due
 
     def _push(self, item: _Item) -> None:
-        heapq.heappush(self._queues.setdefault(item.chat_id, []), item)
+        heapq.heappush(self._queues.setdefault(_key(item), []), item)
         if item.counts_as_message:
             self._queued_messages[item.chat_id] = self._queued_messages.get(item.chat_id, 0) + 1
 
-    def _pop(self, chat_id: int) -> _Item:
-        queue = self._queues[chat_id]
+    def _pop(self, head: _Item) -> _Item:
+        key = _key(head)
+        queue = self._queues[key]
         item = heapq.heappop(queue)
+        assert item is head
+        chat_id = item.chat_id
         if not queue:
-            del self._queues[chat_id]
+            del self._queues[key]
         if item.counts_as_message:
             left = self._queued_messages[chat_id] - 1
             if left:

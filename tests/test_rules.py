@@ -463,7 +463,8 @@ def test_aliases_and_columns_are_consistent() -> None:
 
 
 @pytest.mark.parametrize(
-    ("key", "choice"), [(key, choice) for key, choices in SETTING_CHOICES.items() for choice in choices]
+    ("key", "choice"),
+    [(key, choice) for key, choices in SETTING_CHOICES.items() for choice in choices],
 )
 def test_every_offered_choice_is_valid(key: str, choice: str) -> None:
     """The /settings buttons only offer values that `/settings <key> <value>` accepts."""
@@ -490,3 +491,7 @@ def test_group_settings_derived_rules() -> None:
     assert settings.activity_rule == ActivityRule(
         points=2, min_length=5, cooldown_seconds=60, daily_cap=20
     )
+
+
+def test_milestones_typed_on_a_chinese_keyboard() -> None:
+    assert parse_milestones("7：20，30：100") == {7: 20, 30: 100}

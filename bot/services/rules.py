@@ -23,7 +23,7 @@ def parse_milestones(text: str) -> dict[int, int]:
     text = text.strip()
     if text in ("", "-", "none", "off"):
         return result
-    for part in text.replace("，", ",").replace(" ", "").split(","):
+    for part in text.replace("，", ",").replace("：", ":").replace(" ", "").split(","):
         if not part:
             continue
         day_text, sep, bonus_text = part.partition(":")

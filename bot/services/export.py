@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -41,59 +43,56 @@ def safe_cell(value: object) -> object:
     return value
 
 
+async def _csv(
+    header: list[str], records: AsyncIterator[Any], cells: Callable[[Any], tuple[object, ...]]
+) -> tuple[bytes, int]:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    count = 0
+    async for record in records:
+        writer.writerow([safe_cell(v) for v in cells(record)])
+        count += 1
+    return out.getvalue().encode("utf-8"), count
+
+
 async def members_csv(
     session: AsyncSession, group: GroupSettings, now: datetime
 ) -> tuple[bytes, int]:
     today = local_day(now, group.timezone, group.day_start_hour)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(MEMBER_COLUMNS)
-    count = 0
-    async for r in rows.member_rows(session, group.group_id):
-        writer.writerow(
-            [
-                safe_cell(v)
-                for v in (
-                    r.user_id,
-                    r.username or "",
-                    r.display_name or "",
-                    r.points,
-                    current_streak(r.last_checkin_day, r.streak, today),
-                    r.best_streak,
-                    r.checkins,
-                    iso(r.joined_at),
-                    iso(r.last_active_at),
-                    iso(r.left_at),
-                )
-            ]
-        )
-        count += 1
-    return out.getvalue().encode("utf-8"), count
+    return await _csv(
+        MEMBER_COLUMNS,
+        rows.member_rows(session, group.group_id),
+        lambda r: (
+            r.user_id,
+            r.username or "",
+            r.display_name or "",
+            r.points,
+            current_streak(r.last_checkin_day, r.streak, today),
+            r.best_streak,
+            r.checkins,
+            iso(r.joined_at),
+            iso(r.last_active_at),
+            iso(r.left_at),
+        ),
+    )
 
 
 async def ledger_csv(session: AsyncSession, group_id: int) -> tuple[bytes, int]:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(LEDGER_COLUMNS)
-    count = 0
-    async for r in rows.ledger_rows(session, group_id):
-        writer.writerow(
-            [
-                safe_cell(v)
-                for v in (
-                    r.id,
-                    r.user_id,
-                    r.amount,
-                    r.reason,
-                    iso(r.created_at),
-                    "" if r.actor_id is None else r.actor_id,
-                    r.note or "",
-                    r.source,
-                )
-            ]
-        )
-        count += 1
-    return out.getvalue().encode("utf-8"), count
+    return await _csv(
+        LEDGER_COLUMNS,
+        rows.ledger_rows(session, group_id),
+        lambda r: (
+            r.id,
+            r.user_id,
+            r.amount,
+            r.reason,
+            iso(r.created_at),
+            "" if r.actor_id is None else r.actor_id,
+            r.note or "",
+            r.source,
+        ),
+    )
 
 
 async def record_export(

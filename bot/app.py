@@ -111,7 +111,6 @@ async def create_app(
     scheduler = AsyncIOScheduler(timezone=UTC)
     http = httpx.AsyncClient(timeout=15.0)
 
-    batcher = MemberEventBatcher(session_factory, groups, committed)
     dispatcher = Dispatcher(
         disable_fsm=True,  # no conversations kept in FSM; saves a middleware on every update
         settings=settings,
@@ -121,7 +120,7 @@ async def create_app(
         outbox=outbox,
         groups=groups,
         members=members,
-        batcher=batcher,
+        batcher=MemberEventBatcher(session_factory, groups, committed),
         locales=locales,
         admins=AdminChecker(bot, settings.bot_owner_ids, settings.admin_cache_seconds),
         digest=digest,

@@ -12,9 +12,9 @@ from aiogram.types import ChatMemberUpdated, Message, TelegramObject, Update
 from bot.filters import GROUP_TYPES
 from bot.i18n import Locales, pick_language
 from bot.services.groups import GroupService
-from bot.services.member_events import MemberEvent, MemberEventBatcher, UserInfo
+from bot.services.member_events import MemberEvent, MemberEventBatcher
 from bot.uow import CommittedUpdates, UnitOfWork
-from bot.update_parts import SERVICE_USER_IDS, chat_and_user, event_of
+from bot.update_parts import chat_and_user, event_of, is_real_member, user_info
 from storage.db import SessionFactory
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
@@ -74,15 +74,15 @@ class TrackAuthorMiddleware(BaseMiddleware):
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         if isinstance(event, Message) and data.get("group") is not None:
             user = event.from_user
-            if user is not None and not user.is_bot and user.id not in SERVICE_USER_IDS:
-                info = UserInfo(user.id, user.username, user.full_name[:255], user.language_code)
+            if is_real_member(user):
+                assert user is not None
                 batcher: MemberEventBatcher = data["batcher"]
                 await batcher.submit(
                     MemberEvent(
                         "message",
                         None,
                         event.chat.id,
-                        info,
+                        user_info(user),
                         data["event_at"],
                         0,
                         event.chat.title or "",

@@ -14,12 +14,12 @@ from bot.filters import InGroup, IsGroupAdmin, NotGroupAdmin
 from bot.i18n import Translator
 from bot.outbound import Outbox, Priority
 from bot.replies import clip, plain, reply
-from bot.services.errors import NotAdmin, UnknownSetting
+from bot.services.errors import NotAdmin
 from bot.services.group_settings import (
-    SETTING_ALIASES,
     SETTING_CHOICES,
     SETTINGS,
     GroupSettings,
+    resolve_key,
     setting_value,
 )
 from bot.services.groups import GroupService
@@ -102,13 +102,6 @@ def choices_keyboard(t: Translator, group: GroupSettings, key: str) -> InlineKey
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-def _key(word: str) -> str:
-    key = SETTING_ALIASES.get(word.lower(), word.lower())
-    if key not in SETTINGS:
-        raise UnknownSetting(key=word[:32], keys=", ".join(SETTINGS))
-    return key
-
-
 async def cmd_settings(
     message: Message,
     uow: UnitOfWork,
@@ -129,7 +122,7 @@ async def cmd_settings(
             priority=Priority.HIGH,
         )
         return
-    key = _key(args[0])
+    key = resolve_key(args[0])
     if len(args) == 1:
         reply(
             outbox,

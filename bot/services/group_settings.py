@@ -112,11 +112,17 @@ SETTING_ALIASES = {
 }
 
 
-def parse_setting(key: str, value: str) -> tuple[str, object]:
-    """Validate an admin's `/settings <key> <value>`; returns (column, parsed value)."""
-    key = SETTING_ALIASES.get(key.lower(), key.lower())
+def resolve_key(word: str) -> str:
+    """The public setting key an admin meant (aliases, any case); UnknownSetting otherwise."""
+    key = SETTING_ALIASES.get(word.lower(), word.lower())
     if key not in SETTINGS:
         raise UnknownSetting(key=key[:32], keys=", ".join(SETTINGS))
+    return key
+
+
+def parse_setting(key: str, value: str) -> tuple[str, object]:
+    """Validate an admin's `/settings <key> <value>`; returns (column, parsed value)."""
+    key = resolve_key(key)
     column, parser = SETTINGS[key]
     try:
         return column, parser(value)

@@ -14,6 +14,7 @@ from bot.i18n import Locales
 from bot.outbound import Outbox, Priority
 from bot.replies import send
 from bot.services.groups import GroupService
+from bot.services.member_events import MemberEventBatcher
 from bot.services.members import MemberService, user_row
 from bot.uow import UnitOfWork
 from handlers.common import is_real_member
@@ -62,6 +63,7 @@ async def on_member_update(
     uow: UnitOfWork,
     members: MemberService,
     admins: AdminChecker,
+    batcher: MemberEventBatcher,
     event_at: datetime,
 ) -> None:
     user = event.new_chat_member.user
@@ -76,12 +78,17 @@ async def on_member_update(
             user_row(user.id, user.username, user.full_name, user.language_code),
             event_at,
         )
+        batcher.forget_user(user.id)  # tg_user was written here: the next message refreshes it
     elif was and not now:
         await members.record_leave(uow, event.chat.id, user.id, event_at)
 
 
 async def on_join_message(
-    message: Message, uow: UnitOfWork, members: MemberService, event_at: datetime
+    message: Message,
+    uow: UnitOfWork,
+    members: MemberService,
+    batcher: MemberEventBatcher,
+    event_at: datetime,
 ) -> None:
     for user in message.new_chat_members or []:
         if is_real_member(user):
@@ -91,6 +98,7 @@ async def on_join_message(
                 user_row(user.id, user.username, user.full_name, user.language_code),
                 event_at,
             )
+            batcher.forget_user(user.id)  # tg_user was written here: the next message refreshes it
             uow.update_id = None  # several users in one update: only the first records the update
 
 

@@ -137,3 +137,76 @@ def member_update(
             },
         }
     )
+
+
+def restricted_update(
+    member: dict[str, Any],
+    *,
+    is_member: bool,
+    old: str = "member",
+    by: dict[str, Any] | None = None,
+    date: datetime | int | None = None,
+) -> Update:
+    """chat_member: an admin restricts a member (is_member=False means they are not in the group)."""
+    from aiogram.types import ChatMemberRestricted  # its required rights vary by Bot API version
+
+    rights = {name: False for name in ChatMemberRestricted.model_fields if name.startswith("can_")}
+    restricted = {"status": "restricted", "user": member, "is_member": is_member, "until_date": 0}
+    return Update.model_validate(
+        {
+            "update_id": next_update_id(),
+            "chat_member": {
+                "chat": chat(),
+                "from": by or member,
+                "date": ts(date),
+                "old_chat_member": {"status": old, "user": member},
+                "new_chat_member": {**restricted, **rights},
+            },
+        }
+    )
+
+
+def photo_message(
+    from_user: dict[str, Any], caption: str | None = None, *, date: datetime | int | None = None
+) -> Update:
+    """A group photo, with or without a caption."""
+    msg: dict[str, Any] = {
+        "message_id": next(_message_ids),
+        "date": ts(date),
+        "chat": chat(),
+        "from": from_user,
+        "photo": [{"file_id": "p", "file_unique_id": "p", "width": 90, "height": 90}],
+    }
+    if caption is not None:
+        msg["caption"] = caption
+    return Update.model_validate({"update_id": next_update_id(), "message": msg})
+
+
+def promoted_update(
+    member: dict[str, Any],
+    *,
+    by: dict[str, Any],
+    date: datetime | int | None = None,
+    kind: str = "chat_member",
+) -> Update:
+    """chat_member (or my_chat_member) for a member made an administrator."""
+    from aiogram.types import ChatMemberAdministrator  # its required rights vary by API version
+
+    rights = {
+        name: True
+        for name, field in ChatMemberAdministrator.model_fields.items()
+        if name.startswith("can_") and field.is_required()
+    }
+    admin = {"status": "administrator", "user": member, "is_anonymous": False, **rights}
+    return Update.model_validate(
+        {
+            "update_id": next_update_id(),
+            kind: {
+                "chat": chat(),
+                "from": by,
+                "date": ts(date),
+                "old_chat_member": {"status": "member", "user": member},
+                "new_chat_member": admin,
+            },
+        }
+    )

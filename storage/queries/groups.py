@@ -27,7 +27,12 @@ async def register(
     )
     stmt = stmt.on_conflict_do_update(
         index_elements=["id"],
-        set_={"title": stmt.excluded.title, "is_active": True, "removed_at": None},
+        set_={
+            "title": stmt.excluded.title,
+            "is_active": True,
+            "added_at": stmt.excluded.added_at,
+            "removed_at": None,
+        },
     )
     await session.exec(stmt)
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, case, func, select, update
 from sqlmodel import select as sqlmodel_select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -36,8 +36,10 @@ async def upsert_users(session: AsyncSession, rows: Sequence[dict[str, Any]]) ->
 async def touch_members(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> list[Any]:
     """Insert or refresh members seen speaking (rows: group_id, user_id, at); returns their state.
 
-    A member who speaks is in the group, so a stale left_at is cleared. (An upsert without
-    RETURNING runs as one executemany; with RETURNING, SQLAlchemy would go row by row.)
+    A member who speaks is in the group, so a stale left_at is cleared, but only by a message
+    sent after the leave: a ban and the banned member's last message can be written in either
+    order. (An upsert without RETURNING runs as one executemany; with RETURNING, SQLAlchemy
+    would go row by row.)
     """
     if not rows:
         return []
@@ -53,7 +55,12 @@ async def touch_members(session: AsyncSession, rows: Sequence[dict[str, Any]]) -
     stmt = upsert(session, _M)
     stmt = stmt.on_conflict_do_update(
         index_elements=["group_id", "user_id"],
-        set_={"last_active_at": stmt.excluded.last_active_at, "left_at": None},
+        set_={
+            "last_active_at": stmt.excluded.last_active_at,
+            "left_at": case(
+                (_M.c.left_at < stmt.excluded.last_active_at, None), else_=_M.c.left_at
+            ),
+        },
     )
     await session.exec(stmt, params=params)
     by_group: dict[int, list[int]] = {}

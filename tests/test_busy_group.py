@@ -54,6 +54,16 @@ def rush(count: int, *, start: int = 7000, at: datetime = DAY) -> list[Any]:
     return [f.message(f.user(start + i, f"Rush{i}"), "/checkin", date=at) for i in range(count)]
 
 
+def mid(update: Any) -> int:
+    """The message id of an update's message."""
+    return int(update.message.message_id)
+
+
+def replied_to(message: SendMessage) -> int:
+    assert message.reply_parameters is not None
+    return message.reply_parameters.message_id
+
+
 def replies(bot: Harness) -> list[SendMessage]:
     return [m for m in bot.sent(SendMessage) if DIGEST not in m.text]
 
@@ -97,8 +107,7 @@ async def test_quiet_group_gets_a_reply_per_checkin(db_url: str) -> None:
         checkins = rush(20)
         await bot.feed(*checkins)
         assert len(replies(bot)) == 20 and digests(bot) == [] and reactions(bot) == []
-        replied_to = {m.reply_parameters.message_id for m in replies(bot)}  # type: ignore[union-attr]
-        assert replied_to == {u.message.message_id for u in checkins}  # type: ignore[union-attr]
+        assert {replied_to(m) for m in replies(bot)} == {mid(u) for u in checkins}
 
 
 async def test_below_the_threshold_each_checkin_is_answered(db_url: str) -> None:
@@ -125,9 +134,8 @@ async def test_rush_in_one_batch_gets_reactions_and_one_edited_digest(db_url: st
         assert len(reactions(bot)) == busy and emojis(bot) == {"👍": busy}
 
         # Each check-in is acknowledged exactly once, by a reply or by a reaction on it.
-        replied_to = [m.reply_parameters.message_id for m in replies(bot)]  # type: ignore[union-attr]
-        reacted_to = [r.message_id for r in reactions(bot)]
-        assert sorted(replied_to + reacted_to) == sorted(u.message.message_id for u in checkins)
+        answered = [replied_to(m) for m in replies(bot)] + [r.message_id for r in reactions(bot)]
+        assert sorted(answered) == sorted(mid(u) for u in checkins)
         assert {r.chat_id for r in reactions(bot)} == {f.GROUP_ID}
 
         # One digest, edited in place until it counts everyone.
@@ -146,23 +154,11 @@ async def test_rush_one_at_a_time_switches_to_reactions_at_the_threshold(db_url:
         for i, update in enumerate(checkins):
             await bot.feed(update)
             if i < THRESHOLD:  # still quiet: the check-in got its own reply
-                assert replies(bot)[-1].reply_parameters.message_id == update.message.message_id  # type: ignore[union-attr]
+                assert replied_to(replies(bot)[-1]) == mid(update)
         await settle(bot)
 
-        assert (
-            [m.reply_parameters.message_id for m in replies(bot)]
-            == [  # type: ignore[union-attr]
-                u.message.message_id  # type: ignore[union-attr]
-                for u in checkins[:THRESHOLD]
-            ]
-        )
-        assert (
-            [r.message_id for r in reactions(bot)]
-            == [
-                u.message.message_id  # type: ignore[union-attr]
-                for u in checkins[THRESHOLD:]
-            ]
-        )
+        assert [replied_to(m) for m in replies(bot)] == [mid(u) for u in checkins[:THRESHOLD]]
+        assert [r.message_id for r in reactions(bot)] == [mid(u) for u in checkins[THRESHOLD:]]
         (digest,) = digests(bot)
         assert digest.text.startswith(f"✅ {THRESHOLD + 1} checked in today.")
         counts = [int(e.text.split()[1]) for e in edits(bot)]
@@ -185,10 +181,7 @@ async def test_repeat_checkins_in_a_busy_group_get_a_different_reaction(db_url: 
         await settle(bot)
         assert bot.sent(SendMessage) == [] and edits(bot) == []
         assert emojis(bot) == {"👌": 12}
-        assert sorted(r.message_id for r in reactions(bot)) == sorted(
-            u.message.message_id  # type: ignore[union-attr]
-            for u in again
-        )
+        assert sorted(r.message_id for r in reactions(bot)) == sorted(mid(u) for u in again)
         assert before[0] == THRESHOLD + 1 and before[2].startswith("✅ 12 checked in")
         assert await checkin_totals(bot) == (12, 120, 120)
 

@@ -158,7 +158,14 @@ class MemberEventBatcher:
         async with self._session_factory() as session:
             ids = [e.update_id for e in events if e.update_id is not None]
             fresh = await updates.claim(session, ids, now)
-            live = [e for e in events if e.update_id is None or e.update_id in fresh]
+            unclaimed = set(fresh)
+            live: list[MemberEvent] = []
+            for e in events:  # an update delivered twice into one batch counts once
+                if e.update_id is None:
+                    live.append(e)
+                elif e.update_id in unclaimed:
+                    unclaimed.discard(e.update_id)
+                    live.append(e)
 
             changed_users = self._changed_users(live)
             await members.upsert_users(

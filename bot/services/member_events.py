@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from bot.services.calendar import local_day
+from bot.services.group_settings import GroupSettings
 from bot.services.groups import GroupService
 from bot.services.rules import ActivityState, activity_credit, milestone_bonus, next_streak
 from bot.uow import CommittedUpdates
@@ -55,6 +56,20 @@ class CheckinResult:
     balance: int = 0
     position: int = 0
     checkins: int = 0
+
+    def at_position(self, position: int) -> CheckinResult:
+        # Spelled out: dataclasses.replace() costs several times more on this hot path.
+        return CheckinResult(
+            self.status,
+            self.day,
+            self.streak,
+            self.best_streak,
+            self.points,
+            self.bonus,
+            self.balance,
+            position,
+            self.checkins,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +163,7 @@ class MemberEventBatcher:
         self, batch: Sequence[tuple[MemberEvent, asyncio.Future[Result]]]
     ) -> list[Result]:
         events = [event for event, _ in batch]
-        settings = {}
+        settings: dict[int, GroupSettings] = {}
         for event in events:
             if event.group_id not in settings:
                 settings[event.group_id] = await self._groups.settings_for(
@@ -156,17 +171,10 @@ class MemberEventBatcher:
                 )
         now = max(event.at for event in events)
         async with self._session_factory() as session:
-            ids = [e.update_id for e in events if e.update_id is not None]
-            fresh = await updates.claim(session, ids, now)
-            unclaimed = set(fresh)
-            live: list[MemberEvent] = []
-            for e in events:  # an update delivered twice into one batch counts once
-                if e.update_id is None:
-                    live.append(e)
-                elif e.update_id in unclaimed:
-                    unclaimed.discard(e.update_id)
-                    live.append(e)
-
+            fresh = await updates.claim(
+                session, [e.update_id for e in events if e.update_id is not None], now
+            )
+            live = _first_deliveries(events, fresh)
             changed_users = self._changed_users(live)
             await members.upsert_users(
                 session,
@@ -189,151 +197,40 @@ class MemberEventBatcher:
                 session,
                 [{"group_id": g, "user_id": u, "at": at} for (g, u), at in last_seen.items()],
             )
-            states = {(r.group_id, r.user_id): _State(r) for r in rows}
-
             days = {
                 id(e): local_day(
                     e.at, settings[e.group_id].timezone, settings[e.group_id].day_start_hour
                 )
                 for e in live
             }
+            last_days = {(r.group_id, r.user_id): r.last_checkin_day for r in rows}
             candidates: dict[tuple[int, int, date], MemberEvent] = {}
             for e in live:
-                if e.kind != "checkin":
-                    continue
                 key = (e.group_id, e.user.user_id, days[id(e)])
-                if key not in candidates and states[key[:2]].last_day != key[2]:
+                if e.kind == "checkin" and key not in candidates and last_days[key[:2]] != key[2]:
                     candidates[key] = e
-            inserted = (
-                await checkins.insert_new(
-                    session,
-                    [
-                        {
-                            "group_id": g,
-                            "user_id": u,
-                            "day": d,
-                            "streak": 0,
-                            "points": 0,
-                            "created_at": e.at,
-                        }
-                        for (g, u, d), e in candidates.items()
-                    ],
+            # Plan as if every candidate wins, so each check-in is inserted with its outcome.
+            plan = _plan(live, rows, settings, days, {id(e) for e in candidates.values()})
+            inserted = await checkins.insert_new(session, list(plan.checkins.values()))
+            if len(inserted) != len(candidates):
+                # Some day was already checked in (a late message): plan with the real winners.
+                optimistic = plan.checkins
+                plan = _plan(live, rows, settings, days, {id(candidates[k]) for k in inserted})
+                await checkins.set_outcomes(
+                    session, [row for key, row in plan.checkins.items() if optimistic[key] != row]
                 )
-                if candidates
-                else set()
-            )
-            winners = {id(candidates[k]) for k in inserted}
-
             per_day: dict[tuple[int, date], int] = {}
-            for e in live:
-                if id(e) in winners:
-                    per_day[(e.group_id, days[id(e)])] = (
-                        per_day.get((e.group_id, days[id(e)]), 0) + 1
-                    )
+            for e in plan.winners:
+                per_day[(e.group_id, days[id(e)])] = per_day.get((e.group_id, days[id(e)]), 0) + 1
             totals = await checkins.bump_day_counts(session, per_day)
             next_position = {k: totals[k] - n + 1 for k, n in per_day.items()}
-
-            ledger_rows: list[dict[str, Any]] = []
-            checkin_updates: list[dict[str, Any]] = []
-            results: dict[int, Result] = {}
-            for e in live:
-                st = states[(e.group_id, e.user.user_id)]
-                gs = settings[e.group_id]
-                day = days[id(e)]
-                if e.kind == "checkin":
-                    if id(e) not in winners:
-                        results[id(e)] = CheckinResult(
-                            status="already",
-                            day=day,
-                            streak=st.streak,
-                            best_streak=st.best,
-                            balance=st.points,
-                            checkins=st.checkins,
-                        )
-                        continue
-                    if st.last_day is None or day > st.last_day:
-                        st.streak = next_streak(st.last_day, st.streak, day)
-                        st.last_day = day
-                    # else: a late update for an earlier day: it counts, but the streak stays.
-                    st.best = max(st.best, st.streak)
-                    st.checkins += 1
-                    bonus = milestone_bonus(gs.milestone_map, st.streak)
-                    key = f"{e.group_id}:{e.user.user_id}:{day.isoformat()}"
-                    for amount, reason in (
-                        (gs.checkin_points, "checkin"),
-                        (bonus, "streak_bonus"),
-                    ):
-                        if amount > 0:
-                            ledger_rows.append(_ledger(e, amount, reason, f"{reason}:{key}"))
-                    st.delta += gs.checkin_points + bonus
-                    st.points += gs.checkin_points + bonus
-                    st.dirty = True
-                    position_key = (e.group_id, day)
-                    position = next_position[position_key]
-                    next_position[position_key] += 1
-                    checkin_updates.append(
-                        {
-                            "g": e.group_id,
-                            "u": e.user.user_id,
-                            "d": day,
-                            "streak": st.streak,
-                            "points": gs.checkin_points + bonus,
-                        }
-                    )
-                    results[id(e)] = CheckinResult(
-                        status="new",
-                        day=day,
-                        streak=st.streak,
-                        best_streak=st.best,
-                        points=gs.checkin_points,
-                        bonus=bonus,
-                        balance=st.points,
-                        position=position,
-                        checkins=st.checkins,
-                    )
-                else:
-                    credit = activity_credit(
-                        gs.activity_rule,
-                        ActivityState(st.act_day, st.act_today, st.act_last),
-                        e.text_length,
-                        e.at,
-                        day,
-                    )
-                    if credit:
-                        st.act_today = (st.act_today if st.act_day == day else 0) + credit
-                        st.act_day, st.act_last = day, e.at
-                        st.delta += credit
-                        st.points += credit
-                        st.dirty = True
-                        key = (
-                            e.update_id
-                            if e.update_id is not None
-                            else f"{e.group_id}:{e.user.user_id}:{e.at.isoformat()}"
-                        )
-                        ledger_rows.append(_ledger(e, credit, "activity", f"activity:{key}"))
-                    results[id(e)] = ActivityResult(status="ok", credited=credit)
-
-            await checkins.set_outcomes(session, checkin_updates)
-            await members.apply_progress(
-                session,
-                [
-                    {
-                        "g": g,
-                        "u": u,
-                        "delta": st.delta,
-                        "streak": st.streak,
-                        "best": st.best,
-                        "dc": st.checkins - st.orig_checkins,
-                        "lcd": st.last_day,
-                        "ad": st.act_day,
-                        "at": st.act_today,
-                        "alast": st.act_last,
-                    }
-                    for (g, u), st in states.items()
-                    if st.dirty
-                ],
-            )
-            await ledger.append(session, ledger_rows)
+            results = plan.results
+            for e in plan.winners:  # "you are the 12th today", in arrival order
+                position_key = (e.group_id, days[id(e)])
+                results[id(e)] = results[id(e)].at_position(next_position[position_key])  # type: ignore[union-attr]
+                next_position[position_key] += 1
+            await members.apply_progress(session, plan.progress)
+            await ledger.append(session, plan.ledger_rows)
             await session.commit()
         if self._committed is not None:
             self._committed.add(fresh)
@@ -354,6 +251,127 @@ class MemberEventBatcher:
 
     def forget_user(self, user_id: int) -> None:
         self._known_users.pop(user_id, None)
+
+
+@dataclass(slots=True)
+class _Plan:
+    results: dict[int, Result]  # by id(event); check-in positions are filled in afterwards
+    winners: list[MemberEvent]  # check-ins that count, in arrival order
+    checkins: dict[tuple[int, int, date], dict[str, Any]]  # the row each winner stores
+    progress: list[dict[str, Any]]  # member rows that changed
+    ledger_rows: list[dict[str, Any]]
+
+
+def _plan(
+    live: Sequence[MemberEvent],
+    rows: Sequence[Any],
+    settings: dict[int, GroupSettings],
+    days: dict[int, date],
+    winners: set[int],
+) -> _Plan:
+    """Streaks, points and ledger rows of a batch, given which check-ins count (no I/O)."""
+    states = {(r.group_id, r.user_id): _State(r) for r in rows}
+    plan = _Plan({}, [], {}, [], [])
+    for e in live:
+        st = states[(e.group_id, e.user.user_id)]
+        gs = settings[e.group_id]
+        day = days[id(e)]
+        if e.kind == "checkin":
+            if id(e) not in winners:
+                plan.results[id(e)] = CheckinResult(
+                    status="already",
+                    day=day,
+                    streak=st.streak,
+                    best_streak=st.best,
+                    balance=st.points,
+                    checkins=st.checkins,
+                )
+                continue
+            if st.last_day is None or day > st.last_day:
+                st.streak = next_streak(st.last_day, st.streak, day)
+                st.last_day = day
+            # else: a late update for an earlier day: it counts, but the streak stays.
+            st.best = max(st.best, st.streak)
+            st.checkins += 1
+            bonus = milestone_bonus(gs.milestone_map, st.streak)
+            key = f"{e.group_id}:{e.user.user_id}:{day.isoformat()}"
+            for amount, reason in ((gs.checkin_points, "checkin"), (bonus, "streak_bonus")):
+                if amount > 0:
+                    plan.ledger_rows.append(_ledger(e, amount, reason, f"{reason}:{key}"))
+            st.delta += gs.checkin_points + bonus
+            st.points += gs.checkin_points + bonus
+            st.dirty = True
+            plan.winners.append(e)
+            plan.checkins[(e.group_id, e.user.user_id, day)] = {
+                "group_id": e.group_id,
+                "user_id": e.user.user_id,
+                "day": day,
+                "streak": st.streak,
+                "points": gs.checkin_points + bonus,
+                "created_at": e.at,
+            }
+            plan.results[id(e)] = CheckinResult(
+                status="new",
+                day=day,
+                streak=st.streak,
+                best_streak=st.best,
+                points=gs.checkin_points,
+                bonus=bonus,
+                balance=st.points,
+                checkins=st.checkins,
+            )
+        else:
+            credit = activity_credit(
+                gs.activity_rule,
+                ActivityState(st.act_day, st.act_today, st.act_last),
+                e.text_length,
+                e.at,
+                day,
+            )
+            if credit:
+                st.act_today = (st.act_today if st.act_day == day else 0) + credit
+                st.act_day, st.act_last = day, e.at
+                st.delta += credit
+                st.points += credit
+                st.dirty = True
+                key = (
+                    e.update_id
+                    if e.update_id is not None
+                    else f"{e.group_id}:{e.user.user_id}:{e.at.isoformat()}"
+                )
+                plan.ledger_rows.append(_ledger(e, credit, "activity", f"activity:{key}"))
+            plan.results[id(e)] = ActivityResult(status="ok", credited=credit)
+    plan.progress = [
+        {
+            "g": g,
+            "u": u,
+            "delta": st.delta,
+            "streak": st.streak,
+            "best": st.best,
+            "dc": st.checkins - st.orig_checkins,
+            "lcd": st.last_day,
+            "ad": st.act_day,
+            "at": st.act_today,
+            "alast": st.act_last,
+        }
+        for (g, u), st in states.items()
+        if st.dirty
+    ]
+    return plan
+
+
+def _first_deliveries(events: Sequence[MemberEvent], fresh: set[int]) -> list[MemberEvent]:
+    """Events to apply: untracked ones, and the first copy of each newly claimed update
+    (an update delivered twice into one batch counts once)."""
+    unclaimed = set(fresh)
+    live: list[MemberEvent] = []
+    for e in events:
+        if e.update_id is None:
+            live.append(e)
+        elif e.update_id in unclaimed:
+            unclaimed.discard(e.update_id)
+            live.append(e)
+    return live
 
 
 def _ledger(e: MemberEvent, amount: int, reason: str, key: str) -> dict[str, Any]:

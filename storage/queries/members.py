@@ -4,24 +4,38 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, case, func, select, update
+import sqlalchemy as sa
+from sqlalchemy import case, func, select, update
 from sqlmodel import select as sqlmodel_select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import Member, TgUser
-from storage.queries.dialect import upsert
+from storage.queries.dialect import dialect_of, insert_for, upsert
+from storage.queries.rowset import RowSet
+from storage.types import UTCDateTime
 
 _U = TgUser.__table__
 _M = Member.__table__
 
 
-async def upsert_users(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
-    """rows: id, username, display_name, language_code."""
-    if not rows:
-        return
-    stmt = upsert(session, _U)
+@cache
+def _upsert_users(dialect: str) -> tuple[Any, RowSet]:
+    src = RowSet(
+        "users",
+        dialect,
+        [
+            ("id", sa.BigInteger()),
+            ("username", sa.String()),
+            ("display_name", sa.String()),
+            ("language_code", sa.String()),
+        ],
+    )
+    stmt = insert_for(dialect, _U).from_select(
+        ["id", "username", "display_name", "language_code"], select(*src.c).where(sa.true())
+    )
     stmt = stmt.on_conflict_do_update(
         index_elements=["id"],
         set_={
@@ -30,29 +44,33 @@ async def upsert_users(session: AsyncSession, rows: Sequence[dict[str, Any]]) ->
             "language_code": stmt.excluded.language_code,
         },
     )
-    await session.exec(stmt, params=list(rows))
+    return stmt, src
 
 
-async def touch_members(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> list[Any]:
-    """Insert or refresh members seen speaking (rows: group_id, user_id, at); returns their state.
-
-    A member who speaks is in the group, so a stale left_at is cleared, but only by a message
-    sent after the leave: a ban and the banned member's last message can be written in either
-    order. (An upsert without RETURNING runs as one executemany; with RETURNING, SQLAlchemy
-    would go row by row.)
-    """
+async def upsert_users(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """rows: id, username, display_name, language_code (one row per id)."""
     if not rows:
-        return []
-    params = [
-        {
-            "group_id": r["group_id"],
-            "user_id": r["user_id"],
-            "first_seen_at": r["at"],
-            "last_active_at": r["at"],
-        }
-        for r in rows
-    ]
-    stmt = upsert(session, _M)
+        return
+    stmt, src = _upsert_users(dialect_of(session))
+    await session.exec(stmt, params=src.params(rows))
+
+
+@cache
+def _touch(dialect: str) -> tuple[Any, RowSet]:
+    src = RowSet(
+        "seen",
+        dialect,
+        [("group_id", sa.BigInteger()), ("user_id", sa.BigInteger()), ("at", UTCDateTime())],
+    )
+    seen = select(
+        src.c.group_id,
+        src.c.user_id,
+        src.c.at.label("first_seen_at"),
+        src.c.at.label("last_active_at"),
+    ).where(sa.true())
+    stmt = insert_for(dialect, _M).from_select(
+        ["group_id", "user_id", "first_seen_at", "last_active_at"], seen
+    )
     stmt = stmt.on_conflict_do_update(
         index_elements=["group_id", "user_id"],
         set_={
@@ -61,38 +79,65 @@ async def touch_members(session: AsyncSession, rows: Sequence[dict[str, Any]]) -
                 (_M.c.left_at < stmt.excluded.last_active_at, None), else_=_M.c.left_at
             ),
         },
-    )
-    await session.exec(stmt, params=params)
-    by_group: dict[int, list[int]] = {}
-    for r in rows:
-        by_group.setdefault(r["group_id"], []).append(r["user_id"])
-    found: list[Any] = []
-    for group_id, user_ids in by_group.items():
-        query = select(_M).where(_M.c.group_id == group_id, _M.c.user_id.in_(user_ids))
-        found.extend((await session.exec(query)).all())
-    return found
+    ).returning(*_M.c)
+    return stmt, src
 
 
-_APPLY = (
-    update(_M)
-    .where(_M.c.group_id == bindparam("g"), _M.c.user_id == bindparam("u"))
-    .values(
-        points=_M.c.points + bindparam("delta"),
-        streak=bindparam("streak"),
-        best_streak=bindparam("best"),
-        checkins=_M.c.checkins + bindparam("dc"),
-        last_checkin_day=bindparam("lcd"),
-        activity_day=bindparam("ad"),
-        activity_today=bindparam("at"),
-        activity_last_at=bindparam("alast"),
+async def touch_members(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> list[Any]:
+    """Insert or refresh members seen speaking (rows: group_id, user_id, at; one per member);
+    returns their state.
+
+    A member who speaks is in the group, so a stale left_at is cleared, but only by a message
+    sent after the leave: a ban and the banned member's last message can be written in either
+    order.
+    """
+    if not rows:
+        return []
+    stmt, src = _touch(dialect_of(session))
+    return list((await session.exec(stmt, params=src.params(rows))).all())
+
+
+@cache
+def _apply(dialect: str) -> tuple[Any, RowSet]:
+    src = RowSet(
+        "progress",
+        dialect,
+        [
+            ("g", sa.BigInteger()),
+            ("u", sa.BigInteger()),
+            ("delta", sa.Integer()),
+            ("streak", sa.Integer()),
+            ("best", sa.Integer()),
+            ("dc", sa.Integer()),
+            ("lcd", sa.Date()),
+            ("ad", sa.Date()),
+            ("at", sa.Integer()),
+            ("alast", UTCDateTime()),
+        ],
     )
-)
+    stmt = (
+        update(_M)
+        .where(_M.c.group_id == src.c.g, _M.c.user_id == src.c.u)
+        .values(
+            points=_M.c.points + src.c.delta,
+            streak=src.c.streak,
+            best_streak=src.c.best,
+            checkins=_M.c.checkins + src.c.dc,
+            last_checkin_day=src.c.lcd,
+            activity_day=src.c.ad,
+            activity_today=src.c.at,
+            activity_last_at=src.c.alast,
+        )
+    )
+    return stmt, src
 
 
 async def apply_progress(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
-    """Write check-in/activity progress (keys: g,u,delta,streak,best,dc,lcd,ad,at,alast)."""
+    """Write check-in/activity progress (keys: g,u,delta,streak,best,dc,lcd,ad,at,alast;
+    one row per member)."""
     if rows:
-        await session.exec(_APPLY, params=list(rows))
+        stmt, src = _apply(dialect_of(session))
+        await session.exec(stmt, params=src.params(rows))
 
 
 async def mark_joined(session: AsyncSession, group_id: int, user_id: int, at: datetime) -> None:

@@ -13,7 +13,6 @@ from datetime import UTC, datetime, timedelta
 import httpx
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
@@ -21,6 +20,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.admins import AdminChecker
+from bot.api_session import BotApiSession
 from bot.commands import publish_commands
 from bot.config import Settings
 from bot.digest import CheckinDigest
@@ -84,7 +84,7 @@ async def create_app(
             if settings.telegram_api_url
             else None
         )
-        bot_session = AiohttpSession(api=api) if api else AiohttpSession()
+        bot_session = BotApiSession(api=api) if api else BotApiSession()
     bot = Bot(
         settings.token,
         session=bot_session,

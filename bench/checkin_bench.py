@@ -88,6 +88,7 @@ async def ours(database_url: str, updates: list[Update]) -> tuple[float, int]:
         started = time.perf_counter()
         for i in range(0, len(updates), BATCH):
             await app.processor.process(updates[i : i + BATCH])
+        await app.processor.drain(60)
         elapsed = time.perf_counter() - started
         async with app.session_factory() as session:
             recorded = (await session.exec(select(func.count()).select_from(Checkin))).scalar_one()

@@ -58,6 +58,7 @@ class App:
     metrics: Metrics
 
     async def close(self) -> None:
+        await self.processor.drain(timeout=5.0)  # handlers queuing replies after their commit
         await self.outbox.drain(timeout=5.0)
         await self.digest.close()
         await self.outbox.stop()

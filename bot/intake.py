@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -75,7 +76,41 @@ class KeyedLocks:
             self._locks[key] = (lock, users - 1)
 
 
+class RecentIds:
+    """The last `size` update ids handled to the end in this process."""
+
+    def __init__(self, size: int = 100_000) -> None:
+        self._ids: set[int] = set()
+        self._order: deque[int] = deque()
+        self._size = size
+
+    def __contains__(self, update_id: object) -> bool:
+        return update_id in self._ids
+
+    def add(self, update_id: int) -> None:
+        if update_id in self._ids:
+            return
+        self._ids.add(update_id)
+        self._order.append(update_id)
+        if len(self._order) > self._size:
+            self._ids.discard(self._order.popleft())
+
+
+def _settle(future: asyncio.Future[object], outcome: BaseException | None) -> None:
+    if not future.done():
+        future.set_result(outcome)
+
+
 class UpdateProcessor:
+    """Feeds updates through the Dispatcher and tells when each one is done.
+
+    An update is *settled* when its effects are committed or its handling has finished; only
+    then may it be confirmed to Telegram. Whatever a handler does after committing (rendering
+    and queuing its reply) may still run when `process` returns, so the next getUpdates
+    overlaps with it; it keeps holding the update's ordering key, so the same member's next
+    update in the same chat still waits for it.
+    """
+
     def __init__(
         self,
         dispatcher: Dispatcher,
@@ -95,63 +130,110 @@ class UpdateProcessor:
         self._observe = observe or (lambda _what, _update, _seconds=None: None)
         self._feed_kwargs = feed_kwargs
         self._key_locks = KeyedLocks()
+        self._finished = RecentIds()
+        self._lanes: set[asyncio.Task[None]] = set()
+        # Set in polling mode: ids above it were never processed by anyone (see below).
+        self._high_water: int | None = None
+
+    async def assume_single_consumer(self) -> None:
+        """Polling: Telegram hands updates to one poller at a time (a second one gets 409), so
+        an id above the highest one recorded, and above every id fed since, cannot have been
+        processed: the redelivery check is skipped for it. (Ids reset at random after a week
+        without updates can only fall below the mark, and are then checked.)"""
+        async with self._session_factory() as session:
+            self._high_water = await processed.highest(session) or 0
 
     async def process_one(self, update: Update) -> None:
         """For webhooks: one update per request; same-chat-and-member updates still in order."""
-        key = ordering_key(update)
-        await self._key_locks.acquire(key)
-        try:
-            await self.process([update])
-        finally:
-            self._key_locks.release(key)
+        await self.process([update])
 
     async def process(self, batch: Sequence[Update]) -> None:
-        """Handle a batch completely; raises RetryBatch if it must be delivered again."""
+        """Return once every update of the batch is settled; RetryBatch if one must be
+        delivered again."""
         if not batch:
             return
-        async with self._session_factory() as session:
-            seen = await processed.known(session, [u.update_id for u in batch])
+        ids = [u.update_id for u in batch]
+        to_check = ids
+        if self._high_water is not None:
+            to_check = [i for i in ids if i <= self._high_water]
+            self._high_water = max(self._high_water, *ids)
+        seen: set[int] = set()
+        if to_check:
+            async with self._session_factory() as session:
+                seen = await processed.known(session, to_check)
         for update in batch:
             if update.update_id in seen:
                 self._observe("duplicate", update)
         todo = [u for u in batch if u.update_id not in seen]
+        if not todo:
+            return
+        loop = asyncio.get_running_loop()
+        settled: dict[int, asyncio.Future[object]] = {}
         lanes: dict[object, list[Update]] = {}
         for update in todo:
+            future = settled[update.update_id] = loop.create_future()
+            self._committed.notify(update.update_id, future)
             lanes.setdefault(ordering_key(update), []).append(update)
-        outcomes = await asyncio.gather(*(self._run_lane(lane) for lane in lanes.values()))
-        failed = [exc for lane_failures in outcomes for exc in lane_failures]
+        for key, lane in lanes.items():
+            task = asyncio.create_task(self._run_lane(key, lane, settled))
+            self._lanes.add(task)
+            task.add_done_callback(self._lanes.discard)
+        outcomes = await asyncio.gather(*settled.values())
+        failed = [exc for exc in outcomes if exc is not None]
         if failed:
             raise RetryBatch(f"{len(failed)} update(s) hit a transient error: {failed[0]!r}")
         # Handlers that wrote nothing (reads, ignored updates) are recorded here in one go.
-        ids = [u.update_id for u in todo]
-        rest = set(ids) - self._committed.take(ids)
+        todo_ids = [u.update_id for u in todo]
+        rest = set(todo_ids) - self._committed.take(todo_ids)
         if rest:
             async with self._session_factory() as session:
                 await processed.claim(session, sorted(rest), datetime.now(UTC))
                 await session.commit()
 
-    async def _run_lane(self, lane: list[Update]) -> list[BaseException]:
-        failures: list[BaseException] = []
-        for update in lane:
-            if failures:
-                break  # keep the lane's order: later updates wait for the redelivery
-            async with self._limit:
-                self._observe("received", update)
-                started = time.perf_counter()
-                try:
-                    await self._dp.feed_update(self._bot, update, **self._feed_kwargs)
-                except Exception as exc:  # noqa: BLE001
-                    if is_transient(exc):
-                        logger.warning("update %s: transient failure %r", update.update_id, exc)
-                        self._observe("failed", update)
-                        failures.append(exc)
-                        continue
-                    # The errors handler already logged and apologised; do not retry a bug.
-                    logger.exception("update %s failed", update.update_id)
-                    self._observe("failed", update)
+    async def drain(self, timeout: float) -> None:
+        """Let handlers still running finish (at shutdown, and in tests)."""
+        if self._lanes:
+            await asyncio.wait(set(self._lanes), timeout=timeout)
+
+    async def _run_lane(
+        self, key: object, lane: list[Update], settled: dict[int, asyncio.Future[object]]
+    ) -> None:
+        await self._key_locks.acquire(key)
+        try:
+            failure: BaseException | None = None
+            for update in lane:
+                done = settled[update.update_id]
+                if failure is not None:
+                    _settle(done, failure)  # keep the lane's order: wait for the redelivery
                     continue
-                self._observe("processed", update, time.perf_counter() - started)
-        return failures
+                if update.update_id in self._finished:  # a copy delivered twice at once
+                    self._observe("duplicate", update)
+                    _settle(done, None)
+                    continue
+                failure = await self._feed(update)
+                if failure is None:
+                    self._finished.add(update.update_id)
+                _settle(done, failure)
+        finally:
+            self._key_locks.release(key)
+
+    async def _feed(self, update: Update) -> BaseException | None:
+        """Handle one update; returns the transient error that should make it come again."""
+        async with self._limit:
+            self._observe("received", update)
+            started = time.perf_counter()
+            try:
+                await self._dp.feed_update(self._bot, update, **self._feed_kwargs)
+            except Exception as exc:  # noqa: BLE001
+                self._observe("failed", update)
+                if is_transient(exc):
+                    logger.warning("update %s: transient failure %r", update.update_id, exc)
+                    return exc
+                # The errors handler already logged and apologised; do not retry a bug.
+                logger.exception("update %s failed", update.update_id)
+                return None
+            self._observe("processed", update, time.perf_counter() - started)
+            return None
 
 
 class Poller:
@@ -172,6 +254,7 @@ class Poller:
         self.offset: int | None = None
 
     async def run(self, stop: asyncio.Event) -> None:
+        await self._processor.assume_single_consumer()
         backoff = 1.0
         while not stop.is_set():
             fetch = asyncio.create_task(

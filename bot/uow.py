@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -12,15 +13,35 @@ from storage.queries import updates
 
 
 class CommittedUpdates:
-    """Update ids whose use case already recorded them as processed (saves a second write)."""
+    """Update ids whose use case recorded them as processed.
+
+    The intake learns from it that an update is done (it may be confirmed to Telegram while its
+    handler still renders the reply) and that it need not record the update a second time.
+    """
 
     def __init__(self) -> None:
         self._ids: set[int] = set()
+        self._waiters: dict[int, asyncio.Future[object]] = {}
 
-    def add(self, update_ids: object) -> None:
-        self._ids.update(update_ids)  # type: ignore[arg-type]
+    def add(self, update_ids: Iterable[int]) -> None:
+        for update_id in update_ids:
+            self._ids.add(update_id)
+            waiter = self._waiters.pop(update_id, None)
+            if waiter is not None and not waiter.done():
+                waiter.set_result(None)
+
+    def notify(self, update_id: int, future: asyncio.Future[object]) -> None:
+        """Resolve `future` with None once the update is committed (unless it is resolved first)."""
+        if update_id in self._ids:
+            if not future.done():
+                future.set_result(None)
+        else:
+            self._waiters[update_id] = future
 
     def take(self, update_ids: list[int]) -> set[int]:
+        """Forget these updates; returns those that were committed."""
+        for update_id in update_ids:
+            self._waiters.pop(update_id, None)
         found = self._ids.intersection(update_ids)
         self._ids.difference_update(found)
         return found

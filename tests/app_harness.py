@@ -21,6 +21,7 @@ class Harness:
 
     async def feed(self, *updates: Update) -> None:
         await self.app.processor.process(list(updates))
+        await self.app.processor.drain(10)  # replies are queued after the commit
         await self.app.outbox.drain(10)
 
     def texts(self, chat_id: int | None = None) -> list[str]:

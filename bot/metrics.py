@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from aiogram.types import Update
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
-
-from bot.update_parts import event_of
 
 
 class Metrics:
@@ -34,15 +33,15 @@ class Metrics:
         self.queue_depth = Gauge(
             "bot_outbound_queue_depth", "Outbound calls waiting to be sent", registry=self.registry
         )
+        # labels() looks the child up under a lock each time; updates are counted on a hot path.
+        self._update_counters: dict[tuple[str, str], Any] = {}
 
     def observe_update(self, outcome: str, update: Update, seconds: float | None = None) -> None:
-        try:
-            kind = update.event_type
-        except LookupError:
-            kind = "unknown"
-        if event_of(update) is update.message:
-            kind = "message"
-        self.updates.labels(kind, outcome).inc()
+        kind = _kind(update)
+        counter = self._update_counters.get((kind, outcome))
+        if counter is None:
+            counter = self._update_counters[(kind, outcome)] = self.updates.labels(kind, outcome)
+        counter.inc()
         if seconds is not None:
             self.latency.observe(seconds)
 
@@ -54,3 +53,12 @@ class Metrics:
 
     def render(self) -> bytes:
         return generate_latest(self.registry)
+
+
+def _kind(update: Update) -> str:
+    if update.message is not None:
+        return "message"
+    try:
+        return update.event_type
+    except LookupError:
+        return "unknown"

@@ -20,6 +20,11 @@ from bot.services.rules import ordinal_en
 from handlers.common import is_real_member, user_info
 
 CHECKIN_WORDS = {"签到", "打卡", "簽到", "checkin", "check in", "check-in"}
+# Built once: a reaction per check-in in a busy group would otherwise validate a new model each.
+REACTIONS = {
+    "new": [ReactionTypeEmoji(emoji="👍")],
+    "already": [ReactionTypeEmoji(emoji="👌")],
+}
 
 
 async def cmd_checkin(
@@ -53,13 +58,12 @@ async def cmd_checkin(
     busy = outbox.group_is_busy(message.chat.id)
     if busy:
         # Many check-ins at once: a reaction each and one digest, instead of a reply each.
-        emoji = "👍" if result.status == "new" else "👌"
         outbox.send(
             message.chat.id,
             SetMessageReaction(
                 chat_id=message.chat.id,
                 message_id=message.message_id,
-                reaction=[ReactionTypeEmoji(emoji=emoji)],
+                reaction=REACTIONS[result.status],
             ),
             priority=Priority.LOW,
             counts_as_message=False,
@@ -91,6 +95,7 @@ def render_checkin(t: Translator, lang: str, name: str, result: CheckinResult) -
 def router() -> Router:
     r = Router(name="checkin")
     r.message.filter(InGroup())
-    r.message.register(cmd_checkin, Command("checkin", "qd"))
+    # The words first: a cheap set lookup, where the command parser is not.
     r.message.register(cmd_checkin, TextMatches(CHECKIN_WORDS))
+    r.message.register(cmd_checkin, Command("checkin", "qd"))
     return r

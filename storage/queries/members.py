@@ -55,6 +55,24 @@ async def upsert_users(session: AsyncSession, rows: Sequence[dict[str, Any]]) ->
     await session.exec(stmt, params=src.params(rows))
 
 
+# What the check-in and activity rules need to know about a member (keys included).
+_PROGRESS_COLUMNS = [
+    _M.c[name]
+    for name in (
+        "group_id",
+        "user_id",
+        "points",
+        "streak",
+        "best_streak",
+        "checkins",
+        "last_checkin_day",
+        "activity_day",
+        "activity_today",
+        "activity_last_at",
+    )
+]
+
+
 @cache
 def _touch(dialect: str) -> tuple[Any, RowSet]:
     src = RowSet(
@@ -79,13 +97,13 @@ def _touch(dialect: str) -> tuple[Any, RowSet]:
                 (_M.c.left_at < stmt.excluded.last_active_at, None), else_=_M.c.left_at
             ),
         },
-    ).returning(*_M.c)
+    ).returning(*_PROGRESS_COLUMNS)
     return stmt, src
 
 
 async def touch_members(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> list[Any]:
     """Insert or refresh members seen speaking (rows: group_id, user_id, at; one per member);
-    returns their state.
+    returns their running totals (_PROGRESS_COLUMNS).
 
     A member who speaks is in the group, so a stale left_at is cleared, but only by a message
     sent after the leave: a ban and the banned member's last message can be written in either

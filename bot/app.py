@@ -41,6 +41,11 @@ from storage.migrate import upgrade
 logger = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member", "chat_member"]
+# Python's default (700, 10, 10) ran ~480 collections in a burst of 3,000 check-ins, 7-8% of
+# the burst's time (updates, tasks and queued replies are young objects that mostly survive
+# a batch). Collecting the young generation every 50,000 allocations instead: one collection,
+# ~25 ms. Cyclic garbage waits a little longer; memory stays bounded.
+GC_THRESHOLDS = (50_000, 20, 100)
 
 
 @dataclass
@@ -181,6 +186,7 @@ async def run_app(settings: Settings, *, stop_event: asyncio.Event | None = None
         # Start-up objects live for the whole run: keep them out of every cyclic-GC scan.
         gc.collect()
         gc.freeze()
+        gc.set_threshold(*GC_THRESHOLDS)
         app.outbox.start()
         app.scheduler.start()
         if settings.bot_mode == "webhook":

@@ -129,13 +129,14 @@ class MemberEventBatcher:
         # Users whose name/language are already stored as seen by this process.
         self._known_users: dict[int, UserInfo] = {}
 
-    async def submit(self, event: MemberEvent) -> Result:
+    def submit(self, event: MemberEvent) -> asyncio.Future[Result]:
+        """Queue the event for the next group commit; the future gives its result."""
         future: asyncio.Future[Result] = asyncio.get_running_loop().create_future()
         self._queue.append((event, future))
         if self._flusher is None or self._flusher.done():
             # The flusher opens its own sessions; it borrows nothing from the caller.
             self._flusher = asyncio.create_task(self._flush(), name="member-events-flush")
-        return await asyncio.shield(future)
+        return future
 
     async def _flush(self) -> None:
         while self._queue:

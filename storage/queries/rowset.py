@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from operator import itemgetter
 from typing import Any
 
 import sqlalchemy as sa
@@ -44,7 +45,7 @@ class RowSet:
                 .table_valued(*(sa.column(col, _plain(typ)) for col, typ in self.columns))
                 .render_derived(name=name)
             )
-            self._converters = [_decorator_bind(typ, dialect) for _, typ in self.columns]
+            converters = [_decorator_bind(typ, dialect) for _, typ in self.columns]
         else:
             doc = sa.func.json_each(sa.bindparam(f"{name}_json", type_=sa.String)).table_valued(
                 "value"
@@ -60,29 +61,36 @@ class RowSet:
                 .subquery(name)
             )
             # What SQLAlchemy would bind for each column (e.g. the exact datetime text).
-            self._converters = [_full_bind(typ, dialect) for _, typ in self.columns]
+            converters = [_full_bind(typ, dialect) for _, typ in self.columns]
+        self._conversions = [(i, f) for i, f in enumerate(converters) if f is not None]
+        names = [col for col, _ in self.columns]
+        self._pick = (lambda row: (row[names[0]],)) if len(names) == 1 else itemgetter(*names)
 
     @property
     def c(self) -> Any:
         return self.table.c
 
     def params(self, rows: Sequence[Sequence[Any] | dict[str, Any]]) -> dict[str, Any]:
-        names = [col for col, _ in self.columns]
-        # dict, not Mapping: an ABC isinstance check per row is measurable here.
-        rows = [[row[col] for col in names] if isinstance(row, dict) else row for row in rows]
-        convert = self._converters
+        if rows and isinstance(rows[0], dict):
+            rows = [self._pick(row) for row in rows]  # type: ignore[arg-type]
+        columns: list[Any] = list(zip(*rows, strict=True)) if rows else [() for _ in self.columns]
+        for index, convert in self._conversions:
+            # A burst's events mostly share their second: convert each value once.
+            memo: dict[Any, Any] = {}
+            columns[index] = [
+                memo[value] if value in memo else memo.setdefault(value, convert(value))
+                for value in columns[index]
+            ]
         if self.dialect == "postgresql":
             return {
-                f"{self.name}_{col}": [
-                    convert[i](row[i]) if convert[i] else row[i] for row in rows
-                ]
-                for i, (col, _) in enumerate(self.columns)
+                f"{self.name}_{col}": list(values)
+                for (col, _), values in zip(self.columns, columns, strict=True)
             }
-        converted = [
-            [convert[i](value) if convert[i] else value for i, value in enumerate(row)]
-            for row in rows
-        ]
-        return {f"{self.name}_json": json.dumps(converted, separators=(",", ":"))}
+        return {
+            f"{self.name}_json": json.dumps(
+                list(zip(*columns, strict=True)), separators=(",", ":")
+            )
+        }
 
 
 def _plain(typ: sa.types.TypeEngine[Any]) -> sa.types.TypeEngine[Any]:

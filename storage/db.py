@@ -19,7 +19,12 @@ def is_sqlite(url: str) -> bool:
 def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
     if not is_sqlite(url):
         return create_async_engine(
-            url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+            url,
+            pool_size=pool_size,
+            max_overflow=pool_size,
+            pool_pre_ping=True,
+            # The most recently used connection first: its prepared statements are warm.
+            pool_use_lifo=True,
         )
     database = make_url(url).database
     if database and database != ":memory:":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 
 from bot.services.errors import UnknownGroup
@@ -18,6 +19,8 @@ class GroupService:
     ) -> None:
         self._session_factory = session_factory
         self._cache = GroupCache()
+        # One load per group at a time: a burst from a group not cached yet waits for one read.
+        self._loading: dict[int, asyncio.Future[GroupSettings]] = {}
         self._defaults = {"timezone": default_timezone, "language": default_language}
 
     @property
@@ -29,9 +32,37 @@ class GroupService:
 
     async def settings_for(self, group_id: int, title: str = "") -> GroupSettings:
         """The group's settings; a group the bot never saw being added is registered on the fly."""
-        found = self._cache.get(group_id)
-        if found is not None:
-            return found
+        while (found := self._cache.get(group_id)) is None:
+            loading = self._loading.get(group_id)
+            if loading is None:
+                return await self._load_once(group_id, title)
+            try:
+                return await asyncio.shield(loading)
+            except asyncio.CancelledError:
+                task = asyncio.current_task()
+                if not loading.cancelled() or (task is not None and task.cancelling()):
+                    raise  # this caller was cancelled, not (only) the load
+                # The loading caller was cancelled: the next round loads (or waits) again.
+        return found
+
+    async def _load_once(self, group_id: int, title: str) -> GroupSettings:
+        future: asyncio.Future[GroupSettings] = asyncio.get_running_loop().create_future()
+        self._loading[group_id] = future
+        try:
+            settings = await self._load(group_id, title)
+        except asyncio.CancelledError:
+            future.cancel()
+            raise
+        except Exception as exc:
+            future.set_exception(exc)
+            future.exception()  # waiters get it too; no "never retrieved" warning without any
+            raise
+        finally:
+            del self._loading[group_id]
+        future.set_result(settings)
+        return settings
+
+    async def _load(self, group_id: int, title: str) -> GroupSettings:
         async with self._session_factory() as session:
             row = await group_rows.get(session, group_id)
             if row is None:

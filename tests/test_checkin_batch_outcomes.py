@@ -25,7 +25,9 @@ def checkin(at: datetime, user: UserInfo = ADA) -> MemberEvent:
 
 
 def batcher_for(session_factory: SessionFactory) -> MemberEventBatcher:
-    return MemberEventBatcher(session_factory, GroupService(session_factory, "Asia/Shanghai", "en"))
+    return MemberEventBatcher(
+        session_factory, GroupService(session_factory, "Asia/Shanghai", "en")
+    )
 
 
 async def state(session_factory: SessionFactory) -> tuple[Member, list[Checkin], int]:

@@ -74,7 +74,14 @@ async def test_an_update_is_done_once_committed_and_its_member_waits_for_the_res
     release.set()
     await asyncio.wait_for(next_of_ada, 5)
     await processor.drain(5)
-    assert log == ["start slow", "start other", "end other", "end slow", "start after", "end after"]
+    assert log == [
+        "start slow",
+        "start other",
+        "end other",
+        "end slow",
+        "start after",
+        "end after",
+    ]
 
 
 async def test_a_transient_failure_before_the_commit_makes_the_batch_come_again(

@@ -20,7 +20,7 @@ def entry(key: str, **overrides: object) -> dict[str, object]:
         "user_id": 2**62 + 7,  # Telegram ids are 64-bit
         "amount": -5,
         "reason": "grant",
-        "note": 'quotes " \' back\\slash, 中文 and emoji 🎉',
+        "note": "quotes \" ' back\\slash, 中文 and emoji 🎉",
         "source": "admin",
         "actor_id": None,
         "idempotency_key": key,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -16,16 +18,23 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
+# A connection back in the pool for longer than this is pinged before it is handed out.
+IDLE_PING_AFTER = 5.0
+
+
+def create_engine(
+    url: str, *, pool_size: int = 10, ping_idle_after: float = IDLE_PING_AFTER
+) -> AsyncEngine:
     if not is_sqlite(url):
-        return create_async_engine(
+        engine = create_async_engine(
             url,
             pool_size=pool_size,
             max_overflow=pool_size,
-            pool_pre_ping=True,
             # The most recently used connection first: its prepared statements are warm.
             pool_use_lifo=True,
         )
+        ping_when_idle(engine, ping_idle_after)
+        return engine
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
@@ -42,6 +51,31 @@ def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
         cursor.close()
 
     return engine
+
+
+def ping_when_idle(engine: AsyncEngine, idle_seconds: float) -> None:
+    """Pessimistic disconnect handling, for connections that sat idle only.
+
+    pool_pre_ping would ping on every checkout: three round trips (BEGIN, ping, ROLLBACK) per
+    transaction in a busy bot. A connection used a moment ago is alive; one that sat idle may
+    have been cut (a database restart, a proxy's idle timeout) and is checked, and replaced
+    if dead. A connection that dies in between fails its transaction, which is retried.
+    """
+
+    @event.listens_for(engine.sync_engine, "checkin")
+    def _checked_in(_dbapi_connection: Any, record: Any) -> None:
+        record.info["checked_in_at"] = time.monotonic()
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get("checked_in_at")
+        if since is None or time.monotonic() - since < idle_seconds:
+            return  # fresh from connect(), or in use a moment ago
+        try:
+            dbapi_connection.ping()
+        except Exception as error:
+            # The pool discards this connection and hands out (or opens) another one.
+            raise exc.DisconnectionError(str(error)) from error
 
 
 def create_session_factory(engine: AsyncEngine) -> SessionFactory:

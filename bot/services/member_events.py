@@ -111,6 +111,20 @@ class _State:
         self.dirty = False
         self.orig_checkins: int = row.checkins
 
+    def checkin_result(
+        self, status: Literal["new", "already"], day: date, points: int = 0, bonus: int = 0
+    ) -> CheckinResult:
+        return CheckinResult(
+            status=status,
+            day=day,
+            streak=self.streak,
+            best_streak=self.best,
+            points=points,
+            bonus=bonus,
+            balance=self.points,
+            checkins=self.checkins,
+        )
+
 
 class MemberEventBatcher:
     def __init__(
@@ -279,14 +293,7 @@ def _plan(
         day = days[id(e)]
         if e.kind == "checkin":
             if id(e) not in winners:
-                plan.results[id(e)] = CheckinResult(
-                    status="already",
-                    day=day,
-                    streak=st.streak,
-                    best_streak=st.best,
-                    balance=st.points,
-                    checkins=st.checkins,
-                )
+                plan.results[id(e)] = st.checkin_result("already", day)
                 continue
             if st.last_day is None or day > st.last_day:
                 st.streak = next_streak(st.last_day, st.streak, day)
@@ -311,16 +318,7 @@ def _plan(
                 "points": gs.checkin_points + bonus,
                 "created_at": e.at,
             }
-            plan.results[id(e)] = CheckinResult(
-                status="new",
-                day=day,
-                streak=st.streak,
-                best_streak=st.best,
-                points=gs.checkin_points,
-                bonus=bonus,
-                balance=st.points,
-                checkins=st.checkins,
-            )
+            plan.results[id(e)] = st.checkin_result("new", day, gs.checkin_points, bonus)
         else:
             credit = activity_credit(
                 gs.activity_rule,

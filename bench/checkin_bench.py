@@ -18,8 +18,8 @@ from sqlalchemy import func, select
 
 from bot.app import create_app
 from bot.config import Settings
-from bot.testing.inprocess import InProcessSession
-from storage.models import Checkin
+from devtools.inprocess import InProcessSession
+from storage.tables import Checkin
 
 GROUP = -1009000000001
 BATCH = 100  # what one getUpdates call returns at most

@@ -15,9 +15,9 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from bot.emulator import BotAPIEmulator, RateLimits
-from bot.testing.process import BotProcess
-from storage.models import Checkin
+from devtools.bot_process import BotProcess
+from devtools.emulator import BotAPIEmulator, RateLimits
+from storage.tables import Checkin
 
 GROUP = -1009000000002
 FIRST_MEMBER = 10_000

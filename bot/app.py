@@ -29,11 +29,11 @@ from bot.intake import Poller, UpdateProcessor
 from bot.metrics import Metrics
 from bot.middlewares import ContextMiddleware, DbSessionMiddleware
 from bot.outbound import OutboundLimits, Outbox
-from bot.services.groups import GroupService
-from bot.services.member_events import MemberEventBatcher
-from bot.services.members import MemberService
-from bot.uow import CommittedUpdates
 from bot.web import WebhookEndpoint, build_web_app, database_ready, start_server
+from core.community.groups import GroupService
+from core.community.members import MemberService
+from core.engagement.member_events import MemberEventBatcher
+from core.uow import CommittedUpdates
 from handlers import register_routers
 from storage.db import SessionFactory, create_engine, create_session_factory
 from storage.migrate import upgrade

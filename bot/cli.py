@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(migrate(settings))
         return 0
     if command == "sandbox":
-        from bot.sandbox import run_sandbox
+        from devtools.sandbox import run_sandbox
 
         asyncio.run(run_sandbox(settings))
         return 0

@@ -26,8 +26,8 @@ from aiogram.exceptions import (
 from aiogram.types import Update
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from bot.uow import CommittedUpdates
 from bot.update_parts import chat_and_user, event_of
+from core.uow import CommittedUpdates
 from storage.db import SessionFactory
 from storage.queries import updates as processed
 

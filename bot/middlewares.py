@@ -11,10 +11,10 @@ from aiogram.types import ChatMemberUpdated, Message, TelegramObject, Update
 
 from bot.filters import GROUP_TYPES
 from bot.i18n import Locales, pick_language
-from bot.services.groups import GroupService
-from bot.services.member_events import MemberEvent, MemberEventBatcher
-from bot.uow import CommittedUpdates, UnitOfWork
 from bot.update_parts import chat_and_user, event_of, is_real_member, user_info
+from core.community.groups import GroupService
+from core.engagement.member_events import MemberEvent, MemberEventBatcher
+from core.uow import CommittedUpdates, UnitOfWork
 from storage.db import SessionFactory
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]

@@ -12,7 +12,7 @@ from aiogram.types import (
     User,
 )
 
-from bot.services.member_events import UserInfo
+from core.engagement.member_events import UserInfo
 
 # "GroupAnonymousBot" (an anonymous admin), Telegram's service account, "Channel_Bot".
 SERVICE_USER_IDS = frozenset({1087968824, 777000, 136817688})

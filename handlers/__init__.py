@@ -5,19 +5,9 @@ from __future__ import annotations
 from aiogram import Dispatcher
 
 from bot.middlewares import TrackAuthorMiddleware
-from handlers import (
-    activity,
-    admin_points,
-    checkin,
-    errors,
-    export,
-    group_lifecycle,
-    help,
-    leaderboard,
-    profile,
-    settings,
-    wrong_chat,
-)
+from handlers import errors, wrong_chat
+from handlers.community import export, group_lifecycle, help, settings
+from handlers.engagement import activity, admin_points, checkin, leaderboard, profile
 
 
 def register_routers(dispatcher: Dispatcher) -> None:

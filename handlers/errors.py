@@ -12,7 +12,7 @@ from bot.i18n import Locales, pick_language
 from bot.intake import is_transient
 from bot.outbound import Outbox, Priority
 from bot.replies import plain, reply
-from bot.services.errors import DomainError, DuplicateUpdate
+from core.errors import DomainError, DuplicateUpdate
 
 logger = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from aiogram.methods import SendDocument, SendMessage
 from aiogram.types import Update
 
 from bot.app import App, create_app
-from bot.testing.inprocess import InProcessSession
+from devtools.inprocess import InProcessSession
 from tests.conftest import make_settings
 
 

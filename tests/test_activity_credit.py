@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import func
 from sqlmodel import select
 
-from storage.models import LedgerEntry, Member
+from storage.tables import LedgerEntry, Member
 from tests import factories as f
 from tests.app_harness import Harness, running_bot
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from storage.models import LedgerEntry, Member
+from storage.tables import LedgerEntry, Member
 from tests import factories as f
 from tests.app_harness import Harness, running_bot
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
-from storage.models import AuditLog, LedgerEntry, Member
+from storage.tables import AuditLog, LedgerEntry, Member
 from tests import factories as f
 from tests.app_harness import Harness, running_bot
 

@@ -22,7 +22,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from bot.digest import CheckinDigest
-from storage.models import Checkin, DailyCheckinCount, LedgerEntry, Member
+from storage.tables import Checkin, DailyCheckinCount, LedgerEntry, Member
 from tests import factories as f
 from tests.app_harness import Harness, running_bot
 
@@ -311,7 +311,7 @@ async def test_concurrent_feeds_with_the_same_update(db_url: str) -> None:
 
 async def test_two_checkins_of_one_member_in_one_write_batch(db_url: str) -> None:
     """Both events reach the batcher together and are written in one transaction."""
-    from bot.services.member_events import MemberEvent, UserInfo
+    from core.engagement.member_events import MemberEvent, UserInfo
 
     async with running_bot(db_url) as bot:
         batcher = bot.app.dispatcher["batcher"]
@@ -351,7 +351,7 @@ async def test_two_bot_processes_on_one_database(db_url: str) -> None:
 
 
 async def test_the_same_update_twice_in_one_write_batch(db_url: str) -> None:
-    from bot.services.member_events import MemberEvent, UserInfo
+    from core.engagement.member_events import MemberEvent, UserInfo
 
     async with running_bot(db_url) as bot:
         batcher = bot.app.dispatcher["batcher"]

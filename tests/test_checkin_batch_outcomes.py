@@ -9,10 +9,10 @@ from itertools import count
 
 from sqlmodel import select
 
-from bot.services.groups import GroupService
-from bot.services.member_events import CheckinResult, MemberEvent, MemberEventBatcher, UserInfo
+from core.community.groups import GroupService
+from core.engagement.member_events import CheckinResult, MemberEvent, MemberEventBatcher, UserInfo
 from storage.db import SessionFactory
-from storage.models import Checkin, LedgerEntry, Member
+from storage.tables import Checkin, LedgerEntry, Member
 
 GROUP = -100777
 ADA = UserInfo(42, "ada", "Ada", "en")

@@ -65,7 +65,7 @@ async def test_me_in_private_lists_groups(db_url: str) -> None:
 
 
 async def test_find_user_by_username_returns_a_model(session_factory) -> None:  # type: ignore[no-untyped-def]
-    from storage.queries import members
+    from storage.queries.community import members
 
     async with session_factory() as session:
         await members.upsert_users(

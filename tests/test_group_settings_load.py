@@ -8,9 +8,9 @@ from contextlib import asynccontextmanager
 import pytest
 from sqlalchemy import func, select
 
-from bot.services.groups import GroupService
+from core.community.groups import GroupService
 from storage.db import SessionFactory
-from storage.models import ChatGroup
+from storage.tables import ChatGroup
 
 GROUP = -1001234500001
 

@@ -12,8 +12,8 @@ from aiogram.types import Message, Update
 from sqlalchemy.exc import OperationalError
 
 from bot.intake import RetryBatch, UpdateProcessor
-from bot.testing.inprocess import InProcessSession
-from bot.uow import CommittedUpdates
+from core.uow import CommittedUpdates
+from devtools.inprocess import InProcessSession
 from storage.db import SessionFactory
 from storage.queries import updates as processed
 from tests import factories as f

@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 
 from bot.i18n import Locales
-from bot.services.group_settings import SETTINGS
-from bot.services.leaderboard import BOARDS
+from core.community.group_settings import SETTINGS
+from core.engagement.leaderboard import BOARDS
 
 ROOT = Path(__file__).resolve().parents[1]
 # Any string literal shaped like a message id ("checkin-done", "error-not-admin", ...).
@@ -16,9 +16,7 @@ KEY_LITERAL = re.compile(r"""["']([a-z]+(?:-[a-z0-9_]+)+)["']""")
 
 def keys_used_in_code(prefixes: set[str]) -> set[str]:
     used: set[str] = set()
-    for path in [*ROOT.glob("bot/**/*.py"), *ROOT.glob("handlers/*.py")]:
-        if "emulator" in path.parts:
-            continue
+    for path in [*ROOT.glob("bot/**/*.py"), *ROOT.glob("core/**/*.py"), *ROOT.glob("handlers/**/*.py")]:
         for key in KEY_LITERAL.findall(path.read_text(encoding="utf-8")):
             if key.split("-")[0] in prefixes:
                 used.add(key)

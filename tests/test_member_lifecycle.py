@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func
 from sqlmodel import select
 
-from bot.testing.inprocess import BOT_USER
-from storage.models import AuditLog, ChatGroup, LedgerEntry, Member, TgUser
+from devtools.inprocess import BOT_USER
+from storage.tables import AuditLog, ChatGroup, LedgerEntry, Member, TgUser
 from tests import factories as f
 from tests.app_harness import Harness, running_bot
 

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import select
 
-from bot.testing.inprocess import BOT_USER
-from storage.models import ChatGroup, Member, TgUser
+from devtools.inprocess import BOT_USER
+from storage.tables import ChatGroup, Member, TgUser
 from tests import factories as f
 from tests.app_harness import Harness, running_bot
 

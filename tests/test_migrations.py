@@ -7,7 +7,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlmodel import SQLModel
 
-import storage.models  # noqa: F401
+import storage.tables  # noqa: F401
 from storage.db import create_engine
 from storage.migrate import alembic_config, downgrade, upgrade
 

@@ -28,7 +28,7 @@ from aiogram.methods import SendMessage, SetMessageReaction, TelegramMethod
 from aiogram.types import Message, ReactionTypeEmoji
 
 from bot.outbound import OutboundLimits, Outbox, Priority
-from bot.testing.inprocess import InProcessSession
+from devtools.inprocess import InProcessSession
 
 ERRORS: dict[str, Callable[[TelegramMethod[Any]], Exception]] = {
     "403": lambda m: TelegramForbiddenError(

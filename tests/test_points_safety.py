@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from bot.services import points
-from bot.services.errors import InsufficientPoints
-from bot.uow import UnitOfWork
-from storage.models import LedgerEntry, Member
-from storage.queries import members
+from core.engagement import points
+from core.errors import InsufficientPoints
+from core.uow import UnitOfWork
+from storage.queries.community import members
+from storage.tables import LedgerEntry, Member
 
 NOW = datetime(2026, 3, 2, tzinfo=UTC)
 GROUP = -100
@@ -63,7 +63,7 @@ async def test_same_update_credits_once(session_factory) -> None:  # type: ignor
     target = await seed(session_factory, 5)
     async with session_factory() as s:
         await points.grant(UnitOfWork(s, 42), GROUP, 1, target, 5, None, NOW)
-    from bot.services.errors import DuplicateUpdate
+    from core.errors import DuplicateUpdate
 
     async with session_factory() as s:
         with pytest.raises(DuplicateUpdate):

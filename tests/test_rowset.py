@@ -8,8 +8,8 @@ from sqlalchemy import insert, text
 from sqlmodel import select
 
 from storage.db import SessionFactory
-from storage.models import LedgerEntry
-from storage.queries import ledger
+from storage.queries.engagement import ledger
+from storage.tables import LedgerEntry
 
 BERLIN_SUMMER = timezone(timedelta(hours=2))
 

@@ -7,9 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.services.calendar import day_start_instant, local_day, month_start, week_start
-from bot.services.errors import InvalidAmount, InvalidSetting, UnknownSetting
-from bot.services.group_settings import (
+from core.calendar import day_start_instant, local_day, month_start, week_start
+from core.community.group_settings import (
     SETTING_ALIASES,
     SETTING_CHOICES,
     SETTINGS,
@@ -17,8 +16,8 @@ from bot.services.group_settings import (
     parse_setting,
     setting_key_for,
 )
-from bot.services.points import MAX_AMOUNT, MAX_REASON, clean_reason, parse_amount
-from bot.services.rules import (
+from core.engagement.points import MAX_AMOUNT, MAX_REASON, clean_reason, parse_amount
+from core.engagement.rules import (
     MAX_BONUS,
     MAX_MILESTONES,
     MAX_STREAK_MILESTONE,
@@ -31,6 +30,7 @@ from bot.services.rules import (
     ordinal_en,
     parse_milestones,
 )
+from core.errors import InvalidAmount, InvalidSetting, UnknownSetting
 
 
 def utc(*args: int) -> datetime:

@@ -9,8 +9,8 @@ from datetime import timedelta
 
 import pytest
 
-from bot.emulator import BotAPIEmulator
-from bot.sandbox import GROUP_ID, PEOPLE, SandboxConsole
+from devtools.emulator import BotAPIEmulator
+from devtools.sandbox import GROUP_ID, PEOPLE, SandboxConsole
 from tests.e2e.harness import ROOT
 
 

@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 from aiogram.methods import AnswerCallbackQuery, EditMessageText
 from sqlmodel import select
 
-from bot.services.group_settings import SETTING_CHOICES, SETTINGS
-from handlers.settings import SettingsButton
-from storage.models import AuditLog, ChatGroup
+from core.community.group_settings import SETTING_CHOICES, SETTINGS
+from handlers.community.settings import SettingsButton
+from storage.tables import AuditLog, ChatGroup
 from tests import factories as f
 from tests.app_harness import Harness, running_bot
 

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import SQLModel
 
-import storage.models  # noqa: F401  (registers every table on SQLModel.metadata)
+import storage.tables  # noqa: F401  (registers every table on SQLModel.metadata)
 from bot.config import DEFAULT_DATABASE_URL
 
 target_metadata = SQLModel.metadata

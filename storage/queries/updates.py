@@ -11,9 +11,9 @@ import sqlalchemy as sa
 from sqlalchemy import delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import ProcessedUpdate
 from storage.queries.dialect import dialect_of, insert_for
 from storage.queries.rowset import RowSet
+from storage.tables import ProcessedUpdate
 from storage.types import UTCDateTime
 
 _T = ProcessedUpdate.__table__

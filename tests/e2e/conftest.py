@@ -4,7 +4,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.emulator import BotAPIEmulator, RateLimits
+from devtools.emulator import BotAPIEmulator, RateLimits
 from tests.e2e.harness import BotProcess
 
 GROUP = -1001500000001

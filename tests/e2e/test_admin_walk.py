@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.emulator import BotAPIEmulator
+from devtools.emulator import BotAPIEmulator
 from tests.e2e.conftest import ALICE, BOB, CAROL, GROUP
 from tests.e2e.harness import BotProcess
 
@@ -95,7 +95,7 @@ async def test_blocked_member_is_recorded(
     from sqlalchemy import select
     from sqlalchemy.ext.asyncio import create_async_engine
 
-    from storage.models import TgUser
+    from storage.tables import TgUser
 
     emu.send_private(BOB, "/start")
     await emu.wait_for_message(chat_id=BOB, contains="Hi Bob", timeout=15)

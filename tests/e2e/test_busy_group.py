@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.emulator import BotAPIEmulator
+from devtools.emulator import BotAPIEmulator
 from tests.e2e.conftest import ALICE, GROUP
 from tests.e2e.harness import BotProcess
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.emulator import BotAPIEmulator
+from devtools.emulator import BotAPIEmulator
 from tests.e2e.conftest import ALICE, BOB, CAROL, GROUP, XIAOMING
 from tests.e2e.harness import BotProcess
 

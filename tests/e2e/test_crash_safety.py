@@ -17,8 +17,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from bot.emulator import BotAPIEmulator
-from storage.models import Checkin, LedgerEntry, Member, ProcessedUpdate
+from devtools.emulator import BotAPIEmulator
+from storage.tables import Checkin, LedgerEntry, Member, ProcessedUpdate
 from tests.e2e.conftest import ALICE, GROUP
 from tests.e2e.harness import BotProcess, free_port
 

@@ -11,7 +11,7 @@ import aiohttp
 import asyncpg
 import pytest
 
-from bot.emulator import BotAPIEmulator
+from devtools.emulator import BotAPIEmulator
 from tests.conftest import PG_ADMIN_DSN, create_pg_database, drop_pg_database
 from tests.e2e.conftest import ALICE, BOB, GROUP
 from tests.e2e.harness import ROOT, BotProcess, free_port

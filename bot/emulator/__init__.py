@@ -1,5 +1,0 @@
-"""A Telegram Bot API emulator (aiohttp on 127.0.0.1) for end-to-end tests and the sandbox."""
-
-from bot.emulator.server import BotAPIEmulator, RateLimits, SentMessage
-
-__all__ = ["BotAPIEmulator", "RateLimits", "SentMessage"]

@@ -1,0 +1,410 @@
+"""Check-ins and chat activity, the hot path: many updates, one transaction per micro-batch.
+
+Handlers submit events and await their own result. While one batch is being written, the next
+events queue up, so a burst is written in a few large transactions instead of one per update
+(group commit). Each batch records its update ids as processed in the same transaction, so a
+redelivered update is recognised and changes nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Literal
+
+from core.calendar import local_day
+from core.community.group_settings import GroupSettings
+from core.community.groups import GroupService
+from core.engagement.rules import ActivityState, activity_credit, milestone_bonus, next_streak
+from core.uow import CommittedUpdates
+from storage.db import SessionFactory
+from storage.queries import updates
+from storage.queries.community import members
+from storage.queries.engagement import checkins, ledger
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class UserInfo:
+    user_id: int
+    username: str | None
+    display_name: str
+    language_code: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class MemberEvent:
+    kind: Literal["checkin", "message"]
+    update_id: int | None
+    group_id: int
+    user: UserInfo
+    at: datetime
+    text_length: int = 0
+    group_title: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CheckinResult:
+    status: Literal["new", "already", "duplicate"]
+    day: date | None = None
+    streak: int = 0
+    best_streak: int = 0
+    points: int = 0
+    bonus: int = 0
+    balance: int = 0
+    position: int = 0
+    checkins: int = 0
+
+    def at_position(self, position: int) -> CheckinResult:
+        # Spelled out: dataclasses.replace() costs several times more on this hot path.
+        return CheckinResult(
+            self.status,
+            self.day,
+            self.streak,
+            self.best_streak,
+            self.points,
+            self.bonus,
+            self.balance,
+            position,
+            self.checkins,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityResult:
+    status: Literal["ok", "duplicate"]
+    credited: int = 0
+
+
+Result = CheckinResult | ActivityResult
+
+
+class _State:
+    """A member's running state inside one batch."""
+
+    __slots__ = (
+        "points",
+        "streak",
+        "best",
+        "checkins",
+        "last_day",
+        "act_day",
+        "act_today",
+        "act_last",
+        "delta",
+        "dirty",
+        "orig_checkins",
+    )
+
+    def __init__(self, row: Any) -> None:
+        self.points: int = row.points
+        self.streak: int = row.streak
+        self.best: int = row.best_streak
+        self.checkins: int = row.checkins
+        self.last_day: date | None = row.last_checkin_day
+        self.act_day: date | None = row.activity_day
+        self.act_today: int = row.activity_today
+        self.act_last: datetime | None = row.activity_last_at
+        self.delta = 0
+        self.dirty = False
+        self.orig_checkins: int = row.checkins
+
+    def checkin_result(
+        self, status: Literal["new", "already"], day: date, points: int = 0, bonus: int = 0
+    ) -> CheckinResult:
+        return CheckinResult(
+            status=status,
+            day=day,
+            streak=self.streak,
+            best_streak=self.best,
+            points=points,
+            bonus=bonus,
+            balance=self.points,
+            checkins=self.checkins,
+        )
+
+
+class MemberEventBatcher:
+    def __init__(
+        self,
+        session_factory: SessionFactory,
+        groups: GroupService,
+        committed: CommittedUpdates | None = None,
+        max_batch: int = 500,
+    ) -> None:
+        self._session_factory = session_factory
+        self._committed = committed
+        self._groups = groups
+        self._max_batch = max_batch
+        self._queue: list[tuple[MemberEvent, asyncio.Future[Result]]] = []
+        self._flusher: asyncio.Task[None] | None = None
+        # Users whose name/language are already stored as seen by this process.
+        self._known_users: dict[int, UserInfo] = {}
+
+    def submit(self, event: MemberEvent) -> asyncio.Future[Result]:
+        """Queue the event for the next group commit; the future gives its result."""
+        future: asyncio.Future[Result] = asyncio.get_running_loop().create_future()
+        self._queue.append((event, future))
+        if self._flusher is None or self._flusher.done():
+            # The flusher opens its own sessions; it borrows nothing from the caller.
+            self._flusher = asyncio.create_task(self._flush(), name="member-events-flush")
+        return future
+
+    async def _flush(self) -> None:
+        while self._queue:
+            # Handlers resumed by the previous batch are about to submit: let them join this one.
+            for _ in range(3):
+                await asyncio.sleep(0)
+            batch, self._queue = self._queue[: self._max_batch], self._queue[self._max_batch :]
+            try:
+                results = await self._write(batch)
+            except Exception as exc:  # noqa: BLE001
+                if len(batch) == 1:
+                    _resolve(batch, exc)
+                    continue
+                # Isolate the culprit: write each event alone so one bad event fails alone.
+                logger.warning("batch of %d failed (%r); retrying one by one", len(batch), exc)
+                for item in batch:
+                    try:
+                        _resolve([item], await self._write([item]))
+                    except Exception as single_exc:  # noqa: BLE001
+                        _resolve([item], single_exc)
+                continue
+            _resolve(batch, results)
+
+    async def _write(
+        self, batch: Sequence[tuple[MemberEvent, asyncio.Future[Result]]]
+    ) -> list[Result]:
+        events = [event for event, _ in batch]
+        settings: dict[int, GroupSettings] = {}
+        for event in events:
+            if event.group_id not in settings:
+                settings[event.group_id] = await self._groups.settings_for(
+                    event.group_id, event.group_title
+                )
+        now = max(event.at for event in events)
+        async with self._session_factory() as session:
+            fresh = await updates.claim(
+                session, [e.update_id for e in events if e.update_id is not None], now
+            )
+            live = _first_deliveries(events, fresh)
+            changed_users = self._changed_users(live)
+            await members.upsert_users(
+                session,
+                [
+                    {
+                        "id": u.user_id,
+                        "username": u.username,
+                        "display_name": u.display_name[:255],
+                        "language_code": u.language_code,
+                    }
+                    for u in changed_users
+                ],
+            )
+            last_seen: dict[tuple[int, int], datetime] = {}
+            for e in live:
+                key = (e.group_id, e.user.user_id)
+                if key not in last_seen or e.at > last_seen[key]:
+                    last_seen[key] = e.at
+            rows = await members.touch_members(
+                session,
+                [{"group_id": g, "user_id": u, "at": at} for (g, u), at in last_seen.items()],
+            )
+            days = {
+                id(e): local_day(
+                    e.at, settings[e.group_id].timezone, settings[e.group_id].day_start_hour
+                )
+                for e in live
+            }
+            last_days = {(r.group_id, r.user_id): r.last_checkin_day for r in rows}
+            candidates: dict[tuple[int, int, date], MemberEvent] = {}
+            for e in live:
+                key = (e.group_id, e.user.user_id, days[id(e)])
+                if e.kind == "checkin" and key not in candidates and last_days[key[:2]] != key[2]:
+                    candidates[key] = e
+            # Plan as if every candidate wins, so each check-in is inserted with its outcome.
+            plan = _plan(live, rows, settings, days, {id(e) for e in candidates.values()})
+            inserted = await checkins.insert_new(session, list(plan.checkins.values()))
+            if len(inserted) != len(candidates):
+                # Some day was already checked in (a late message): plan with the real winners.
+                optimistic = plan.checkins
+                plan = _plan(live, rows, settings, days, {id(candidates[k]) for k in inserted})
+                await checkins.set_outcomes(
+                    session, [row for key, row in plan.checkins.items() if optimistic[key] != row]
+                )
+            per_day: dict[tuple[int, date], int] = {}
+            for e in plan.winners:
+                per_day[(e.group_id, days[id(e)])] = per_day.get((e.group_id, days[id(e)]), 0) + 1
+            totals = await checkins.bump_day_counts(session, per_day)
+            next_position = {k: totals[k] - n + 1 for k, n in per_day.items()}
+            results = plan.results
+            for e in plan.winners:  # "you are the 12th today", in arrival order
+                position_key = (e.group_id, days[id(e)])
+                results[id(e)] = results[id(e)].at_position(next_position[position_key])  # type: ignore[union-attr]
+                next_position[position_key] += 1
+            await members.apply_progress(session, plan.progress)
+            await ledger.append(session, plan.ledger_rows)
+            await session.commit()
+        if self._committed is not None:
+            self._committed.add(fresh)
+        self._remember_users(changed_users)
+        return [results.get(id(e)) or _duplicate(e) for e in events]
+
+    def _changed_users(self, events: Sequence[MemberEvent]) -> list[UserInfo]:
+        latest: dict[int, UserInfo] = {}
+        for e in events:
+            latest[e.user.user_id] = e.user
+        return [u for uid, u in latest.items() if self._known_users.get(uid) != u]
+
+    def _remember_users(self, users: Sequence[UserInfo]) -> None:
+        if len(self._known_users) > 500_000:
+            self._known_users.clear()
+        for user in users:
+            self._known_users[user.user_id] = user
+
+    def forget_user(self, user_id: int) -> None:
+        self._known_users.pop(user_id, None)
+
+
+@dataclass(slots=True)
+class _Plan:
+    results: dict[int, Result]  # by id(event); check-in positions are filled in afterwards
+    winners: list[MemberEvent]  # check-ins that count, in arrival order
+    checkins: dict[tuple[int, int, date], dict[str, Any]]  # the row each winner stores
+    progress: list[dict[str, Any]]  # member rows that changed
+    ledger_rows: list[dict[str, Any]]
+
+
+def _plan(
+    live: Sequence[MemberEvent],
+    rows: Sequence[Any],
+    settings: dict[int, GroupSettings],
+    days: dict[int, date],
+    winners: set[int],
+) -> _Plan:
+    """Streaks, points and ledger rows of a batch, given which check-ins count (no I/O)."""
+    states = {(r.group_id, r.user_id): _State(r) for r in rows}
+    plan = _Plan({}, [], {}, [], [])
+    for e in live:
+        st = states[(e.group_id, e.user.user_id)]
+        gs = settings[e.group_id]
+        day = days[id(e)]
+        if e.kind == "checkin":
+            if id(e) not in winners:
+                plan.results[id(e)] = st.checkin_result("already", day)
+                continue
+            if st.last_day is None or day > st.last_day:
+                st.streak = next_streak(st.last_day, st.streak, day)
+                st.last_day = day
+            # else: a late update for an earlier day: it counts, but the streak stays.
+            st.best = max(st.best, st.streak)
+            st.checkins += 1
+            bonus = milestone_bonus(gs.milestone_map, st.streak)
+            key = f"{e.group_id}:{e.user.user_id}:{day.isoformat()}"
+            for amount, reason in ((gs.checkin_points, "checkin"), (bonus, "streak_bonus")):
+                if amount > 0:
+                    plan.ledger_rows.append(_ledger(e, amount, reason, f"{reason}:{key}"))
+            st.delta += gs.checkin_points + bonus
+            st.points += gs.checkin_points + bonus
+            st.dirty = True
+            plan.winners.append(e)
+            plan.checkins[(e.group_id, e.user.user_id, day)] = {
+                "group_id": e.group_id,
+                "user_id": e.user.user_id,
+                "day": day,
+                "streak": st.streak,
+                "points": gs.checkin_points + bonus,
+                "created_at": e.at,
+            }
+            plan.results[id(e)] = st.checkin_result("new", day, gs.checkin_points, bonus)
+        else:
+            credit = activity_credit(
+                gs.activity_rule,
+                ActivityState(st.act_day, st.act_today, st.act_last),
+                e.text_length,
+                e.at,
+                day,
+            )
+            if credit:
+                st.act_today = (st.act_today if st.act_day == day else 0) + credit
+                st.act_day, st.act_last = day, e.at
+                st.delta += credit
+                st.points += credit
+                st.dirty = True
+                key = (
+                    e.update_id
+                    if e.update_id is not None
+                    else f"{e.group_id}:{e.user.user_id}:{e.at.isoformat()}"
+                )
+                plan.ledger_rows.append(_ledger(e, credit, "activity", f"activity:{key}"))
+            plan.results[id(e)] = ActivityResult(status="ok", credited=credit)
+    plan.progress = [
+        {
+            "g": g,
+            "u": u,
+            "delta": st.delta,
+            "streak": st.streak,
+            "best": st.best,
+            "dc": st.checkins - st.orig_checkins,
+            "lcd": st.last_day,
+            "ad": st.act_day,
+            "at": st.act_today,
+            "alast": st.act_last,
+        }
+        for (g, u), st in states.items()
+        if st.dirty
+    ]
+    return plan
+
+
+def _first_deliveries(events: Sequence[MemberEvent], fresh: set[int]) -> list[MemberEvent]:
+    """Events to apply: untracked ones, and the first copy of each newly claimed update
+    (an update delivered twice into one batch counts once)."""
+    unclaimed = set(fresh)
+    live: list[MemberEvent] = []
+    for e in events:
+        if e.update_id is None:
+            live.append(e)
+        elif e.update_id in unclaimed:
+            unclaimed.discard(e.update_id)
+            live.append(e)
+    return live
+
+
+def _ledger(e: MemberEvent, amount: int, reason: str, key: str) -> dict[str, Any]:
+    return {
+        "group_id": e.group_id,
+        "user_id": e.user.user_id,
+        "amount": amount,
+        "reason": reason,
+        "note": None,
+        "source": "update",
+        "actor_id": None,
+        "idempotency_key": key,
+        "created_at": e.at,
+    }
+
+
+def _duplicate(e: MemberEvent) -> Result:
+    return (
+        CheckinResult(status="duplicate")
+        if e.kind == "checkin"
+        else ActivityResult(status="duplicate")
+    )
+
+
+def _resolve(
+    batch: Sequence[tuple[MemberEvent, asyncio.Future[Result]]],
+    outcome: list[Result] | BaseException,
+) -> None:
+    for index, (_, future) in enumerate(batch):
+        if future.done():
+            continue
+        if isinstance(outcome, BaseException):
+            future.set_exception(outcome)
+        else:
+            future.set_result(outcome[index])

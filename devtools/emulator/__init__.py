@@ -1,0 +1,5 @@
+"""A Telegram Bot API emulator (aiohttp on 127.0.0.1) for end-to-end tests and the sandbox."""
+
+from devtools.emulator.server import BotAPIEmulator, RateLimits, SentMessage
+
+__all__ = ["BotAPIEmulator", "RateLimits", "SentMessage"]

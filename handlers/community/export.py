@@ -1,0 +1,72 @@
+"""/export members | ledger: CSV documents for administrators."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from aiogram import Router
+from aiogram.filters import Command
+from aiogram.methods import SendDocument
+from aiogram.types import BufferedInputFile, Message, ReplyParameters
+
+from bot.filters import InGroup, IsGroupAdmin, NotGroupAdmin
+from bot.i18n import Translator
+from bot.outbound import Outbox, Priority
+from core.community import export
+from core.community.group_settings import GroupSettings
+from core.errors import NotAdmin, UnknownSubcommand
+from core.uow import UnitOfWork
+from handlers.common import command_args
+
+KINDS = {
+    "members": "members",
+    "成员": "members",
+    "ledger": "ledger",
+    "流水": "ledger",
+    "积分": "ledger",
+}
+
+
+async def cmd_export(
+    message: Message,
+    uow: UnitOfWork,
+    group: GroupSettings,
+    event_at: datetime,
+    t: Translator,
+    outbox: Outbox,
+) -> None:
+    assert message.from_user is not None
+    args = command_args(message.text)
+    kind = KINDS.get(args[0].lower()) if args else None
+    if kind is None:
+        raise UnknownSubcommand(word=(args[0] if args else "")[:32], options="members, ledger")
+    if kind == "members":
+        data, count = await export.members_csv(uow.session, group, event_at)
+    else:
+        data, count = await export.ledger_csv(uow.session, group.group_id)
+    await export.record_export(uow, group.group_id, message.from_user.id, kind, count, event_at)
+    name = f"{kind}-{abs(group.group_id)}-{event_at:%Y%m%d}.csv"
+    outbox.send(
+        message.chat.id,
+        SendDocument(
+            chat_id=message.chat.id,
+            document=BufferedInputFile(data, filename=name),
+            caption=t(f"export-{kind}", count=count),
+            reply_parameters=ReplyParameters(
+                message_id=message.message_id, allow_sending_without_reply=True
+            ),
+        ),
+        priority=Priority.HIGH,
+    )
+
+
+async def refuse(message: Message) -> None:
+    raise NotAdmin()
+
+
+def router() -> Router:
+    r = Router(name="export")
+    r.message.filter(InGroup())
+    r.message.register(cmd_export, Command("export"), IsGroupAdmin())
+    r.message.register(refuse, Command("export"), NotGroupAdmin())
+    return r

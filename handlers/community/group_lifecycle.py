@@ -1,0 +1,119 @@
+"""The bot joining or leaving a group, and members joining or leaving (Telegram has no member list)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from aiogram import Router
+from aiogram.enums import ChatMemberStatus
+from aiogram.types import ChatMemberUpdated, Message
+
+from bot.admins import AdminChecker
+from bot.filters import HasLeftMember, HasNewMembers, InGroup
+from bot.i18n import Locales
+from bot.outbound import Outbox, Priority
+from bot.replies import send
+from core.community.groups import GroupService
+from core.community.members import MemberService, user_row
+from core.engagement.member_events import MemberEventBatcher
+from core.uow import UnitOfWork
+from handlers.common import is_real_member
+
+PRESENT = {
+    ChatMemberStatus.CREATOR,
+    ChatMemberStatus.ADMINISTRATOR,
+    ChatMemberStatus.MEMBER,
+    ChatMemberStatus.RESTRICTED,
+}
+
+
+def _is_present(member: object) -> bool:
+    status = getattr(member, "status", None)
+    if status == ChatMemberStatus.RESTRICTED:
+        return bool(getattr(member, "is_member", False))
+    return status in PRESENT
+
+
+async def on_bot_membership(
+    event: ChatMemberUpdated,
+    uow: UnitOfWork,
+    groups: GroupService,
+    locales: Locales,
+    outbox: Outbox,
+    event_at: datetime,
+) -> None:
+    was, now = _is_present(event.old_chat_member), _is_present(event.new_chat_member)
+    if now and not was:
+        settings = await groups.register(
+            uow, event.chat.id, event.chat.title or "", event.from_user.id, event_at
+        )
+        t = locales.get(settings.language)
+        send(
+            outbox,
+            event.chat.id,
+            t("group-welcome", title=event.chat.title or ""),
+            priority=Priority.HIGH,
+        )
+    elif was and not now:
+        await groups.deactivate(uow, event.chat.id, event_at)
+
+
+async def on_member_update(
+    event: ChatMemberUpdated,
+    uow: UnitOfWork,
+    members: MemberService,
+    admins: AdminChecker,
+    batcher: MemberEventBatcher,
+    event_at: datetime,
+) -> None:
+    user = event.new_chat_member.user
+    admins.forget(event.chat.id, user.id)  # their rights may have changed
+    if not is_real_member(user):
+        return
+    was, now = _is_present(event.old_chat_member), _is_present(event.new_chat_member)
+    if now and not was:
+        await members.record_join(
+            uow,
+            event.chat.id,
+            user_row(user.id, user.username, user.full_name, user.language_code),
+            event_at,
+        )
+        batcher.forget_user(user.id)  # tg_user was written here: the next message refreshes it
+    elif was and not now:
+        await members.record_leave(uow, event.chat.id, user.id, event_at)
+
+
+async def on_join_message(
+    message: Message,
+    uow: UnitOfWork,
+    members: MemberService,
+    batcher: MemberEventBatcher,
+    event_at: datetime,
+) -> None:
+    for user in message.new_chat_members or []:
+        if is_real_member(user):
+            await members.record_join(
+                uow,
+                message.chat.id,
+                user_row(user.id, user.username, user.full_name, user.language_code),
+                event_at,
+            )
+            batcher.forget_user(user.id)  # tg_user was written here: the next message refreshes it
+            uow.update_id = None  # several users in one update: only the first records the update
+
+
+async def on_leave_message(
+    message: Message, uow: UnitOfWork, members: MemberService, event_at: datetime
+) -> None:
+    user = message.left_chat_member
+    if user is not None and is_real_member(user):
+        await members.record_leave(uow, message.chat.id, user.id, event_at)
+
+
+def router() -> Router:
+    r = Router(name="group_lifecycle")
+    r.my_chat_member.register(on_bot_membership)
+    r.chat_member.register(on_member_update)
+    r.message.register(on_join_message, HasNewMembers(), InGroup())
+    r.message.register(on_leave_message, HasLeftMember(), InGroup())
+    return r

@@ -1,0 +1,89 @@
+"""/grant and /deduct: administrators give or take points (reply to a member, or @username / id)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from aiogram import Router
+from aiogram.filters import Command
+from aiogram.types import Message
+
+from bot.filters import InGroup, IsGroupAdmin, NotGroupAdmin
+from bot.i18n import Translator
+from bot.outbound import Outbox, Priority
+from bot.replies import reply
+from core.community.members import user_row
+from core.engagement import points
+from core.errors import NotAdmin, TargetRequired
+from core.uow import UnitOfWork
+from handlers.common import command_args, is_real_member
+
+
+async def _target_and_args(
+    message: Message, uow: UnitOfWork, event_at: datetime
+) -> tuple[points.Target, list[str]]:
+    args = command_args(message.text)
+    replied = message.reply_to_message
+    if replied is not None and replied.from_user is not None and is_real_member(replied.from_user):
+        user = replied.from_user
+        row = user_row(user.id, user.username, user.full_name, user.language_code)
+        return await points.ensure_member(uow, message.chat.id, row, event_at), args
+    if not args:
+        raise TargetRequired()
+    first = args[0]
+    if first.startswith("@") and len(first) > 1:
+        return await points.resolve_target(uow, message.chat.id, username=first[1:]), args[1:]
+    if first.isdecimal() and len(first) >= 5 and len(args) >= 2:
+        return await points.resolve_target(uow, message.chat.id, user_id=int(first)), args[1:]
+    raise TargetRequired()
+
+
+async def _change(
+    message: Message,
+    uow: UnitOfWork,
+    event_at: datetime,
+    t: Translator,
+    outbox: Outbox,
+    *,
+    deduct: bool,
+) -> None:
+    assert message.from_user is not None
+    target, rest = await _target_and_args(message, uow, event_at)
+    if not rest:
+        raise points.InvalidAmount(max=points.MAX_AMOUNT)
+    amount = points.parse_amount(rest[0])
+    reason = points.clean_reason(rest[1:])
+    change = points.deduct if deduct else points.grant
+    balance = await change(
+        uow, message.chat.id, message.from_user.id, target, amount, reason, event_at
+    )
+    key = "admin-deducted" if deduct else "admin-granted"
+    text = t(key, amount=amount, name=target.name, balance=balance)
+    if reason:
+        text += "\n" + t("admin-reason", reason=reason)
+    reply(outbox, message, text, priority=Priority.HIGH)
+
+
+async def cmd_grant(
+    message: Message, uow: UnitOfWork, event_at: datetime, t: Translator, outbox: Outbox
+) -> None:
+    await _change(message, uow, event_at, t, outbox, deduct=False)
+
+
+async def cmd_deduct(
+    message: Message, uow: UnitOfWork, event_at: datetime, t: Translator, outbox: Outbox
+) -> None:
+    await _change(message, uow, event_at, t, outbox, deduct=True)
+
+
+async def refuse(message: Message) -> None:
+    raise NotAdmin()
+
+
+def router() -> Router:
+    r = Router(name="admin_points")
+    r.message.filter(InGroup())
+    r.message.register(cmd_grant, Command("grant"), IsGroupAdmin())
+    r.message.register(cmd_deduct, Command("deduct"), IsGroupAdmin())
+    r.message.register(refuse, Command("grant", "deduct"), NotGroupAdmin())
+    return r

@@ -1,0 +1,101 @@
+"""/checkin and the plain words 签到 / 打卡 in a group."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from aiogram import Router
+from aiogram.filters import Command
+from aiogram.methods import SetMessageReaction
+from aiogram.types import Message, ReactionTypeEmoji
+
+from bot.digest import CheckinDigest
+from bot.filters import InGroup, TextMatches
+from bot.i18n import Translator
+from bot.outbound import Outbox, Priority
+from bot.replies import reply
+from core.community.group_settings import GroupSettings
+from core.engagement.member_events import CheckinResult, MemberEvent, MemberEventBatcher
+from core.engagement.rules import ordinal_en
+from handlers.common import is_real_member, user_info
+
+CHECKIN_WORDS = {"签到", "打卡", "簽到", "checkin", "check in", "check-in"}
+# Built once: a reaction per check-in in a busy group would otherwise validate a new model each.
+REACTIONS = {
+    "new": [ReactionTypeEmoji(emoji="👍")],
+    "already": [ReactionTypeEmoji(emoji="👌")],
+}
+
+
+async def cmd_checkin(
+    message: Message,
+    batcher: MemberEventBatcher,
+    update_id: int | None,
+    event_at: datetime,
+    group: GroupSettings,
+    t: Translator,
+    lang: str,
+    outbox: Outbox,
+    digest: CheckinDigest,
+) -> None:
+    if not is_real_member(message.from_user):
+        return
+    assert message.from_user is not None
+    result = await batcher.submit(
+        MemberEvent(
+            kind="checkin",
+            update_id=update_id,
+            group_id=message.chat.id,
+            user=user_info(message.from_user),
+            at=event_at,
+            group_title=message.chat.title or "",
+        )
+    )
+    assert isinstance(result, CheckinResult)
+    if result.status == "duplicate":
+        return
+    name = message.from_user.full_name
+    busy = outbox.group_is_busy(message.chat.id)
+    if busy:
+        # Many check-ins at once: a reaction each and one digest, instead of a reply each.
+        outbox.send(
+            message.chat.id,
+            SetMessageReaction(
+                chat_id=message.chat.id,
+                message_id=message.message_id,
+                reaction=REACTIONS[result.status],
+            ),
+            priority=Priority.LOW,
+            counts_as_message=False,
+            droppable=True,
+        )
+        if result.status == "new":
+            digest.add(message.chat.id, result.day, group.language, name, result.position)  # type: ignore[arg-type]
+        return
+    reply(outbox, message, render_checkin(t, lang, name, result))
+
+
+def render_checkin(t: Translator, lang: str, name: str, result: CheckinResult) -> str:
+    if result.status == "already":
+        return t("checkin-already", name=name, streak=result.streak, balance=result.balance)
+    position = ordinal_en(result.position) if lang == "en" else str(result.position)
+    text = t(
+        "checkin-done",
+        name=name,
+        streak=result.streak,
+        points=result.points,
+        balance=result.balance,
+        position=position,
+    )
+    if result.bonus:
+        text += "\n" + t("checkin-bonus", bonus=result.bonus, streak=result.streak)
+    return text
+
+
+def router() -> Router:
+    r = Router(name="checkin")
+    r.message.filter(InGroup())
+    # The words first: a cheap set lookup, where the command parser is not.
+    r.message.register(cmd_checkin, TextMatches(CHECKIN_WORDS))
+    r.message.register(cmd_checkin, Command("checkin", "qd"))
+    return r

@@ -1,0 +1,55 @@
+"""/top [streak|checkins|week|month]: the group's leaderboards."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from aiogram import Router
+from aiogram.filters import Command
+from aiogram.types import Message
+
+from bot.filters import InGroup
+from bot.i18n import Translator
+from bot.outbound import Outbox
+from bot.replies import reply
+from core.community.group_settings import GroupSettings
+from core.engagement.leaderboard import Board, leaderboard, parse_board
+from core.uow import UnitOfWork
+from handlers.common import command_args
+
+MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
+
+
+def render_board(t: Translator, board: Board) -> str:
+    if not board.entries:
+        return t("top-empty")
+    lines = [t(f"top-title-{board.kind}")]
+    for e in board.entries:
+        lines.append(
+            t("top-line", rank=MEDALS.get(e.rank, f"{e.rank}."), name=e.name, value=e.value)
+        )
+    if board.viewer is not None:
+        lines.append(t("top-you", rank=board.viewer.rank, value=board.viewer.value))
+    return "\n".join(lines)
+
+
+async def cmd_top(
+    message: Message,
+    uow: UnitOfWork,
+    group: GroupSettings,
+    event_at: datetime,
+    t: Translator,
+    outbox: Outbox,
+) -> None:
+    assert message.from_user is not None
+    args = command_args(message.text)
+    kind = parse_board(args[0] if args else None)
+    board = await leaderboard(uow.session, group, kind, message.from_user.id, event_at)
+    reply(outbox, message, render_board(t, board))
+
+
+def router() -> Router:
+    r = Router(name="leaderboard")
+    r.message.filter(InGroup())
+    r.message.register(cmd_top, Command("top", "rank"))
+    return r

@@ -1,0 +1,65 @@
+"""/me: balance, streak, best streak, check-ins and rank, in a group or across groups in private."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from aiogram import Router
+from aiogram.filters import Command
+from aiogram.types import Message
+
+from bot.filters import InGroup, InPrivate
+from bot.i18n import Translator
+from bot.outbound import Outbox
+from bot.replies import reply
+from core.community.group_settings import GroupSettings
+from core.engagement.profile import Profile, profile_in_group, profiles_everywhere
+from core.uow import UnitOfWork
+
+
+def render_profile(t: Translator, profile: Profile) -> str:
+    return t(
+        "profile",
+        group=profile.group_title,
+        points=profile.points,
+        streak=profile.streak,
+        best=profile.best_streak,
+        checkins=profile.checkins,
+        rank=profile.rank,
+        today="yes" if profile.checked_in_today else "no",
+    )
+
+
+async def cmd_me_group(
+    message: Message,
+    uow: UnitOfWork,
+    group: GroupSettings,
+    event_at: datetime,
+    t: Translator,
+    outbox: Outbox,
+) -> None:
+    assert message.from_user is not None
+    profile = await profile_in_group(uow.session, group, message.from_user.id, event_at)
+    reply(
+        outbox,
+        message,
+        t("profile-name", name=message.from_user.full_name) + "\n" + render_profile(t, profile),
+    )
+
+
+async def cmd_me_private(
+    message: Message, uow: UnitOfWork, event_at: datetime, t: Translator, outbox: Outbox
+) -> None:
+    assert message.from_user is not None
+    profiles = await profiles_everywhere(uow.session, message.from_user.id, event_at)
+    if not profiles:
+        reply(outbox, message, t("profile-no-groups"))
+        return
+    reply(outbox, message, "\n\n".join(render_profile(t, p) for p in profiles))
+
+
+def router() -> Router:
+    r = Router(name="profile")
+    r.message.register(cmd_me_group, Command("me"), InGroup())
+    r.message.register(cmd_me_private, Command("me"), InPrivate())
+    return r

@@ -1,0 +1,84 @@
+"""Community tables: groups, users, memberships and the audit log."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from storage.tables.base import surrogate_id, tg_id, ts
+
+
+class ChatGroup(SQLModel, table=True):
+    """A Telegram group the bot was added to, with its settings."""
+
+    __tablename__ = "chat_group"
+
+    id: int = tg_id(primary_key=True)
+    title: str = Field(default="", max_length=255)
+    is_active: bool = Field(default=True)
+    added_at: datetime | None = ts()
+    removed_at: datetime | None = ts()
+    timezone: str = Field(max_length=64)
+    day_start_hour: int = Field(default=0)
+    language: str = Field(default="en", max_length=8)
+    checkin_points: int = Field(default=10)
+    milestones: str = Field(default="7:20,30:100", max_length=255)
+    activity_points: int = Field(default=1)
+    activity_min_length: int = Field(default=5)
+    activity_cooldown_seconds: int = Field(default=60)
+    activity_daily_cap: int = Field(default=20)
+
+
+class TgUser(SQLModel, table=True):
+    """A Telegram user seen by the bot in any chat."""
+
+    __tablename__ = "tg_user"
+
+    id: int = tg_id(primary_key=True)
+    username: str | None = Field(default=None, max_length=64, index=True)
+    display_name: str = Field(default="", max_length=255)
+    language_code: str | None = Field(default=None, max_length=16)
+    started_at: datetime | None = ts()
+    blocked_at: datetime | None = ts()
+
+
+class Member(SQLModel, table=True):
+    """A user's membership and running totals in one group (points = sum of its ledger rows)."""
+
+    __tablename__ = "member"
+    __table_args__ = (
+        sa.CheckConstraint("points >= 0", name="points_non_negative"),
+        sa.Index("ix_member_group_points", "group_id", "points"),
+    )
+
+    group_id: int = tg_id(primary_key=True)
+    user_id: int = tg_id(primary_key=True)
+    first_seen_at: datetime = ts(nullable=False)
+    joined_at: datetime | None = ts()
+    left_at: datetime | None = ts()
+    last_active_at: datetime | None = ts()
+    points: int = Field(default=0)
+    streak: int = Field(default=0)
+    best_streak: int = Field(default=0)
+    checkins: int = Field(default=0)
+    last_checkin_day: date | None = Field(default=None)
+    activity_day: date | None = Field(default=None)
+    activity_today: int = Field(default=0)
+    activity_last_at: datetime | None = ts()
+
+
+class AuditLog(SQLModel, table=True):
+    """Who did what as an administrator."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (sa.Index("ix_audit_group_created", "group_id", "created_at"),)
+
+    id: int | None = surrogate_id()
+    group_id: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger, nullable=True))
+    actor_id: int = tg_id()
+    action: str = Field(max_length=64)
+    target_user_id: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger))
+    details: str = Field(default="", max_length=2000)
+    created_at: datetime = ts(nullable=False)

@@ -1,0 +1,58 @@
+"""Engagement tables: check-ins and the append-only points ledger."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from storage.tables.base import surrogate_id, tg_id, ts
+
+
+class Checkin(SQLModel, table=True):
+    """One check-in per member per local day of the group."""
+
+    __tablename__ = "checkin"
+    __table_args__ = (
+        sa.UniqueConstraint("group_id", "user_id", "day", name="uq_checkin_member_day"),
+    )
+
+    id: int | None = surrogate_id()
+    group_id: int = tg_id()
+    user_id: int = tg_id()
+    day: date
+    streak: int
+    points: int
+    created_at: datetime = ts(nullable=False)
+
+
+class DailyCheckinCount(SQLModel, table=True):
+    """How many members of a group checked in on a local day (gives "you are the 12th today")."""
+
+    __tablename__ = "daily_checkin_count"
+
+    group_id: int = tg_id(primary_key=True)
+    day: date = Field(primary_key=True)
+    count: int = Field(default=0)
+
+
+class LedgerEntry(SQLModel, table=True):
+    """Append-only points ledger: every balance change is one row; never updated or deleted."""
+
+    __tablename__ = "ledger_entry"
+    __table_args__ = (
+        sa.Index("ix_ledger_group_created", "group_id", "created_at"),
+        sa.Index("ix_ledger_group_user", "group_id", "user_id"),
+    )
+
+    id: int | None = surrogate_id()
+    group_id: int = tg_id()
+    user_id: int = tg_id()
+    amount: int
+    reason: str = Field(max_length=32)
+    note: str | None = Field(default=None, max_length=255)
+    source: str = Field(max_length=32)
+    actor_id: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger, nullable=True))
+    idempotency_key: str = Field(max_length=128, sa_column_kwargs={"unique": True})
+    created_at: datetime = ts(nullable=False)

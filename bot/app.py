@@ -33,6 +33,7 @@ from bot.web import WebhookEndpoint, build_web_app, database_ready, start_server
 from core.community.groups import GroupService
 from core.community.members import MemberService
 from core.engagement.member_events import MemberEventBatcher
+from core.events import EventBus
 from core.uow import CommittedUpdates
 from handlers import register_routers
 from storage.db import SessionFactory, create_engine, create_session_factory
@@ -114,6 +115,7 @@ async def create_app(
     metrics.track_queue(lambda: outbox.depth)
     digest = CheckinDigest(outbox, locales)
     committed = CommittedUpdates()
+    bus = EventBus()
     scheduler = AsyncIOScheduler(timezone=UTC)
     http = httpx.AsyncClient(timeout=15.0)
 
@@ -126,13 +128,14 @@ async def create_app(
         outbox=outbox,
         groups=groups,
         members=members,
-        batcher=MemberEventBatcher(session_factory, groups, committed),
+        batcher=MemberEventBatcher(session_factory, groups, committed, bus=bus),
+        bus=bus,
         locales=locales,
         admins=AdminChecker(bot, settings.bot_owner_ids, settings.admin_cache_seconds),
         digest=digest,
         clock=clock,
     )
-    dispatcher.update.outer_middleware(DbSessionMiddleware(session_factory, committed))
+    dispatcher.update.outer_middleware(DbSessionMiddleware(session_factory, committed, bus))
     dispatcher.update.outer_middleware(
         ContextMiddleware(locales, groups, settings.default_language)
     )

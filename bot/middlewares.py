@@ -14,6 +14,7 @@ from bot.i18n import Locales, pick_language
 from bot.update_parts import chat_and_user, event_of, is_real_member, user_info
 from core.community.groups import GroupService
 from core.engagement.member_events import MemberEvent, MemberEventBatcher
+from core.events import EventBus
 from core.uow import CommittedUpdates, UnitOfWork
 from storage.db import SessionFactory
 
@@ -23,13 +24,18 @@ Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 class DbSessionMiddleware(BaseMiddleware):
     """Gives each update a unit of work; its session opens only if a handler uses it."""
 
-    def __init__(self, session_factory: SessionFactory, committed: CommittedUpdates) -> None:
+    def __init__(
+        self, session_factory: SessionFactory, committed: CommittedUpdates, bus: EventBus
+    ) -> None:
         self._session_factory = session_factory
         self._committed = committed
+        self._bus = bus
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         update_id = event.update_id if isinstance(event, Update) else None
-        uow = UnitOfWork(None, update_id, self._committed, factory=self._session_factory)
+        uow = UnitOfWork(
+            None, update_id, self._committed, factory=self._session_factory, bus=self._bus
+        )
         data["uow"] = uow
         data["update_id"] = update_id
         try:

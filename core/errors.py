@@ -12,7 +12,7 @@ class DomainError(Exception):
 
 
 class DuplicateUpdate(Exception):
-    """The Telegram update was already processed; do nothing and say nothing."""
+    """The update (or job occurrence) was already processed; do nothing and say nothing."""
 
 
 class NotAdmin(DomainError):

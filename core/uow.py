@@ -1,15 +1,22 @@
-"""A use case's transaction, tied to the Telegram update that caused it."""
+"""A use case's transaction, tied to what caused it: a Telegram update or an idempotency key."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.errors import DuplicateUpdate
+from core.events import DomainEvent, EventBus
 from storage.queries import updates
+
+logger = logging.getLogger(__name__)
+
+# Events published by subscribers while handling events: more rounds mean a cycle.
+MAX_EVENT_ROUNDS = 10
 
 
 class CommittedUpdates:
@@ -48,19 +55,23 @@ class CommittedUpdates:
 
 
 class UnitOfWork:
-    """Commit = record the update as processed + commit, atomically.
+    """Commit = domain events handled + "processed" recorded + commit, atomically.
 
-    If the update was already processed (a redelivery after a crash), the effects are rolled
-    back and DuplicateUpdate is raised, so nothing is applied or answered twice.
+    What caused the work is recorded in the same transaction as its effects: the Telegram
+    update id, or an idempotency key (`post:42:2026-12-01T08:00`) for work no update started.
+    If it was recorded before (a redelivery, a job fired twice), the effects are rolled back
+    and DuplicateUpdate is raised, so nothing is applied or answered twice.
     """
 
     def __init__(
         self,
         session: AsyncSession | None,
-        update_id: int | None,
+        update_id: int | None = None,
         committed: CommittedUpdates | None = None,
         *,
         factory: Callable[[], AsyncSession] | None = None,
+        key: str | None = None,
+        bus: EventBus | None = None,
     ) -> None:
         """Give a session, or a factory: then the session is opened on first use and closed by
         `close()` (most updates, check-ins included, never need one of their own)."""
@@ -68,8 +79,12 @@ class UnitOfWork:
         self._session = session
         self._factory = factory
         self.update_id = update_id
+        self.key = key
         self._committed = committed
+        self._bus = bus
         self._claimed = False
+        self._events: list[DomainEvent] = []
+        self._after_commit: list[Callable[[], object]] = []
 
     @property
     def session(self) -> AsyncSession:
@@ -82,27 +97,63 @@ class UnitOfWork:
         if self._factory is not None and self._session is not None:
             await self._session.close()
 
+    def publish(self, event: DomainEvent) -> None:
+        """Subscribers handle it at commit, in this transaction."""
+        self._events.append(event)
+
+    def after_commit(self, action: Callable[[], object]) -> None:
+        """Run `action` once the transaction has committed (queue a reply, a message)."""
+        self._after_commit.append(action)
+
     async def claim(self) -> None:
-        """Record the update first (use cases whose writes have unique keys call this up front).
+        """Record the cause first (use cases whose writes have unique keys call this up front).
 
         On PostgreSQL a concurrent duplicate waits here for the first to finish, then stops.
         """
-        if self.update_id is None or self._claimed:
+        if self._claimed:
             return
-        fresh = await updates.claim(self.session, [self.update_id], datetime.now(UTC))
+        now = datetime.now(UTC)
+        fresh = True
+        if self.update_id is not None:
+            fresh = bool(await updates.claim(self.session, [self.update_id], now))
+        if fresh and self.key is not None:
+            fresh = await updates.claim_key(self.session, self.key, now)
         if not fresh:
-            await self.session.rollback()
-            raise DuplicateUpdate(self.update_id)
+            await self.rollback()
+            raise DuplicateUpdate(self.update_id if self.update_id is not None else self.key)
         self._claimed = True
 
+    async def dispatch_events(self) -> None:
+        """Let subscribers handle what was published (and what they publish in turn)."""
+        for _ in range(MAX_EVENT_ROUNDS):
+            if not self._events:
+                return
+            events, self._events = self._events, []
+            if self._bus is not None:
+                for event in events:
+                    await self._bus.dispatch(self, event)
+        raise RuntimeError("domain events keep publishing each other")
+
     async def commit(self) -> None:
+        await self.dispatch_events()
         await self.claim()
         await self.session.commit()
         self._claimed = False
         if self.update_id is not None and self._committed is not None:
             self._committed.add((self.update_id,))
+        self.run_after_commit()
+
+    def run_after_commit(self) -> None:
+        actions, self._after_commit = self._after_commit, []
+        for action in actions:
+            try:
+                action()
+            except Exception:  # one failed reply must not hide the others
+                logger.exception("after-commit action failed")
 
     async def rollback(self) -> None:
         if self._session is not None:
             await self._session.rollback()
         self._claimed = False
+        self._events.clear()
+        self._after_commit.clear()

@@ -16,7 +16,11 @@ KEY_LITERAL = re.compile(r"""["']([a-z]+(?:-[a-z0-9_]+)+)["']""")
 
 def keys_used_in_code(prefixes: set[str]) -> set[str]:
     used: set[str] = set()
-    for path in [*ROOT.glob("bot/**/*.py"), *ROOT.glob("core/**/*.py"), *ROOT.glob("handlers/**/*.py")]:
+    for path in [
+        *ROOT.glob("bot/**/*.py"),
+        *ROOT.glob("core/**/*.py"),
+        *ROOT.glob("handlers/**/*.py"),
+    ]:
         for key in KEY_LITERAL.findall(path.read_text(encoding="utf-8")):
             if key.split("-")[0] in prefixes:
                 used.add(key)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
+from core.events import MemberJoined, MemberLeft
 from core.uow import UnitOfWork
 from storage.db import SessionFactory
 from storage.queries import updates
@@ -13,22 +14,47 @@ from storage.queries.community import members as member_rows
 
 logger = logging.getLogger(__name__)
 
+KEEP_KEYS = timedelta(days=30)
+
 
 class MemberService:
     def __init__(self, session_factory: SessionFactory) -> None:
         self._session_factory = session_factory
 
-    async def record_join(
-        self, uow: UnitOfWork, group_id: int, user: dict[str, object], at: datetime
+    async def record_joins(
+        self,
+        uow: UnitOfWork,
+        group_id: int,
+        users: Sequence[dict[str, object]],
+        at: datetime,
+        *,
+        invite_link: str | None = None,
     ) -> None:
-        await member_rows.upsert_users(uow.session, [user])
-        await member_rows.mark_joined(uow.session, group_id, int(user["id"]), at)  # type: ignore[call-overload]
+        """Everyone one update adds (a join message may add several) in one transaction."""
+        unique = list({int(u["id"]): u for u in users}.values())  # type: ignore[call-overload]
+        if not unique:
+            return
+        await member_rows.upsert_users(uow.session, unique)
+        for user in unique:
+            user_id = int(user["id"])  # type: ignore[call-overload]
+            await member_rows.mark_joined(uow.session, group_id, user_id, at)
+            uow.publish(
+                MemberJoined(
+                    group_id,
+                    user_id,
+                    str(user.get("display_name") or ""),
+                    user.get("username"),  # type: ignore[arg-type]
+                    at,
+                    invite_link,
+                )
+            )
         await uow.commit()
 
     async def record_leave(
         self, uow: UnitOfWork, group_id: int, user_id: int, at: datetime
     ) -> None:
         await member_rows.mark_left(uow.session, group_id, user_id, at)
+        uow.publish(MemberLeft(group_id, user_id, at))
         await uow.commit()
 
     async def record_started(self, uow: UnitOfWork, user: dict[str, object], at: datetime) -> None:
@@ -42,12 +68,16 @@ class MemberService:
             await member_rows.set_user_blocked(session, user_id, at)
             await session.commit()
 
-    async def prune_processed_updates(self, clock: Callable[[], datetime], keep: timedelta) -> int:
-        """Telegram redelivers for 24 h at most; older records of processed updates can go."""
+    async def prune_processed_updates(
+        self, clock: Callable[[], datetime], keep: timedelta, keep_keys: timedelta = KEEP_KEYS
+    ) -> int:
+        """Telegram redelivers for 24 h at most; older records of processed updates can go.
+        Job keys are kept longer: an occurrence is never replayed weeks later."""
         async with self._session_factory() as session:
             removed = await updates.prune(session, clock() - keep)
+            removed_keys = await updates.prune_keys(session, clock() - keep_keys)
             await session.commit()
-        logger.info("pruned %d processed-update records", removed)
+        logger.info("pruned %d processed-update and %d key records", removed, removed_keys)
         return removed
 
 

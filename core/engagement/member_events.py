@@ -19,7 +19,8 @@ from core.calendar import local_day
 from core.community.group_settings import GroupSettings
 from core.community.groups import GroupService
 from core.engagement.rules import ActivityState, activity_credit, milestone_bonus, next_streak
-from core.uow import CommittedUpdates
+from core.events import CheckedIn, EventBus
+from core.uow import CommittedUpdates, UnitOfWork
 from storage.db import SessionFactory
 from storage.queries import updates
 from storage.queries.community import members
@@ -135,9 +136,11 @@ class MemberEventBatcher:
         groups: GroupService,
         committed: CommittedUpdates | None = None,
         max_batch: int = 500,
+        bus: EventBus | None = None,
     ) -> None:
         self._session_factory = session_factory
         self._committed = committed
+        self._bus = bus
         self._groups = groups
         self._max_batch = max_batch
         self._queue: list[tuple[MemberEvent, asyncio.Future[Result]]] = []
@@ -248,7 +251,20 @@ class MemberEventBatcher:
                 next_position[position_key] += 1
             await members.apply_progress(session, plan.progress)
             await ledger.append(session, plan.ledger_rows)
+            # Features reacting to a check-in write in this same transaction.
+            uow = UnitOfWork(session, bus=self._bus)
+            if self._bus is not None and self._bus.wants(CheckedIn):
+                for e in plan.winners:
+                    done = results[id(e)]
+                    assert isinstance(done, CheckinResult) and done.day is not None
+                    uow.publish(
+                        CheckedIn(
+                            e.group_id, e.user.user_id, done.day, done.streak, done.checkins, e.at
+                        )
+                    )
+                await uow.dispatch_events()
             await session.commit()
+        uow.run_after_commit()
         if self._committed is not None:
             self._committed.add(fresh)
         self._remember_users(changed_users)

@@ -72,11 +72,13 @@ async def on_member_update(
         return
     was, now = _is_present(event.old_chat_member), _is_present(event.new_chat_member)
     if now and not was:
-        await members.record_join(
+        link = event.invite_link.invite_link if event.invite_link is not None else None
+        await members.record_joins(
             uow,
             event.chat.id,
-            user_row(user.id, user.username, user.full_name, user.language_code),
+            [user_row(user.id, user.username, user.full_name, user.language_code)],
             event_at,
+            invite_link=link,
         )
         batcher.forget_user(user.id)  # tg_user was written here: the next message refreshes it
     elif was and not now:
@@ -90,16 +92,15 @@ async def on_join_message(
     batcher: MemberEventBatcher,
     event_at: datetime,
 ) -> None:
-    for user in message.new_chat_members or []:
-        if is_real_member(user):
-            await members.record_join(
-                uow,
-                message.chat.id,
-                user_row(user.id, user.username, user.full_name, user.language_code),
-                event_at,
-            )
-            batcher.forget_user(user.id)  # tg_user was written here: the next message refreshes it
-            uow.update_id = None  # several users in one update: only the first records the update
+    people = [u for u in message.new_chat_members or [] if is_real_member(u)]
+    await members.record_joins(
+        uow,
+        message.chat.id,
+        [user_row(u.id, u.username, u.full_name, u.language_code) for u in people],
+        event_at,
+    )
+    for user in people:
+        batcher.forget_user(user.id)  # tg_user was written here: the next message refreshes it
 
 
 async def on_leave_message(

@@ -1,4 +1,4 @@
-"""Processed Telegram updates: the record that makes redelivered updates harmless."""
+"""Processed updates and idempotency keys: the records that make a second delivery harmless."""
 
 from __future__ import annotations
 
@@ -13,10 +13,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.queries.dialect import dialect_of, insert_for
 from storage.queries.rowset import RowSet
-from storage.tables import ProcessedUpdate
+from storage.tables import ProcessedKey, ProcessedUpdate
 from storage.types import UTCDateTime
 
 _T = ProcessedUpdate.__table__
+_K = ProcessedKey.__table__
 
 
 @cache
@@ -56,4 +57,25 @@ async def highest(session: AsyncSession) -> int | None:
 
 async def prune(session: AsyncSession, before: datetime) -> int:
     result = await session.exec(delete(_T).where(_T.c.processed_at < before))
+    return result.rowcount or 0
+
+
+async def claim_key(session: AsyncSession, key: str, at: datetime) -> bool:
+    """Record an idempotency key (a job occurrence, one send of a bulk send); False if it was
+    recorded before. On PostgreSQL a concurrent claim of the same key waits for the first."""
+    stmt = (
+        insert_for(dialect_of(session), _K)
+        .values(key=key, processed_at=at)
+        .on_conflict_do_nothing()
+        .returning(_K.c.key)
+    )
+    return (await session.exec(stmt)).first() is not None
+
+
+async def key_known(session: AsyncSession, key: str) -> bool:
+    return (await session.exec(select(_K.c.key).where(_K.c.key == key))).first() is not None
+
+
+async def prune_keys(session: AsyncSession, before: datetime) -> int:
+    result = await session.exec(delete(_K).where(_K.c.processed_at < before))
     return result.rowcount or 0

@@ -2,7 +2,7 @@
 
 from storage.tables.community import AuditLog, ChatGroup, Member, TgUser
 from storage.tables.engagement import Checkin, DailyCheckinCount, LedgerEntry
-from storage.tables.idempotency import ProcessedUpdate
+from storage.tables.idempotency import ProcessedKey, ProcessedUpdate
 
 __all__ = [
     "AuditLog",
@@ -11,6 +11,7 @@ __all__ = [
     "DailyCheckinCount",
     "LedgerEntry",
     "Member",
+    "ProcessedKey",
     "ProcessedUpdate",
     "TgUser",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import SQLModel
+from sqlmodel import Field, SQLModel
 
 from storage.tables.base import tg_id, ts
 
@@ -15,4 +15,14 @@ class ProcessedUpdate(SQLModel, table=True):
     __tablename__ = "processed_update"
 
     update_id: int = tg_id(primary_key=True)
+    processed_at: datetime = ts(nullable=False)
+
+
+class ProcessedKey(SQLModel, table=True):
+    """Effects keyed by something other than an update: a job occurrence, one send of a bulk send
+    (`post:42:2026-12-01T08:00`). Written in the same transaction as the effect."""
+
+    __tablename__ = "processed_key"
+
+    key: str = Field(primary_key=True, max_length=200)
     processed_at: datetime = ts(nullable=False)

@@ -1,0 +1,72 @@
+"""Domain events: several features react to one use case inside its one transaction.
+
+A use case publishes what happened (`uow.publish(MemberJoined(...))`); every feature that cares
+subscribes at composition time. Subscribers run when the use case commits, before the commit,
+on the same session: their writes and the use case's land together or not at all, and a
+redelivered update (rolled back as a duplicate) runs none of them twice. Anything a subscriber
+wants to send goes through `uow.after_commit(...)`, so nothing is sent for effects that did
+not commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from core.uow import UnitOfWork
+
+
+class DomainEvent:
+    """Base class of everything a use case may publish."""
+
+
+E = TypeVar("E", bound=DomainEvent)
+Subscriber = Callable[["UnitOfWork", Any], Awaitable[None]]
+
+
+class EventBus:
+    def __init__(self) -> None:
+        self._subscribers: dict[type[DomainEvent], list[Subscriber]] = {}
+
+    def subscribe(
+        self, event_type: type[E], subscriber: Callable[[UnitOfWork, E], Awaitable[None]]
+    ) -> None:
+        self._subscribers.setdefault(event_type, []).append(subscriber)
+
+    def wants(self, event_type: type[DomainEvent]) -> bool:
+        """Cheap check for hot paths: build events only if someone listens."""
+        return event_type in self._subscribers
+
+    async def dispatch(self, uow: UnitOfWork, event: DomainEvent) -> None:
+        for subscriber in self._subscribers.get(type(event), ()):
+            await subscriber(uow, event)
+
+
+@dataclass(frozen=True, slots=True)
+class MemberJoined(DomainEvent):
+    group_id: int
+    user_id: int
+    display_name: str
+    username: str | None
+    at: datetime
+    invite_link: str | None = None  # set when Telegram says which link was used
+
+
+@dataclass(frozen=True, slots=True)
+class MemberLeft(DomainEvent):
+    group_id: int
+    user_id: int
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedIn(DomainEvent):
+    group_id: int
+    user_id: int
+    day: date  # the group's local day
+    streak: int
+    checkins: int
+    at: datetime

@@ -6,7 +6,7 @@ import asyncio
 import gc
 import logging
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -24,6 +24,7 @@ from bot.api_session import BotApiSession
 from bot.commands import publish_commands
 from bot.config import Settings
 from bot.digest import CheckinDigest
+from bot.features import CommandCatalog, Feature
 from bot.i18n import Locales
 from bot.intake import Poller, UpdateProcessor
 from bot.metrics import Metrics
@@ -35,13 +36,13 @@ from core.community.members import MemberService
 from core.engagement.member_events import MemberEventBatcher
 from core.events import EventBus
 from core.uow import CommittedUpdates
+from handlers import features as all_features
 from handlers import register_routers
 from storage.db import SessionFactory, create_engine, create_session_factory
 from storage.migrate import upgrade
 
 logger = logging.getLogger(__name__)
 
-ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member", "chat_member"]
 # Python's default (700, 10, 10) ran ~480 collections in a burst of 3,000 check-ins, 7-8% of
 # the burst's time (updates, tasks and queued replies are young objects that mostly survive
 # a batch). Collecting the young generation every 50,000 allocations instead: one collection,
@@ -62,6 +63,9 @@ class App:
     http: httpx.AsyncClient
     digest: CheckinDigest
     metrics: Metrics
+    catalog: CommandCatalog
+    # Asked of getUpdates and setWebhook: the types the registered routers handle.
+    allowed_updates: list[str]
 
     async def close(self) -> None:
         await self.processor.drain(timeout=5.0)  # handlers queuing replies after their commit
@@ -80,6 +84,7 @@ async def create_app(
     *,
     bot_session: BaseSession | None = None,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    features: Sequence[Feature] | None = None,
 ) -> App:
     engine = create_engine(settings.database_url)
     await upgrade(engine)
@@ -139,7 +144,12 @@ async def create_app(
     dispatcher.update.outer_middleware(
         ContextMiddleware(locales, groups, settings.default_language)
     )
-    register_routers(dispatcher)
+    features = all_features() if features is None else features
+    catalog = register_routers(dispatcher, features)
+    dispatcher["catalog"] = catalog
+    for feature in features:
+        if feature.setup is not None:
+            feature.setup(bus, dispatcher.workflow_data)
 
     scheduler.add_job(
         members.prune_processed_updates,
@@ -172,6 +182,8 @@ async def create_app(
         http,
         digest,
         metrics,
+        catalog,
+        dispatcher.resolve_used_update_types(),
     )
 
 
@@ -185,7 +197,9 @@ async def run_app(settings: Settings, *, stop_event: asyncio.Event | None = None
         me = await app.bot.get_me()
         app.dispatcher["bot_username"] = me.username or ""
         logger.info("running as @%s (id %s) in %s mode", me.username, me.id, settings.bot_mode)
-        await publish_commands(app.bot, app.dispatcher["locales"])
+        await publish_commands(
+            app.bot, app.dispatcher["locales"], app.catalog, settings.bot_owner_ids
+        )
         # Start-up objects live for the whole run: keep them out of every cyclic-GC scan.
         gc.collect()
         gc.freeze()
@@ -232,7 +246,7 @@ async def _start_webhook(app: App, settings: Settings):  # type: ignore[no-untyp
     await app.bot.set_webhook(
         settings.webhook_url,
         secret_token=secret,
-        allowed_updates=ALLOWED_UPDATES,
+        allowed_updates=app.allowed_updates,
         max_connections=settings.webhook_max_connections,
         drop_pending_updates=False,
     )
@@ -245,7 +259,7 @@ async def _start_webhook(app: App, settings: Settings):  # type: ignore[no-untyp
 
 async def _poll(app: App, settings: Settings, stop: asyncio.Event) -> None:
     poller = Poller(
-        app.bot, app.processor, allowed_updates=ALLOWED_UPDATES, timeout=settings.poll_timeout
+        app.bot, app.processor, allowed_updates=app.allowed_updates, timeout=settings.poll_timeout
     )
     polling = asyncio.create_task(poller.run(stop), name="polling")
     stopper = asyncio.create_task(stop.wait())

@@ -37,6 +37,19 @@ class IsGroupAdmin(BaseFilter):
         return await admins.is_admin(chat_id, user_id)
 
 
+class IsOwner(BaseFilter):
+    """BOT_OWNER_IDS: whoever runs this deployment."""
+
+    async def __call__(self, event: TelegramObject, admins: AdminChecker) -> bool:
+        user_id = _chat_and_user(event)[2]
+        return user_id is not None and admins.is_owner(user_id)
+
+
+class NotOwner(BaseFilter):
+    async def __call__(self, event: TelegramObject, admins: AdminChecker) -> bool:
+        return not await IsOwner()(event, admins)
+
+
 class NotGroupAdmin(BaseFilter):
     async def __call__(self, event: TelegramObject, admins: AdminChecker) -> bool:
         return not await IsGroupAdmin()(event, admins)

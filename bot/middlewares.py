@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aiogram import BaseMiddleware
-from aiogram.types import ChatMemberUpdated, Message, TelegramObject, Update
+from aiogram.types import Message, TelegramObject, Update
 
 from bot.filters import GROUP_TYPES
 from bot.i18n import Locales, pick_language
-from bot.update_parts import chat_and_user, event_of, is_real_member, user_info
+from bot.update_parts import chat_and_user, event_of, event_time, is_real_member, user_info
 from core.community.groups import GroupService
 from core.engagement.member_events import MemberEvent, MemberEventBatcher
 from core.events import EventBus
@@ -62,11 +62,10 @@ class ContextMiddleware(BaseMiddleware):
         lang = pick_language(
             user.language_code if user else None, group.language if group else None, self._default
         )
-        date = inner.date if isinstance(inner, (Message, ChatMemberUpdated)) else None
         data["group"] = group
         data["lang"] = lang
         data["t"] = self._locales.get(lang)
-        data["event_at"] = date if isinstance(date, datetime) else datetime.now(UTC)
+        data["event_at"] = event_time(inner) or datetime.now(UTC)
         return await handler(event, data)
 
 

@@ -1,12 +1,18 @@
-"""Fast access to an update's event, chat and sender (aiogram's Update.event is slow on hot paths)."""
+"""Fast access to an update's event, chat and sender, for every update type.
+
+aiogram's Update.event walks every field on each call; here the busy types are looked at
+first. The intake orders updates by (chat, sender) and the middlewares pick the language and
+the event time from the same answer, so a feature that handles poll answers, join requests or
+reactions gets them ordered and localized without touching this file.
+"""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from aiogram.types import (
     CallbackQuery,
     Chat,
-    ChatMemberUpdated,
-    Message,
     TelegramObject,
     Update,
     User,
@@ -17,28 +23,64 @@ from core.engagement.member_events import UserInfo
 # "GroupAnonymousBot" (an anonymous admin), Telegram's service account, "Channel_Bot".
 SERVICE_USER_IDS = frozenset({1087968824, 777000, 136817688})
 
+# Every event field of Update, the common ones first.
+EVENT_FIELDS = (
+    "message",
+    "callback_query",
+    "chat_member",
+    "my_chat_member",
+    "edited_message",
+    "message_reaction",
+    "poll_answer",
+    "chat_join_request",
+    "message_reaction_count",
+    "channel_post",
+    "edited_channel_post",
+    "inline_query",
+    "chosen_inline_result",
+    "shipping_query",
+    "pre_checkout_query",
+    "purchased_paid_media",
+    "poll",
+    "chat_boost",
+    "removed_chat_boost",
+    "business_connection",
+    "business_message",
+    "edited_business_message",
+    "deleted_business_messages",
+)
+
+# Where each kind of event names its sender (after `from_user`, which most have).
+_SENDER_FIELDS = ("from_user", "user")
+
 
 def event_of(update: Update) -> TelegramObject | None:
-    for event in (
-        update.message,
-        update.callback_query,
-        update.chat_member,
-        update.my_chat_member,
-    ):
+    for name in EVENT_FIELDS:
+        event = getattr(update, name, None)
         if event is not None:
             return event
-    try:
-        return update.event
-    except LookupError:
-        return None
+    return None
 
 
 def chat_and_user(event: TelegramObject | None) -> tuple[Chat | None, User | None]:
-    if isinstance(event, (Message, ChatMemberUpdated)):
-        return event.chat, event.from_user
+    if event is None:
+        return None, None
     if isinstance(event, CallbackQuery):
-        return (event.message.chat if event.message is not None else None), event.from_user
-    return None, getattr(event, "from_user", None) if event is not None else None
+        message = event.message
+        return (message.chat if message is not None else None), event.from_user
+    chat = getattr(event, "chat", None)
+    user = None
+    for name in _SENDER_FIELDS:
+        user = getattr(event, name, None)
+        if user is not None:
+            break
+    return (chat if isinstance(chat, Chat) else None), (user if isinstance(user, User) else None)
+
+
+def event_time(event: TelegramObject | None) -> datetime | None:
+    """Telegram's date of the event, where it has one (messages, member changes, reactions…)."""
+    date = getattr(event, "date", None)
+    return date if isinstance(date, datetime) else None
 
 
 def user_info(user: User) -> UserInfo:

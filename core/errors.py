@@ -19,6 +19,10 @@ class NotAdmin(DomainError):
     key = "error-not-admin"
 
 
+class OwnerOnly(DomainError):
+    key = "error-owner-only"
+
+
 class GroupOnly(DomainError):
     key = "error-group-only"
 

@@ -1,32 +1,47 @@
-"""All routers, composed in one place. Order matters: specific handlers first, catch-alls last."""
+"""Every feature, registered in one place, and the routers composed from their declarations.
+
+Order matters: aiogram runs the first handler that matches. The busiest path comes first;
+catch-alls (wrong chat, unknown commands, every other group message) come last.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from aiogram import Dispatcher
 
+from bot.features import CommandCatalog, Feature
 from bot.middlewares import TrackAuthorMiddleware
 from handlers import errors, wrong_chat
 from handlers.community import export, group_lifecycle, help, settings
 from handlers.engagement import activity, admin_points, checkin, leaderboard, profile
 
 
-def register_routers(dispatcher: Dispatcher) -> None:
-    """Feature routers hang directly off the dispatcher: every level adds cost to each update."""
-    errors.register(dispatcher)  # domain errors become friendly replies, the rest are logged
-    command_routers = [
-        help.router(),  # /start, /help
-        profile.router(),  # /me
-        leaderboard.router(),  # /top
-        admin_points.router(),  # /grant, /deduct (admins)
-        settings.router(),  # /settings (admins)
-        export.router(),  # /export (admins)
+def features() -> list[Feature]:
+    return [
+        checkin.feature(),  # /checkin, 签到, 打卡 (first: the busiest path)
+        group_lifecycle.feature(),  # bot added/removed, joins and leaves
+        help.feature(),  # /start, /help
+        profile.feature(),  # /me
+        leaderboard.feature(),  # /top
+        admin_points.feature(),  # /grant, /deduct (admins)
+        settings.feature(),  # /settings (admins)
+        export.feature(),  # /export (admins)
+        activity.feature(),  # every other group message: tracking and activity points (last)
     ]
-    dispatcher.include_routers(
-        checkin.router(),  # /checkin, 签到, 打卡 (first: the busiest path)
-        group_lifecycle.router(),  # bot added/removed, joins and leaves
-        *command_routers,  # members who use them are tracked as present
-        wrong_chat.router(),  # group commands sent in private, unknown commands
-        activity.router(),  # every other group message: tracking and activity points (last)
-    )
-    for router in command_routers:
-        router.message.middleware(TrackAuthorMiddleware())
+
+
+def register_routers(dispatcher: Dispatcher, features: Sequence[Feature]) -> CommandCatalog:
+    """Feature routers hang directly off the dispatcher: every level adds cost to each update."""
+    catalog = CommandCatalog(features)
+    errors.register(dispatcher)  # domain errors become friendly replies, the rest are logged
+    for feature in features:
+        for router in feature.routers():
+            if feature.tracks_authors and feature.commands:
+                router.message.middleware(TrackAuthorMiddleware())
+            dispatcher.include_router(router)
+    dispatcher.include_router(wrong_chat.router(catalog))
+    for feature in features:
+        for router in feature.fallback_routers():
+            dispatcher.include_router(router)
+    return catalog

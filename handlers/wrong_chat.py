@@ -1,4 +1,8 @@
-"""Commands in the wrong kind of chat, and commands the bot does not know."""
+"""Commands no feature took: in the wrong kind of chat, not allowed to the sender, or unknown.
+
+Built from the command declarations, after every feature's routers: a command reaches these
+handlers only when the feature that declares it did not accept it here.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +10,30 @@ from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import Message
 
-from bot.filters import InPrivate, LooksLikeCommand
+from bot.features import CommandCatalog, Role, Where
+from bot.filters import InGroup, InPrivate, LooksLikeCommand, NotGroupAdmin, NotOwner
 from bot.i18n import Translator
 from bot.outbound import Outbox
 from bot.replies import reply
-
-GROUP_ONLY = ("checkin", "top", "grant", "deduct", "settings", "export")
+from core.errors import NotAdmin, OwnerOnly
 
 
 async def cmd_group_only(message: Message, t: Translator, outbox: Outbox) -> None:
     reply(outbox, message, t("error-group-only"))
+
+
+async def cmd_private_only(
+    message: Message, t: Translator, outbox: Outbox, bot_username: str
+) -> None:
+    reply(outbox, message, t("error-private-only", bot=bot_username))
+
+
+async def refuse_admin(message: Message) -> None:
+    raise NotAdmin()
+
+
+async def refuse_owner(message: Message) -> None:
+    raise OwnerOnly()
 
 
 async def cmd_unknown(message: Message, t: Translator, outbox: Outbox, bot_username: str) -> None:
@@ -28,8 +46,20 @@ async def cmd_unknown(message: Message, t: Translator, outbox: Outbox, bot_usern
     reply(outbox, message, t("error-unknown-command", command=command[:64]))
 
 
-def router() -> Router:
+def router(catalog: CommandCatalog) -> Router:
     r = Router(name="wrong_chat")
-    r.message.register(cmd_group_only, Command(*GROUP_ONLY), InPrivate())
+    if names := catalog.only_in(Where.GROUP):
+        r.message.register(cmd_group_only, InPrivate(), Command(*names))
+    if names := catalog.only_in(Where.PRIVATE):
+        r.message.register(cmd_private_only, InGroup(), Command(*names))
+    if names := catalog.with_role(Role.ADMIN, Where.GROUP):
+        r.message.register(refuse_admin, InGroup(), Command(*names), NotGroupAdmin())
+    owner_names = [
+        name
+        for where in (Where.GROUP, Where.PRIVATE)
+        for name in catalog.with_role(Role.OWNER, where)
+    ]
+    if owner_names:
+        r.message.register(refuse_owner, Command(*owner_names), NotOwner())
     r.message.register(cmd_unknown, LooksLikeCommand())
     return r

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -10,6 +10,7 @@ from aiogram.methods import SendDocument, SendMessage
 from aiogram.types import Update
 
 from bot.app import App, create_app
+from bot.features import Feature
 from devtools.inprocess import InProcessSession
 from tests.conftest import make_settings
 
@@ -44,10 +45,16 @@ class Harness:
 
 @asynccontextmanager
 async def running_bot(
-    db_url: str, *, admins: set[tuple[int, int]] | None = None, **settings: Any
+    db_url: str,
+    *,
+    admins: set[tuple[int, int]] | None = None,
+    features: Sequence[Feature] | None = None,
+    **settings: Any,
 ) -> AsyncIterator[Harness]:
     session = InProcessSession(admins=admins)
-    app = await create_app(make_settings(db_url, **settings), bot_session=session)
+    app = await create_app(
+        make_settings(db_url, **settings), bot_session=session, features=features
+    )
     app.dispatcher["bot_username"] = "community_test_bot"
     app.outbox.start()
     try:

@@ -5,16 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from aiogram import Router
-from aiogram.filters import Command
 from aiogram.methods import SendDocument
 from aiogram.types import BufferedInputFile, Message, ReplyParameters
 
-from bot.filters import InGroup, IsGroupAdmin, NotGroupAdmin
+from bot.features import CommandSpec, Feature, Role
+from bot.filters import InGroup, IsGroupAdmin
 from bot.i18n import Translator
 from bot.outbound import Outbox, Priority
 from core.community import export
 from core.community.group_settings import GroupSettings
-from core.errors import NotAdmin, UnknownSubcommand
+from core.errors import UnknownSubcommand
 from core.uow import UnitOfWork
 from handlers.common import command_args
 
@@ -60,13 +60,15 @@ async def cmd_export(
     )
 
 
-async def refuse(message: Message) -> None:
-    raise NotAdmin()
-
-
-def router() -> Router:
+def router() -> list[Router]:
     r = Router(name="export")
-    r.message.filter(InGroup())
-    r.message.register(cmd_export, Command("export"), IsGroupAdmin())
-    r.message.register(refuse, Command("export"), NotGroupAdmin())
-    return r
+    r.message.filter(InGroup(), IsGroupAdmin())
+    r.message.register(cmd_export, EXPORT.filter())
+    return [r]
+
+
+EXPORT = CommandSpec("export", role=Role.ADMIN)
+
+
+def feature() -> Feature:
+    return Feature("export", router, commands=(EXPORT,))

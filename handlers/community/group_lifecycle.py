@@ -9,6 +9,7 @@ from aiogram.enums import ChatMemberStatus
 from aiogram.types import ChatMemberUpdated, Message
 
 from bot.admins import AdminChecker
+from bot.features import Feature
 from bot.filters import HasLeftMember, HasNewMembers, InGroup
 from bot.i18n import Locales
 from bot.outbound import Outbox, Priority
@@ -111,10 +112,14 @@ async def on_leave_message(
         await members.record_leave(uow, message.chat.id, user.id, event_at)
 
 
-def router() -> Router:
+def router() -> list[Router]:
     r = Router(name="group_lifecycle")
     r.my_chat_member.register(on_bot_membership)
     r.chat_member.register(on_member_update)
     r.message.register(on_join_message, HasNewMembers(), InGroup())
     r.message.register(on_leave_message, HasLeftMember(), InGroup())
-    return r
+    return [r]
+
+
+def feature() -> Feature:
+    return Feature("group_lifecycle", router, tracks_authors=False)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from aiogram import Router
-from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.methods import AnswerCallbackQuery, EditMessageText
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
+from bot.features import CommandSpec, Feature, Role
 from bot.filters import InGroup, IsGroupAdmin, NotGroupAdmin
 from bot.i18n import Translator
 from bot.outbound import Outbox, Priority
@@ -198,16 +198,22 @@ async def on_button(
     )
 
 
-async def refuse(event: Message | CallbackQuery) -> None:
+async def refuse(query: CallbackQuery) -> None:
     raise NotAdmin()
 
 
-def router() -> Router:
+def router() -> list[Router]:
     r = Router(name="settings")
     r.message.filter(InGroup())
     r.callback_query.filter(InGroup())
-    r.message.register(cmd_settings, Command("settings"), IsGroupAdmin())
-    r.message.register(refuse, Command("settings"), NotGroupAdmin())
+    r.message.register(cmd_settings, SETTINGS_COMMAND.filter(), IsGroupAdmin())
     r.callback_query.register(on_button, SettingsButton.filter(), IsGroupAdmin())
     r.callback_query.register(refuse, SettingsButton.filter(), NotGroupAdmin())
-    return r
+    return [r]
+
+
+SETTINGS_COMMAND = CommandSpec("settings", role=Role.ADMIN)
+
+
+def feature() -> Feature:
+    return Feature("settings", router, commands=(SETTINGS_COMMAND,))

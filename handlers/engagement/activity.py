@@ -7,6 +7,7 @@ from datetime import datetime
 from aiogram import Router
 from aiogram.types import Message
 
+from bot.features import Feature
 from bot.filters import InGroup
 from core.engagement.member_events import MemberEvent, MemberEventBatcher
 from handlers.common import is_real_member, user_info
@@ -43,3 +44,12 @@ def router() -> Router:
     r.message.filter(InGroup())
     r.message.register(on_group_message)
     return r
+
+
+def feature() -> Feature:
+    return Feature(
+        "activity",
+        fallback_routers=lambda: [router()],
+        tracks_authors=False,
+        help_notes=("help-note-activity",),
+    )

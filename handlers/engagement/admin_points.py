@@ -5,16 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from aiogram import Router
-from aiogram.filters import Command
 from aiogram.types import Message
 
-from bot.filters import InGroup, IsGroupAdmin, NotGroupAdmin
+from bot.features import CommandSpec, Feature, Role
+from bot.filters import InGroup, IsGroupAdmin
 from bot.i18n import Translator
 from bot.outbound import Outbox, Priority
 from bot.replies import reply
 from core.community.members import user_row
 from core.engagement import points
-from core.errors import NotAdmin, TargetRequired
+from core.errors import TargetRequired
 from core.uow import UnitOfWork
 from handlers.common import command_args, is_real_member
 
@@ -76,14 +76,17 @@ async def cmd_deduct(
     await _change(message, uow, event_at, t, outbox, deduct=True)
 
 
-async def refuse(message: Message) -> None:
-    raise NotAdmin()
-
-
-def router() -> Router:
+def router() -> list[Router]:
     r = Router(name="admin_points")
-    r.message.filter(InGroup())
-    r.message.register(cmd_grant, Command("grant"), IsGroupAdmin())
-    r.message.register(cmd_deduct, Command("deduct"), IsGroupAdmin())
-    r.message.register(refuse, Command("grant", "deduct"), NotGroupAdmin())
-    return r
+    r.message.filter(InGroup(), IsGroupAdmin())
+    r.message.register(cmd_grant, GRANT.filter())
+    r.message.register(cmd_deduct, DEDUCT.filter())
+    return [r]
+
+
+GRANT = CommandSpec("grant", role=Role.ADMIN)
+DEDUCT = CommandSpec("deduct", role=Role.ADMIN)
+
+
+def feature() -> Feature:
+    return Feature("admin_points", router, commands=(GRANT, DEDUCT))

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from aiogram import Router
-from aiogram.filters import Command
 from aiogram.methods import SetMessageReaction
 from aiogram.types import Message, ReactionTypeEmoji
 
 from bot.digest import CheckinDigest
+from bot.features import CommandSpec, Feature
 from bot.filters import InGroup, TextMatches
 from bot.i18n import Translator
 from bot.outbound import Outbox, Priority
@@ -92,10 +92,18 @@ def render_checkin(t: Translator, lang: str, name: str, result: CheckinResult) -
     return text
 
 
-def router() -> Router:
+def router() -> list[Router]:
     r = Router(name="checkin")
     r.message.filter(InGroup())
     # The words first: a cheap set lookup, where the command parser is not.
     r.message.register(cmd_checkin, TextMatches(CHECKIN_WORDS))
-    r.message.register(cmd_checkin, Command("checkin", "qd"))
-    return r
+    r.message.register(cmd_checkin, CHECKIN.filter())
+    return [r]
+
+
+CHECKIN = CommandSpec("checkin", aliases=("qd",))
+
+
+def feature() -> Feature:
+    # Check-ins track their members in the same batch write: no author tracking on top.
+    return Feature("checkin", router, commands=(CHECKIN,), tracks_authors=False)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from aiogram import Router
-from aiogram.filters import Command
 from aiogram.types import Message
 
+from bot.features import CommandSpec, Feature
 from bot.filters import InGroup
 from bot.i18n import Translator
 from bot.outbound import Outbox
@@ -48,8 +48,15 @@ async def cmd_top(
     reply(outbox, message, render_board(t, board))
 
 
-def router() -> Router:
+def router() -> list[Router]:
     r = Router(name="leaderboard")
     r.message.filter(InGroup())
-    r.message.register(cmd_top, Command("top", "rank"))
-    return r
+    r.message.register(cmd_top, TOP.filter())
+    return [r]
+
+
+TOP = CommandSpec("top", aliases=("rank",))
+
+
+def feature() -> Feature:
+    return Feature("leaderboard", router, commands=(TOP,))

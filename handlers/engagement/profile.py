@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from aiogram import Router
-from aiogram.filters import Command
 from aiogram.types import Message
 
+from bot.features import CommandSpec, Feature, Where
 from bot.filters import InGroup, InPrivate
 from bot.i18n import Translator
 from bot.outbound import Outbox
@@ -58,8 +58,15 @@ async def cmd_me_private(
     reply(outbox, message, "\n\n".join(render_profile(t, p) for p in profiles))
 
 
-def router() -> Router:
+def router() -> list[Router]:
     r = Router(name="profile")
-    r.message.register(cmd_me_group, Command("me"), InGroup())
-    r.message.register(cmd_me_private, Command("me"), InPrivate())
-    return r
+    r.message.register(cmd_me_group, ME.filter(), InGroup())
+    r.message.register(cmd_me_private, ME.filter(), InPrivate())
+    return [r]
+
+
+ME = CommandSpec("me", where=Where.ANY)
+
+
+def feature() -> Feature:
+    return Feature("profile", router, commands=(ME,))

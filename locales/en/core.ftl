@@ -11,25 +11,21 @@ cmd-export = Export members or the ledger as CSV (admins)
 
 ## Start and help
 start = Hi { $name }! I run this community's check-ins, points and leaderboards.
-help-private =
-    <b>What you can do</b>
-    /me — your points, streak and rank in every group
-    /help — this help
-
-    In your group: /checkin (or just write 签到 / 打卡), /me, /top.
+help-title-private = <b>What you can do here</b>
+help-title-member = <b>Member commands</b>
+help-title-admin = <b>Admin commands</b>
+help-title-owner = <b>Owner commands</b>
+help-in-group =
+    In your group: { $commands }.
     To use me in a group, add me and (recommended) make me an admin.
-help-member =
-    <b>Member commands</b>
-    /checkin or 签到 / 打卡 — daily check-in (builds your streak)
-    /me — your points, streak and rank
-    /top — leaderboard by points; /top streak, /top checkins, /top week, /top month
-    Chatting also earns a few points (messages of some length, with a cooldown).
-help-admin =
-    <b>Admin commands</b>
-    /settings — show and change settings (timezone, day start, language, points…)
-    /grant &lt;amount&gt; [reason] — reply to a member's message, or add @username or an id
-    /deduct &lt;amount&gt; [reason] — the same, taking points away
-    /export members | ledger — CSV files
+help-checkin = or 签到 / 打卡 — daily check-in (builds your streak)
+help-me = — your points, streak and rank (in private: in every group)
+help-top = — leaderboard by points; /top streak, /top checkins, /top week, /top month
+help-grant = &lt;amount&gt; [reason] — reply to a member's message, or add @username or an id
+help-deduct = &lt;amount&gt; [reason] — the same, taking points away
+help-settings = — show and change settings (timezone, day start, language, points…)
+help-export = members | ledger — CSV files
+help-note-activity = Chatting also earns a few points (messages of some length, with a cooldown).
 
 group-welcome =
     Hello, { $title }! 👋 I'm your community assistant.
@@ -62,6 +58,8 @@ error-generic = Sorry, that did not work.
 error-unexpected = Sorry, something went wrong on my side. Please try again in a moment.
 error-not-admin = Only group administrators can do that.
 error-group-only = This command works in a group. Use it in your community's group chat.
+error-private-only = Please send me this in a private chat: open @{ $bot } and press Start.
+error-owner-only = Only the bot's owners can do that.
 error-unknown-group = I don't know this group yet. Add me to it first.
 error-invalid-setting = “{ $value }” is not a valid value for { $key }. Expected: { $hint }.
 error-unknown-setting = There is no setting “{ $key }”. Settings: { $keys }.

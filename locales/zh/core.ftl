@@ -11,25 +11,21 @@ cmd-export = 导出成员或积分流水 CSV(管理员)
 
 ## Start and help
 start = 你好,{ $name }!我负责本社群的签到、积分和排行榜。
-help-private =
-    <b>你可以</b>
-    /me — 查看你在各个群的积分、连续签到和排名
-    /help — 查看帮助
-
-    在群里:/checkin(或直接发送「签到」「打卡」)、/me、/top。
+help-title-private = <b>你可以</b>
+help-title-member = <b>成员命令</b>
+help-title-admin = <b>管理员命令</b>
+help-title-owner = <b>机器人所有者命令</b>
+help-in-group =
+    在群里:{ $commands }。
     想在群里使用我:把我拉进群,并建议设为管理员。
-help-member =
-    <b>成员命令</b>
-    /checkin 或发送「签到」「打卡」— 每日签到,累积连续天数
-    /me — 我的积分、连续签到和排名
-    /top — 积分排行榜;/top streak 连续签到、/top checkins 签到次数、/top week 本周、/top month 本月
-    正常聊天也能获得少量积分(消息需达到一定长度,有冷却时间)。
-help-admin =
-    <b>管理员命令</b>
-    /settings — 查看和修改设置(时区、每日开始时间、语言、积分……)
-    /grant &lt;数量&gt; [原因] — 回复成员的消息,或附上 @用户名 或数字 ID
-    /deduct &lt;数量&gt; [原因] — 同上,扣除积分
-    /export members | ledger — 导出 CSV 文件
+help-checkin = 或发送「签到」「打卡」— 每日签到,累积连续天数
+help-me = — 我的积分、连续签到和排名(私聊时:所有群)
+help-top = — 积分排行榜;/top streak 连续签到、/top checkins 签到次数、/top week 本周、/top month 本月
+help-grant = &lt;数量&gt; [原因] — 回复成员的消息,或附上 @用户名 或数字 ID
+help-deduct = &lt;数量&gt; [原因] — 同上,扣除积分
+help-settings = — 查看和修改设置(时区、每日开始时间、语言、积分……)
+help-export = members | ledger — 导出 CSV 文件
+help-note-activity = 正常聊天也能获得少量积分(消息需达到一定长度,有冷却时间)。
 
 group-welcome =
     大家好,{ $title }!👋 我是社群助手。
@@ -59,6 +55,8 @@ error-generic = 抱歉,操作没有成功。
 error-unexpected = 抱歉,我这边出了点问题,请稍后再试。
 error-not-admin = 只有群管理员可以这样做。
 error-group-only = 这个命令需要在群里使用。
+error-private-only = 请私聊我使用这个命令:打开 @{ $bot } 并点击「开始」。
+error-owner-only = 只有机器人的所有者可以这样做。
 error-unknown-group = 我还不认识这个群,请先把我拉进群。
 error-invalid-setting = 「{ $value }」不是 { $key } 的有效值。应为:{ $hint }。
 error-unknown-setting = 没有名为「{ $key }」的设置。可用设置:{ $keys }。

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -25,6 +26,11 @@ async def say(emu: BotAPIEmulator, user: int, text: str, at: datetime, contains:
 async def test_checkins_over_days_restart_and_429(
     emu: BotAPIEmulator, bot_process: BotProcess, db_url: str
 ) -> None:
+    polls = [c for c in emu.calls if c.method == "getUpdates"]
+    # The update types come from the registered routers (sent as JSON text in form data).
+    asked = polls[0].params.get("allowed_updates")
+    asked = json.loads(asked) if isinstance(asked, str) else asked
+    assert asked == ["callback_query", "chat_member", "message", "my_chat_member"]
     mark = emu.mark()
     emu.add_bot_to_group(GROUP, ALICE)
     welcome = await emu.wait_for_message(chat_id=GROUP, after=mark, timeout=15)

@@ -1,0 +1,116 @@
+"""What a feature declares once: its commands, routers, settings and event subscribers.
+
+Menus (setMyCommands), /help, the answer to a command sent in the wrong kind of chat, the
+refusal of an admin command and the update types asked of Telegram are all derived from these
+declarations. A new feature is new files plus one line in `handlers/__init__.py`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from aiogram import Router
+from aiogram.filters import Command
+
+from core.events import EventBus
+
+
+class Role(StrEnum):
+    MEMBER = "member"  # anyone in the chat
+    ADMIN = "admin"  # the group's administrators (verified with Telegram) and the owners
+    OWNER = "owner"  # BOT_OWNER_IDS only
+
+
+class Where(StrEnum):
+    GROUP = "group"
+    PRIVATE = "private"
+    ANY = "any"
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    """A command; its menu text is the locale key `cmd-<name>`, its /help line `help-<name>`
+    if that exists (usage in detail), else the menu text."""
+
+    name: str
+    role: Role = Role.MEMBER
+    where: Where = Where.GROUP
+    aliases: tuple[str, ...] = ()
+    in_menu: bool = True
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+    def filter(self) -> Command:
+        return Command(*self.names)
+
+    def works_in(self, where: Where) -> bool:
+        return self.where in (where, Where.ANY)
+
+
+Setup = Callable[[EventBus, dict[str, Any]], None]
+
+
+@dataclass(frozen=True)
+class Feature:
+    name: str
+    routers: Callable[[], Sequence[Router]] = lambda: ()
+    commands: tuple[CommandSpec, ...] = ()
+    # Catch-alls (every other group message, say): attached after every feature's routers.
+    fallback_routers: Callable[[], Sequence[Router]] = lambda: ()
+    # Whoever uses one of the feature's commands in a group is tracked as present (features
+    # on the hot path track members themselves).
+    tracks_authors: bool = True
+    # Lines for /help under the member commands (locale keys), e.g. how chatting earns points.
+    help_notes: tuple[str, ...] = ()
+    settings: tuple[Any, ...] = ()  # core.settings.SettingsSection, shown in /settings
+    # Subscribes to domain events at composition; gets the app's dependencies by name.
+    setup: Setup | None = None
+
+
+class CommandCatalog:
+    """Every declared command, for menus, /help and the wrong-chat answers."""
+
+    def __init__(self, features: Iterable[Feature]) -> None:
+        self.features = list(features)
+        self.commands: list[CommandSpec] = []
+        seen: dict[str, str] = {}
+        for feature in self.features:
+            for spec in feature.commands:
+                for name in spec.names:
+                    if name in seen:
+                        raise ValueError(
+                            f"/{name} is declared by both {seen[name]} and {feature.name}"
+                        )
+                    seen[name] = feature.name
+                self.commands.append(spec)
+        self._by_name = {name: spec for spec in self.commands for name in spec.names}
+
+    def get(self, name: str) -> CommandSpec | None:
+        return self._by_name.get(name.lower())
+
+    def visible(self, where: Where, roles: set[Role], *, menu: bool = False) -> list[CommandSpec]:
+        return [
+            spec
+            for spec in self.commands
+            if spec.works_in(where) and spec.role in roles and (spec.in_menu or not menu)
+        ]
+
+    def only_in(self, where: Where) -> list[str]:
+        """Every name (aliases included) of the commands that work only `where`."""
+        return [name for spec in self.commands if spec.where == where for name in spec.names]
+
+    def with_role(self, role: Role, where: Where) -> list[str]:
+        return [
+            name
+            for spec in self.commands
+            if spec.role == role and spec.works_in(where)
+            for name in spec.names
+        ]
+
+    def help_notes(self) -> list[str]:
+        return [note for feature in self.features for note in feature.help_notes]

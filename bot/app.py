@@ -142,7 +142,7 @@ async def create_app(
     )
     dispatcher.update.outer_middleware(DbSessionMiddleware(session_factory, committed, bus))
     dispatcher.update.outer_middleware(
-        ContextMiddleware(locales, groups, settings.default_language)
+        ContextMiddleware(locales, groups, settings.default_language, clock)
     )
     features = all_features() if features is None else features
     catalog = register_routers(dispatcher, features)

@@ -7,7 +7,7 @@ from aiogram.filters import BaseFilter
 from aiogram.types import Message, TelegramObject
 
 from bot.admins import AdminChecker
-from bot.update_parts import chat_and_user
+from bot.update_parts import chat_and_user, is_anonymous_admin
 
 GROUP_TYPES = {ChatType.GROUP, ChatType.SUPERGROUP}
 
@@ -32,9 +32,11 @@ class IsGroupAdmin(BaseFilter):
 
     async def __call__(self, event: TelegramObject, admins: AdminChecker) -> bool:
         chat_id, chat_type, user_id = _chat_and_user(event)
-        if chat_id is None or user_id is None or chat_type not in GROUP_TYPES:
+        if chat_id is None or chat_type not in GROUP_TYPES:
             return False
-        return await admins.is_admin(chat_id, user_id)
+        if is_anonymous_admin(event):
+            return True
+        return user_id is not None and await admins.is_admin(chat_id, user_id)
 
 
 class IsOwner(BaseFilter):
@@ -75,19 +77,30 @@ class HasLeftMember(BaseFilter):
         return message.left_chat_member is not None
 
 
+class HasNewTitle(BaseFilter):
+    async def __call__(self, message: Message) -> bool:
+        return message.new_chat_title is not None
+
+
+class IsChatMigration(BaseFilter):
+    async def __call__(self, message: Message) -> bool:
+        return message.migrate_to_chat_id is not None or message.migrate_from_chat_id is not None
+
+
 class LooksLikeCommand(BaseFilter):
     async def __call__(self, message: Message) -> bool:
         return (message.text or "").startswith("/")
 
 
 class TextMatches(BaseFilter):
-    """The text (trimmed of spaces and end punctuation, case-folded) is one of `words`."""
+    """The text or caption (trimmed of spaces and end punctuation, case-folded) is one of
+    `words`: a photo captioned 打卡 is a check-in, as a photo captioned /checkin is."""
 
     def __init__(self, words: set[str]) -> None:
         self.words = {w.lower() for w in words}
 
     async def __call__(self, message: Message) -> bool:
-        text = message.text
+        text = message.text if message.text is not None else message.caption
         return (
             text is not None
             and len(text) < 32

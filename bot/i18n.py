@@ -8,6 +8,8 @@ from pathlib import Path
 
 from fluent.runtime import FluentBundle, FluentResource
 
+from core.text import shorten
+
 logger = logging.getLogger(__name__)
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
@@ -21,6 +23,22 @@ def pick_language(language_code: str | None, group_language: str | None, default
     return group_language or default
 
 
+# Fluent refuses a placeable longer than 2,500 characters and prints "{???}" instead of the
+# whole message; an escaped argument stays well below that.
+MAX_ARG = 1000
+_FLUENT_LIMIT = 2400
+
+
+def _safe_arg(value: str) -> str:
+    """HTML-escaped, and short enough for Fluent (a name or a word someone typed may be long)."""
+    text = shorten(value, MAX_ARG) if len(value) > MAX_ARG else value
+    escaped = html.escape(text, quote=False)
+    while len(escaped) > _FLUENT_LIMIT:  # mostly "&" and "<": each grows fivefold
+        text = shorten(text, len(text) // 2)
+        escaped = html.escape(text, quote=False)
+    return escaped
+
+
 class Translator:
     """Messages of one language. String arguments are HTML-escaped: every message is HTML."""
 
@@ -30,9 +48,7 @@ class Translator:
         self._fallback = fallback
 
     def __call__(self, key: str, /, **args: object) -> str:
-        safe = {
-            k: html.escape(v, quote=False) if isinstance(v, str) else v for k, v in args.items()
-        }
+        safe = {k: _safe_arg(v) if isinstance(v, str) else v for k, v in args.items()}
         for bundle in (self._bundle, self._fallback):
             if bundle is not None and bundle.has_message(key):
                 text, errors = bundle.format_pattern(bundle.get_message(key).value, safe)

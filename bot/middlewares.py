@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiogram import BaseMiddleware
@@ -17,6 +17,9 @@ from core.engagement.member_events import MemberEvent, MemberEventBatcher
 from core.events import EventBus
 from core.uow import CommittedUpdates, UnitOfWork
 from storage.db import SessionFactory
+
+# Telegram's clock and ours differ by seconds; more than this ahead is a mistake.
+FUTURE_TOLERANCE = timedelta(minutes=5)
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
@@ -47,10 +50,17 @@ class DbSessionMiddleware(BaseMiddleware):
 class ContextMiddleware(BaseMiddleware):
     """Adds `group` (settings, for group chats), `t` (translator), `lang` and `event_at`."""
 
-    def __init__(self, locales: Locales, groups: GroupService, default_language: str) -> None:
+    def __init__(
+        self,
+        locales: Locales,
+        groups: GroupService,
+        default_language: str,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
         self._locales = locales
         self._groups = groups
         self._default = default_language
+        self._clock = clock
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         assert isinstance(event, Update)
@@ -65,8 +75,17 @@ class ContextMiddleware(BaseMiddleware):
         data["group"] = group
         data["lang"] = lang
         data["t"] = self._locales.get(lang)
-        data["event_at"] = event_time(inner) or datetime.now(UTC)
+        data["event_at"] = self._event_at(inner)
         return await handler(event, data)
+
+    def _event_at(self, event: TelegramObject | None) -> datetime:
+        """Telegram's date of the event; a date well ahead of now (a clock mistake somewhere)
+        is taken as now, so it cannot earn a future day's check-in."""
+        now = self._clock()
+        at = event_time(event)
+        if at is None or at > now + FUTURE_TOLERANCE:
+            return now
+        return at
 
 
 class TrackAuthorMiddleware(BaseMiddleware):
@@ -86,7 +105,7 @@ class TrackAuthorMiddleware(BaseMiddleware):
                     MemberEvent(
                         "message",
                         None,
-                        event.chat.id,
+                        data["group"].group_id,
                         user_info(user),
                         data["event_at"],
                         0,

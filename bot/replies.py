@@ -11,13 +11,15 @@ from aiogram.enums import ChatType
 from aiogram.methods import SendMessage
 from aiogram.types import InlineKeyboardMarkup, Message, ReplyParameters
 
+from bot.html_clip import clip_html
 from bot.outbound import Outbox, Priority
 
 MAX_TEXT = 4096
 
 
 def clip(text: str, limit: int = MAX_TEXT) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """HTML text within Telegram's limit, by the length Telegram counts."""
+    return clip_html(text, limit)
 
 
 _TAG = re.compile(r"<[^>]+>")

@@ -13,6 +13,7 @@ from datetime import datetime
 from aiogram.types import (
     CallbackQuery,
     Chat,
+    Message,
     TelegramObject,
     Update,
     User,
@@ -81,6 +82,22 @@ def event_time(event: TelegramObject | None) -> datetime | None:
     """Telegram's date of the event, where it has one (messages, member changes, reactions…)."""
     date = getattr(event, "date", None)
     return date if isinstance(date, datetime) else None
+
+
+def is_anonymous_admin(event: TelegramObject | None) -> bool:
+    """A message an administrator posted as the group itself (Telegram allows that only to
+    administrators): `sender_chat` is the group."""
+    sender_chat = getattr(event, "sender_chat", None)
+    chat = getattr(event, "chat", None)
+    return sender_chat is not None and chat is not None and sender_chat.id == chat.id
+
+
+def actor_id(message: Message) -> int:
+    """Who did it, for the audit log: the group itself for an anonymous administrator."""
+    if is_anonymous_admin(message):
+        return message.chat.id
+    assert message.from_user is not None
+    return message.from_user.id
 
 
 def user_info(user: User) -> UserInfo:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.update_parts import is_real_member, user_info
+from bot.update_parts import actor_id, is_real_member, user_info
 
-__all__ = ["command_args", "is_real_member", "user_info"]
+__all__ = ["actor_id", "command_args", "is_real_member", "user_info"]
 
 
 def command_args(text: str | None) -> list[str]:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from aiogram import Router
 from aiogram.filters import Command
-from aiogram.types import Message
+from aiogram.methods import AnswerCallbackQuery
+from aiogram.types import CallbackQuery, Message
 
 from bot.features import CommandCatalog, Role, Where
 from bot.filters import InGroup, InPrivate, LooksLikeCommand, NotGroupAdmin, NotOwner
 from bot.i18n import Translator
-from bot.outbound import Outbox
+from bot.outbound import Outbox, Priority
 from bot.replies import reply
 from core.errors import NotAdmin, OwnerOnly
 
@@ -46,6 +47,18 @@ async def cmd_unknown(message: Message, t: Translator, outbox: Outbox, bot_usern
     reply(outbox, message, t("error-unknown-command", command=command[:64]))
 
 
+async def cb_unknown(query: CallbackQuery, t: Translator, outbox: Outbox) -> None:
+    """A button no feature recognises (an old message, a previous version, garbage): answer it,
+    or the member's client spins until it times out."""
+    chat_id = query.message.chat.id if query.message is not None else query.from_user.id
+    outbox.send(
+        chat_id,
+        AnswerCallbackQuery(callback_query_id=query.id, text=t("error-stale-button")),
+        priority=Priority.HIGH,
+        counts_as_message=False,
+    )
+
+
 def router(catalog: CommandCatalog) -> Router:
     r = Router(name="wrong_chat")
     if names := catalog.only_in(Where.GROUP):
@@ -62,4 +75,5 @@ def router(catalog: CommandCatalog) -> Router:
     if owner_names:
         r.message.register(refuse_owner, Command(*owner_names), NotOwner())
     r.message.register(cmd_unknown, LooksLikeCommand())
+    r.callback_query.register(cb_unknown)
     return r

@@ -11,6 +11,7 @@ from core.uow import UnitOfWork
 from storage.db import SessionFactory
 from storage.queries.community import audit
 from storage.queries.community import groups as group_rows
+from storage.queries.community import migration as migration_rows
 
 
 class GroupService:
@@ -64,6 +65,13 @@ class GroupService:
 
     async def _load(self, group_id: int, title: str) -> GroupSettings:
         async with self._session_factory() as session:
+            moved_to = await migration_rows.new_id_of(session, group_id)
+            if moved_to is not None:  # an update still addressed to a group's old id
+                row = await group_rows.get(session, moved_to)
+                if row is not None:
+                    settings = GroupSettings.from_row(row)
+                    self._cache.put(settings)
+                    return settings
             row = await group_rows.get(session, group_id)
             if row is None:
                 await group_rows.ensure(session, group_id, title, self._defaults)
@@ -85,6 +93,32 @@ class GroupService:
         await uow.commit()
         self._cache.forget(group_id)
         return await self.settings_for(group_id, title)
+
+    async def rename(self, uow: UnitOfWork, group_id: int, title: str) -> None:
+        """Telegram's new_chat_title: exports and /me show the group's current name."""
+        await group_rows.set_title(uow.session, group_id, title)
+        await uow.commit()
+        self._cache.forget(group_id)
+
+    async def migrate(self, uow: UnitOfWork, old_id: int, new_id: int, at: datetime) -> bool:
+        """Telegram moved the group to a new chat id (upgraded to a supergroup): carry the
+        community over whole, once, whichever of the two service messages comes first."""
+        if old_id == new_id or not await migration_rows.record(uow.session, old_id, new_id, at):
+            await uow.commit()
+            return False
+        await migration_rows.move_group(uow.session, old_id, new_id)
+        await audit.record(
+            uow.session,
+            group_id=new_id,
+            actor_id=new_id,
+            action="group_migrated",
+            at=at,
+            details={"from": old_id, "to": new_id},
+        )
+        await uow.commit()
+        self._cache.forget(old_id)
+        self._cache.forget(new_id)
+        return True
 
     async def deactivate(self, uow: UnitOfWork, group_id: int, at: datetime) -> None:
         await group_rows.deactivate(uow.session, group_id, at)

@@ -10,6 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from core.calendar import day_start_instant, local_day, month_start, week_start
 from core.community.group_settings import GroupSettings
 from core.errors import UnknownSubcommand
+from core.text import shorten
 from storage.queries.engagement import leaderboard as rows
 
 BOARDS = {
@@ -55,6 +56,7 @@ def parse_board(word: str | None) -> str:
 
 def _entry(row: object) -> Entry:
     name = row.display_name or (f"@{row.username}" if row.username else f"User {row.user_id}")  # type: ignore[attr-defined]
+    name = shorten(name)
     return Entry(int(row.rank), int(row.user_id), name, int(row.value))  # type: ignore[attr-defined]
 
 

@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from core.errors import InsufficientPoints, InvalidAmount, TargetNotFound
+from core.text import shorten
 from core.uow import UnitOfWork
 from storage.queries.community import audit
 from storage.queries.community import members as member_rows
 from storage.queries.engagement import ledger
 
 MAX_AMOUNT = 100_000
+MAX_TELEGRAM_ID = 2**63 - 1
 MAX_REASON = 200
 
 
@@ -42,8 +44,12 @@ async def resolve_target(
 ) -> Target:
     """A present member of this group, by @username or id."""
     session = uow.session
-    label = f"@{username}" if username else str(user_id)
+    label = shorten(f"@{username}" if username else str(user_id), 40)
+    if user_id is not None and not 0 < user_id <= MAX_TELEGRAM_ID:
+        raise TargetNotFound(target=label)  # beyond 64 bits: no such member, not a crash
     if username is not None:
+        if len(username) > 32:  # longer than Telegram allows: nobody has it
+            raise TargetNotFound(target=label)
         user = await member_rows.find_user_by_username(session, username)
         user_id = user.id if user is not None else None
     if user_id is None:

@@ -16,7 +16,7 @@ from core.community import export
 from core.community.group_settings import GroupSettings
 from core.errors import UnknownSubcommand
 from core.uow import UnitOfWork
-from handlers.common import command_args
+from handlers.common import actor_id, command_args
 
 KINDS = {
     "members": "members",
@@ -44,7 +44,7 @@ async def cmd_export(
         data, count = await export.members_csv(uow.session, group, event_at)
     else:
         data, count = await export.ledger_csv(uow.session, group.group_id)
-    await export.record_export(uow, group.group_id, message.from_user.id, kind, count, event_at)
+    await export.record_export(uow, group.group_id, actor_id(message), kind, count, event_at)
     name = f"{kind}-{abs(group.group_id)}-{event_at:%Y%m%d}.csv"
     outbox.send(
         message.chat.id,

@@ -10,7 +10,7 @@ from aiogram.types import ChatMemberUpdated, Message
 
 from bot.admins import AdminChecker
 from bot.features import Feature
-from bot.filters import HasLeftMember, HasNewMembers, InGroup
+from bot.filters import HasLeftMember, HasNewMembers, HasNewTitle, InGroup, IsChatMigration
 from bot.i18n import Locales
 from bot.outbound import Outbox, Priority
 from bot.replies import send
@@ -112,12 +112,31 @@ async def on_leave_message(
         await members.record_leave(uow, message.chat.id, user.id, event_at)
 
 
+async def on_migration(
+    message: Message, uow: UnitOfWork, groups: GroupService, event_at: datetime
+) -> None:
+    """Sent twice: in the old chat (`migrate_to_chat_id`) and in the new one
+    (`migrate_from_chat_id`); either may come first, the second changes nothing."""
+    if message.migrate_to_chat_id is not None:
+        old_id, new_id = message.chat.id, message.migrate_to_chat_id
+    else:
+        assert message.migrate_from_chat_id is not None
+        old_id, new_id = message.migrate_from_chat_id, message.chat.id
+    await groups.migrate(uow, old_id, new_id, event_at)
+
+
+async def on_title_change(message: Message, uow: UnitOfWork, groups: GroupService) -> None:
+    await groups.rename(uow, message.chat.id, message.new_chat_title or "")
+
+
 def router() -> list[Router]:
     r = Router(name="group_lifecycle")
     r.my_chat_member.register(on_bot_membership)
     r.chat_member.register(on_member_update)
     r.message.register(on_join_message, HasNewMembers(), InGroup())
     r.message.register(on_leave_message, HasLeftMember(), InGroup())
+    r.message.register(on_title_change, HasNewTitle(), InGroup())
+    r.message.register(on_migration, IsChatMigration(), InGroup())
     return [r]
 
 

@@ -15,6 +15,7 @@ from bot.filters import InGroup, InPrivate
 from bot.i18n import Translator
 from bot.outbound import Outbox, Priority
 from bot.replies import reply
+from bot.update_parts import is_anonymous_admin
 from core.community.members import MemberService, user_row
 from core.uow import UnitOfWork
 
@@ -82,7 +83,7 @@ async def cmd_help(
         reply(outbox, message, private_help(t, catalog, roles))
         return
     roles = {Role.MEMBER}
-    if await admins.is_admin(message.chat.id, user_id):
+    if is_anonymous_admin(message) or await admins.is_admin(message.chat.id, user_id):
         roles.add(Role.ADMIN)
     if owner:
         roles.add(Role.OWNER)

@@ -24,7 +24,7 @@ from core.community.group_settings import (
 from core.community.groups import GroupService
 from core.errors import NotAdmin
 from core.uow import UnitOfWork
-from handlers.common import command_args
+from handlers.common import actor_id, command_args
 
 
 class SettingsButton(CallbackData, prefix="st"):
@@ -133,7 +133,7 @@ async def cmd_settings(
         )
         return
     key, changed = await groups.change(
-        uow, group.group_id, message.from_user.id, key, " ".join(args[1:]), event_at
+        uow, group.group_id, actor_id(message), key, " ".join(args[1:]), event_at
     )
     label = t(f"settings-label-{key}")
     reply(

@@ -9,12 +9,17 @@ from aiogram.types import Message
 
 from bot.features import Feature
 from bot.filters import InGroup
+from core.community.group_settings import GroupSettings
 from core.engagement.member_events import MemberEvent, MemberEventBatcher
 from handlers.common import is_real_member, user_info
 
 
 async def on_group_message(
-    message: Message, batcher: MemberEventBatcher, update_id: int | None, event_at: datetime
+    message: Message,
+    batcher: MemberEventBatcher,
+    group: GroupSettings,
+    update_id: int | None,
+    event_at: datetime,
 ) -> None:
     if (
         not is_real_member(message.from_user)
@@ -30,7 +35,7 @@ async def on_group_message(
         MemberEvent(
             kind="message",
             update_id=update_id,
-            group_id=message.chat.id,
+            group_id=group.group_id,
             user=user_info(message.from_user),
             at=event_at,
             text_length=len(text.strip()),

@@ -16,7 +16,7 @@ from core.community.members import user_row
 from core.engagement import points
 from core.errors import TargetRequired
 from core.uow import UnitOfWork
-from handlers.common import command_args, is_real_member
+from handlers.common import actor_id, command_args, is_real_member
 
 
 async def _target_and_args(
@@ -55,7 +55,7 @@ async def _change(
     reason = points.clean_reason(rest[1:])
     change = points.deduct if deduct else points.grant
     balance = await change(
-        uow, message.chat.id, message.from_user.id, target, amount, reason, event_at
+        uow, message.chat.id, actor_id(message), target, amount, reason, event_at
     )
     key = "admin-deducted" if deduct else "admin-granted"
     text = t(key, amount=amount, name=target.name, balance=balance)

@@ -45,7 +45,7 @@ async def cmd_checkin(
         MemberEvent(
             kind="checkin",
             update_id=update_id,
-            group_id=message.chat.id,
+            group_id=group.group_id,
             user=user_info(message.from_user),
             at=event_at,
             group_title=message.chat.title or "",

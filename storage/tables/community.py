@@ -51,6 +51,26 @@ class Member(SQLModel, table=True):
     __table_args__ = (
         sa.CheckConstraint("points >= 0", name="points_non_negative"),
         sa.Index("ix_member_group_points", "group_id", "points"),
+        # A member known under both ids when a group moves (storage/queries/community/
+        # migration.py): totals add up, the latest day and best values win.
+        {
+            "info": {
+                "group_merge": {
+                    "sum": ["points", "checkins"],
+                    "max": [
+                        "streak",
+                        "best_streak",
+                        "last_checkin_day",
+                        "last_active_at",
+                        "activity_day",
+                        "activity_today",
+                        "activity_last_at",
+                        "joined_at",
+                    ],
+                    "min": ["first_seen_at"],
+                }
+            }
+        },
     )
 
     group_id: int = tg_id(primary_key=True)
@@ -82,3 +102,14 @@ class AuditLog(SQLModel, table=True):
     target_user_id: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger))
     details: str = Field(default="", max_length=2000)
     created_at: datetime = ts(nullable=False)
+
+
+class GroupMigration(SQLModel, table=True):
+    """A group Telegram moved to a new chat id (upgraded to a supergroup): its data now lives
+    under `new_id`; updates still addressed to `old_id` are taken there."""
+
+    __tablename__ = "group_migration"
+
+    old_id: int = tg_id(primary_key=True)
+    new_id: int = tg_id()
+    migrated_at: datetime = ts(nullable=False)

@@ -31,6 +31,7 @@ class DailyCheckinCount(SQLModel, table=True):
     """How many members of a group checked in on a local day (gives "you are the 12th today")."""
 
     __tablename__ = "daily_checkin_count"
+    __table_args__ = ({"info": {"group_merge": {"sum": ["count"]}}},)
 
     group_id: int = tg_id(primary_key=True)
     day: date = Field(primary_key=True)

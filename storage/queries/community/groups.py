@@ -64,3 +64,7 @@ async def list_for_user(session: AsyncSession, user_id: int) -> list[ChatGroup]:
         .order_by(ChatGroup.title)
     )
     return list((await session.exec(stmt)).all())
+
+
+async def set_title(session: AsyncSession, group_id: int, title: str) -> None:
+    await session.exec(update(_T).where(_T.c.id == group_id).values(title=title[:255]))

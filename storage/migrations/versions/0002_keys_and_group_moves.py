@@ -1,4 +1,4 @@
-"""processed_key: idempotency keys for job occurrences and bulk sends
+"""processed_key (idempotency keys for jobs and bulk sends), group_migration (moved chat ids)
 
 Revision ID: 0002
 Revises: 0001
@@ -26,7 +26,15 @@ def upgrade() -> None:
         sa.Column("processed_at", storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_processed_key")),
     )
+    op.create_table(
+        "group_migration",
+        sa.Column("old_id", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("new_id", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("migrated_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("old_id", name=op.f("pk_group_migration")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("group_migration")
     op.drop_table("processed_key")

@@ -30,6 +30,7 @@ from bot.intake import Poller, UpdateProcessor
 from bot.metrics import Metrics
 from bot.middlewares import ContextMiddleware, DbSessionMiddleware
 from bot.outbound import OutboundLimits, Outbox
+from bot.set_aside import SetAside
 from bot.web import WebhookEndpoint, build_web_app, database_ready, start_server
 from core.community.groups import GroupService
 from core.community.members import MemberService
@@ -120,6 +121,7 @@ async def create_app(
     metrics.track_queue(lambda: outbox.depth)
     digest = CheckinDigest(outbox, locales)
     committed = CommittedUpdates()
+    set_aside = SetAside(session_factory, metrics.update_set_aside, clock)
     bus = EventBus()
     scheduler = AsyncIOScheduler(timezone=UTC)
     http = httpx.AsyncClient(timeout=15.0)
@@ -135,6 +137,7 @@ async def create_app(
         members=members,
         batcher=MemberEventBatcher(session_factory, groups, committed, bus=bus),
         bus=bus,
+        set_aside=set_aside,
         locales=locales,
         admins=AdminChecker(bot, settings.bot_owner_ids, settings.admin_cache_seconds),
         digest=digest,
@@ -169,6 +172,7 @@ async def create_app(
         committed,
         concurrency=settings.update_concurrency,
         observe=metrics.observe_update,
+        set_aside=set_aside,
     )
     return App(
         settings,

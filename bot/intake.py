@@ -9,23 +9,30 @@ poller move the offset.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.exceptions import (
+    ClientDecodeError,
     TelegramConflictError,
     TelegramNetworkError,
     TelegramServerError,
     TelegramUnauthorizedError,
 )
+from aiogram.methods import GetUpdates
 from aiogram.types import Update
+from pydantic import ValidationError
+from sqlalchemy import text as sa_text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from bot.metrics import update_kind
+from bot.set_aside import MAX_ATTEMPTS, SetAside
 from bot.update_parts import chat_and_user, event_of
 from core.uow import CommittedUpdates
 from storage.db import SessionFactory
@@ -120,6 +127,8 @@ class UpdateProcessor:
         *,
         concurrency: int = 100,
         observe: Callable[..., None] | None = None,
+        set_aside: SetAside | None = None,
+        database_answers: Callable[[], Awaitable[bool]] | None = None,
         **feed_kwargs: Any,
     ) -> None:
         self._dp = dispatcher
@@ -132,6 +141,10 @@ class UpdateProcessor:
         self._key_locks = KeyedLocks()
         self._finished = RecentIds()
         self._lanes: set[asyncio.Task[None]] = set()
+        self._set_aside = set_aside or SetAside(session_factory)
+        self._database_answers = database_answers or self._select_one
+        # Failed attempts of updates that are being retried (forgotten once they are done).
+        self._attempts: dict[int, int] = {}
         # Set in polling mode: ids above it were never processed by anyone (see below).
         self._high_water: int | None = None
 
@@ -142,6 +155,10 @@ class UpdateProcessor:
         without updates can only fall below the mark, and are then checked.)"""
         async with self._session_factory() as session:
             self._high_water = await processed.highest(session) or 0
+
+    async def set_aside(self, update_id: int, kind: str, payload: str, error: str) -> None:
+        """An update that cannot even be parsed."""
+        await self._set_aside.keep(update_id, kind, payload, error)
 
     async def process_one(self, update: Update) -> None:
         """For webhooks: one update per request; same-chat-and-member updates still in order."""
@@ -174,14 +191,18 @@ class UpdateProcessor:
             future = settled[update.update_id] = loop.create_future()
             self._committed.notify(update.update_id, future)
             lanes.setdefault(ordering_key(update), []).append(update)
+        culprits: dict[int, BaseException] = {}
         for key, lane in lanes.items():
-            task = asyncio.create_task(self._run_lane(key, lane, settled))
+            task = asyncio.create_task(self._run_lane(key, lane, settled, culprits))
             self._lanes.add(task)
             task.add_done_callback(self._lanes.discard)
         outcomes = await asyncio.gather(*settled.values())
         failed = [exc for exc in outcomes if exc is not None]
         if failed:
+            await self._set_aside_repeat_failures(todo, culprits)
             raise RetryBatch(f"{len(failed)} update(s) hit a transient error: {failed[0]!r}")
+        for update_id in ids:
+            self._attempts.pop(update_id, None)
         # Handlers that wrote nothing (reads, ignored updates) are recorded here in one go.
         todo_ids = [u.update_id for u in todo]
         rest = set(todo_ids) - self._committed.take(todo_ids)
@@ -190,13 +211,51 @@ class UpdateProcessor:
                 await processed.claim(session, sorted(rest), datetime.now(UTC))
                 await session.commit()
 
+    async def _set_aside_repeat_failures(
+        self, todo: Sequence[Update], culprits: dict[int, BaseException]
+    ) -> None:
+        """An update that failed MAX_ATTEMPTS times while the database answered is not a
+        passing fault: set it aside, and the retried batch goes on without it. While the
+        database is down nothing is counted: everything waits for it."""
+        if not culprits or not await self._database_answers():
+            return
+        for update in todo:
+            error = culprits.get(update.update_id)
+            if error is None:
+                continue
+            attempts = self._attempts[update.update_id] = (
+                self._attempts.get(update.update_id, 0) + 1
+            )
+            if attempts >= MAX_ATTEMPTS:
+                await self._set_aside.keep(
+                    update.update_id,
+                    update_kind(update),
+                    update.model_dump_json(by_alias=True, exclude_none=True),
+                    repr(error),
+                    attempts,
+                )
+                self._attempts.pop(update.update_id, None)
+                self._observe("set_aside", update)
+
+    async def _select_one(self) -> bool:
+        try:
+            async with asyncio.timeout(2.0), self._session_factory() as session:
+                await session.exec(sa_text("SELECT 1"))  # type: ignore[call-overload]
+            return True
+        except Exception:  # noqa: BLE001
+            return False
+
     async def drain(self, timeout: float) -> None:
         """Let handlers still running finish (at shutdown, and in tests)."""
         if self._lanes:
             await asyncio.wait(set(self._lanes), timeout=timeout)
 
     async def _run_lane(
-        self, key: object, lane: list[Update], settled: dict[int, asyncio.Future[object]]
+        self,
+        key: object,
+        lane: list[Update],
+        settled: dict[int, asyncio.Future[object]],
+        culprits: dict[int, BaseException],
     ) -> None:
         await self._key_locks.acquire(key)
         try:
@@ -213,6 +272,8 @@ class UpdateProcessor:
                 failure = await self._feed(update)
                 if failure is None:
                     self._finished.add(update.update_id)
+                else:
+                    culprits[update.update_id] = failure
                 _settle(done, failure)
         finally:
             self._key_locks.release(key)
@@ -234,6 +295,12 @@ class UpdateProcessor:
                 return None
             self._observe("processed", update, time.perf_counter() - started)
             return None
+
+
+class RawGetUpdates(GetUpdates):
+    """getUpdates answered as plain JSON, to take apart a batch that does not parse."""
+
+    __returning__ = list[dict[str, Any]]
 
 
 class Poller:
@@ -272,8 +339,16 @@ class Poller:
                 fetch.cancel()  # nothing fetched is lost: it is not confirmed yet
                 await asyncio.gather(fetch, return_exceptions=True)
                 break
+            last_id: int | None = None
             try:
                 batch = fetch.result()
+            except ClientDecodeError:
+                # One update Telegram sent does not parse: take the batch apart.
+                batch, last_id = await self._parse_one_by_one()
+                if not batch:
+                    if last_id is not None:
+                        self.offset = last_id + 1
+                    continue
             except (TelegramUnauthorizedError, TelegramConflictError):
                 raise
             except (TelegramNetworkError, TelegramServerError, OSError) as exc:
@@ -286,8 +361,29 @@ class Poller:
                 continue
             if not await self._process_until_done(batch, stop):
                 break
-            self.offset = batch[-1].update_id + 1
+            self.offset = max(batch[-1].update_id, last_id or 0) + 1
         await self.confirm()
+
+    async def _parse_one_by_one(self) -> tuple[list[Update], int | None]:
+        """The batch again, as raw JSON; what parses is returned, the rest is set aside."""
+        raw = await self._bot(
+            RawGetUpdates(offset=self.offset, timeout=0, allowed_updates=self._allowed)
+        )
+        parsed: list[Update] = []
+        last_id: int | None = None
+        for item in raw:
+            update_id = item.get("update_id")
+            if isinstance(update_id, int):
+                last_id = max(last_id or update_id, update_id)
+            try:
+                parsed.append(Update.model_validate(item, context={"bot": self._bot}))
+            except ValidationError as exc:
+                if not isinstance(update_id, int):
+                    logger.error("an update without an id could not be parsed: %s", exc)
+                    continue
+                kind = next((k for k in item if k != "update_id"), "unknown")
+                await self._processor.set_aside(update_id, kind, json.dumps(item), str(exc))
+        return parsed, last_id
 
     async def _process_until_done(self, batch: list[Update], stop: asyncio.Event) -> bool:
         delay = 1.0

@@ -14,7 +14,7 @@ class Metrics:
         self.registry = CollectorRegistry(auto_describe=True)
         self.updates = Counter(
             "bot_updates_total",
-            "Telegram updates by type and outcome (received, processed, duplicate, failed)",
+            "Telegram updates by type and outcome (received, processed, duplicate, failed, set_aside)",
             ["type", "outcome"],
             registry=self.registry,
         )
@@ -37,13 +37,16 @@ class Metrics:
         self._update_counters: dict[tuple[str, str], Any] = {}
 
     def observe_update(self, outcome: str, update: Update, seconds: float | None = None) -> None:
-        kind = _kind(update)
+        kind = update_kind(update)
         counter = self._update_counters.get((kind, outcome))
         if counter is None:
             counter = self._update_counters[(kind, outcome)] = self.updates.labels(kind, outcome)
         counter.inc()
         if seconds is not None:
             self.latency.observe(seconds)
+
+    def update_set_aside(self, kind: str) -> None:
+        self.updates.labels(kind, "set_aside").inc()
 
     def telegram_event(self, kind: str) -> None:
         self.telegram_errors.labels(kind).inc()
@@ -55,7 +58,7 @@ class Metrics:
         return generate_latest(self.registry)
 
 
-def _kind(update: Update) -> str:
+def update_kind(update: Update) -> str:
     if update.message is not None:
         return "message"
     try:

@@ -47,9 +47,23 @@ class WebhookEndpoint:
         if not hmac.compare_digest(given, self._secret):
             return web.json_response({"ok": False, "error": "unauthorized"}, status=401)
         try:
-            update = Update.model_validate(await request.json(), context={"bot": self._bot})
-        except (ValueError, ValidationError, json.JSONDecodeError):
+            body = await request.json()
+        except (ValueError, json.JSONDecodeError):
             return web.json_response({"ok": False, "error": "malformed update"}, status=400)
+        try:
+            update = Update.model_validate(body, context={"bot": self._bot})
+        except (ValueError, ValidationError) as exc:
+            update_id = body.get("update_id") if isinstance(body, dict) else None
+            if not isinstance(update_id, int):
+                return web.json_response({"ok": False, "error": "malformed update"}, status=400)
+            # Telegram would send it again and again: keep it, and take it as delivered.
+            kind = next((k for k in body if k != "update_id"), "unknown")
+            try:
+                await self._processor.set_aside(update_id, kind, json.dumps(body), str(exc))
+            except Exception as error:  # noqa: BLE001
+                logger.warning("could not set update %s aside: %r", update_id, error)
+                return web.json_response({"ok": False, "error": "try again"}, status=503)
+            return web.json_response({"ok": True})
         try:
             await self._processor.process_one(update)
         except RetryBatch as exc:

@@ -6,18 +6,35 @@ import logging
 
 from aiogram import Router
 from aiogram.dispatcher.event.bases import UNHANDLED
-from aiogram.types import ErrorEvent
+from aiogram.types import ErrorEvent, Update
 
 from bot.i18n import Locales, pick_language
 from bot.intake import is_transient
+from bot.metrics import update_kind
 from bot.outbound import Outbox, Priority
 from bot.replies import plain, reply
+from bot.set_aside import SetAside
 from core.errors import DomainError, DuplicateUpdate
 
 logger = logging.getLogger(__name__)
 
 
-async def on_error(event: ErrorEvent, outbox: Outbox, locales: Locales, **data: object) -> object:
+async def _keep(set_aside: SetAside, update: Update, exc: BaseException) -> None:
+    """A bug in a handler: the update is kept with its error for a person to look at."""
+    try:
+        await set_aside.keep(
+            update.update_id,
+            update_kind(update),
+            update.model_dump_json(by_alias=True, exclude_none=True),
+            repr(exc),
+        )
+    except Exception:  # noqa: BLE001  (the apology still goes out)
+        logger.exception("could not set update %s aside", update.update_id)
+
+
+async def on_error(
+    event: ErrorEvent, outbox: Outbox, locales: Locales, set_aside: SetAside, **data: object
+) -> object:
     exc = event.exception
     update = event.update
     if isinstance(exc, DuplicateUpdate):
@@ -34,6 +51,7 @@ async def on_error(event: ErrorEvent, outbox: Outbox, locales: Locales, **data: 
     else:
         logger.error("update %s failed", update.update_id, exc_info=exc)
         text = t("error-unexpected")  # type: ignore[operator]
+        await _keep(set_aside, update, exc)
     if update.message is not None:
         reply(outbox, update.message, text, priority=Priority.HIGH)
     elif update.callback_query is not None:

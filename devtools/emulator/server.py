@@ -272,6 +272,14 @@ class BotAPIEmulator:
         self._new_update.set()
         return update
 
+    def push_unparseable(self, body: dict[str, Any]) -> dict[str, Any]:
+        """An update the Bot API might send that does not validate (a field the bot's aiogram
+        does not know how to read): for testing that one bad update never stops the bot."""
+        update = {"update_id": next(self._update_ids), **body}
+        self._updates.append(update)
+        self._new_update.set()
+        return update
+
     def redeliver(self, update: dict[str, Any]) -> None:
         """Send an update again with its original id (as Telegram does after a crash)."""
         self._updates.append(update)

@@ -13,11 +13,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.queries.dialect import dialect_of, insert_for
 from storage.queries.rowset import RowSet
-from storage.tables import ProcessedKey, ProcessedUpdate
+from storage.tables import ProcessedKey, ProcessedUpdate, SetAsideUpdate
 from storage.types import UTCDateTime
 
 _T = ProcessedUpdate.__table__
 _K = ProcessedKey.__table__
+_S = SetAsideUpdate.__table__
 
 
 @cache
@@ -79,3 +80,23 @@ async def key_known(session: AsyncSession, key: str) -> bool:
 async def prune_keys(session: AsyncSession, before: datetime) -> int:
     result = await session.exec(delete(_K).where(_K.c.processed_at < before))
     return result.rowcount or 0
+
+
+async def set_aside(
+    session: AsyncSession, update_id: int, attempts: int, error: str, payload: str, at: datetime
+) -> None:
+    """Keep an update that cannot be handled, and mark it processed so it is not fetched again."""
+    stmt = insert_for(dialect_of(session), _S).values(
+        update_id=update_id,
+        attempts=attempts,
+        error=error[:2000],
+        payload=payload,
+        set_aside_at=at,
+    )
+    await session.exec(
+        stmt.on_conflict_do_update(
+            index_elements=["update_id"],
+            set_={"attempts": stmt.excluded.attempts, "error": stmt.excluded.error},
+        )
+    )
+    await claim(session, [update_id], at)

@@ -2,7 +2,7 @@
 
 from storage.tables.community import AuditLog, ChatGroup, GroupMigration, Member, TgUser
 from storage.tables.engagement import Checkin, DailyCheckinCount, LedgerEntry
-from storage.tables.idempotency import ProcessedKey, ProcessedUpdate
+from storage.tables.idempotency import ProcessedKey, ProcessedUpdate, SetAsideUpdate
 
 __all__ = [
     "AuditLog",
@@ -14,5 +14,6 @@ __all__ = [
     "Member",
     "ProcessedKey",
     "ProcessedUpdate",
+    "SetAsideUpdate",
     "TgUser",
 ]

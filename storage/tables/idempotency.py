@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from storage.tables.base import tg_id, ts
@@ -26,3 +27,16 @@ class ProcessedKey(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=200)
     processed_at: datetime = ts(nullable=False)
+
+
+class SetAsideUpdate(SQLModel, table=True):
+    """An update that could not be handled (it cannot be parsed, or it fails every time): kept
+    with its payload and error for a person to look at, and confirmed so the bot goes on."""
+
+    __tablename__ = "set_aside_update"
+
+    update_id: int = tg_id(primary_key=True)
+    attempts: int = Field(default=1)
+    error: str = Field(default="", max_length=2000)
+    payload: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False))
+    set_aside_at: datetime = ts(nullable=False)

@@ -81,6 +81,14 @@ async def test_webhook_delivers_and_refuses_bad_requests(emu: BotAPIEmulator, we
             headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
         ) as response:
             assert response.status == 400
+        # An update with an id that does not parse is kept and taken as delivered (200), or
+        # Telegram would send it forever.
+        async with http.post(
+            f"{base}/tg/hook",
+            json={"update_id": 1_000_001, "message": {"message_id": "not a number"}},
+            headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
+        ) as response:
+            assert response.status == 200
         # A valid update for the same member and day would be answered; the refused ones were not.
         mark = emu.mark()
         async with http.post(
@@ -99,6 +107,7 @@ async def test_webhook_delivers_and_refuses_bad_requests(emu: BotAPIEmulator, we
         async with http.get(f"{base}/metrics") as response:
             body = await response.text()
         assert 'bot_updates_total{outcome="processed",type="message"}' in body
+        assert 'bot_updates_total{outcome="set_aside",type="message"} 1.0' in body
         assert "bot_update_handling_seconds_bucket" in body and "bot_outbound_queue_depth" in body
     assert await process.stop() == 0
 

@@ -1,4 +1,4 @@
-"""processed_key (idempotency keys for jobs and bulk sends), group_migration (moved chat ids)
+"""processed_key (jobs, bulk sends), set_aside_update (poison updates), group_migration
 
 Revision ID: 0002
 Revises: 0001
@@ -27,6 +27,15 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("key", name=op.f("pk_processed_key")),
     )
     op.create_table(
+        "set_aside_update",
+        sa.Column("update_id", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("error", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
+        sa.Column("payload", sa.Text(), nullable=False),
+        sa.Column("set_aside_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("update_id", name=op.f("pk_set_aside_update")),
+    )
+    op.create_table(
         "group_migration",
         sa.Column("old_id", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.Column("new_id", sa.BigInteger(), autoincrement=False, nullable=False),
@@ -37,4 +46,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("group_migration")
+    op.drop_table("set_aside_update")
     op.drop_table("processed_key")

@@ -1,0 +1,161 @@
+"""What people do in the emulated Telegram (write, join, leave, press buttons, add the bot), each
+turned into the updates Telegram would send the bot."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from devtools.emulator.members import chat_member
+from devtools.emulator.world import World
+
+
+class WorldActions(World):
+    def _user_message(
+        self,
+        chat: dict[str, Any],
+        user_id: int,
+        text: str | None,
+        date: datetime | int | None,
+        **extra: Any,
+    ) -> dict[str, Any]:
+        msg: dict[str, Any] = {
+            "message_id": self.next_message_id(chat["id"]),
+            "date": self.date(date),
+            "chat": chat,
+            "from": self.users[user_id],
+            **extra,
+        }
+        if text is not None:
+            msg["text"] = text
+            if text.startswith("/"):
+                msg["entities"] = [
+                    {"type": "bot_command", "offset": 0, "length": len(text.split()[0])}
+                ]
+        self.messages[(chat["id"], msg["message_id"])] = msg
+        return msg
+
+    def send_message(
+        self,
+        chat_id: int,
+        user_id: int,
+        text: str,
+        *,
+        date: datetime | int | None = None,
+        reply_to_message_id: int | None = None,
+    ) -> dict[str, Any]:
+        extra: dict[str, Any] = {}
+        if reply_to_message_id is not None:
+            extra["reply_to_message"] = self.messages[(chat_id, reply_to_message_id)]
+        if self.status.get((chat_id, user_id), "left") in ("left", "kicked"):
+            self.status[(chat_id, user_id)] = "member"
+        msg = self._user_message(self.chats[chat_id], user_id, text, date, **extra)
+        return self.push_update({"message": msg})
+
+    def send_private(
+        self, user_id: int, text: str, *, date: datetime | int | None = None
+    ) -> dict[str, Any]:
+        self.start_private(user_id)
+        msg = self._user_message(self.private_chat(user_id), user_id, text, date)
+        return self.push_update({"message": msg})
+
+    def _member_update(
+        self,
+        key: str,
+        chat_id: int,
+        actor_id: int,
+        user: dict[str, Any],
+        old: str,
+        new: str,
+        date: int,
+    ) -> dict[str, Any]:
+        return self.push_update(
+            {
+                key: {
+                    "chat": self.chats[chat_id],
+                    "from": self.users.get(actor_id, user),
+                    "date": date,
+                    "old_chat_member": chat_member(user, old),
+                    "new_chat_member": chat_member(user, new),
+                }
+            }
+        )
+
+    def add_bot_to_group(
+        self,
+        chat_id: int,
+        by_user_id: int,
+        *,
+        as_admin: bool = True,
+        date: datetime | int | None = None,
+    ) -> dict[str, Any]:
+        status = "administrator" if as_admin else "member"
+        bot = self.bot_user()
+        self.status[(chat_id, bot["id"])] = status
+        when = self.date(date)
+        update = self._member_update(
+            "my_chat_member", chat_id, by_user_id, bot, "left", status, when
+        )
+        msg = self._user_message(
+            self.chats[chat_id], by_user_id, None, when, new_chat_members=[bot]
+        )
+        self.push_update({"message": msg})
+        return update
+
+    def remove_bot_from_group(self, chat_id: int, by_user_id: int) -> dict[str, Any]:
+        bot = self.bot_user()
+        old = self.status.get((chat_id, bot["id"]), "member")
+        self.status[(chat_id, bot["id"])] = "left"
+        return self._member_update(
+            "my_chat_member", chat_id, by_user_id, bot, old, "left", self.date(None)
+        )
+
+    def join(
+        self, chat_id: int, user_id: int, *, date: datetime | int | None = None
+    ) -> dict[str, Any]:
+        old = self.status.get((chat_id, user_id), "left")
+        self.status[(chat_id, user_id)] = "member"
+        when = self.date(date)
+        user = self.users[user_id]
+        msg = self._user_message(self.chats[chat_id], user_id, None, when, new_chat_members=[user])
+        self.push_update({"message": msg})
+        return self._member_update("chat_member", chat_id, user_id, user, old, "member", when)
+
+    def leave(
+        self, chat_id: int, user_id: int, *, date: datetime | int | None = None
+    ) -> dict[str, Any]:
+        old = self.status.get((chat_id, user_id), "member")
+        self.status[(chat_id, user_id)] = "left"
+        when = self.date(date)
+        user = self.users[user_id]
+        msg = self._user_message(self.chats[chat_id], user_id, None, when, left_chat_member=user)
+        self.push_update({"message": msg})
+        return self._member_update("chat_member", chat_id, user_id, user, old, "left", when)
+
+    def press_button(
+        self, chat_id: int, user_id: int, message_id: int, data: str
+    ) -> dict[str, Any]:
+        message = self.messages[(chat_id, message_id)]
+        return self.push_update(
+            {
+                "callback_query": {
+                    "id": str(next(self._update_ids) * 7919),
+                    "from": self.users[user_id],
+                    "chat_instance": str(chat_id),
+                    "message": message,
+                    "data": data,
+                }
+            }
+        )
+
+    def press_button_by_label(self, chat_id: int, user_id: int, label: str) -> dict[str, Any]:
+        for sent in reversed(self.sent):
+            if sent.chat_id != chat_id:
+                continue
+            for row in (sent.reply_markup or {}).get("inline_keyboard", []):
+                for button in row:
+                    if button.get("text") == label and "callback_data" in button:
+                        return self.press_button(
+                            chat_id, user_id, sent.message_id, button["callback_data"]
+                        )
+        raise LookupError(f"no button {label!r} in chat {chat_id}")

@@ -1,0 +1,65 @@
+"""Sending files: sendDocument and sendPhoto (the upload is kept, and saved under files_dir)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from devtools.emulator.content import bot_message, checked_text
+from devtools.emulator.errors import ApiError
+from devtools.emulator.methods import method
+from devtools.emulator.world import SentMessage, World
+
+
+def _send_file(world: World, params: dict[str, Any], kind: str) -> dict[str, Any]:
+    chat = world.chat(params)
+    upload = params.get(kind)
+    if not isinstance(upload, dict):
+        raise ApiError(400, f"Bad Request: there is no {kind} in the request")
+    caption = params.get("caption")
+    plain_caption = (
+        checked_text(caption, params.get("parse_mode"), 1024, "caption") if caption else None
+    )
+    file_id = f"file{len(world.sent) + 1}"
+    content: dict[str, Any] = {}
+    if kind == "document":
+        content["document"] = {
+            "file_id": file_id,
+            "file_unique_id": file_id,
+            "file_name": upload["file_name"],
+            "file_size": len(upload["data"]),
+        }
+    else:
+        content["photo"] = [
+            {"file_id": file_id, "file_unique_id": file_id, "width": 1, "height": 1}
+        ]
+    if plain_caption:
+        content["caption"] = plain_caption
+    result = bot_message(world, chat, params, **content)
+    if world.files_dir is not None:
+        world.files_dir.mkdir(parents=True, exist_ok=True)
+        (world.files_dir / Path(upload["file_name"] or file_id).name).write_bytes(upload["data"])
+    world.sent.append(
+        SentMessage(
+            chat["id"],
+            result["message_id"],
+            f"send{kind.title()}",
+            caption or "",
+            plain_caption or "",
+            params.get("reply_markup"),
+            None,
+            upload["data"],
+            upload["file_name"],
+        )
+    )
+    return result
+
+
+@method("sendDocument")
+def send_document(world: World, params: dict[str, Any]) -> dict[str, Any]:
+    return _send_file(world, params, "document")
+
+
+@method("sendPhoto")
+def send_photo(world: World, params: dict[str, Any]) -> dict[str, Any]:
+    return _send_file(world, params, "photo")

@@ -13,10 +13,20 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
-if TYPE_CHECKING:
-    from core.uow import UnitOfWork
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+
+class Transaction(Protocol):
+    """What a subscriber may do in the use case's transaction (core.uow.UnitOfWork is one)."""
+
+    @property
+    def session(self) -> AsyncSession: ...
+
+    def publish(self, event: DomainEvent) -> None: ...
+
+    def after_commit(self, action: Callable[[], object]) -> None: ...
 
 
 class DomainEvent:
@@ -24,7 +34,7 @@ class DomainEvent:
 
 
 E = TypeVar("E", bound=DomainEvent)
-Subscriber = Callable[["UnitOfWork", Any], Awaitable[None]]
+Subscriber = Callable[[Transaction, Any], Awaitable[None]]
 
 
 class EventBus:
@@ -32,7 +42,7 @@ class EventBus:
         self._subscribers: dict[type[DomainEvent], list[Subscriber]] = {}
 
     def subscribe(
-        self, event_type: type[E], subscriber: Callable[[UnitOfWork, E], Awaitable[None]]
+        self, event_type: type[E], subscriber: Callable[[Transaction, E], Awaitable[None]]
     ) -> None:
         self._subscribers.setdefault(event_type, []).append(subscriber)
 
@@ -40,7 +50,7 @@ class EventBus:
         """Cheap check for hot paths: build events only if someone listens."""
         return event_type in self._subscribers
 
-    async def dispatch(self, uow: UnitOfWork, event: DomainEvent) -> None:
+    async def dispatch(self, uow: Transaction, event: DomainEvent) -> None:
         for subscriber in self._subscribers.get(type(event), ()):
             await subscriber(uow, event)
 

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import SQLModel
 
 import storage.tables  # noqa: F401  (registers every table on SQLModel.metadata)
-from bot.config import DEFAULT_DATABASE_URL
+from storage.db import DEFAULT_DATABASE_URL
 
 target_metadata = SQLModel.metadata
 

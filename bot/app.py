@@ -32,7 +32,9 @@ from bot.outbound import OutboundLimits, Outbox
 from bot.web import WebhookEndpoint, build_web_app, database_ready, start_server
 from core.community.groups import GroupService
 from core.community.members import MemberService
+from core.community.settings import COMMUNITY_SETTINGS
 from core.engagement.member_events import MemberEventBatcher
+from core.engagement.settings import ACTIVITY_SETTINGS, CHECKIN_SETTINGS
 from core.uow import CommittedUpdates
 from handlers import register_routers
 from storage.db import SessionFactory, create_engine, create_session_factory
@@ -97,7 +99,14 @@ async def create_app(
         default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
     )
     locales = Locales()
-    groups = GroupService(session_factory, settings.default_timezone, settings.default_language)
+    groups = GroupService(
+        session_factory,
+        settings.default_timezone,
+        settings.default_language,
+        # Each area's settings, in the order /settings shows them; a duplicate key fails here.
+        sections=[COMMUNITY_SETTINGS, CHECKIN_SETTINGS, ACTIVITY_SETTINGS],
+        cache_seconds=settings.settings_cache_seconds,
+    )
     members = MemberService(session_factory)
     limits = OutboundLimits(
         global_per_second=settings.outbound_global_per_second,
@@ -125,6 +134,7 @@ async def create_app(
         http=http,
         outbox=outbox,
         groups=groups,
+        settings_catalogue=groups.catalogue,  # the sections above, checked: for /settings
         members=members,
         batcher=MemberEventBatcher(session_factory, groups, committed),
         locales=locales,

@@ -8,9 +8,9 @@ from contextlib import asynccontextmanager
 import pytest
 from sqlalchemy import func, select
 
-from core.community.groups import GroupService
 from storage.db import SessionFactory
 from storage.tables import ChatGroup
+from tests.group_service import group_service
 
 GROUP = -1001234500001
 
@@ -29,7 +29,7 @@ class CountingFactory:
 
 async def test_concurrent_lookups_share_one_load(session_factory: SessionFactory) -> None:
     counting = CountingFactory(session_factory)
-    groups = GroupService(counting, "Asia/Shanghai", "en")  # type: ignore[arg-type]
+    groups = group_service(counting)  # type: ignore[arg-type]
 
     found = await asyncio.gather(*(groups.settings_for(GROUP, "Burst") for _ in range(50)))
 
@@ -57,7 +57,7 @@ async def test_a_failed_load_fails_its_waiters_and_the_next_call_retries(
             async with self.inner() as session:
                 yield session
 
-    groups = GroupService(FailingOnce(session_factory), "Asia/Shanghai", "en")  # type: ignore[arg-type]
+    groups = group_service(FailingOnce(session_factory))  # type: ignore[arg-type]
     outcomes = await asyncio.gather(
         *(groups.settings_for(GROUP, "Burst") for _ in range(5)), return_exceptions=True
     )
@@ -81,7 +81,7 @@ async def test_a_cancelled_loader_does_not_cancel_the_waiters(
                 yield session
 
     slow = Slow(session_factory)
-    groups = GroupService(slow, "Asia/Shanghai", "en")  # type: ignore[arg-type]
+    groups = group_service(slow)  # type: ignore[arg-type]
     loader = asyncio.create_task(groups.settings_for(GROUP, "Burst"))
     await asyncio.sleep(0)
     waiter = asyncio.create_task(groups.settings_for(GROUP, "Burst"))

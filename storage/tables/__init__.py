@@ -1,6 +1,6 @@
 """Every table, by area. Importing this package registers them all on SQLModel.metadata."""
 
-from storage.tables.community import AuditLog, ChatGroup, Member, TgUser
+from storage.tables.community import AuditLog, ChatGroup, GroupSetting, Member, TgUser
 from storage.tables.engagement import Checkin, DailyCheckinCount, LedgerEntry
 from storage.tables.idempotency import ProcessedUpdate
 
@@ -9,6 +9,7 @@ __all__ = [
     "ChatGroup",
     "Checkin",
     "DailyCheckinCount",
+    "GroupSetting",
     "LedgerEntry",
     "Member",
     "ProcessedUpdate",

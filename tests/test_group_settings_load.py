@@ -238,3 +238,23 @@ async def test_a_change_here_is_seen_here_at_once_and_audited_with_the_stored_ol
         {"key": "timezone", "old": "Asia/Shanghai", "new": "Europe/Berlin"},
         {"key": "timezone", "old": "Europe/Berlin", "new": "UTC"},
     ]
+
+
+async def test_settings_in_reads_what_is_not_cached_with_the_callers_session(
+    session_factory: SessionFactory, second_process: SessionFactory
+) -> None:
+    """/me in private: several groups, read on the session the use case already holds."""
+    other = group_service(second_process)
+    for group_id in (GROUP, GROUP - 1, GROUP - 2):
+        await other.settings_for(group_id, f"G{group_id}")
+    await change(other, second_process, "tz", "Europe/Berlin")  # GROUP
+    reading = CountingFactory(session_factory)
+    here = group_service(reading)
+    cached = await here.settings_for(GROUP - 2)
+    async with session_factory() as session:
+        found = await here.settings_in(session, [GROUP, GROUP - 1, GROUP - 2, -42])
+    assert reading.opened == 1  # the cached lookup; the rest came through `session`
+    assert set(found) == {GROUP, GROUP - 1, GROUP - 2}  # -42 is no group
+    assert found[GROUP - 2] is cached and found[GROUP].timezone == "Europe/Berlin"
+    assert found[GROUP - 1].title == f"G{GROUP - 1}"
+    assert here.cached(GROUP) is found[GROUP]  # and now cached

@@ -34,6 +34,7 @@ from bot.set_aside import SetAside
 from bot.web import WebhookEndpoint, build_web_app, database_ready, start_server
 from core.community.groups import GroupService
 from core.community.members import MemberService
+from core.community.settings import COMMUNITY_SETTINGS
 from core.engagement.member_events import MemberEventBatcher
 from core.events import EventBus
 from core.uow import CommittedUpdates
@@ -87,6 +88,7 @@ async def create_app(
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     features: Sequence[Feature] | None = None,
 ) -> App:
+    features = all_features() if features is None else features
     engine = create_engine(settings.database_url)
     await upgrade(engine)
     session_factory = create_session_factory(engine)
@@ -104,7 +106,15 @@ async def create_app(
         default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
     )
     locales = Locales()
-    groups = GroupService(session_factory, settings.default_timezone, settings.default_language)
+    groups = GroupService(
+        session_factory,
+        settings.default_timezone,
+        settings.default_language,
+        # The community's own settings, then each feature's, in the order /settings shows
+        # them; a duplicate key fails here.
+        sections=[COMMUNITY_SETTINGS, *(s for f in features for s in f.settings)],
+        cache_seconds=settings.settings_cache_seconds,
+    )
     members = MemberService(session_factory)
     limits = OutboundLimits(
         global_per_second=settings.outbound_global_per_second,
@@ -134,6 +144,7 @@ async def create_app(
         http=http,
         outbox=outbox,
         groups=groups,
+        settings_catalogue=groups.catalogue,  # the sections above, checked: for /settings
         members=members,
         batcher=MemberEventBatcher(session_factory, groups, committed, bus=bus),
         bus=bus,
@@ -147,7 +158,6 @@ async def create_app(
     dispatcher.update.outer_middleware(
         ContextMiddleware(locales, groups, settings.default_language, clock)
     )
-    features = all_features() if features is None else features
     catalog = register_routers(dispatcher, features)
     dispatcher["catalog"] = catalog
     for feature in features:

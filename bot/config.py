@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     outbound_group_per_minute: float = Field(default=20.0, gt=0)
     outbound_private_per_second: float = Field(default=1.0, gt=0)
     admin_cache_seconds: float = Field(default=60.0, ge=0)
+    # How long a group's settings are trusted in memory before they are read again (a change
+    # made by another process, on the same database, shows within this time).
+    settings_cache_seconds: float = Field(default=5.0, ge=0)
 
     @field_validator("bot_owner_ids", mode="before")
     @classmethod

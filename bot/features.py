@@ -16,6 +16,7 @@ from aiogram import Router
 from aiogram.filters import Command
 
 from core.events import EventBus
+from core.settings import SettingsSection
 
 
 class Role(StrEnum):
@@ -67,7 +68,7 @@ class Feature:
     tracks_authors: bool = True
     # Lines for /help under the member commands (locale keys), e.g. how chatting earns points.
     help_notes: tuple[str, ...] = ()
-    settings: tuple[Any, ...] = ()  # core.settings.SettingsSection, shown in /settings
+    settings: tuple[SettingsSection, ...] = ()  # shown in /settings, one section each
     # Subscribes to domain events at composition; gets the app's dependencies by name.
     setup: Setup | None = None
 

@@ -9,10 +9,10 @@ from itertools import count
 
 from sqlmodel import select
 
-from core.community.groups import GroupService
 from core.engagement.member_events import CheckinResult, MemberEvent, MemberEventBatcher, UserInfo
 from storage.db import SessionFactory
 from storage.tables import Checkin, LedgerEntry, Member
+from tests.group_service import group_service
 
 GROUP = -100777
 ADA = UserInfo(42, "ada", "Ada", "en")
@@ -25,9 +25,7 @@ def checkin(at: datetime, user: UserInfo = ADA) -> MemberEvent:
 
 
 def batcher_for(session_factory: SessionFactory) -> MemberEventBatcher:
-    return MemberEventBatcher(
-        session_factory, GroupService(session_factory, "Asia/Shanghai", "en")
-    )
+    return MemberEventBatcher(session_factory, group_service(session_factory))
 
 
 async def state(session_factory: SessionFactory) -> tuple[Member, list[Checkin], int]:

@@ -2,16 +2,33 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import re
 from pathlib import Path
 
 from bot.i18n import Locales
-from core.community.group_settings import SETTINGS
 from core.engagement.leaderboard import BOARDS
+from core.settings import SettingsSection
 
 ROOT = Path(__file__).resolve().parents[1]
 # Any string literal shaped like a message id ("checkin-done", "error-not-admin", ...).
 KEY_LITERAL = re.compile(r"""["']([a-z]+(?:-[a-z0-9_]+)+)["']""")
+
+
+def declared_sections() -> list[SettingsSection]:
+    """Every settings section any module under core/ declares (the composition picks from them)."""
+    found: dict[int, SettingsSection] = {}
+    for info in pkgutil.walk_packages([str(ROOT / "core")], "core."):
+        for value in vars(importlib.import_module(info.name)).values():
+            if isinstance(value, SettingsSection):
+                found[id(value)] = value
+    return list(found.values())
+
+
+def test_the_scan_finds_the_settings_sections() -> None:
+    names = {section.name for section in declared_sections()}
+    assert {"community", "checkin", "activity"} <= names
 
 
 def keys_used_in_code(prefixes: set[str]) -> set[str]:
@@ -24,8 +41,10 @@ def keys_used_in_code(prefixes: set[str]) -> set[str]:
         for key in KEY_LITERAL.findall(path.read_text(encoding="utf-8")):
             if key.split("-")[0] in prefixes:
                 used.add(key)
-    for key in SETTINGS:
-        used |= {f"settings-label-{key}", f"settings-value-{key}"}
+    for section in declared_sections():
+        used.add(f"settings-section-{section.name}")
+        for spec in section.specs:
+            used |= {f"settings-label-{spec.key}", f"settings-value-{spec.key}"}
     used |= {f"top-title-{board}" for board in BOARDS.values()}
     used |= {f"export-{kind}" for kind in ("members", "ledger")}
     return used

@@ -10,10 +10,12 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func
 from sqlmodel import select
 
+from core.engagement.settings import checkin_points
 from devtools.inprocess import BOT_USER
 from storage.tables import AuditLog, ChatGroup, LedgerEntry, Member, TgUser
 from tests import factories as f
 from tests.app_harness import Harness, running_bot
+from tests.group_service import stored_settings
 
 DAY = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)  # 10:00 in Asia/Shanghai
 HOUR = timedelta(hours=1)
@@ -293,7 +295,13 @@ async def test_bot_added_registers_the_group_and_greets_once(db_url: str) -> Non
         assert len(texts) == 1 and "Hello, Test Group!" in texts[0] and "/checkin" in texts[0]
         group = await group_row(bot)
         assert group.is_active and group.title == "Test Group" and group.added_at == DAY
-        assert (group.timezone, group.language, group.checkin_points) == (
+        # The deployment's defaults are pinned for the group; the others are the declared ones.
+        assert await stored_settings(bot.app.session_factory, f.GROUP_ID) == {
+            "timezone": "Asia/Shanghai",
+            "language": "en",
+        }
+        settings = await bot.app.dispatcher["groups"].settings_for(f.GROUP_ID)
+        assert (settings.timezone, settings.language, checkin_points(settings)) == (
             "Asia/Shanghai",
             "en",
             10,

@@ -10,6 +10,7 @@ from devtools.inprocess import BOT_USER
 from storage.tables import ChatGroup, Member, TgUser
 from tests import factories as f
 from tests.app_harness import Harness, running_bot
+from tests.group_service import stored_settings
 
 DAY = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
 ADA = f.user(100, "Ada", username="ada")
@@ -66,7 +67,10 @@ async def test_bot_added_and_removed(db_url: str) -> None:
         assert "/checkin" in bot.last_text()  # the greeting with a short how-to
         async with bot.app.session_factory() as s:
             group = (await s.exec(select(ChatGroup).where(ChatGroup.id == f.GROUP_ID))).one()
-        assert group.is_active and group.timezone == "Asia/Shanghai"
+        assert group.is_active
+        assert (await stored_settings(bot.app.session_factory, f.GROUP_ID))["timezone"] == (
+            "Asia/Shanghai"
+        )
 
         await bot.feed(
             f.member_update(BOT, "member", "kicked", by=ADA, date=DAY, kind="my_chat_member")

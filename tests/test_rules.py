@@ -8,14 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from core.calendar import day_start_instant, local_day, month_start, week_start
-from core.community.group_settings import (
-    SETTING_ALIASES,
-    SETTING_CHOICES,
-    SETTINGS,
-    GroupSettings,
-    parse_setting,
-    setting_key_for,
-)
+from core.community.group_settings import GroupSettings
 from core.engagement.points import MAX_AMOUNT, MAX_REASON, clean_reason, parse_amount
 from core.engagement.rules import (
     MAX_BONUS,
@@ -30,7 +23,14 @@ from core.engagement.rules import (
     ordinal_en,
     parse_milestones,
 )
+from core.engagement.settings import activity_rule, checkin_points, checkin_rule, milestone_map
 from core.errors import InvalidAmount, InvalidSetting, UnknownSetting
+from tests.group_service import CATALOGUE
+
+
+def parse_setting(word: str, text: str) -> tuple[str, object]:
+    spec, value = CATALOGUE.parse(word, text)
+    return spec.key, value
 
 
 def utc(*args: int) -> datetime:
@@ -378,10 +378,10 @@ def test_clean_reason() -> None:
         ("timezone", "Europe/Berlin", ("timezone", "Europe/Berlin")),
         ("tz", " Asia/Tokyo ", ("timezone", "Asia/Tokyo")),
         ("TZ", "UTC", ("timezone", "UTC")),
-        ("day_start", "4", ("day_start_hour", 4)),
-        ("daystart", "0", ("day_start_hour", 0)),
-        ("Day_Start", "23", ("day_start_hour", 23)),
-        ("day_start", "４", ("day_start_hour", 4)),  # full-width digit
+        ("day_start", "4", ("day_start", 4)),
+        ("daystart", "0", ("day_start", 0)),
+        ("Day_Start", "23", ("day_start", 23)),
+        ("day_start", "４", ("day_start", 4)),  # full-width digit
         ("language", "en", ("language", "en")),
         ("LANG", "中文", ("language", "zh")),
         ("lang", "ZH-CN", ("language", "zh")),
@@ -394,7 +394,7 @@ def test_clean_reason() -> None:
         ("milestones", " ", ("milestones", "none")),
         ("activity_points", "100", ("activity_points", 100)),
         ("activity_min_length", "1000", ("activity_min_length", 1000)),
-        ("activity_cooldown", "86400", ("activity_cooldown_seconds", 86_400)),
+        ("activity_cooldown", "86400", ("activity_cooldown", 86_400)),
         ("activity_daily_cap", "0", ("activity_daily_cap", 0)),
     ],
 )
@@ -435,9 +435,10 @@ def test_parse_setting(key: str, value: str, parsed: tuple[str, object]) -> None
 def test_parse_setting_rejects(key: str, value: str) -> None:
     with pytest.raises(InvalidSetting) as caught:
         parse_setting(key, value)
-    canonical = SETTING_ALIASES.get(key.lower(), key.lower())
-    _, parser = SETTINGS[canonical]
-    assert caught.value.args_map == {"key": canonical, "value": value, "hint": parser.hint}  # type: ignore[attr-defined]
+    spec = CATALOGUE.resolve(key)
+    assert spec.key == {"points": "checkin_points"}.get(key.lower(), key.lower())
+    assert caught.value.args_map == {"key": spec.key, "value": value, "hint": spec.hint}
+    assert spec.hint  # every rejection says what is expected
 
 
 def test_invalid_setting_value_is_shortened() -> None:
@@ -451,46 +452,73 @@ def test_unknown_setting(key: str) -> None:
     with pytest.raises(UnknownSetting) as caught:
         parse_setting(key, "1")
     assert caught.value.args_map["key"] == key.lower()[:32]
-    assert caught.value.args_map["keys"].split(", ") == list(SETTINGS)
+    assert caught.value.args_map["keys"].split(", ") == list(CATALOGUE.keys)
 
 
-def test_aliases_and_columns_are_consistent() -> None:
-    assert set(SETTING_ALIASES.values()) <= set(SETTINGS)
-    assert not set(SETTING_ALIASES) & set(SETTINGS)
-    for key, (column, _) in SETTINGS.items():
-        assert setting_key_for(column) == key
-    assert set(SETTING_CHOICES) == set(SETTINGS)
+def test_the_bot_declares_the_same_keys_and_aliases_as_before() -> None:
+    assert CATALOGUE.keys == (
+        "timezone",
+        "day_start",
+        "language",
+        "checkin_points",
+        "milestones",
+        "activity_points",
+        "activity_min_length",
+        "activity_cooldown",
+        "activity_daily_cap",
+    )
+    assert [s.name for s in CATALOGUE.sections] == ["community", "checkin", "activity"]
+    aliases = {a: s.key for s in map(CATALOGUE.spec, CATALOGUE.keys) for a in s.aliases}
+    assert aliases == {
+        "tz": "timezone",
+        "daystart": "day_start",
+        "lang": "language",
+        "points": "checkin_points",
+    }
+    assert all(CATALOGUE.spec(key).choices for key in CATALOGUE.keys)
 
 
 @pytest.mark.parametrize(
     ("key", "choice"),
-    [(key, choice) for key, choices in SETTING_CHOICES.items() for choice in choices],
+    [(key, choice) for key in CATALOGUE.keys for choice in CATALOGUE.spec(key).choices],
 )
 def test_every_offered_choice_is_valid(key: str, choice: str) -> None:
     """The /settings buttons only offer values that `/settings <key> <value>` accepts."""
-    column, value = parse_setting(key, choice)
-    assert column == SETTINGS[key][0]
-    assert str(value) == choice
+    parsed_key, value = parse_setting(key, choice)
+    assert parsed_key == key
+    assert CATALOGUE.spec(key).text(value) == choice
+
+
+@pytest.mark.parametrize("key", CATALOGUE.keys)
+def test_defaults_survive_their_canonical_text(key: str) -> None:
+    """Stored text is parsed on load: every default, as text, reads back as itself."""
+    spec = CATALOGUE.spec(key)
+    default = spec.default_for({"timezone": "Asia/Shanghai", "language": "en"})
+    assert spec.parse(spec.text(default)) == default
 
 
 def test_group_settings_derived_rules() -> None:
-    settings = GroupSettings(
-        group_id=-100,
-        title="G",
-        timezone="Asia/Shanghai",
-        day_start_hour=4,
-        language="zh",
-        checkin_points=10,
-        milestones="7:20,30:100",
-        activity_points=2,
-        activity_min_length=5,
-        activity_cooldown_seconds=60,
-        activity_daily_cap=20,
+    values = CATALOGUE.load(
+        {"day_start": "4", "language": "zh", "activity_points": "2"},
+        {"timezone": "Asia/Shanghai", "language": "en"},
     )
-    assert settings.milestone_map == {7: 20, 30: 100}
-    assert settings.activity_rule == ActivityRule(
+    settings = GroupSettings(-100, "G", values)
+    assert (settings.timezone, settings.day_start_hour, settings.language) == (
+        "Asia/Shanghai",
+        4,
+        "zh",
+    )
+    assert milestone_map(settings) == {7: 20, 30: 100} and checkin_points(settings) == 10
+    assert activity_rule(settings) == ActivityRule(
         points=2, min_length=5, cooldown_seconds=60, daily_cap=20
     )
+    # Built once per settings object; a changed copy builds its own.
+    assert checkin_rule(settings) is checkin_rule(settings)
+    changed = settings.with_value("milestones", "3:5")
+    assert milestone_map(changed) == {3: 5} and milestone_map(settings) == {7: 20, 30: 100}
+    assert changed.value("milestones") == "3:5" and changed != settings
+    with pytest.raises(AttributeError):
+        settings.timezone = "UTC"  # type: ignore[misc]
 
 
 def test_milestones_typed_on_a_chinese_keyboard() -> None:

@@ -8,24 +8,27 @@ from datetime import UTC, datetime, timedelta
 from aiogram.methods import AnswerCallbackQuery, EditMessageText
 from sqlmodel import select
 
-from core.community.group_settings import SETTING_CHOICES, SETTINGS
-from handlers.community.settings import SettingsButton
-from storage.tables import AuditLog, ChatGroup
+from bot.i18n import Locales
+from core.community.group_settings import GroupSettings
+from core.settings import MAX_KEY_LENGTH
+from handlers.community.settings import SettingsButton, choices_keyboard, overview_keyboard
+from storage.tables import AuditLog
 from tests import factories as f
 from tests.app_harness import Harness, running_bot
+from tests.group_service import CATALOGUE, stored_settings
 
 DAY = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
 ADMIN = f.user(100, "Ada", username="ada")
 BOB = f.user(200, "Bob", username="bob")
 
 
-async def stored(bot: Harness) -> tuple[ChatGroup, list[AuditLog]]:
+async def stored(bot: Harness) -> tuple[dict[str, str], list[AuditLog]]:
+    """The group's stored settings (key -> text) and the audit of setting changes."""
     async with bot.app.session_factory() as s:
-        group = (await s.exec(select(ChatGroup).where(ChatGroup.id == f.GROUP_ID))).one()
         audit = list(
             (await s.exec(select(AuditLog).where(AuditLog.action == "setting_changed"))).all()
         )
-    return group, audit
+    return await stored_settings(bot.app.session_factory, f.GROUP_ID), audit
 
 
 def button(bot: Harness, label: str) -> str:
@@ -51,7 +54,7 @@ async def test_typed_changes_validate_and_audit(db_url: str) -> None:
         assert (
             "Timezone" in labels
             and "Streak bonuses" in labels
-            and len(labels) == len(SETTINGS) + 1
+            and len(labels) == len(CATALOGUE.keys) + 1
         )
 
         await bot.feed(f.message(ADMIN, "/settings timezone Europe/Berlin", date=DAY))
@@ -60,9 +63,9 @@ async def test_typed_changes_validate_and_audit(db_url: str) -> None:
         await bot.feed(f.message(ADMIN, "/settings milestones 3:5, 7:20", date=DAY))
         assert "3:5,7:20" in bot.last_text()
         group, audit = await stored(bot)
-        assert (group.timezone, group.day_start_hour, group.milestones) == (
+        assert (group["timezone"], group["day_start"], group["milestones"]) == (
             "Europe/Berlin",
-            4,
+            "4",
             "3:5,7:20",
         )
         assert [json.loads(a.details) for a in audit][0] == {
@@ -80,11 +83,11 @@ async def test_typed_changes_validate_and_audit(db_url: str) -> None:
         ):
             await bot.feed(f.message(ADMIN, bad, date=DAY))
             assert expected in bot.last_text(), bad
-        assert (await stored(bot))[0].day_start_hour == 4 and len((await stored(bot))[1]) == 3
+        assert (await stored(bot))[0]["day_start"] == "4" and len((await stored(bot))[1]) == 3
 
         await bot.feed(f.message(BOB, "/settings day_start 0", date=DAY))
         assert bot.last_text() == "Only group administrators can do that."
-        assert (await stored(bot))[0].day_start_hour == 4
+        assert (await stored(bot))[0]["day_start"] == "4"
 
         # The new day start applies at once: 03:30 Berlin time on 3 March still belongs to 2 March.
         late = datetime(2026, 3, 3, 2, 30, tzinfo=UTC)
@@ -107,7 +110,7 @@ async def test_buttons_change_settings_for_admins_only(db_url: str) -> None:
 
         choose_zh = f.callback(ADMIN, button(bot, "中文"), panel_id)
         await bot.feed(choose_zh)
-        assert (await stored(bot))[0].language == "zh"
+        assert (await stored(bot))[0]["language"] == "zh"
         edit = bot.sent(EditMessageText)[-1]
         assert edit.text.startswith(
             "✅ Saved: Language → <b>中文</b>."
@@ -118,14 +121,14 @@ async def test_buttons_change_settings_for_admins_only(db_url: str) -> None:
 
         # Bob presses a button he found: refused with an alert, nothing changes.
         data = SettingsButton(
-            action="set", key="language", choice=SETTING_CHOICES["language"].index("en")
+            action="set", key="language", choice=CATALOGUE.spec("language").choices.index("en")
         ).pack()
         await bot.feed(f.callback(BOB, data, panel_id))
         refusal = bot.sent(AnswerCallbackQuery)[-1]
         assert (
             refusal.show_alert and refusal.text == "只有群管理员可以这样做。"
         )  # the group speaks zh now
-        assert (await stored(bot))[0].language == "zh"
+        assert (await stored(bot))[0]["language"] == "zh"
 
         # A forged choice index just shows the panel again.
         await bot.feed(
@@ -133,7 +136,67 @@ async def test_buttons_change_settings_for_admins_only(db_url: str) -> None:
                 ADMIN, SettingsButton(action="set", key="language", choice=9).pack(), panel_id
             )
         )
-        assert (await stored(bot))[0].language == "zh" and len((await stored(bot))[1]) == 1
+        assert (await stored(bot))[0]["language"] == "zh" and len((await stored(bot))[1]) == 1
 
         await bot.feed(f.callback(ADMIN, SettingsButton(action="close").pack(), panel_id))
         assert bot.sent(EditMessageText)[-1].reply_markup is None
+
+
+async def test_the_panel_shows_one_section_per_area(db_url: str) -> None:
+    async with running_bot(db_url, admins={(f.GROUP_ID, 100)}) as bot:
+        await bot.feed(f.message(ADMIN, "/settings", date=DAY))
+        shown = bot.last_text()
+        order = [
+            "🏠 <b>Group</b>",
+            "Timezone:",
+            "Language:",
+            "📅 <b>Check-in</b>",
+            "Points per check-in:",
+            "Streak bonuses:",
+            "💬 <b>Chat activity</b>",
+            "Points per message:",
+            "Message points per day (max):",
+        ]
+        positions = [shown.index(part) for part in order]
+        assert positions == sorted(positions)
+        assert "Keys: timezone, day_start, language, checkin_points, milestones" in shown
+        # Buttons: a section's buttons never share a row with another section's.
+        rows = [[b.text for b in row] for row in bot.sent()[-1].reply_markup.inline_keyboard]
+        assert rows[:2] == [["Timezone", "Day starts at"], ["Language"]]
+        assert rows[2] == ["Points per check-in", "Streak bonuses"]
+
+        await bot.feed(f.message(ADMIN, "/settings tz", date=DAY))
+        assert bot.last_text().startswith("Timezone: currently <b>Asia/Shanghai</b>.")
+        await bot.feed(f.message(ADMIN, "/settings colour", date=DAY))
+        assert bot.last_text() == (
+            "There is no setting “colour”. Settings: timezone, day_start, language, "
+            "checkin_points, milestones, activity_points, activity_min_length, "
+            "activity_cooldown, activity_daily_cap."
+        )
+
+        bot.clear()
+        await bot.feed(f.message(ADMIN, "/settings", date=DAY))
+        await bot.feed(f.callback(ADMIN, button(bot, "Streak bonuses"), 1))
+        edit = bot.sent(EditMessageText)[-1]
+        assert [len(row) for row in edit.reply_markup.inline_keyboard] == [1, 1, 1, 1, 1]
+        await bot.feed(f.callback(ADMIN, button(bot, "3:5,7:20,30:100 (day:bonus)"), 1))
+        assert (await stored(bot))[0]["milestones"] == "3:5,7:20,30:100"
+        await bot.feed(f.message(BOB, "/checkin", date=DAY))
+        await bot.feed(f.message(BOB, "/checkin", date=DAY + timedelta(days=1)))
+        await bot.feed(f.message(BOB, "/checkin", date=DAY + timedelta(days=2)))
+        assert "Streak bonus for 3 days: +5 points!" in bot.last_text()  # the new bonuses apply
+
+
+def test_every_button_fits_telegrams_callback_data_limit() -> None:
+    t = Locales().get("zh")
+    group = GroupSettings(
+        f.GROUP_ID, "G", CATALOGUE.defaults({"timezone": "UTC", "language": "zh"})
+    )
+    markups = [overview_keyboard(t, CATALOGUE)] + [
+        choices_keyboard(t, group, CATALOGUE.spec(key)) for key in CATALOGUE.keys
+    ]
+    data = [b.callback_data for m in markups for row in m.inline_keyboard for b in row]
+    assert len(data) > 40 and all(len(d.encode()) <= 64 for d in data)
+    # The longest a key may be still fits, with two-digit choice indexes.
+    longest = SettingsButton(action="pick", key="k" * MAX_KEY_LENGTH, choice=99).pack()
+    assert len(longest.encode()) <= 64

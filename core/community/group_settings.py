@@ -1,184 +1,149 @@
-"""A group's settings as a plain value, the rules for changing them, and an in-process cache."""
+"""A group's settings as a plain value, and the in-process cache of them (with expiry)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, fields, replace
-from functools import cached_property
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
-from core.engagement.rules import ActivityRule, format_milestones, parse_milestones
-from core.errors import InvalidSetting, UnknownSetting
+from core.community.settings import DAY_START, LANGUAGE, TIMEZONE
+
+T = TypeVar("T")
 
 
-@dataclass(frozen=True)
 class GroupSettings:
+    """The group (id, title, active) and the value of every declared setting.
+
+    Immutable. `timezone`, `day_start_hour` and `language` are typed attributes (every area needs
+    them); any setting is `value(key)`. Rules a feature derives from its settings are built once
+    per object with `derived(build)` (a new object, after a change or a reload, builds afresh).
+    """
+
+    __slots__ = (
+        "group_id",
+        "title",
+        "is_active",
+        "timezone",
+        "day_start_hour",
+        "language",
+        "_values",
+        "_derived",
+    )
+
     group_id: int
     title: str
+    is_active: bool
     timezone: str
     day_start_hour: int
     language: str
-    checkin_points: int
-    milestones: str
-    activity_points: int
-    activity_min_length: int
-    activity_cooldown_seconds: int
-    activity_daily_cap: int
-    is_active: bool = True
 
-    @cached_property
-    def milestone_map(self) -> dict[int, int]:
-        return parse_milestones(self.milestones)
+    def __init__(
+        self, group_id: int, title: str, values: Mapping[str, Any], is_active: bool = True
+    ) -> None:
+        setter = object.__setattr__
+        setter(self, "group_id", group_id)
+        setter(self, "title", title)
+        setter(self, "is_active", is_active)
+        setter(self, "timezone", values[TIMEZONE])
+        setter(self, "day_start_hour", values[DAY_START])
+        setter(self, "language", values[LANGUAGE])
+        setter(self, "_values", dict(values))
+        setter(self, "_derived", {})
 
-    @cached_property
-    def activity_rule(self) -> ActivityRule:
-        return ActivityRule(
-            points=self.activity_points,
-            min_length=self.activity_min_length,
-            cooldown_seconds=self.activity_cooldown_seconds,
-            daily_cap=self.activity_daily_cap,
+    def value(self, key: str) -> Any:
+        return self._values[key]
+
+    @property
+    def values(self) -> Mapping[str, Any]:
+        return dict(self._values)
+
+    def with_value(self, key: str, value: Any) -> GroupSettings:
+        if key not in self._values:
+            raise KeyError(key)
+        return GroupSettings(
+            self.group_id, self.title, {**self._values, key: value}, self.is_active
         )
 
-    @classmethod
-    def from_row(cls, row: object) -> GroupSettings:
-        return cls(
-            **{f.name: getattr(row, "id" if f.name == "group_id" else f.name) for f in fields(cls)}
+    def derived(self, build: Callable[[GroupSettings], T]) -> T:
+        """build(self), computed on first use and kept with this object."""
+        try:
+            return self._derived[build]  # type: ignore[no-any-return]
+        except KeyError:
+            result = self._derived[build] = build(self)
+            return result
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"GroupSettings is immutable ({name})")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, GroupSettings):
+            return NotImplemented
+        return (self.group_id, self.title, self.is_active, self._values) == (
+            other.group_id,
+            other.title,
+            other.is_active,
+            other._values,
         )
 
+    __hash__ = None  # type: ignore[assignment]
 
-def _int_in(low: int, high: int) -> Callable[[str], int]:
-    def parse(text: str) -> int:
-        text = text.strip()
-        if not text.lstrip("-").isdecimal() or len(text) > 9:
-            raise ValueError(text)
-        value = int(text)
-        if not low <= value <= high:
-            raise ValueError(text)
-        return value
-
-    parse.hint = f"{low}–{high}"  # type: ignore[attr-defined]
-    return parse
-
-
-def _timezone(text: str) -> str:
-    text = text.strip()
-    try:
-        ZoneInfo(text)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(text) from exc
-    if "/" not in text and text not in ("UTC",):
-        raise ValueError(text)
-    return text
-
-
-_timezone.hint = "Asia/Shanghai, Europe/Berlin, UTC"  # type: ignore[attr-defined]
-
-
-def _language(text: str) -> str:
-    value = text.strip().lower()
-    if value in ("zh", "cn", "中文", "zh-hans", "zh-cn"):
-        return "zh"
-    if value in ("en", "english"):
-        return "en"
-    raise ValueError(text)
-
-
-_language.hint = "zh, en"  # type: ignore[attr-defined]
-
-
-def _milestones(text: str) -> str:
-    return format_milestones(parse_milestones(text)) if text.strip() else "none"
-
-
-_milestones.hint = "7:20,30:100"  # type: ignore[attr-defined]
-
-# Public setting key -> (column, parser). Keys are what admins type after /settings.
-SETTINGS: dict[str, tuple[str, Callable[[str], object]]] = {
-    "timezone": ("timezone", _timezone),
-    "day_start": ("day_start_hour", _int_in(0, 23)),
-    "language": ("language", _language),
-    "checkin_points": ("checkin_points", _int_in(0, 10_000)),
-    "milestones": ("milestones", _milestones),
-    "activity_points": ("activity_points", _int_in(0, 100)),
-    "activity_min_length": ("activity_min_length", _int_in(0, 1000)),
-    "activity_cooldown": ("activity_cooldown_seconds", _int_in(0, 86_400)),
-    "activity_daily_cap": ("activity_daily_cap", _int_in(0, 10_000)),
-}
-SETTING_ALIASES = {
-    "tz": "timezone",
-    "daystart": "day_start",
-    "lang": "language",
-    "points": "checkin_points",
-}
-
-
-def resolve_key(word: str) -> str:
-    """The public setting key an admin meant (aliases, any case); UnknownSetting otherwise."""
-    key = SETTING_ALIASES.get(word.lower(), word.lower())
-    if key not in SETTINGS:
-        raise UnknownSetting(key=key[:32], keys=", ".join(SETTINGS))
-    return key
-
-
-def parse_setting(key: str, value: str) -> tuple[str, object]:
-    """Validate an admin's `/settings <key> <value>`; returns (column, parsed value)."""
-    key = resolve_key(key)
-    column, parser = SETTINGS[key]
-    try:
-        return column, parser(value)
-    except ValueError:
-        raise InvalidSetting(key=key, value=value[:64], hint=parser.hint) from None  # type: ignore[attr-defined]
-
-
-def setting_key_for(column: str) -> str:
-    return next(key for key, (col, _) in SETTINGS.items() if col == column)
+    def __repr__(self) -> str:
+        return (
+            f"GroupSettings(group_id={self.group_id!r}, title={self.title!r}, "
+            f"is_active={self.is_active!r}, values={self._values!r})"
+        )
 
 
 class GroupCache:
-    """Group settings kept in memory; this process is the only writer, so it invalidates itself."""
+    """Group settings kept in memory, each for at most `max_age` seconds.
 
-    def __init__(self) -> None:
-        self._items: dict[int, GroupSettings] = {}
+    Other processes (a second bot on the same database, an admin tool) may change a group's
+    settings: an entry older than `max_age` is not served, so the next use reloads it. At most
+    `max_size` groups are kept; the least recently used go first. `clock` is monotonic seconds.
+    """
+
+    def __init__(
+        self,
+        max_age: float,
+        max_size: int = 50_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if max_size < 1:
+            raise ValueError("max_size must be at least 1")
+        self._max_age = max_age
+        self._max_size = max_size
+        self._clock = clock
+        self._items: OrderedDict[int, tuple[float, GroupSettings]] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def now(self) -> float:
+        return self._clock()
 
     def get(self, group_id: int) -> GroupSettings | None:
-        return self._items.get(group_id)
+        item = self._items.get(group_id)
+        if item is None:
+            return None
+        if self._clock() - item[0] >= self._max_age:
+            del self._items[group_id]  # expired: the caller reloads it
+            return None
+        self._items.move_to_end(group_id)
+        return item[1]
 
-    def put(self, settings: GroupSettings) -> None:
-        self._items[settings.group_id] = settings
+    def put(self, settings: GroupSettings, read_at: float) -> GroupSettings:
+        """Keep settings read at `read_at` (from `now()`, taken before the read), unless what is
+        cached was read later (a load that raced with a change); returns what is cached."""
+        group_id = settings.group_id
+        current = self._items.get(group_id)
+        if current is not None and current[0] > read_at:
+            return current[1]
+        self._items[group_id] = (read_at, settings)
+        self._items.move_to_end(group_id)
+        while len(self._items) > self._max_size:
+            self._items.popitem(last=False)
+        return settings
 
     def forget(self, group_id: int) -> None:
         self._items.pop(group_id, None)
-
-    def with_change(self, settings: GroupSettings, column: str, value: object) -> GroupSettings:
-        changed = replace(settings, **{column: value})
-        self.put(changed)
-        return changed
-
-
-# What the /settings buttons offer for each key (admins can type any valid value instead).
-SETTING_CHOICES: dict[str, tuple[str, ...]] = {
-    "timezone": (
-        "Asia/Shanghai",
-        "Asia/Hong_Kong",
-        "Asia/Taipei",
-        "Asia/Singapore",
-        "Asia/Tokyo",
-        "Europe/London",
-        "Europe/Berlin",
-        "America/New_York",
-        "America/Los_Angeles",
-        "UTC",
-    ),
-    "day_start": ("0", "2", "4", "5", "6"),
-    "language": ("zh", "en"),
-    "checkin_points": ("5", "10", "20", "50"),
-    "milestones": ("7:20,30:100", "3:5,7:20,30:100", "7:50,30:200,100:1000", "none"),
-    "activity_points": ("0", "1", "2", "5"),
-    "activity_min_length": ("0", "5", "10", "20"),
-    "activity_cooldown": ("0", "30", "60", "300"),
-    "activity_daily_cap": ("0", "10", "20", "50"),
-}
-
-
-def setting_value(settings: GroupSettings, key: str) -> object:
-    return getattr(settings, SETTINGS[key][0])

@@ -19,6 +19,7 @@ from core.calendar import local_day
 from core.community.group_settings import GroupSettings
 from core.community.groups import GroupService
 from core.engagement.rules import ActivityState, activity_credit, milestone_bonus, next_streak
+from core.engagement.settings import activity_rule, checkin_rule
 from core.events import CheckedIn, EventBus
 from core.uow import CommittedUpdates, UnitOfWork
 from storage.db import SessionFactory
@@ -305,9 +306,11 @@ def _plan(
     """Streaks, points and ledger rows of a batch, given which check-ins count (no I/O)."""
     states = {(r.group_id, r.user_id): _State(r) for r in rows}
     plan = _Plan({}, [], {}, [], [])
+    # The groups' rules, derived once per settings object; looked up per event below.
+    checkin_rules = {g: checkin_rule(gs) for g, gs in settings.items()}
+    activity_rules = {g: activity_rule(gs) for g, gs in settings.items()}
     for e in live:
         st = states[(e.group_id, e.user.user_id)]
-        gs = settings[e.group_id]
         day = days[id(e)]
         if e.kind == "checkin":
             if id(e) not in winners:
@@ -319,13 +322,14 @@ def _plan(
             # else: a late update for an earlier day: it counts, but the streak stays.
             st.best = max(st.best, st.streak)
             st.checkins += 1
-            bonus = milestone_bonus(gs.milestone_map, st.streak)
+            rule = checkin_rules[e.group_id]
+            bonus = milestone_bonus(rule.milestones, st.streak)
             key = f"{e.group_id}:{e.user.user_id}:{day.isoformat()}"
-            for amount, reason in ((gs.checkin_points, "checkin"), (bonus, "streak_bonus")):
+            for amount, reason in ((rule.points, "checkin"), (bonus, "streak_bonus")):
                 if amount > 0:
                     plan.ledger_rows.append(_ledger(e, amount, reason, f"{reason}:{key}"))
-            st.delta += gs.checkin_points + bonus
-            st.points += gs.checkin_points + bonus
+            st.delta += rule.points + bonus
+            st.points += rule.points + bonus
             st.dirty = True
             plan.winners.append(e)
             plan.checkins[(e.group_id, e.user.user_id, day)] = {
@@ -333,13 +337,13 @@ def _plan(
                 "user_id": e.user.user_id,
                 "day": day,
                 "streak": st.streak,
-                "points": gs.checkin_points + bonus,
+                "points": rule.points + bonus,
                 "created_at": e.at,
             }
-            plan.results[id(e)] = st.checkin_result("new", day, gs.checkin_points, bonus)
+            plan.results[id(e)] = st.checkin_result("new", day, rule.points, bonus)
         else:
             credit = activity_credit(
-                gs.activity_rule,
+                activity_rules[e.group_id],
                 ActivityState(st.act_day, st.act_today, st.act_last),
                 e.text_length,
                 e.at,

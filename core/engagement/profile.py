@@ -9,6 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.calendar import local_day
 from core.community.group_settings import GroupSettings
+from core.community.groups import GroupService
 from storage.queries.community import groups as group_rows
 from storage.queries.community import members as member_rows
 from storage.queries.engagement import ranking
@@ -61,9 +62,14 @@ async def profile_in_group(
     )
 
 
-async def profiles_everywhere(session: AsyncSession, user_id: int, now: datetime) -> list[Profile]:
+async def profiles_everywhere(
+    session: AsyncSession, groups: GroupService, user_id: int, now: datetime
+) -> list[Profile]:
     """The member's profile in every active group they are in (for /me in private)."""
     rows = await group_rows.list_for_user(session, user_id)
+    settings = await groups.settings_in(session, [row.id for row in rows])
     return [
-        await profile_in_group(session, GroupSettings.from_row(row), user_id, now) for row in rows
+        await profile_in_group(session, settings[row.id], user_id, now)
+        for row in rows
+        if row.id in settings
     ]

@@ -14,53 +14,62 @@ from bot.filters import InGroup, IsGroupAdmin, NotGroupAdmin
 from bot.i18n import Translator
 from bot.outbound import Outbox, Priority
 from bot.replies import clip, plain, reply
-from core.community.group_settings import (
-    SETTING_CHOICES,
-    SETTINGS,
-    GroupSettings,
-    resolve_key,
-    setting_value,
-)
+from core.community.group_settings import GroupSettings
 from core.community.groups import GroupService
 from core.errors import NotAdmin
+from core.settings import SettingsCatalogue, SettingSpec
 from core.uow import UnitOfWork
 from handlers.common import actor_id, command_args
+
+WIDE_CHOICE = 20  # choices shown longer than this get a row each
 
 
 class SettingsButton(CallbackData, prefix="st"):
     action: str  # show | pick | set | close
     key: str = ""
-    choice: int = -1  # index into SETTING_CHOICES[key]: values may contain ":" (milestones)
+    choice: int = -1  # index into the spec's choices: values may contain ":" (milestones)
 
 
-def _shown(t: Translator, key: str, value: object) -> str:
-    return t(f"settings-value-{key}", value=str(value))
+def _shown(t: Translator, key: str, value: str) -> str:
+    return t(f"settings-value-{key}", value=value)
 
 
-def overview(t: Translator, group: GroupSettings, notice: str = "") -> str:
+def _current(group: GroupSettings, spec: SettingSpec) -> str:
+    return spec.text(group.value(spec.key))
+
+
+def overview(
+    t: Translator, catalogue: SettingsCatalogue, group: GroupSettings, notice: str = ""
+) -> str:
     lines = [notice, ""] if notice else []
     lines.append(t("settings-title", title=group.title or str(group.group_id)))
-    for key in SETTINGS:
-        lines.append(
-            t(
-                "settings-line",
-                label=t(f"settings-label-{key}"),
-                value=_shown(t, key, setting_value(group, key)),
+    for section in catalogue.sections:
+        if not section.specs:
+            continue
+        lines += ["", t(f"settings-section-{section.name}")]
+        for spec in section.specs:
+            lines.append(
+                t(
+                    "settings-line",
+                    label=t(f"settings-label-{spec.key}"),
+                    value=_shown(t, spec.key, _current(group, spec)),
+                )
             )
-        )
-    lines += ["", t("settings-how", keys=", ".join(SETTINGS))]
+    lines += ["", t("settings-how", keys=", ".join(catalogue.keys))]
     return "\n".join(lines)
 
 
-def overview_keyboard(t: Translator) -> InlineKeyboardMarkup:
-    buttons = [
-        InlineKeyboardButton(
-            text=t(f"settings-label-{key}"),
-            callback_data=SettingsButton(action="pick", key=key).pack(),
-        )
-        for key in SETTINGS
-    ]
-    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+def overview_keyboard(t: Translator, catalogue: SettingsCatalogue) -> InlineKeyboardMarkup:
+    rows: list[list[InlineKeyboardButton]] = []
+    for section in catalogue.sections:  # a section's buttons never share a row with another's
+        buttons = [
+            InlineKeyboardButton(
+                text=t(f"settings-label-{spec.key}"),
+                callback_data=SettingsButton(action="pick", key=spec.key).pack(),
+            )
+            for spec in section.specs
+        ]
+        rows += [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     rows.append(
         [
             InlineKeyboardButton(
@@ -71,26 +80,30 @@ def overview_keyboard(t: Translator) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-def choices_text(t: Translator, group: GroupSettings, key: str) -> str:
+def choices_text(t: Translator, group: GroupSettings, spec: SettingSpec) -> str:
+    current = _current(group, spec)
     return t(
         "settings-choose",
-        label=t(f"settings-label-{key}"),
-        value=_shown(t, key, setting_value(group, key)),
-        key=key,
-        example=SETTING_CHOICES[key][0],
+        label=t(f"settings-label-{spec.key}"),
+        value=_shown(t, spec.key, current),
+        key=spec.key,
+        example=spec.choices[0] if spec.choices else current,
     )
 
 
-def choices_keyboard(t: Translator, group: GroupSettings, key: str) -> InlineKeyboardMarkup:
-    current = str(setting_value(group, key))
+def choices_keyboard(
+    t: Translator, group: GroupSettings, spec: SettingSpec
+) -> InlineKeyboardMarkup:
+    current = _current(group, spec)
+    shown = [_shown(t, spec.key, value) for value in spec.choices]
     buttons = [
         InlineKeyboardButton(
-            text=("✓ " if value == current else "") + _shown(t, key, value),
-            callback_data=SettingsButton(action="set", key=key, choice=i).pack(),
+            text=("✓ " if value == current else "") + label,
+            callback_data=SettingsButton(action="set", key=spec.key, choice=i).pack(),
         )
-        for i, value in enumerate(SETTING_CHOICES[key])
+        for i, (value, label) in enumerate(zip(spec.choices, shown, strict=True))
     ]
-    width = 1 if key == "milestones" else 2
+    width = 1 if any(len(label) > WIDE_CHOICE for label in shown) else 2
     rows = [buttons[i : i + width] for i in range(0, len(buttons), width)]
     rows.append(
         [
@@ -107,40 +120,44 @@ async def cmd_settings(
     uow: UnitOfWork,
     group: GroupSettings,
     groups: GroupService,
+    settings_catalogue: SettingsCatalogue,
     event_at: datetime,
     t: Translator,
     outbox: Outbox,
 ) -> None:
     assert message.from_user is not None
+    catalogue = settings_catalogue
     args = command_args(message.text)
     if not args:
         reply(
             outbox,
             message,
-            overview(t, group),
-            markup=overview_keyboard(t),
+            overview(t, catalogue, group),
+            markup=overview_keyboard(t, catalogue),
             priority=Priority.HIGH,
         )
         return
-    key = resolve_key(args[0])
+    spec = catalogue.resolve(args[0])
     if len(args) == 1:
         reply(
             outbox,
             message,
-            choices_text(t, group, key),
-            markup=choices_keyboard(t, group, key),
+            choices_text(t, group, spec),
+            markup=choices_keyboard(t, group, spec),
             priority=Priority.HIGH,
         )
         return
     key, changed = await groups.change(
-        uow, group.group_id, actor_id(message), key, " ".join(args[1:]), event_at
+        uow, group.group_id, actor_id(message), spec.key, " ".join(args[1:]), event_at
     )
-    label = t(f"settings-label-{key}")
-    reply(
-        outbox,
-        message,
-        t("settings-changed", label=label, value=_shown(t, key, setting_value(changed, key))),
-        priority=Priority.HIGH,
+    reply(outbox, message, _saved(t, catalogue.spec(key), changed), priority=Priority.HIGH)
+
+
+def _saved(t: Translator, spec: SettingSpec, group: GroupSettings) -> str:
+    return t(
+        "settings-changed",
+        label=t(f"settings-label-{spec.key}"),
+        value=_shown(t, spec.key, _current(group, spec)),
     )
 
 
@@ -150,34 +167,35 @@ async def on_button(
     uow: UnitOfWork,
     group: GroupSettings,
     groups: GroupService,
+    settings_catalogue: SettingsCatalogue,
     event_at: datetime,
     t: Translator,
     outbox: Outbox,
 ) -> None:
+    catalogue = settings_catalogue
     chat_id = group.group_id
     notice = ""
-    action, key = callback_data.action, callback_data.key
-    if action in ("pick", "set") and key not in SETTING_CHOICES:
+    action = callback_data.action
+    spec = catalogue.spec(callback_data.key) if callback_data.key in catalogue else None
+    if spec is None or (action == "set" and not 0 <= callback_data.choice < len(spec.choices)):
+        action = "show" if action in ("pick", "set") else action  # an old or forged button
+    if action == "set" and spec is not None:
+        key, group = await groups.change(
+            uow,
+            chat_id,
+            query.from_user.id,
+            spec.key,
+            spec.choices[callback_data.choice],
+            event_at,
+        )
+        notice = _saved(t, catalogue.spec(key), group)
         action = "show"
-    if action == "set":
-        choices = SETTING_CHOICES[key]
-        if not 0 <= callback_data.choice < len(choices):
-            action = "show"
-        else:
-            key, group = await groups.change(
-                uow, chat_id, query.from_user.id, key, choices[callback_data.choice], event_at
-            )
-            notice = t(
-                "settings-changed",
-                label=t(f"settings-label-{key}"),
-                value=_shown(t, key, setting_value(group, key)),
-            )
-    if action == "pick":
-        text, markup = choices_text(t, group, key), choices_keyboard(t, group, key)
+    if action == "pick" and spec is not None:
+        text, markup = choices_text(t, group, spec), choices_keyboard(t, group, spec)
     elif action == "close":
-        text, markup = overview(t, group), None
+        text, markup = overview(t, catalogue, group), None
     else:
-        text, markup = overview(t, group, notice), overview_keyboard(t)
+        text, markup = overview(t, catalogue, group, notice), overview_keyboard(t, catalogue)
     if query.message is not None:
         outbox.send(
             chat_id,

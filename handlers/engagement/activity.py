@@ -11,6 +11,7 @@ from bot.features import Feature
 from bot.filters import InGroup
 from core.community.group_settings import GroupSettings
 from core.engagement.member_events import MemberEvent, MemberEventBatcher
+from core.engagement.settings import ACTIVITY_SETTINGS
 from handlers.common import is_real_member, user_info
 
 
@@ -55,6 +56,7 @@ def feature() -> Feature:
     return Feature(
         "activity",
         fallback_routers=lambda: [router()],
+        settings=(ACTIVITY_SETTINGS,),
         tracks_authors=False,
         help_notes=("help-note-activity",),
     )

@@ -17,6 +17,7 @@ from bot.replies import reply
 from core.community.group_settings import GroupSettings
 from core.engagement.member_events import CheckinResult, MemberEvent, MemberEventBatcher
 from core.engagement.rules import ordinal_en
+from core.engagement.settings import CHECKIN_SETTINGS
 from handlers.common import is_real_member, user_info
 
 CHECKIN_WORDS = {"签到", "打卡", "簽到", "checkin", "check in", "check-in"}
@@ -106,4 +107,10 @@ CHECKIN = CommandSpec("checkin", aliases=("qd",))
 
 def feature() -> Feature:
     # Check-ins track their members in the same batch write: no author tracking on top.
-    return Feature("checkin", router, commands=(CHECKIN,), tracks_authors=False)
+    return Feature(
+        "checkin",
+        router,
+        commands=(CHECKIN,),
+        settings=(CHECKIN_SETTINGS,),
+        tracks_authors=False,
+    )

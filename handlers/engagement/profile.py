@@ -13,6 +13,7 @@ from bot.i18n import Translator
 from bot.outbound import Outbox
 from bot.replies import reply
 from core.community.group_settings import GroupSettings
+from core.community.groups import GroupService
 from core.engagement.profile import Profile, profile_in_group, profiles_everywhere
 from core.uow import UnitOfWork
 
@@ -48,10 +49,15 @@ async def cmd_me_group(
 
 
 async def cmd_me_private(
-    message: Message, uow: UnitOfWork, event_at: datetime, t: Translator, outbox: Outbox
+    message: Message,
+    uow: UnitOfWork,
+    groups: GroupService,
+    event_at: datetime,
+    t: Translator,
+    outbox: Outbox,
 ) -> None:
     assert message.from_user is not None
-    profiles = await profiles_everywhere(uow.session, message.from_user.id, event_at)
+    profiles = await profiles_everywhere(uow.session, groups, message.from_user.id, event_at)
     if not profiles:
         reply(outbox, message, t("profile-no-groups"))
         return

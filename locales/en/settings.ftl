@@ -7,6 +7,11 @@ settings-changed = ✅ Saved: { $label } → <b>{ $value }</b>.
 settings-back = « Back
 settings-done = ✓ Done
 
+# One header per settings section (declared by each area, core/*/settings.py).
+settings-section-community = 🏠 <b>Group</b>
+settings-section-checkin = 📅 <b>Check-in</b>
+settings-section-activity = 💬 <b>Chat activity</b>
+
 settings-label-timezone = Timezone
 settings-label-day_start = Day starts at
 settings-label-language = Language

@@ -7,6 +7,11 @@ settings-changed = ✅ 已保存:{ $label } → <b>{ $value }</b>。
 settings-back = « 返回
 settings-done = ✓ 完成
 
+# One header per settings section (declared by each area, core/*/settings.py).
+settings-section-community = 🏠 <b>群组</b>
+settings-section-checkin = 📅 <b>签到</b>
+settings-section-activity = 💬 <b>聊天活跃</b>
+
 settings-label-timezone = 时区
 settings-label-day_start = 每天开始于
 settings-label-language = 语言

@@ -1,6 +1,13 @@
 """Every table, by area. Importing this package registers them all on SQLModel.metadata."""
 
-from storage.tables.community import AuditLog, ChatGroup, GroupMigration, Member, TgUser
+from storage.tables.community import (
+    AuditLog,
+    ChatGroup,
+    GroupMigration,
+    GroupSetting,
+    Member,
+    TgUser,
+)
 from storage.tables.engagement import Checkin, DailyCheckinCount, LedgerEntry
 from storage.tables.idempotency import ProcessedKey, ProcessedUpdate, SetAsideUpdate
 
@@ -10,6 +17,7 @@ __all__ = [
     "Checkin",
     "DailyCheckinCount",
     "GroupMigration",
+    "GroupSetting",
     "LedgerEntry",
     "Member",
     "ProcessedKey",

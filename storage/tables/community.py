@@ -11,7 +11,7 @@ from storage.tables.base import surrogate_id, tg_id, ts
 
 
 class ChatGroup(SQLModel, table=True):
-    """A Telegram group the bot was added to, with its settings."""
+    """A Telegram group the bot was added to (its settings are rows of group_setting)."""
 
     __tablename__ = "chat_group"
 
@@ -20,15 +20,24 @@ class ChatGroup(SQLModel, table=True):
     is_active: bool = Field(default=True)
     added_at: datetime | None = ts()
     removed_at: datetime | None = ts()
-    timezone: str = Field(max_length=64)
-    day_start_hour: int = Field(default=0)
-    language: str = Field(default="en", max_length=8)
-    checkin_points: int = Field(default=10)
-    milestones: str = Field(default="7:20,30:100", max_length=255)
-    activity_points: int = Field(default=1)
-    activity_min_length: int = Field(default=5)
-    activity_cooldown_seconds: int = Field(default=60)
-    activity_daily_cap: int = Field(default=20)
+
+
+class GroupSetting(SQLModel, table=True):
+    """One setting of one group, as its canonical text; no row means the setting's default.
+
+    Keys are declared by the features (core/settings.py); a key no feature declares any more is
+    ignored when loading.
+    """
+
+    __tablename__ = "group_setting"
+    # A group that moves to a new chat id keeps its own choices (storage/queries/community/
+    # migration.py), not the defaults the new id may have been given meanwhile.
+    __table_args__ = ({"info": {"group_merge": {"keep": "old"}}},)
+
+    group_id: int = tg_id(primary_key=True)
+    key: str = Field(primary_key=True, max_length=64)
+    value: str = Field(max_length=2000)
+    updated_at: datetime = ts(nullable=False)
 
 
 class TgUser(SQLModel, table=True):

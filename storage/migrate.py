@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -20,7 +23,20 @@ def alembic_config(url: str | None = None) -> Config:
     return cfg
 
 
+@cache
+def _head_revisions() -> frozenset[str]:
+    """The heads of the migration scripts (read once: they do not change while we run)."""
+    return frozenset(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+
+def _at_head(connection: Connection) -> bool:
+    current = MigrationContext.configure(connection).get_current_heads()
+    return frozenset(current) == _head_revisions()
+
+
 def _run(connection: Connection, action: str, revision: str) -> None:
+    if action == "upgrade" and revision == "head" and _at_head(connection):
+        return  # what Alembic would find: nothing to do (it would load every script to say so)
     cfg = alembic_config()
     cfg.attributes["connection"] = connection
     getattr(command, action)(cfg, revision)

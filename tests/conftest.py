@@ -1,64 +1,82 @@
-"""Shared fixtures: every database test runs on SQLite and on PostgreSQL (a fresh database each)."""
+"""Shared fixtures: every database test runs on SQLite and on PostgreSQL (a fresh database each).
+
+A test's database is a copy of a template migrated once per run (tests/databases.py);
+empty_db_url gives an empty one, for the tests of the migrations themselves.
+"""
 
 from __future__ import annotations
 
 import os
-import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
-import asyncpg
 import pytest
 from pydantic import SecretStr
 
 from bot.config import Settings
 from storage.db import SessionFactory, create_engine, create_session_factory
-from storage.migrate import upgrade
+from tests.databases import PostgresRun, SqliteTemplate
 
 PG_ADMIN_DSN = os.environ.get("TEST_PG_DSN", "postgresql://postgres@127.0.0.1:5432/test")
 
 
-def _pg_url(name: str) -> str:
-    base = PG_ADMIN_DSN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
-    return f"{base}/{name}"
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> SqliteTemplate:
+    return SqliteTemplate(tmp_path_factory.mktemp("sqlite-template"))
 
 
-async def create_pg_database() -> tuple[str, str]:
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    conn = await asyncpg.connect(PG_ADMIN_DSN)
+@pytest.fixture(scope="session")
+def pg_run() -> Iterator[PostgresRun]:
+    run = PostgresRun(PG_ADMIN_DSN)
     try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
+        yield run
     finally:
-        await conn.close()
-    return name, _pg_url(name)
+        run.close()
 
 
-async def drop_pg_database(name: str) -> None:
-    conn = await asyncpg.connect(PG_ADMIN_DSN)
+@pytest.fixture
+async def pg_database(pg_run: PostgresRun) -> AsyncIterator[tuple[str, str]]:
+    """A migrated PostgreSQL database of the test's own: (name, URL)."""
+    name, url = await pg_run.create()
     try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        yield name, url
     finally:
-        await conn.close()
+        pg_run.drop_later(name)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    """A fresh, empty database URL on each backend."""
+    """A migrated database of the test's own, on each backend."""
     if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"
+        template: SqliteTemplate = request.getfixturevalue("sqlite_template")
+        yield template.copy(tmp_path / "test.db")
         return
-    name, url = await create_pg_database()
+    pg_run: PostgresRun = request.getfixturevalue("pg_run")
+    name, url = await pg_run.create()
     try:
         yield url
     finally:
-        await drop_pg_database(name)
+        pg_run.drop_later(name)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """An empty database (no migration applied) on each backend."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"
+        return
+    pg_run: PostgresRun = request.getfixturevalue("pg_run")
+    name, url = await pg_run.create(migrated=False)
+    try:
+        yield url
+    finally:
+        pg_run.drop_later(name)
 
 
 @pytest.fixture
 async def session_factory(db_url: str) -> AsyncIterator[SessionFactory]:
     """Migrated database, its session factory."""
     engine = create_engine(db_url)
-    await upgrade(engine)
     try:
         yield create_session_factory(engine)
     finally:

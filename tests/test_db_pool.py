@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import asyncpg
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from storage.db import create_engine
-from tests.conftest import PG_ADMIN_DSN, create_pg_database, drop_pg_database
-
-
-@pytest.fixture
-async def pg_url() -> AsyncIterator[tuple[str, str]]:
-    name, url = await create_pg_database()
-    try:
-        yield name, url
-    finally:
-        await drop_pg_database(name)
+from tests.conftest import PG_ADMIN_DSN
 
 
 async def _cut_connections(name: str) -> None:
@@ -38,9 +27,9 @@ async def _backend_pid(engine) -> int:  # type: ignore[no-untyped-def]
 
 
 async def test_an_idle_connection_is_pinged_and_replaced_when_dead(
-    pg_url: tuple[str, str],
+    pg_database: tuple[str, str],
 ) -> None:
-    name, url = pg_url
+    name, url = pg_database
     engine = create_engine(url, ping_idle_after=0.0)
     try:
         first = await _backend_pid(engine)
@@ -50,8 +39,10 @@ async def test_an_idle_connection_is_pinged_and_replaced_when_dead(
         await engine.dispose()
 
 
-async def test_a_connection_in_use_a_moment_ago_is_not_pinged(pg_url: tuple[str, str]) -> None:
-    name, url = pg_url
+async def test_a_connection_in_use_a_moment_ago_is_not_pinged(
+    pg_database: tuple[str, str],
+) -> None:
+    name, url = pg_database
     engine = create_engine(url, ping_idle_after=3600.0)
     try:
         first = await _backend_pid(engine)

@@ -22,8 +22,8 @@ def _diff(connection) -> list:  # type: ignore[no-untyped-def]
     return compare_metadata(context, SQLModel.metadata)
 
 
-async def test_models_match_migrations(db_url: str) -> None:
-    engine = create_engine(db_url)
+async def test_models_match_migrations(empty_db_url: str) -> None:
+    engine = create_engine(empty_db_url)
     try:
         await upgrade(engine)
         async with engine.connect() as conn:
@@ -33,10 +33,10 @@ async def test_models_match_migrations(db_url: str) -> None:
         await engine.dispose()
 
 
-async def test_stairway_up_down_up(db_url: str) -> None:
+async def test_stairway_up_down_up(empty_db_url: str) -> None:
     revisions = list(ScriptDirectory.from_config(alembic_config()).walk_revisions("base", "heads"))
     revisions.reverse()
-    engine = create_engine(db_url)
+    engine = create_engine(empty_db_url)
     try:
         for revision in revisions:
             await upgrade(engine, revision.revision)

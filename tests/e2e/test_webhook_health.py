@@ -12,7 +12,7 @@ import asyncpg
 import pytest
 
 from devtools.emulator import BotAPIEmulator
-from tests.conftest import PG_ADMIN_DSN, create_pg_database, drop_pg_database
+from tests.conftest import PG_ADMIN_DSN
 from tests.e2e.conftest import ALICE, BOB, GROUP
 from tests.e2e.harness import ROOT, BotProcess, free_port
 
@@ -112,8 +112,10 @@ async def test_webhook_delivers_and_refuses_bad_requests(emu: BotAPIEmulator, we
     assert await process.stop() == 0
 
 
-async def test_polling_health_and_readiness_follow_the_database(emu: BotAPIEmulator) -> None:
-    name, url = await create_pg_database()
+async def test_polling_health_and_readiness_follow_the_database(
+    emu: BotAPIEmulator, pg_database: tuple[str, str]
+) -> None:
+    name, url = pg_database
     port = free_port()
     process = BotProcess(emu, url, HEALTH_LISTEN=f"127.0.0.1:{port}")
     try:
@@ -141,7 +143,6 @@ async def test_polling_health_and_readiness_follow_the_database(emu: BotAPIEmula
     finally:
         if process.process is not None and process.process.returncode is None:
             process.process.kill()
-        await drop_pg_database(name)
 
 
 async def test_webhook_mode_refuses_to_start_without_secret(tmp_path) -> None:  # type: ignore[no-untyped-def]

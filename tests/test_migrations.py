@@ -59,9 +59,9 @@ COLUMNS = (
 )
 
 
-async def test_settings_move_from_columns_to_rows_and_back(db_url: str) -> None:
+async def test_settings_move_from_columns_to_rows_and_back(empty_db_url: str) -> None:
     """0003 copies every group's settings into group_setting rows; downgrade puts them back."""
-    engine = create_engine(db_url)
+    engine = create_engine(empty_db_url)
     try:
         await upgrade(engine, "0001")
         async with engine.begin() as conn:

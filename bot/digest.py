@@ -12,7 +12,7 @@ from datetime import date
 from aiogram.methods import EditMessageText, SendMessage
 
 from bot.i18n import Locales
-from bot.outbound import Outbox, Priority
+from bot.outbound import Kind, Outbox, Priority
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +58,10 @@ class CheckinDigest:
             digest.creating = True
             text = self._text(digest)
             future = self._outbox.send(
-                group_id, SendMessage(chat_id=group_id, text=text), priority=Priority.NORMAL
+                group_id,
+                SendMessage(chat_id=group_id, text=text),
+                kind=Kind.ACK,
+                priority=Priority.NORMAL,
             )
             digest.shown_text = text
             future.add_done_callback(lambda f, d=digest, g=group_id: self._created(g, d, f))
@@ -94,6 +97,7 @@ class CheckinDigest:
         self._outbox.send(
             group_id,
             EditMessageText(chat_id=group_id, message_id=digest.message_id, text=text),
+            kind=Kind.ACK,
             priority=Priority.LOW,
             counts_as_message=False,
         )

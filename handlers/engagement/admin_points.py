@@ -10,7 +10,7 @@ from aiogram.types import Message
 from bot.features import CommandSpec, Feature, Role
 from bot.filters import InGroup, IsGroupAdmin
 from bot.i18n import Translator
-from bot.outbound import Outbox, Priority
+from bot.outbound import Kind, Outbox, Priority
 from bot.replies import reply
 from core.community.members import user_row
 from core.engagement import points
@@ -61,7 +61,7 @@ async def _change(
     text = t(key, amount=amount, name=target.name, balance=balance)
     if reason:
         text += "\n" + t("admin-reason", reason=reason)
-    reply(outbox, message, text, priority=Priority.HIGH)
+    reply(outbox, message, text, kind=Kind.ACK, priority=Priority.HIGH)
 
 
 async def cmd_grant(

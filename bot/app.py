@@ -23,7 +23,7 @@ from bot.admins import AdminChecker
 from bot.api_session import BotApiSession
 from bot.commands import publish_commands
 from bot.config import Settings
-from bot.digest import CheckinDigest
+from bot.digest import Digest
 from bot.features import CommandCatalog, Feature
 from bot.i18n import Locales
 from bot.intake import Poller, UpdateProcessor
@@ -61,7 +61,7 @@ class App:
     processor: UpdateProcessor
     scheduler: AsyncIOScheduler
     http: httpx.AsyncClient
-    digest: CheckinDigest
+    digest: Digest
     metrics: Metrics
     catalog: CommandCatalog
     # Asked of getUpdates and setWebhook: the types the registered routers handle.
@@ -118,7 +118,7 @@ async def create_app(
         on_event=metrics.telegram_event,
     )
     metrics.track_queue(lambda: outbox.depth)
-    digest = CheckinDigest(outbox, locales)
+    digest = Digest(outbox, locales)
     committed = CommittedUpdates()
     bus = EventBus()
     scheduler = AsyncIOScheduler(timezone=UTC)

@@ -7,7 +7,7 @@ from datetime import datetime
 from aiogram import Router
 from aiogram.types import Message
 
-from bot.digest import CheckinDigest
+from bot.digest import Digest
 from bot.features import CommandSpec, Feature
 from bot.filters import InGroup, TextMatches
 from bot.i18n import Translator
@@ -31,7 +31,7 @@ async def cmd_checkin(
     t: Translator,
     lang: str,
     outbox: Outbox,
-    digest: CheckinDigest,
+    digest: Digest,
 ) -> None:
     if not is_real_member(message.from_user):
         return
@@ -50,12 +50,11 @@ async def cmd_checkin(
     if result.status == "duplicate":
         return
     name = message.from_user.full_name
-    busy = outbox.group_is_busy(message.chat.id)
-    if busy:
+    if outbox.group_is_busy(message.chat.id):
         # Many check-ins at once: a reaction each and one digest, instead of a reply each.
         react(outbox, message, REACTIONS[result.status])
         if result.status == "new":
-            digest.add(message.chat.id, result.day, group.language, name, result.position)  # type: ignore[arg-type]
+            digest.checkin(message.chat.id, result.day, group.language, name, result.position)  # type: ignore[arg-type]
         return
     reply(outbox, message, render_checkin(t, lang, name, result), kind=Kind.ACK)
 

@@ -87,6 +87,9 @@ class RecentIds:
     def __contains__(self, update_id: object) -> bool:
         return update_id in self._ids
 
+    def __len__(self) -> int:
+        return len(self._ids)
+
     def add(self, update_id: int) -> None:
         if update_id in self._ids:
             return
@@ -134,6 +137,11 @@ class UpdateProcessor:
         self._lanes: set[asyncio.Task[None]] = set()
         # Set in polling mode: ids above it were never processed by anyone (see below).
         self._high_water: int | None = None
+
+    @property
+    def recent(self) -> RecentIds:
+        """Update ids handled lately (bounded), to drop a copy delivered twice at once."""
+        return self._finished
 
     async def assume_single_consumer(self) -> None:
         """Polling: Telegram hands updates to one poller at a time (a second one gets 409), so

@@ -188,11 +188,12 @@ class UpdateProcessor:
             task.add_done_callback(self._lanes.discard)
         outcomes = await asyncio.gather(*settled.values())
         failed = [exc for exc in outcomes if exc is not None]
+        todo_ids = [u.update_id for u in todo]
+        committed = self._committed.take(todo_ids)  # forgotten either way: no leak on failure
         if failed:
             raise RetryBatch(f"{len(failed)} update(s) hit a transient error: {failed[0]!r}")
         # Handlers that wrote nothing (reads, ignored updates) are recorded here in one go.
-        todo_ids = [u.update_id for u in todo]
-        rest = set(todo_ids) - self._committed.take(todo_ids)
+        rest = set(todo_ids) - committed
         if rest:
             async with self._session_factory() as session:
                 await processed.claim(session, sorted(rest), datetime.now(UTC))

@@ -134,8 +134,10 @@ class Outbox:
         *,
         on_forbidden: Callable[[int], Awaitable[None]] | None = None,
         on_event: Callable[[str], None] | None = None,
-        max_low_pending: int = 5000,
-        droppable_max_age: float = 60.0,
+        # Droppable calls waiting at most (about 30 s of reactions at 30/s: newer ones matter
+        # more), and how long one may wait at all (a chat held by retry_after, say).
+        max_low_pending: int = 1000,
+        droppable_max_age: float = 120.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._bot = bot
@@ -181,7 +183,7 @@ class Outbox:
         """Queue a call; the returned future resolves to its result (awaiting it is optional).
 
         A droppable acknowledgement resolves to None if it is dropped: when more than
-        `max_low_pending` are waiting (the oldest go), or when it waited `droppable_max_age`.
+        `max_low_pending` wait (the oldest go), or when it waited `droppable_max_age` seconds.
         """
         if droppable and kind is not Kind.ACK:
             raise ValueError("only acknowledgements may be dropped; answers never are")

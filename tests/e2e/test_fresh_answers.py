@@ -73,7 +73,6 @@ async def test_export_after_a_burst_of_grants_arrives_within_seconds(
         lambda: next((s for s in emu.sent[mark:] if s.document is not None), None), timeout=30
     )
     waited = time.monotonic() - asked
-    print(f"\nexport arrived {waited:.1f} s after the burst of {GRANTS} grants")
     rows = {r["user_id"]: r for r in csv.DictReader(io.StringIO(document.document.decode()))}
     # Handled after every grant (the same administrator, in order): it shows them all.
     assert all(rows[str(FIRST_WINNER + i)]["points"] == "6" for i in range(GRANTS))
@@ -86,6 +85,10 @@ async def test_export_after_a_burst_of_grants_arrives_within_seconds(
     await emu.wait_for(lambda: folds[0].plain_text.endswith(f"({folded} members)"), timeout=30)
     assert folds[0].plain_text.startswith("✅ +5 points each to Winner 99, Winner 98")
     messages = [s for s in emu.sent[mark:] if s.chat_id == GROUP]
+    print(
+        f"\nexport arrived {waited:.1f} s after the burst of {GRANTS} grants;"
+        f" {len(replies)} replies + 1 folded message for the grants"
+    )
     assert len(messages) <= 15, "far fewer messages than grants"
     reactions = [r for r in emu.reactions if r[0] == GROUP]
     assert len(reactions) == folded  # each folded grant command still gets a 👍

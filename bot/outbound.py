@@ -161,6 +161,7 @@ class Outbox:
         self._global = _Window(limits.global_per_second, 1.0)
         self._blocked_until: dict[int, float] = {}  # only chats with a call queued
         self._low_pending: deque[_Item] = deque()
+        self._dropped_queued = 0  # dropped calls still in the queues
         self._queued_messages: dict[int, int] = {}
         self._wake = asyncio.Event()
         self._in_flight: set[asyncio.Task[None]] = set()
@@ -264,6 +265,7 @@ class Outbox:
         self._queued_messages.clear()
         self._blocked_until.clear()
         self._low_pending.clear()
+        self._dropped_queued = 0
 
     # ---- scheduling ---------------------------------------------------------------------
     def _record(self, chat_id: int, now: float) -> None:
@@ -320,6 +322,7 @@ class Outbox:
                 continue
             self._pop(item)
             if item.future.done():
+                self._dropped_queued = max(0, self._dropped_queued - 1)
                 continue  # dropped while waiting
             if item.droppable and now - item.queued_at >= self._max_age:
                 item.future.set_result(None)  # stale: nobody looks at it any more
@@ -415,6 +418,32 @@ class Outbox:
             if not item.future.done():
                 item.future.set_result(None)  # skipped when its turn comes
                 self._on_event("dropped")
+                self._dropped_queued += 1
         # Forget entries that were already sent.
         while self._low_pending and self._low_pending[0].future.done():
             self._low_pending.popleft()
+        if self._dropped_queued > self._max_low:
+            self._compact()
+
+    def _compact(self) -> None:
+        """Take calls that are done (dropped) out of the queues. They are skipped at their
+        turn, but while more urgent calls take every send, their turn may not come."""
+        for key in list(self._queues):
+            queue = self._queues[key]
+            kept = [item for item in queue if not item.future.done()]
+            removed = len(queue) - len(kept)
+            if not removed:
+                continue
+            chat_id, counts_as_message = key
+            if counts_as_message:
+                left = self._queued_messages[chat_id] - removed
+                if left:
+                    self._queued_messages[chat_id] = left
+                else:
+                    del self._queued_messages[chat_id]
+            if kept:
+                heapq.heapify(kept)
+                self._queues[key] = kept
+            else:
+                del self._queues[key]
+        self._dropped_queued = 0

@@ -726,6 +726,20 @@ async def test_only_droppable_calls_are_dropped() -> None:
     assert events == ["dropped"] * 2
 
 
+async def test_dropped_calls_leave_the_queues_even_if_their_turn_never_comes() -> None:
+    outbox, session = outbox_with(FAST, max_low_pending=2)
+    futures = [
+        outbox.send(-100, ack(-100, f"ack{i}"), kind=Kind.ACK, droppable=True) for i in range(50)
+    ]
+    assert sum(f.done() for f in futures) == 48
+    # Not started: nothing was sent, yet the dropped ones do not pile up in the queue.
+    assert outbox.depth <= 2 * 2 + 1 and outbox.chat_load(-100) == outbox.depth
+    outbox.start()
+    assert await outbox.drain(2)
+    await outbox.stop()
+    assert session.texts() == ["ack48", "ack49"]
+
+
 async def test_drain() -> None:
     outbox, session = outbox_with(FAST)
     assert await outbox.drain(0.01)  # nothing queued

@@ -23,7 +23,7 @@ from bot.admins import AdminChecker
 from bot.api_session import BotApiSession
 from bot.commands import publish_commands
 from bot.config import Settings
-from bot.digest import CheckinDigest
+from bot.digest import Digest
 from bot.features import CommandCatalog, Feature
 from bot.i18n import Locales
 from bot.intake import Poller, UpdateProcessor
@@ -63,7 +63,7 @@ class App:
     processor: UpdateProcessor
     scheduler: AsyncIOScheduler
     http: httpx.AsyncClient
-    digest: CheckinDigest
+    digest: Digest
     metrics: Metrics
     catalog: CommandCatalog
     # Asked of getUpdates and setWebhook: the types the registered routers handle.
@@ -129,7 +129,7 @@ async def create_app(
         on_event=metrics.telegram_event,
     )
     metrics.track_queue(lambda: outbox.depth)
-    digest = CheckinDigest(outbox, locales)
+    digest = Digest(outbox, locales)
     committed = CommittedUpdates()
     set_aside = SetAside(session_factory, metrics.update_set_aside, clock)
     bus = EventBus()

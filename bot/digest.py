@@ -1,105 +1,207 @@
-"""In a busy group, check-ins are acknowledged with one digest message that is edited as it fills."""
+"""In a busy group, routine acknowledgements fold into one message per topic, edited as it fills.
+
+Check-ins ("✅ 58 checked in today. Latest: …") and administrators' grants and deductions
+("✅ +5 points each to G1, G2, … (58 members)") use the same fold: the first acknowledgement
+sends the message, the next ones edit it, at most once every `edit_interval` seconds. A fold
+ends with its period (the check-in day) or after `idle_after` seconds without a new entry; the
+next one starts a new message. Folds are kept in a bounded cache, and a fold counts at most
+MAX_MEMBERS distinct members before the next entry starts a new one.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date
 
 from aiogram.methods import EditMessageText, SendMessage
 
-from bot.i18n import Locales
-from bot.outbound import Outbox, Priority
+from bot.i18n import Locales, Translator
+from bot.outbound import Kind, Outbox, Priority
+from core.cache import BoundedCache
 
 logger = logging.getLogger(__name__)
 
 RECENT_NAMES = 5
+MAX_MEMBERS = 1000
+MAX_FOLDS = 1000
 
 
 @dataclass
-class _Digest:
-    day: date
+class Fold:
+    """What one folded message says so far."""
+
+    period: Hashable
     language: str
+    render: Callable[[Translator, Fold], str]
     count: int = 0
-    names: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)  # the latest few, newest first
+    members: set[int] = field(default_factory=set)
+    total: int = 0
+    amounts: set[int] = field(default_factory=set)  # distinct amounts, up to two
     message_id: int | None = None
     creating: bool = False
     shown_text: str = ""
     editor: asyncio.Task[None] | None = None
     last_edit: float = 0.0
 
+    @property
+    def same_amount(self) -> bool:
+        return len(self.amounts) == 1
 
-class CheckinDigest:
+    def add(self, name: str, member_id: int | None, amount: int, position: int) -> None:
+        self.names = ([name] + [n for n in self.names if n != name])[:RECENT_NAMES]
+        if member_id is not None:
+            self.members.add(member_id)
+        self.count = max(self.count, position, len(self.members))
+        self.total += amount
+        if len(self.amounts) < 2:
+            self.amounts.add(amount)
+
+
+def checkin_text(t: Translator, fold: Fold) -> str:
+    return t("checkin-digest", count=fold.count, names=", ".join(fold.names))
+
+
+def _points_text(key: str) -> Callable[[Translator, Fold], str]:
+    def render(t: Translator, fold: Fold) -> str:
+        return t(
+            key,
+            count=fold.count,
+            names=", ".join(fold.names),
+            more="yes" if fold.count > len(fold.names) else "no",
+            same="yes" if fold.same_amount else "no",
+            amount=next(iter(fold.amounts)) if fold.same_amount else 0,
+            total=fold.total,
+        )
+
+    return render
+
+
+grant_text = _points_text("admin-granted-digest")
+deduct_text = _points_text("admin-deducted-digest")
+
+
+class Digest:
     def __init__(
         self,
         outbox: Outbox,
         locales: Locales,
         *,
         edit_interval: float = 10.0,
+        idle_after: float = 900.0,
+        max_folds: int = MAX_FOLDS,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._outbox = outbox
         self._locales = locales
         self._interval = edit_interval
         self._clock = clock
-        self._digests: dict[int, _Digest] = {}
+        # (group, topic) -> its open fold; written on every entry, so idle folds expire.
+        self._folds: BoundedCache[tuple[int, str], Fold] = BoundedCache(
+            max_folds, idle_after, clock=clock
+        )
+        self._editors: set[asyncio.Task[None]] = set()
 
-    def add(self, group_id: int, day: date, language: str, name: str, position: int) -> None:
-        digest = self._digests.get(group_id)
-        if digest is None or digest.day != day:
-            digest = _Digest(day=day, language=language)
-            self._digests[group_id] = digest
-        digest.count = max(digest.count, position)
-        digest.names = ([name] + [n for n in digest.names if n != name])[:RECENT_NAMES]
-        if digest.message_id is None and not digest.creating:
-            digest.creating = True
-            text = self._text(digest)
+    # ---- what is folded ---------------------------------------------------------------
+    def checkin(self, group_id: int, day: date, language: str, name: str, position: int) -> None:
+        """A member checked in; `position` is the day's count so far."""
+        self._add(group_id, "checkin", day, language, checkin_text, name, None, 0, position)
+
+    def points(
+        self,
+        group_id: int,
+        language: str,
+        *,
+        deduct: bool,
+        member_id: int,
+        name: str,
+        amount: int,
+    ) -> None:
+        """An administrator granted (or deducted) `amount` points to a member."""
+        topic, render = ("deduct", deduct_text) if deduct else ("grant", grant_text)
+        self._add(group_id, topic, None, language, render, name, member_id, amount, 0)
+
+    def __len__(self) -> int:
+        return len(self._folds)
+
+    # ---- the folded message -----------------------------------------------------------
+    def _add(
+        self,
+        group_id: int,
+        topic: str,
+        period: Hashable,
+        language: str,
+        render: Callable[[Translator, Fold], str],
+        name: str,
+        member_id: int | None,
+        amount: int,
+        position: int,
+    ) -> None:
+        key = (group_id, topic)
+        fold = self._folds.get(key)
+        if (
+            fold is None
+            or fold.period != period
+            or (member_id is not None and len(fold.members) >= MAX_MEMBERS)
+        ):
+            fold = Fold(period=period, language=language, render=render)
+        self._folds.put(key, fold)  # a new entry keeps the fold open
+        fold.add(name, member_id, amount, position)
+        if fold.message_id is None and not fold.creating:
+            fold.creating = True
+            text = self._text(fold)
             future = self._outbox.send(
-                group_id, SendMessage(chat_id=group_id, text=text), priority=Priority.NORMAL
+                group_id,
+                SendMessage(chat_id=group_id, text=text),
+                kind=Kind.ACK,
+                priority=Priority.NORMAL,
             )
-            digest.shown_text = text
-            future.add_done_callback(lambda f, d=digest, g=group_id: self._created(g, d, f))
+            fold.shown_text = text
+            future.add_done_callback(lambda f, d=fold, g=group_id: self._created(g, d, f))
             return
-        self._schedule_edit(group_id, digest)
+        self._schedule_edit(group_id, fold)
 
-    def _text(self, digest: _Digest) -> str:
-        t = self._locales.get(digest.language)
-        return t("checkin-digest", count=digest.count, names=", ".join(digest.names))
+    def _text(self, fold: Fold) -> str:
+        return fold.render(self._locales.get(fold.language), fold)
 
-    def _created(self, group_id: int, digest: _Digest, future: asyncio.Future[object]) -> None:
-        digest.creating = False
+    def _created(self, group_id: int, fold: Fold, future: asyncio.Future[object]) -> None:
+        fold.creating = False
         if future.cancelled() or future.exception() is not None or future.result() is None:
             return
-        digest.message_id = future.result().message_id  # type: ignore[attr-defined]
-        digest.last_edit = self._clock()
-        self._schedule_edit(group_id, digest)
+        fold.message_id = future.result().message_id  # type: ignore[attr-defined]
+        fold.last_edit = self._clock()
+        self._schedule_edit(group_id, fold)
 
-    def _schedule_edit(self, group_id: int, digest: _Digest) -> None:
-        if digest.message_id is None or (digest.editor is not None and not digest.editor.done()):
+    def _schedule_edit(self, group_id: int, fold: Fold) -> None:
+        if fold.message_id is None or (fold.editor is not None and not fold.editor.done()):
             return
-        digest.editor = asyncio.create_task(self._edit_later(group_id, digest))
+        fold.editor = asyncio.create_task(self._edit_later(group_id, fold))
+        self._editors.add(fold.editor)
+        fold.editor.add_done_callback(self._editors.discard)
 
-    async def _edit_later(self, group_id: int, digest: _Digest) -> None:
-        wait = digest.last_edit + self._interval - self._clock()
+    async def _edit_later(self, group_id: int, fold: Fold) -> None:
+        wait = fold.last_edit + self._interval - self._clock()
         if wait > 0:
             await asyncio.sleep(wait)
-        text = self._text(digest)
-        if text == digest.shown_text or digest.message_id is None:
+        text = self._text(fold)
+        if text == fold.shown_text or fold.message_id is None:
             return
-        digest.shown_text = text
-        digest.last_edit = self._clock()
+        fold.shown_text = text
+        fold.last_edit = self._clock()
         self._outbox.send(
             group_id,
-            EditMessageText(chat_id=group_id, message_id=digest.message_id, text=text),
+            EditMessageText(chat_id=group_id, message_id=fold.message_id, text=text),
+            kind=Kind.ACK,
             priority=Priority.LOW,
             counts_as_message=False,
         )
 
     async def close(self) -> None:
-        tasks = [d.editor for d in self._digests.values() if d.editor and not d.editor.done()]
+        tasks = [task for task in self._editors if not task.done()]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)

@@ -94,6 +94,9 @@ class RecentIds:
     def __contains__(self, update_id: object) -> bool:
         return update_id in self._ids
 
+    def __len__(self) -> int:
+        return len(self._ids)
+
     def add(self, update_id: int) -> None:
         if update_id in self._ids:
             return
@@ -148,6 +151,11 @@ class UpdateProcessor:
         # Set in polling mode: ids above it were never processed by anyone (see below).
         self._high_water: int | None = None
 
+    @property
+    def recent(self) -> RecentIds:
+        """Update ids handled lately (bounded), to drop a copy delivered twice at once."""
+        return self._finished
+
     async def assume_single_consumer(self) -> None:
         """Polling: Telegram hands updates to one poller at a time (a second one gets 409), so
         an id above the highest one recorded, and above every id fed since, cannot have been
@@ -198,14 +206,15 @@ class UpdateProcessor:
             task.add_done_callback(self._lanes.discard)
         outcomes = await asyncio.gather(*settled.values())
         failed = [exc for exc in outcomes if exc is not None]
+        todo_ids = [u.update_id for u in todo]
+        committed = self._committed.take(todo_ids)  # forgotten either way: no leak on failure
         if failed:
             await self._set_aside_repeat_failures(todo, culprits)
             raise RetryBatch(f"{len(failed)} update(s) hit a transient error: {failed[0]!r}")
         for update_id in ids:
             self._attempts.pop(update_id, None)
         # Handlers that wrote nothing (reads, ignored updates) are recorded here in one go.
-        todo_ids = [u.update_id for u in todo]
-        rest = set(todo_ids) - self._committed.take(todo_ids)
+        rest = set(todo_ids) - committed
         if rest:
             async with self._session_factory() as session:
                 await processed.claim(session, sorted(rest), datetime.now(UTC))

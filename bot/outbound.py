@@ -3,6 +3,13 @@
 Handlers enqueue and move on; a single scheduler picks the most urgent call whose chat may be
 written to now (about 30 messages/s overall, 20/min per group, 1/s per private chat), retries
 after a 429's retry_after, and records 403s (a member blocked the bot) instead of failing.
+
+Every call is either an *answer* (someone waits for it: the reply to a command, a document, a
+settings panel, an error) or an *acknowledgement* of a routine action (a check-in, a grant, a
+reaction, a digest edit). Answers go before every acknowledgement, and acknowledgements may use
+only part of a group's window, so a fresh command finds a free slot however many
+acknowledgements are queued. Acknowledgements may be dropped (when marked droppable) or folded
+by their sender (bot/digest.py); answers never are.
 """
 
 from __future__ import annotations
@@ -28,13 +35,24 @@ from aiogram.exceptions import (
 )
 from aiogram.methods import TelegramMethod
 
+from core.cache import BoundedCache
+
 logger = logging.getLogger(__name__)
 
 
+class Kind(IntEnum):
+    """What a call is for; every answer goes before every acknowledgement."""
+
+    ANSWER = 0  # someone waits for it; never dropped
+    ACK = 1  # acknowledges a routine action; may be dropped or folded, uses part of a window
+
+
 class Priority(IntEnum):
-    HIGH = 0  # answers to admins and private chats
-    NORMAL = 1  # answers in groups
-    LOW = 2  # routine acknowledgements: reactions, digest edits
+    """Order within a kind."""
+
+    HIGH = 0  # administrators and private chats
+    NORMAL = 1  # members in groups
+    LOW = 2  # routine: reactions, digest edits
 
 
 @dataclass(frozen=True)
@@ -47,9 +65,15 @@ class OutboundLimits:
     def group_busy_threshold(self) -> int:
         return max(1, int(self.group_per_minute // 2))
 
+    @property
+    def group_answer_reserve(self) -> int:
+        """Messages of a group's window that acknowledgements may not take (kept for answers)."""
+        return int(self.group_per_minute) // 4
+
 
 @dataclass(order=True)
 class _Item:
+    kind: int
     priority: int
     seq: int
     chat_id: int = field(compare=False)
@@ -57,6 +81,7 @@ class _Item:
     counts_as_message: bool = field(compare=False)
     droppable: bool = field(compare=False)
     future: asyncio.Future[Any] = field(compare=False)
+    queued_at: float = field(compare=False)
     attempts: int = field(default=0, compare=False)
 
 
@@ -75,15 +100,21 @@ class _Window:
         self.span = (span if limit >= 1 else span / limit) * WINDOW_MARGIN
         self.times: deque[float] = deque()
 
-    def free_at(self, now: float) -> float:
+    def free_at(self, now: float, keep: int = 0) -> float:
+        """When a send may go, leaving `keep` of the window's sends unused."""
         while self.times and self.times[0] <= now - self.span:
             self.times.popleft()
-        if len(self.times) < self.limit:
+        allowed = max(1, self.limit - keep)
+        if len(self.times) < allowed:
             return now
-        return self.times[0] + self.span
+        return self.times[len(self.times) - allowed] + self.span
 
     def record(self, now: float) -> None:
         self.times.append(now)
+
+
+def _private_span(limits: OutboundLimits) -> float:
+    return _Window(limits.private_per_second, 1.0).span
 
 
 def _key(item: _Item) -> tuple[int, bool]:
@@ -103,7 +134,10 @@ class Outbox:
         *,
         on_forbidden: Callable[[int], Awaitable[None]] | None = None,
         on_event: Callable[[str], None] | None = None,
-        max_low_pending: int = 5000,
+        # Droppable calls waiting at most (about 30 s of reactions at 30/s: newer ones matter
+        # more), and how long one may wait at all (a chat held by retry_after, say).
+        max_low_pending: int = 1000,
+        droppable_max_age: float = 120.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._bot = bot
@@ -111,15 +145,23 @@ class Outbox:
         self._on_forbidden = on_forbidden
         self._on_event = on_event or (lambda _name: None)
         self._max_low = max_low_pending
+        self._max_age = droppable_max_age
+        self._reserve = limits.group_answer_reserve
         self._clock = clock
         self._seq = itertools.count()
         # Per chat, two queues: messages (paced by the chat's window) and other calls (reactions,
         # edits, callback answers), so those are not held up behind a message that must wait.
         self._queues: dict[tuple[int, bool], list[_Item]] = {}
-        self._chat_windows: dict[int, _Window] = {}
+        # A window with nothing in its span says nothing: it is forgotten. The chats written to
+        # within the longest span are at most global_per_second x span, which bounds the size.
+        longest = max(_Window(limits.group_per_minute, 60.0).span, _private_span(limits))
+        self._chat_windows: BoundedCache[int, _Window] = BoundedCache(
+            max(1000, int(limits.global_per_second * longest * 2)), longest, clock=clock
+        )
         self._global = _Window(limits.global_per_second, 1.0)
-        self._blocked_until: dict[int, float] = {}
+        self._blocked_until: dict[int, float] = {}  # only chats with a call queued
         self._low_pending: deque[_Item] = deque()
+        self._dropped_queued = 0  # dropped calls still in the queues
         self._queued_messages: dict[int, int] = {}
         self._wake = asyncio.Event()
         self._in_flight: set[asyncio.Task[None]] = set()
@@ -134,15 +176,30 @@ class Outbox:
         chat_id: int,
         method: TelegramMethod[Any],
         *,
+        kind: Kind = Kind.ANSWER,
         priority: Priority = Priority.NORMAL,
         counts_as_message: bool = True,
         droppable: bool = False,
     ) -> asyncio.Future[Any]:
-        """Queue a call; the returned future resolves to its result (awaiting it is optional)."""
+        """Queue a call; the returned future resolves to its result (awaiting it is optional).
+
+        A droppable acknowledgement resolves to None if it is dropped: when more than
+        `max_low_pending` wait (the oldest go), or when it waited `droppable_max_age` seconds.
+        """
+        if droppable and kind is not Kind.ACK:
+            raise ValueError("only acknowledgements may be dropped; answers never are")
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         future.add_done_callback(_noop_exception)
         item = _Item(
-            int(priority), next(self._seq), chat_id, method, counts_as_message, droppable, future
+            int(kind),
+            int(priority),
+            next(self._seq),
+            chat_id,
+            method,
+            counts_as_message,
+            droppable,
+            future,
+            self._clock(),
         )
         self._push(item)
         if droppable:
@@ -167,6 +224,13 @@ class Outbox:
     @property
     def depth(self) -> int:
         return sum(len(q) for q in self._queues.values())
+
+    def cache_sizes(self) -> dict[str, int]:
+        return {
+            "outbox_windows": len(self._chat_windows),
+            "outbox_blocked": len(self._blocked_until),
+            "outbox_queued": self.depth,
+        }
 
     def start(self) -> None:
         if self._runner is None:
@@ -199,17 +263,21 @@ class Outbox:
                     item.future.cancel()
         self._queues.clear()
         self._queued_messages.clear()
+        self._blocked_until.clear()
+        self._low_pending.clear()
+        self._dropped_queued = 0
 
     # ---- scheduling ---------------------------------------------------------------------
-    def _window(self, chat_id: int) -> _Window:
+    def _record(self, chat_id: int, now: float) -> None:
+        """Count a message sent to the chat; its window is kept for a span after it."""
         window = self._chat_windows.get(chat_id)
         if window is None:
             if chat_id > 0:
                 window = _Window(self._limits.private_per_second, 1.0)
             else:
                 window = _Window(self._limits.group_per_minute, 60.0)
-            self._chat_windows[chat_id] = window
-        return window
+        window.record(now)
+        self._chat_windows.put(chat_id, window)
 
     def _pick(self, now: float) -> tuple[_Item | None, float]:
         """The most urgent sendable item, or None and the time to look again."""
@@ -220,9 +288,18 @@ class Outbox:
         wake = now + 3600.0
         for (chat_id, _), queue in self._queues.items():
             head = queue[0]
-            ready = self._blocked_until.get(chat_id, now)
-            if head.counts_as_message:
-                ready = max(ready, self._window(chat_id).free_at(now))
+            ready = now
+            blocked = self._blocked_until.get(chat_id)
+            if blocked is not None:
+                if blocked > now:
+                    ready = blocked
+                else:
+                    del self._blocked_until[chat_id]
+            window = self._chat_windows.get(chat_id) if head.counts_as_message else None
+            if window is not None:
+                # Acknowledgements leave part of a group's window to answers.
+                keep = self._reserve if head.kind == Kind.ACK and chat_id < 0 else 0
+                ready = max(ready, window.free_at(now, keep))
             if ready > now:
                 wake = min(wake, ready)
                 continue
@@ -245,10 +322,15 @@ class Outbox:
                 continue
             self._pop(item)
             if item.future.done():
+                self._dropped_queued = max(0, self._dropped_queued - 1)
                 continue  # dropped while waiting
+            if item.droppable and now - item.queued_at >= self._max_age:
+                item.future.set_result(None)  # stale: nobody looks at it any more
+                self._on_event("dropped")
+                continue
             self._global.record(now)
             if item.counts_as_message:
-                self._window(item.chat_id).record(now)
+                self._record(item.chat_id, now)
             task = asyncio.create_task(self._deliver(item))
             self._in_flight.add(task)
             task.add_done_callback(self._delivered)
@@ -336,6 +418,32 @@ class Outbox:
             if not item.future.done():
                 item.future.set_result(None)  # skipped when its turn comes
                 self._on_event("dropped")
+                self._dropped_queued += 1
         # Forget entries that were already sent.
         while self._low_pending and self._low_pending[0].future.done():
             self._low_pending.popleft()
+        if self._dropped_queued > self._max_low:
+            self._compact()
+
+    def _compact(self) -> None:
+        """Take calls that are done (dropped) out of the queues. They are skipped at their
+        turn, but while more urgent calls take every send, their turn may not come."""
+        for key in list(self._queues):
+            queue = self._queues[key]
+            kept = [item for item in queue if not item.future.done()]
+            removed = len(queue) - len(kept)
+            if not removed:
+                continue
+            chat_id, counts_as_message = key
+            if counts_as_message:
+                left = self._queued_messages[chat_id] - removed
+                if left:
+                    self._queued_messages[chat_id] = left
+                else:
+                    del self._queued_messages[chat_id]
+            if kept:
+                heapq.heapify(kept)
+                self._queues[key] = kept
+            else:
+                del self._queues[key]
+        self._dropped_queued = 0

@@ -5,14 +5,15 @@ from __future__ import annotations
 import asyncio
 import html
 import re
+from functools import lru_cache
 from typing import Any
 
 from aiogram.enums import ChatType
-from aiogram.methods import SendMessage
-from aiogram.types import InlineKeyboardMarkup, Message, ReplyParameters
+from aiogram.methods import SendMessage, SetMessageReaction
+from aiogram.types import InlineKeyboardMarkup, Message, ReactionTypeEmoji, ReplyParameters
 
 from bot.html_clip import clip_html
-from bot.outbound import Outbox, Priority
+from bot.outbound import Kind, Outbox, Priority
 
 MAX_TEXT = 4096
 
@@ -35,10 +36,14 @@ def reply(
     message: Message,
     text: str,
     *,
+    kind: Kind = Kind.ANSWER,
     priority: Priority | None = None,
     markup: InlineKeyboardMarkup | None = None,
 ) -> asyncio.Future[Any]:
-    """Answer a message: in groups as a reply to it; private chats and admins go first."""
+    """Answer a message: in groups as a reply to it; private chats and admins go first.
+
+    `kind=Kind.ACK` for the acknowledgement of a routine action (a check-in, a grant): it goes
+    after every answer, so a fresh command is not queued behind it."""
     private = message.chat.type == ChatType.PRIVATE
     if priority is None:
         priority = Priority.HIGH if private else Priority.NORMAL
@@ -50,7 +55,28 @@ def reply(
         if private
         else ReplyParameters(message_id=message.message_id, allow_sending_without_reply=True),
     )
-    return outbox.send(message.chat.id, method, priority=priority)
+    return outbox.send(message.chat.id, method, kind=kind, priority=priority)
+
+
+@lru_cache(maxsize=16)
+def _reaction(emoji: str) -> list[ReactionTypeEmoji]:
+    # Built once per emoji: a reaction per check-in in a busy group would otherwise validate a
+    # new model each time.
+    return [ReactionTypeEmoji(emoji=emoji)]
+
+
+def react(outbox: Outbox, message: Message, emoji: str) -> asyncio.Future[Any]:
+    """Acknowledge a message with a reaction: not a message, dropped if it can no longer matter."""
+    return outbox.send(
+        message.chat.id,
+        SetMessageReaction(
+            chat_id=message.chat.id, message_id=message.message_id, reaction=_reaction(emoji)
+        ),
+        kind=Kind.ACK,
+        priority=Priority.LOW,
+        counts_as_message=False,
+        droppable=True,
+    )
 
 
 def send(

@@ -21,7 +21,7 @@ from aiogram.methods import EditMessageText, SendMessage, SetMessageReaction
 from sqlalchemy import func
 from sqlmodel import select
 
-from bot.digest import CheckinDigest
+from bot.digest import Digest
 from storage.tables import Checkin, DailyCheckinCount, LedgerEntry, Member
 from tests import factories as f
 from tests.app_harness import Harness, running_bot
@@ -38,7 +38,7 @@ async def busy_bot(db_url: str, **settings: Any) -> AsyncIterator[Harness]:
     """The bot with a small group allowance and a digest that edits after 20 ms, not 10 s."""
     settings.setdefault("outbound_group_per_minute", PER_MINUTE)
     async with running_bot(db_url, **settings) as bot:
-        digest = CheckinDigest(bot.app.outbox, bot.app.dispatcher["locales"], edit_interval=0.02)
+        digest = Digest(bot.app.outbox, bot.app.dispatcher["locales"], edit_interval=0.02)
         bot.app.dispatcher["digest"] = digest
         bot.app.digest = digest
         yield bot
@@ -227,6 +227,68 @@ async def test_messages_sent_for_other_reasons_make_the_group_busy(db_url: str) 
         await settle(bot)
         assert len(reactions(bot)) == 2 and len(digests(bot)) == 1
         assert len(bot.sent(SendMessage)) == THRESHOLD + 1
+
+
+# ---- an administrator rewarding many members ---------------------------------------------------
+
+ADMIN = f.user(100, "Ada", username="ada")
+
+
+async def winners(bot: Harness, count: int) -> list[Any]:
+    """Members who spoke (the admin replies to their messages), known to the bot."""
+    hellos = [
+        f.message(f.user(90_000 + i, f"Winner{i}", username=f"w{i}"), "hello everyone", date=DAY)
+        for i in range(count)
+    ]
+    await bot.feed(*hellos)
+    return hellos
+
+
+async def admin_changes(bot: Harness, reason: str) -> list[int]:
+    async with bot.app.session_factory() as s:
+        rows = await s.exec(select(LedgerEntry.user_id).where(LedgerEntry.reason == reason))
+        return sorted(rows.all())
+
+
+async def test_grants_in_a_busy_group_fold_into_one_message(db_url: str) -> None:
+    async with busy_bot(db_url, admins={(f.GROUP_ID, 100)}) as bot:
+        hellos = await winners(bot, 12)
+        grants = [
+            f.message(ADMIN, "/grant 5 winner", date=DAY, reply_to=f.message_payload(hello))
+            for hello in hellos
+        ]
+        for grant in grants:
+            await bot.feed(grant)  # one at a time, as an admin types them
+        await settle(bot)
+
+        answers = [m for m in bot.sent(SendMessage) if "+5 points to" in m.text]
+        assert [replied_to(m) for m in answers] == [mid(g) for g in grants[:THRESHOLD]]
+        (fold,) = [m for m in bot.sent(SendMessage) if "points each to" in m.text]
+        assert len(bot.sent(SendMessage)) == THRESHOLD + 1  # instead of 12
+        assert [r.message_id for r in reactions(bot)] == [mid(g) for g in grants[THRESHOLD:]]
+        final = edits(bot)[-1].text if edits(bot) else fold.text
+        assert final == (
+            "✅ +5 points each to Winner11, Winner10, Winner9, Winner8, Winner7, … (7 members)"
+        )
+        assert await admin_changes(bot, "admin_grant") == [90_000 + i for i in range(12)]
+
+
+async def test_deducts_fold_apart_from_grants_and_mixed_amounts_show_the_total(
+    db_url: str,
+) -> None:
+    async with busy_bot(db_url, admins={(f.GROUP_ID, 100)}) as bot:
+        await winners(bot, 8)
+        for i in range(8):  # the group becomes busy with these answers
+            await bot.feed(f.message(ADMIN, f"/grant @w{i} 5", date=DAY))
+        bot.clear()
+        for i, amount in ((0, 1), (1, 1), (2, 2)):
+            await bot.feed(f.message(ADMIN, f"/deduct {90_000 + i} {amount} spam", date=DAY))
+        await settle(bot)
+        (fold,) = bot.sent(SendMessage)
+        texts = [fold.text] + [e.text for e in edits(bot)]
+        assert texts[0] == "➖ 1 points each taken from Winner0 (1 member)"
+        assert texts[-1] == "➖ 4 points in all taken from Winner2, Winner1, Winner0 (3 members)"
+        assert await admin_changes(bot, "admin_deduct") == [90_000, 90_001, 90_002]
 
 
 # ---- one member, two check-ins at once ---------------------------------------------------------

@@ -112,6 +112,23 @@ async def test_a_transient_failure_before_the_commit_makes_the_batch_come_again(
     assert await recorded(session_factory, ids) == set(ids)
 
 
+async def test_a_batch_that_comes_again_leaves_nothing_behind_in_memory(
+    session_factory: SessionFactory,
+) -> None:
+    async def handler(message: Message, update_id: int) -> None:
+        if message.text == "db down":
+            raise OperationalError("INSERT", {}, ConnectionError("database went away"))
+        committed.add([update_id])  # Bob's update commits
+
+    processor, committed = processor_with(session_factory, handler)
+    batch = [f.message(ADA, "db down"), f.message(BOB, "fine")]
+    with pytest.raises(RetryBatch):
+        await processor.process(batch)
+    # Neither the committed id nor the failed update's waiter stays until the redelivery.
+    assert committed.take([u.update_id for u in batch]) == set()
+    assert committed._waiters == {}  # noqa: SLF001
+
+
 async def test_a_failure_after_the_commit_does_not_undo_the_update(
     session_factory: SessionFactory,
 ) -> None:

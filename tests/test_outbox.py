@@ -27,7 +27,7 @@ from aiogram.exceptions import (
 from aiogram.methods import SendMessage, SetMessageReaction, TelegramMethod
 from aiogram.types import Message, ReactionTypeEmoji
 
-from bot.outbound import OutboundLimits, Outbox, Priority
+from bot.outbound import Kind, OutboundLimits, Outbox, Priority
 from devtools.inprocess import InProcessSession
 
 ERRORS: dict[str, Callable[[TelegramMethod[Any]], Exception]] = {
@@ -348,6 +348,160 @@ async def test_chat_load_and_busy_follow_the_window() -> None:
     await outbox.stop()
 
 
+# ---- answers before acknowledgements -------------------------------------------------------
+
+
+def ack(chat_id: int, text: str) -> SendMessage:
+    return message(chat_id, text)
+
+
+async def test_answers_go_before_acknowledgements_in_a_paced_group_window() -> None:
+    clock = FakeClock()
+    start = clock.now
+    outbox, session = outbox_with(
+        OutboundLimits(global_per_second=1000, group_per_minute=8, private_per_second=1000),
+        clock=clock,
+    )
+    assert OutboundLimits(group_per_minute=8).group_answer_reserve == 2
+    # Twelve grants acknowledged (admins' acks rank high among acks), then a member's /top.
+    for i in range(12):
+        outbox.send(-100, ack(-100, f"ack{i}"), kind=Kind.ACK, priority=Priority.HIGH)
+    outbox.send(-100, message(-100, "top"), priority=Priority.LOW)
+    outbox.start()
+    await settle()
+    # The answer first, though queued last and at a lower priority; acknowledgements stop while
+    # two of the window's eight remain.
+    assert session.texts(-100) == ["top"] + [f"ack{i}" for i in range(5)]
+    export = outbox.send(-100, message(-100, "export"), priority=Priority.HIGH)
+    panel = outbox.send(-100, message(-100, "settings"))
+    await asyncio.wait_for(asyncio.gather(export, panel), 2)  # the two kept slots, at once
+    assert session.texts(-100)[-2:] == ["export", "settings"]
+    # The window is full now: the next answer waits for it, and still overtakes the acks.
+    outbox.send(-100, message(-100, "me"), priority=Priority.LOW)
+    await settle()
+    assert len(session.texts(-100)) == 8
+    clock.now = start + 66.01
+    nudge(outbox)
+    await eventually(lambda: len(session.texts(-100)) == 14)
+    await settle()
+    assert session.texts(-100)[8:] == ["me"] + [f"ack{i}" for i in range(5, 10)]
+    await outbox.stop()
+
+
+async def test_acknowledgements_leave_room_for_answers_as_they_stream_in() -> None:
+    clock = FakeClock()
+    outbox, session = outbox_with(
+        OutboundLimits(global_per_second=1000, group_per_minute=20, private_per_second=1000),
+        clock=clock,
+    )
+    outbox.start()
+    for i in range(40):
+        outbox.send(-100, ack(-100, f"ack{i}"), kind=Kind.ACK)
+        await asyncio.sleep(0)
+    await settle()
+    assert len(session.texts(-100)) == 15  # 20 a minute, 5 kept for answers
+    answers = [outbox.send(-100, message(-100, f"answer{i}")) for i in range(5)]
+    await asyncio.wait_for(asyncio.gather(*answers), 2)
+    assert session.texts(-100)[15:] == [f"answer{i}" for i in range(5)]
+    # Private chats keep their whole (1/s) window: acknowledgements there are not held back.
+    outbox.send(7, ack(7, "private ack"), kind=Kind.ACK)
+    await eventually(lambda: session.texts(7) == ["private ack"])
+    await outbox.stop()
+
+
+async def test_answers_are_never_dropped() -> None:
+    events: list[str] = []
+    outbox, session = outbox_with(FAST, max_low_pending=1, on_event=events.append)
+    with pytest.raises(ValueError, match="answers never are"):
+        outbox.send(-100, message(-100, "export"), droppable=True)
+    answers = [outbox.send(-100, message(-100, f"answer{i}")) for i in range(5)]
+    acks = [
+        outbox.send(-100, ack(-100, f"ack{i}"), kind=Kind.ACK, droppable=True) for i in range(5)
+    ]
+    outbox.start()
+    assert await outbox.drain(2)
+    await outbox.stop()
+    assert [a.result().text for a in answers] == [f"answer{i}" for i in range(5)]
+    assert [a.result() for a in acks[:4]] == [None] * 4  # dropped, oldest first
+    assert session.texts() == [f"answer{i}" for i in range(5)] + ["ack4"]
+    assert events == ["dropped"] * 4
+
+
+async def test_stale_droppable_acknowledgements_are_dropped_at_their_turn() -> None:
+    clock = FakeClock()
+    events: list[str] = []
+    outbox, session = outbox_with(
+        FAST, clock=clock, droppable_max_age=30.0, on_event=events.append
+    )
+    session.script[-100] = ["429"]  # the group is held for a while
+    outbox.start()
+
+    def reaction_ack(message_id: int, droppable: bool) -> asyncio.Future[Any]:
+        return outbox.send(
+            -100,
+            reaction(-100, message_id),
+            kind=Kind.ACK,
+            counts_as_message=False,
+            droppable=droppable,
+        )
+
+    first = reaction_ack(1, False)
+    await eventually(lambda: events == ["429"])
+    stale, kept = reaction_ack(2, True), reaction_ack(3, False)
+    clock.now += 31.0
+    fresh = reaction_ack(4, True)  # young: it goes
+    await asyncio.wait_for(asyncio.gather(first, kept, fresh), 2)
+    assert stale.result() is None and events == ["429", "dropped"]
+    assert session.texts(-100) == [
+        "SetMessageReaction:1",
+        "SetMessageReaction:3",
+        "SetMessageReaction:4",
+    ]
+    await outbox.stop()
+
+
+# ---- bounded state ---------------------------------------------------------------------------
+
+
+async def test_windows_of_chats_not_written_to_for_a_span_are_forgotten() -> None:
+    clock = FakeClock()
+    outbox, session = outbox_with(
+        OutboundLimits(global_per_second=1000, group_per_minute=2, private_per_second=1),
+        clock=clock,
+    )
+    outbox.start()
+    for chat_id in range(1, 51):
+        outbox.send(chat_id, message(chat_id, "hi"))
+    for _ in range(3):
+        outbox.send(-100, message(-100, "group"))
+    await eventually(lambda: len(session.sent) == 52)
+    assert outbox.cache_sizes()["outbox_windows"] == 51
+    assert outbox.chat_load(-100) == 3  # 2 sent within the window + 1 queued
+    clock.now += 65.9  # within the group's window (66 s with the margin): nothing forgotten
+    assert outbox.cache_sizes()["outbox_windows"] == 51
+    clock.now += 0.2
+    assert outbox.cache_sizes()["outbox_windows"] == 0  # each says nothing now
+    assert outbox.chat_load(-100) == 1  # the queued message still counts
+    nudge(outbox)
+    await eventually(lambda: len(session.texts(-100)) == 3)
+    assert outbox.cache_sizes()["outbox_windows"] == 2  # the group's and the nudge's
+    await outbox.stop()
+
+
+async def test_a_chat_blocked_by_429_is_forgotten_once_the_block_is_over() -> None:
+    clock = FakeClock()
+    outbox, session = outbox_with(FAST, clock=clock)
+    session.script[-100] = ["429"]
+    outbox.start()
+    future = outbox.send(-100, message(-100, "first"))
+    await eventually(lambda: outbox.cache_sizes()["outbox_blocked"] == 1)
+    clock.now += 1.0
+    nudge(outbox)
+    await asyncio.wait_for(future, 2)
+    assert outbox.cache_sizes()["outbox_blocked"] == 0
+    await outbox.stop()
+
+
 # ---- errors from Telegram ------------------------------------------------------------------
 
 
@@ -535,6 +689,7 @@ async def test_droppable_calls_are_dropped_oldest_first_under_pressure() -> None
         outbox.send(
             -100,
             reaction(-100, i),
+            kind=Kind.ACK,
             priority=Priority.LOW,
             counts_as_message=False,
             droppable=True,
@@ -557,13 +712,32 @@ async def test_only_droppable_calls_are_dropped() -> None:
     for i in range(3):
         outbox.send(-100, message(-100, f"low {i}"), priority=Priority.LOW)
         outbox.send(
-            -100, reaction(-100, i), priority=Priority.LOW, counts_as_message=False, droppable=True
+            -100,
+            reaction(-100, i),
+            kind=Kind.ACK,
+            priority=Priority.LOW,
+            counts_as_message=False,
+            droppable=True,
         )
     outbox.start()
     assert await outbox.drain(2)
     await outbox.stop()
     assert session.texts() == ["low 0", "low 1", "low 2", "SetMessageReaction:2"]
     assert events == ["dropped"] * 2
+
+
+async def test_dropped_calls_leave_the_queues_even_if_their_turn_never_comes() -> None:
+    outbox, session = outbox_with(FAST, max_low_pending=2)
+    futures = [
+        outbox.send(-100, ack(-100, f"ack{i}"), kind=Kind.ACK, droppable=True) for i in range(50)
+    ]
+    assert sum(f.done() for f in futures) == 48
+    # Not started: nothing was sent, yet the dropped ones do not pile up in the queue.
+    assert outbox.depth <= 2 * 2 + 1 and outbox.chat_load(-100) == outbox.depth
+    outbox.start()
+    assert await outbox.drain(2)
+    await outbox.stop()
+    assert session.texts() == ["ack48", "ack49"]
 
 
 async def test_drain() -> None:

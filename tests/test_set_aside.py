@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from aiogram import Bot, Dispatcher
+from aiogram import Bot, Dispatcher, Router
 from aiogram.types import Message
 from sqlalchemy.exc import OperationalError
 
+from bot.features import CommandSpec, Feature
 from bot.intake import RetryBatch, UpdateProcessor
 from bot.set_aside import MAX_ATTEMPTS, SetAside
 from core.uow import CommittedUpdates
 from devtools.inprocess import InProcessSession
+from handlers import features
 from storage.db import SessionFactory
 from storage.queries import updates as processed
 from storage.tables import SetAsideUpdate
@@ -97,20 +99,28 @@ async def test_while_the_database_is_down_nothing_is_set_aside(
     assert await _kept(session_factory) == []  # it may well be the outage: keep retrying
 
 
+async def _broken(message: Message) -> None:
+    raise RuntimeError("a bug")
+
+
+def _broken_routers() -> list[Router]:
+    r = Router(name="broken")
+    r.message.register(_broken, BOOM.filter())
+    return [r]
+
+
+BOOM = CommandSpec("boom")
+
+
 async def test_a_handler_bug_keeps_the_update_and_apologises(
     db_url: str, session_factory: SessionFactory
 ) -> None:
-    async with running_bot(db_url) as bot:
+    broken = Feature("broken", _broken_routers, commands=(BOOM,))
+    async with running_bot(db_url, features=[*features(), broken]) as bot:
         bad = f.message(ADA, "/top bogus")  # refused politely: a domain error, not kept
         await bot.feed(bad)
         assert "Unknown option" in bot.last_text()
-
-        def broken(*_args: object, **_kwargs: object) -> None:
-            raise RuntimeError("a bug")
-
-        bot.app.dispatcher["digest"].add = broken  # type: ignore[method-assign]
-        bot.app.outbox.group_is_busy = lambda _chat_id: True  # type: ignore[method-assign]
-        bug = f.message(ADA, "/checkin")
+        bug = f.message(ADA, "/boom")
         await bot.feed(bug)
         assert "something went wrong" in bot.last_text()
     kept = await _kept(session_factory)

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
 
+from core.cache import BoundedCache
 from core.calendar import local_day
 from core.community.group_settings import GroupSettings
 from core.community.groups import GroupService
@@ -28,6 +30,11 @@ from storage.queries.community import members
 from storage.queries.engagement import checkins, ledger
 
 logger = logging.getLogger(__name__)
+
+# Members whose name and language this process stored lately: their next events need not write
+# tg_user again. A miss costs one row in the batch's upsert, so a bounded cache is plenty.
+KNOWN_USERS = 50_000
+KNOWN_USERS_TTL = 3600.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +145,10 @@ class MemberEventBatcher:
         committed: CommittedUpdates | None = None,
         max_batch: int = 500,
         bus: EventBus | None = None,
+        *,
+        known_users: int = KNOWN_USERS,
+        known_users_ttl: float = KNOWN_USERS_TTL,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._session_factory = session_factory
         self._committed = committed
@@ -146,8 +157,10 @@ class MemberEventBatcher:
         self._max_batch = max_batch
         self._queue: list[tuple[MemberEvent, asyncio.Future[Result]]] = []
         self._flusher: asyncio.Task[None] | None = None
-        # Users whose name/language are already stored as seen by this process.
-        self._known_users: dict[int, UserInfo] = {}
+        # user id -> hash of the UserInfo last stored (an int: far smaller than the strings).
+        self._known_users: BoundedCache[int, int] = BoundedCache(
+            known_users, known_users_ttl, clock=clock
+        )
 
     def submit(self, event: MemberEvent) -> asyncio.Future[Result]:
         """Queue the event for the next group commit; the future gives its result."""
@@ -275,16 +288,18 @@ class MemberEventBatcher:
         latest: dict[int, UserInfo] = {}
         for e in events:
             latest[e.user.user_id] = e.user
-        return [u for uid, u in latest.items() if self._known_users.get(uid) != u]
+        known = self._known_users
+        return [u for uid, u in latest.items() if known.get(uid) != hash(u)]
 
     def _remember_users(self, users: Sequence[UserInfo]) -> None:
-        if len(self._known_users) > 500_000:
-            self._known_users.clear()
         for user in users:
-            self._known_users[user.user_id] = user
+            self._known_users.put(user.user_id, hash(user))
 
     def forget_user(self, user_id: int) -> None:
-        self._known_users.pop(user_id, None)
+        self._known_users.pop(user_id)
+
+    def known_users(self) -> int:
+        return len(self._known_users)
 
 
 @dataclass(slots=True)

@@ -7,11 +7,13 @@ from datetime import datetime
 from aiogram import Router
 from aiogram.types import Message
 
+from bot.digest import Digest
 from bot.features import CommandSpec, Feature, Role
 from bot.filters import InGroup, IsGroupAdmin
 from bot.i18n import Translator
-from bot.outbound import Outbox, Priority
-from bot.replies import reply
+from bot.outbound import Kind, Outbox, Priority
+from bot.replies import react, reply
+from core.community.group_settings import GroupSettings
 from core.community.members import user_row
 from core.engagement import points
 from core.errors import TargetRequired
@@ -41,9 +43,11 @@ async def _target_and_args(
 async def _change(
     message: Message,
     uow: UnitOfWork,
+    group: GroupSettings,
     event_at: datetime,
     t: Translator,
     outbox: Outbox,
+    digest: Digest,
     *,
     deduct: bool,
 ) -> None:
@@ -57,23 +61,47 @@ async def _change(
     balance = await change(
         uow, message.chat.id, actor_id(message), target, amount, reason, event_at
     )
+    if outbox.group_is_busy(message.chat.id):
+        # Many changes in a row (an event's winners): a reaction each and one folded message.
+        react(outbox, message, "👍")
+        digest.points(
+            message.chat.id,
+            group.language,
+            deduct=deduct,
+            member_id=target.user_id,
+            name=target.name,
+            amount=amount,
+        )
+        return
     key = "admin-deducted" if deduct else "admin-granted"
     text = t(key, amount=amount, name=target.name, balance=balance)
     if reason:
         text += "\n" + t("admin-reason", reason=reason)
-    reply(outbox, message, text, priority=Priority.HIGH)
+    reply(outbox, message, text, kind=Kind.ACK, priority=Priority.HIGH)
 
 
 async def cmd_grant(
-    message: Message, uow: UnitOfWork, event_at: datetime, t: Translator, outbox: Outbox
+    message: Message,
+    uow: UnitOfWork,
+    group: GroupSettings,
+    event_at: datetime,
+    t: Translator,
+    outbox: Outbox,
+    digest: Digest,
 ) -> None:
-    await _change(message, uow, event_at, t, outbox, deduct=False)
+    await _change(message, uow, group, event_at, t, outbox, digest, deduct=False)
 
 
 async def cmd_deduct(
-    message: Message, uow: UnitOfWork, event_at: datetime, t: Translator, outbox: Outbox
+    message: Message,
+    uow: UnitOfWork,
+    group: GroupSettings,
+    event_at: datetime,
+    t: Translator,
+    outbox: Outbox,
+    digest: Digest,
 ) -> None:
-    await _change(message, uow, event_at, t, outbox, deduct=True)
+    await _change(message, uow, group, event_at, t, outbox, digest, deduct=True)
 
 
 def router() -> list[Router]:

@@ -5,15 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from aiogram import Router
-from aiogram.methods import SetMessageReaction
-from aiogram.types import Message, ReactionTypeEmoji
+from aiogram.types import Message
 
-from bot.digest import CheckinDigest
+from bot.digest import Digest
 from bot.features import CommandSpec, Feature
 from bot.filters import InGroup, TextMatches
 from bot.i18n import Translator
-from bot.outbound import Outbox, Priority
-from bot.replies import reply
+from bot.outbound import Kind, Outbox
+from bot.replies import react, reply
 from core.community.group_settings import GroupSettings
 from core.engagement.member_events import CheckinResult, MemberEvent, MemberEventBatcher
 from core.engagement.rules import ordinal_en
@@ -21,11 +20,7 @@ from core.engagement.settings import CHECKIN_SETTINGS
 from handlers.common import is_real_member, user_info
 
 CHECKIN_WORDS = {"签到", "打卡", "簽到", "checkin", "check in", "check-in"}
-# Built once: a reaction per check-in in a busy group would otherwise validate a new model each.
-REACTIONS = {
-    "new": [ReactionTypeEmoji(emoji="👍")],
-    "already": [ReactionTypeEmoji(emoji="👌")],
-}
+REACTIONS = {"new": "👍", "already": "👌"}
 
 
 async def cmd_checkin(
@@ -37,7 +32,7 @@ async def cmd_checkin(
     t: Translator,
     lang: str,
     outbox: Outbox,
-    digest: CheckinDigest,
+    digest: Digest,
 ) -> None:
     if not is_real_member(message.from_user):
         return
@@ -56,24 +51,13 @@ async def cmd_checkin(
     if result.status == "duplicate":
         return
     name = message.from_user.full_name
-    busy = outbox.group_is_busy(message.chat.id)
-    if busy:
+    if outbox.group_is_busy(message.chat.id):
         # Many check-ins at once: a reaction each and one digest, instead of a reply each.
-        outbox.send(
-            message.chat.id,
-            SetMessageReaction(
-                chat_id=message.chat.id,
-                message_id=message.message_id,
-                reaction=REACTIONS[result.status],
-            ),
-            priority=Priority.LOW,
-            counts_as_message=False,
-            droppable=True,
-        )
+        react(outbox, message, REACTIONS[result.status])
         if result.status == "new":
-            digest.add(message.chat.id, result.day, group.language, name, result.position)  # type: ignore[arg-type]
+            digest.checkin(message.chat.id, result.day, group.language, name, result.position)  # type: ignore[arg-type]
         return
-    reply(outbox, message, render_checkin(t, lang, name, result))
+    reply(outbox, message, render_checkin(t, lang, name, result), kind=Kind.ACK)
 
 
 def render_checkin(t: Translator, lang: str, name: str, result: CheckinResult) -> str:

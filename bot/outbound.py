@@ -29,6 +29,7 @@ from aiogram import Bot
 from aiogram.exceptions import (
     TelegramBadRequest,
     TelegramForbiddenError,
+    TelegramMigrateToChat,
     TelegramNetworkError,
     TelegramRetryAfter,
     TelegramServerError,
@@ -373,6 +374,20 @@ class Outbox:
             self._on_event("429")
             logger.info("429 for chat %s: retry after %ss", item.chat_id, exc.retry_after)
             self._blocked_until[item.chat_id] = self._clock() + float(exc.retry_after)
+            self._requeue(item)
+            return
+        except TelegramMigrateToChat as exc:
+            # The group became a supergroup (a new chat id): send it there, once.
+            new_chat = exc.migrate_to_chat_id
+            if getattr(item.method, "chat_id", None) == new_chat or item.attempts > 0:
+                item.future.set_exception(exc)
+                return
+            logger.info("chat %s moved to %s: sending there", item.chat_id, new_chat)
+            item.method = item.method.model_copy(update={"chat_id": new_chat})
+            if hasattr(item.method, "reply_parameters"):
+                item.method = item.method.model_copy(update={"reply_parameters": None})
+            item.chat_id = new_chat
+            item.attempts += 1
             self._requeue(item)
             return
         except TelegramForbiddenError as exc:

@@ -20,6 +20,7 @@ from aiogram import Bot
 from aiogram.exceptions import (
     TelegramBadRequest,
     TelegramForbiddenError,
+    TelegramMigrateToChat,
     TelegramNetworkError,
     TelegramRetryAfter,
     TelegramServerError,
@@ -793,3 +794,26 @@ async def test_stop_is_prompt_while_the_loop_waits_on_a_long_window() -> None:
     started = time.monotonic()
     await asyncio.wait_for(outbox.stop(), 2)
     assert time.monotonic() - started < 1.0
+
+
+async def test_a_message_to_a_group_that_moved_goes_to_its_new_id() -> None:
+    """Telegram answers 400 with migrate_to_chat_id for a group upgraded to a supergroup."""
+    outbox, session = outbox_with(FAST)
+    old, new = -4000, -1004000
+
+    original = session.make_request
+
+    async def moved(bot: Bot, method: TelegramMethod[Any], timeout: int | None = None) -> Any:
+        if int(method.chat_id) == old:  # type: ignore[attr-defined]
+            raise TelegramMigrateToChat(
+                method=method, message="group upgraded", migrate_to_chat_id=new
+            )
+        return await original(bot, method, timeout)
+
+    session.make_request = moved  # type: ignore[method-assign]
+    outbox.start()
+    future = outbox.send(old, message(old, "welcome back"))
+    assert await outbox.drain(5)
+    await outbox.stop()
+    assert future.exception() is None
+    assert session.texts(new) == ["welcome back"] and session.texts(old) == []

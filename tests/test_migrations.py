@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
 import storage.tables  # noqa: F401
@@ -22,9 +23,15 @@ def _diff(connection) -> list:  # type: ignore[no-untyped-def]
     return compare_metadata(context, SQLModel.metadata)
 
 
+async def _tables(engine) -> list[str]:  # type: ignore[no-untyped-def]
+    async with engine.connect() as conn:
+        return await conn.run_sync(lambda c: inspect(c).get_table_names())
+
+
 async def test_models_match_migrations(empty_db_url: str) -> None:
     engine = create_engine(empty_db_url)
     try:
+        assert await _tables(engine) == []  # from nothing, not from the test template
         await upgrade(engine)
         async with engine.connect() as conn:
             diff = await conn.run_sync(_diff)
@@ -38,6 +45,7 @@ async def test_stairway_up_down_up(empty_db_url: str) -> None:
     revisions.reverse()
     engine = create_engine(empty_db_url)
     try:
+        assert await _tables(engine) == []
         for revision in revisions:
             await upgrade(engine, revision.revision)
             await downgrade(engine, revision.down_revision or "base")

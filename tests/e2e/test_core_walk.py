@@ -19,7 +19,7 @@ DAY1 = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)  # 10:00 in Asia/Shanghai
 async def say(emu: BotAPIEmulator, user: int, text: str, at: datetime, contains: str) -> str:
     mark = emu.mark()
     emu.send_message(GROUP, user, text, date=at)
-    sent = await emu.wait_for_message(chat_id=GROUP, contains=contains, after=mark, timeout=15)
+    sent = await emu.wait_for_message(chat_id=GROUP, contains=contains, after=mark, timeout=30)
     return sent.plain_text
 
 

@@ -54,7 +54,7 @@ class BoardsResult:
 def _series(dialect: str, name: str, bind: str) -> str:
     """A FROM clause yielding integers 1..:bind as `name`."""
     if dialect == "postgresql":
-        return f"generate_series(1, :{bind}) AS s({name})"
+        return f"generate_series(CAST(1 AS bigint), :{bind}) AS s({name})"
     return (
         f"(WITH RECURSIVE s({name}) AS (SELECT 1 UNION ALL SELECT {name} + 1 FROM s "
         f"WHERE {name} < :{bind}) SELECT {name} FROM s) AS s"

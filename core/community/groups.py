@@ -6,6 +6,7 @@ import asyncio
 from datetime import datetime
 
 from core.community.group_settings import GroupCache, GroupSettings, parse_setting, setting_key_for
+from core.engagement import period_totals
 from core.errors import UnknownGroup
 from core.uow import UnitOfWork
 from storage.db import SessionFactory
@@ -100,6 +101,10 @@ class GroupService:
         if current is None:
             raise UnknownGroup()
         await group_rows.set_column(uow.session, group_id, column, parsed)
+        if column in ("timezone", "day_start_hour"):  # weeks and months now begin elsewhere
+            old = (current.timezone, current.day_start_hour)
+            new = (parsed, old[1]) if column == "timezone" else (old[0], parsed)
+            await period_totals.recount_for_new_calendar(uow.session, group_id, old, new, at)  # type: ignore[arg-type]
         await audit.record(
             uow.session,
             group_id=group_id,

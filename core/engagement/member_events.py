@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
 
-from core.calendar import local_day
+from core.calendar import local_day, period_starts
 from core.community.group_settings import GroupSettings
 from core.community.groups import GroupService
 from core.engagement.rules import ActivityState, activity_credit, milestone_bonus, next_streak
@@ -307,7 +307,7 @@ def _plan(
             key = f"{e.group_id}:{e.user.user_id}:{day.isoformat()}"
             for amount, reason in ((gs.checkin_points, "checkin"), (bonus, "streak_bonus")):
                 if amount > 0:
-                    plan.ledger_rows.append(_ledger(e, amount, reason, f"{reason}:{key}"))
+                    plan.ledger_rows.append(_ledger(e, day, amount, reason, f"{reason}:{key}"))
             st.delta += gs.checkin_points + bonus
             st.points += gs.checkin_points + bonus
             st.dirty = True
@@ -340,7 +340,7 @@ def _plan(
                     if e.update_id is not None
                     else f"{e.group_id}:{e.user.user_id}:{e.at.isoformat()}"
                 )
-                plan.ledger_rows.append(_ledger(e, credit, "activity", f"activity:{key}"))
+                plan.ledger_rows.append(_ledger(e, day, credit, "activity", f"activity:{key}"))
             plan.results[id(e)] = ActivityResult(status="ok", credited=credit)
     plan.progress = [
         {
@@ -375,7 +375,8 @@ def _first_deliveries(events: Sequence[MemberEvent], fresh: set[int]) -> list[Me
     return live
 
 
-def _ledger(e: MemberEvent, amount: int, reason: str, key: str) -> dict[str, Any]:
+def _ledger(e: MemberEvent, day: date, amount: int, reason: str, key: str) -> dict[str, Any]:
+    week, month = period_starts(day)  # the running totals this row adds to
     return {
         "group_id": e.group_id,
         "user_id": e.user.user_id,
@@ -386,6 +387,8 @@ def _ledger(e: MemberEvent, amount: int, reason: str, key: str) -> dict[str, Any
         "actor_id": None,
         "idempotency_key": key,
         "created_at": e.at,
+        "week_start": week,
+        "month_start": month,
     }
 
 

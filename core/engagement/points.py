@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from core.calendar import GroupCalendar, local_day, period_starts
 from core.errors import InsufficientPoints, InvalidAmount, TargetNotFound
 from core.uow import UnitOfWork
 from storage.queries.community import audit
@@ -58,7 +59,7 @@ async def resolve_target(
 async def _change(
     uow: UnitOfWork,
     *,
-    group_id: int,
+    group: GroupCalendar,
     actor_id: int,
     target: Target,
     amount: int,
@@ -67,6 +68,7 @@ async def _change(
     deduct: bool,
 ) -> int:
     session = uow.session
+    group_id = group.group_id
     await uow.claim()
     if deduct:
         balance = await member_rows.debit(session, group_id, target.user_id, amount)
@@ -78,6 +80,7 @@ async def _change(
     else:
         balance = await member_rows.credit(session, group_id, target.user_id, amount)
     key = f"admin:{uow.update_id}" if uow.update_id is not None else f"admin:{uuid.uuid4()}"
+    week, month = period_starts(local_day(at, group.timezone, group.day_start_hour))
     await ledger.append(
         session,
         [
@@ -91,6 +94,8 @@ async def _change(
                 "actor_id": actor_id,
                 "idempotency_key": key,
                 "created_at": at,
+                "week_start": week,
+                "month_start": month,
             }
         ],
     )
@@ -109,7 +114,7 @@ async def _change(
 
 async def grant(
     uow: UnitOfWork,
-    group_id: int,
+    group: GroupCalendar,
     actor_id: int,
     target: Target,
     amount: int,
@@ -118,7 +123,7 @@ async def grant(
 ) -> int:
     return await _change(
         uow,
-        group_id=group_id,
+        group=group,
         actor_id=actor_id,
         target=target,
         amount=amount,
@@ -130,7 +135,7 @@ async def grant(
 
 async def deduct(
     uow: UnitOfWork,
-    group_id: int,
+    group: GroupCalendar,
     actor_id: int,
     target: Target,
     amount: int,
@@ -139,7 +144,7 @@ async def deduct(
 ) -> int:
     return await _change(
         uow,
-        group_id=group_id,
+        group=group,
         actor_id=actor_id,
         target=target,
         amount=amount,

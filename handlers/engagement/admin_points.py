@@ -12,6 +12,7 @@ from bot.filters import InGroup, IsGroupAdmin, NotGroupAdmin
 from bot.i18n import Translator
 from bot.outbound import Outbox, Priority
 from bot.replies import reply
+from core.community.group_settings import GroupSettings
 from core.community.members import user_row
 from core.engagement import points
 from core.errors import NotAdmin, TargetRequired
@@ -41,6 +42,7 @@ async def _target_and_args(
 async def _change(
     message: Message,
     uow: UnitOfWork,
+    group: GroupSettings,
     event_at: datetime,
     t: Translator,
     outbox: Outbox,
@@ -54,9 +56,7 @@ async def _change(
     amount = points.parse_amount(rest[0])
     reason = points.clean_reason(rest[1:])
     change = points.deduct if deduct else points.grant
-    balance = await change(
-        uow, message.chat.id, message.from_user.id, target, amount, reason, event_at
-    )
+    balance = await change(uow, group, message.from_user.id, target, amount, reason, event_at)
     key = "admin-deducted" if deduct else "admin-granted"
     text = t(key, amount=amount, name=target.name, balance=balance)
     if reason:
@@ -65,15 +65,25 @@ async def _change(
 
 
 async def cmd_grant(
-    message: Message, uow: UnitOfWork, event_at: datetime, t: Translator, outbox: Outbox
+    message: Message,
+    uow: UnitOfWork,
+    group: GroupSettings,
+    event_at: datetime,
+    t: Translator,
+    outbox: Outbox,
 ) -> None:
-    await _change(message, uow, event_at, t, outbox, deduct=False)
+    await _change(message, uow, group, event_at, t, outbox, deduct=False)
 
 
 async def cmd_deduct(
-    message: Message, uow: UnitOfWork, event_at: datetime, t: Translator, outbox: Outbox
+    message: Message,
+    uow: UnitOfWork,
+    group: GroupSettings,
+    event_at: datetime,
+    t: Translator,
+    outbox: Outbox,
 ) -> None:
-    await _change(message, uow, event_at, t, outbox, deduct=True)
+    await _change(message, uow, group, event_at, t, outbox, deduct=True)
 
 
 async def refuse(message: Message) -> None:

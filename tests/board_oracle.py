@@ -8,6 +8,7 @@ since the period began in the group's local calendar.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -15,12 +16,12 @@ from typing import Any
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from core.calendar import day_start_instant, local_day, period_starts
+from core.calendar import GroupCalendar, day_start_instant, local_day, period_starts
 from core.community.group_settings import GroupSettings
 from core.engagement.leaderboard import Board, Entry
 from storage.queries.community import groups as group_rows
 from storage.queries.engagement.ledger import EARNING_REASONS
-from storage.tables import LedgerEntry, Member, TgUser
+from storage.tables import ALL_TIME, BoardValueCount, LedgerEntry, Member, TgUser
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class Snapshot:
     members: dict[int, Member]
     users: dict[int, TgUser]
     ledger: list[LedgerEntry]
+    counts: dict[tuple[str, date, int], int]  # board_value_count, rows of 0 left out
 
 
 async def snapshot(session: AsyncSession, group_id: int) -> Snapshot:
@@ -36,7 +38,33 @@ async def snapshot(session: AsyncSession, group_id: int) -> Snapshot:
     ledger = (
         await session.exec(select(LedgerEntry).where(LedgerEntry.group_id == group_id))
     ).all()
-    return Snapshot({m.user_id: m for m in members}, {u.id: u for u in users}, list(ledger))
+    counts = (
+        await session.exec(select(BoardValueCount).where(BoardValueCount.group_id == group_id))
+    ).all()
+    return Snapshot(
+        {m.user_id: m for m in members},
+        {u.id: u for u in users},
+        list(ledger),
+        {(c.board, c.period, c.value): c.members for c in counts if c.members},
+    )
+
+
+def value_counts(snap: Snapshot) -> dict[tuple[str, date, int], int]:
+    """How many present members have each positive value on each board, from member rows."""
+    counts: Counter[tuple[str, date, int]] = Counter()
+    for m in snap.members.values():
+        if m.left_at is not None:
+            continue
+        for board, period, value in (
+            ("points", ALL_TIME, m.points),
+            ("checkins", ALL_TIME, m.checkins),
+            ("streak", m.last_checkin_day, m.streak),
+            ("week", m.week_start, m.week_points),
+            ("month", m.month_start, m.month_points),
+        ):
+            if period is not None and value > 0:
+                counts[(board, period, value)] += 1
+    return dict(counts)
 
 
 async def group_settings(session: AsyncSession, group_id: int) -> GroupSettings:
@@ -100,7 +128,7 @@ def points_rank(snap: Snapshot, points: int) -> int:
 
 
 def running_totals(
-    snap: Snapshot, group: GroupSettings
+    snap: Snapshot, group: GroupCalendar
 ) -> dict[int, tuple[date | None, int, date | None, int]]:
     """Every member's (week_start, week_points, month_start, month_points) rebuilt from the
     ledger: the latest local week and month with earnings, and what was earned in them."""

@@ -10,7 +10,7 @@ gives (tests/board_oracle.py), and every running total must equal its rebuild fr
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -20,8 +20,10 @@ from sqlalchemy import text
 from core.calendar import day_start_instant, local_day, period_starts
 from core.engagement.leaderboard import leaderboard, ranks
 from core.engagement.profile import profile_in_group
-from storage.db import create_engine, create_session_factory
+from storage.db import SessionFactory, create_engine, create_session_factory
 from storage.migrate import upgrade
+from storage.queries.community import members
+from storage.queries.engagement import ledger
 from storage.queries.engagement.ledger import period_deltas
 from tests import board_oracle as oracle
 from tests import factories as f
@@ -46,6 +48,13 @@ def berlin(day: date, hour: int, minute: int = 0) -> datetime:
 DAYS_END = datetime(2026, 4, 4, tzinfo=UTC)
 
 
+@dataclass(frozen=True)
+class Calendar:
+    group_id: int
+    timezone: str
+    day_start_hour: int
+
+
 def _sender(update: Update) -> int | None:
     message = update.message
     return message.from_user.id if message and message.from_user else None
@@ -64,9 +73,25 @@ class Timeline:
     """Updates in the order they are delivered (a late one carries an older date)."""
 
     items: list[tuple[datetime, Update]]
+    glued: set[int] = field(default_factory=set)  # update ids delivered with the one before
 
     def add(self, delivered: datetime, update: Update) -> None:
         self.items.append((delivered, update))
+
+    def insert(self, delivered: datetime, updates: list[Update]) -> None:
+        """Updates delivered together, at their place in the timeline."""
+        position = next(i for i, (t, _) in enumerate(self.items) if t > delivered)
+        self.items[position:position] = [(delivered, u) for u in updates]
+        self.glued |= {u.update_id for u in updates[1:]}
+
+    def deliveries(self, items: list[tuple[datetime, Update]]) -> list[list[Update]]:
+        """Deliveries of about 7 updates (batches of the hot path), glued ones kept together."""
+        chunks: list[list[Update]] = []
+        for _, update in items:
+            if not chunks or (len(chunks[-1]) >= 7 and update.update_id not in self.glued):
+                chunks.append([])
+            chunks[-1].append(update)
+        return chunks
 
 
 def history() -> Timeline:
@@ -123,22 +148,25 @@ def history() -> Timeline:
     # One delivery straddling the new week (03:58 is still Sunday), one the new month.
     for user_id, day in ((501, date(2026, 3, 30)), (504, date(2026, 4, 1))):
         before, after = berlin(day, 3, 58), berlin(day, 4, 2)
-        pair = [
-            f.message(m[user_id], "just before the day turns", date=before),
-            f.message(m[user_id], "/checkin", date=after),
-        ]
-        position = next(i for i, (t, _) in enumerate(timeline.items) if t > after)
-        timeline.items[position:position] = [(after, u) for u in pair]
-    # Late deliveries on Monday of Sunday's messages: a check-in and chat activity.
+        timeline.insert(
+            after,
+            [
+                f.message(m[user_id], "just before the day turns", date=before),
+                f.message(m[user_id], "/checkin", date=after),
+            ],
+        )
+    # Late deliveries on Monday of Sunday's messages (a check-in and chat activity), in the
+    # same delivery as the member's Monday message.
     late_at = berlin(date(2026, 3, 30), 15)
-    position = next(i for i, (t, _) in enumerate(timeline.items) if t > late_at)
-    timeline.items[position:position] = [
-        (late_at, f.message(m[502], "/checkin", date=berlin(date(2026, 3, 29), 20))),
-        (
-            late_at,
-            f.message(m[503], "a late hello from sunday", date=berlin(date(2026, 3, 29), 21)),
-        ),
-    ]
+    sunday = date(2026, 3, 29)
+    timeline.insert(
+        late_at,
+        [
+            f.message(m[502], "a monday afternoon hello", date=late_at),
+            f.message(m[502], "/checkin", date=berlin(sunday, 20)),
+            f.message(m[503], "a late hello from sunday", date=berlin(sunday, 21)),
+        ],
+    )
     return timeline
 
 
@@ -147,6 +175,7 @@ async def check_everything(bot: Harness, now: datetime) -> None:
         group = await oracle.group_settings(s, f.GROUP_ID)
         snap = await oracle.snapshot(s, f.GROUP_ID)
         assert oracle.stored_totals(snap) == oracle.running_totals(snap, group), now
+        assert snap.counts == oracle.value_counts(snap), now
         viewers = [u["id"] for u in MEMBERS] + [ADMIN["id"], STRANGER]
         for kind in BOARDS:
             for viewer in viewers:
@@ -172,8 +201,8 @@ async def test_boards_and_running_totals_match_the_ledger(db_url: str) -> None:
             by_day.setdefault(day, []).append((delivered, update))
         assert list(by_day) == DAYS
         for day, items in by_day.items():
-            for i in range(0, len(items), 7):  # deliveries of 7: batches of the hot path
-                await bot.feed(*(u for _, u in items[i : i + 7]))
+            for delivery in timeline.deliveries(items):
+                await bot.feed(*delivery)
             # The end of the local day, and the next one just begun (nothing earned yet).
             await check_everything(bot, items[-1][0] + timedelta(seconds=30))
             await check_everything(
@@ -219,6 +248,7 @@ async def test_a_new_calendar_recounts_the_running_totals(db_url: str) -> None:
                 group = await oracle.group_settings(s, f.GROUP_ID)
                 snap = await oracle.snapshot(s, f.GROUP_ID)
                 assert oracle.stored_totals(snap) == oracle.running_totals(snap, group), command
+                assert snap.counts == oracle.value_counts(snap), command
                 for kind in ("week", "month"):
                     for viewer in (MEMBERS[0]["id"], MEMBERS[5]["id"]):
                         got = await leaderboard(s, group, kind, viewer, now, limit=3)
@@ -299,10 +329,58 @@ async def test_the_migration_backfills_running_totals_from_the_ledger(db_url: st
                 group = await oracle.group_settings(s, group_id)
                 snap = await oracle.snapshot(s, group_id)
                 assert oracle.stored_totals(snap) == oracle.running_totals(snap, group)
+                assert snap.counts == oracle.value_counts(snap)
                 checked += sum(1 for t in oracle.stored_totals(snap).values() if t[1] > 0)
             assert checked >= 20  # most members earned in their latest week
     finally:
         await engine.dispose()
+
+
+async def test_appends_in_any_order_keep_each_members_latest_periods(
+    session_factory: SessionFactory,
+) -> None:
+    """Many rows per call, periods in any order, several members: what the batch writer and
+    any other caller may hand to ledger.append."""
+    calendar = Calendar(-7, "America/Sao_Paulo", 5)
+    rng = random.Random(3)
+    users = range(1, 7)
+    async with session_factory() as s:
+        for user_id in users:
+            await members.ensure_member(
+                s, calendar.group_id, user_id, datetime(2026, 1, 1, tzinfo=UTC)
+            )
+        rows = []
+        for n in range(300):
+            user_id = rng.choice(users)  # each member's history ends on another day
+            at = datetime(2026, 3, 20, tzinfo=UTC) + timedelta(
+                minutes=rng.randrange((4 + 3 * user_id) * 24 * 60)
+            )
+            week, month = period_starts(local_day(at, calendar.timezone, calendar.day_start_hour))
+            reason = rng.choice(
+                ["checkin", "activity", "admin_grant", "admin_deduct", "streak_bonus"]
+            )
+            rows.append(
+                {
+                    "group_id": calendar.group_id,
+                    "user_id": user_id,
+                    "amount": -2 if reason == "admin_deduct" else rng.randrange(1, 20),
+                    "reason": reason,
+                    "note": None,
+                    "source": "test",
+                    "actor_id": None,
+                    "idempotency_key": f"k{n}",
+                    "created_at": at,
+                    "week_start": week,
+                    "month_start": month,
+                }
+            )
+        for start in range(0, len(rows), 37):
+            await ledger.append(s, rows[start : start + 37])
+        await s.commit()
+        snap = await oracle.snapshot(s, calendar.group_id)
+    assert oracle.stored_totals(snap) == oracle.running_totals(snap, calendar)
+    assert snap.counts == oracle.value_counts(snap)
+    assert len({t[0] for t in oracle.stored_totals(snap).values()}) > 1  # not all one week
 
 
 def test_ranks_share_ties_from_the_top() -> None:

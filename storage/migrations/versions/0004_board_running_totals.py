@@ -1,4 +1,4 @@
-"""leaderboards from indexes: running week and month totals on member, partial board indexes
+"""leaderboards from indexes: running week/month totals, partial board indexes, value counts
 
 Revision ID: 0004
 Revises: 0001
@@ -6,10 +6,16 @@ Create Date: 2026-12-01
 
 Each member gets the points earned in their latest local week and month with earnings (week
 starting Monday, days starting at the group's day_start hour in its timezone), backfilled here
-from the ledger. The boards read present members (left_at IS NULL) in index order.
+from the ledger. The boards read present members (left_at IS NULL) in index order, and ranks
+from board_value_count (how many present members have each value on each board), which
+triggers on member keep: row triggers on SQLite, statement triggers with transition tables on
+PostgreSQL.
 
 The backfill reads each group's calendar from chat_group (timezone, day_start_hour) as the
 first migration created it.
+
+SQLite drops a table's triggers with the table: a later migration that rebuilds `member` in
+batch mode ("move and copy") must create them again (see create_triggers).
 """
 
 from collections.abc import Sequence
@@ -17,6 +23,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 import storage.types
@@ -36,6 +43,15 @@ BOARDS = {
 }
 PRESENT = "left_at IS NULL"
 CHUNK = 10_000
+ALL_TIME = "1970-01-01"  # the period of boards without one
+# board -> (value column, period column or None); a member counts when present and value > 0.
+COUNTED = {
+    "points": ("points", None),
+    "checkins": ("checkins", None),
+    "streak": ("streak", "last_checkin_day"),
+    "week": ("week_points", "week_start"),
+    "month": ("month_points", "month_start"),
+}
 
 
 def upgrade() -> None:
@@ -59,9 +75,32 @@ def upgrade() -> None:
                 sqlite_where=sa.text(PRESENT),
                 postgresql_where=sa.text(PRESENT),
             )
+    op.create_table(
+        "board_value_count",
+        sa.Column("group_id", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("board", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
+        sa.Column("period", sa.Date(), nullable=False),
+        sa.Column("value", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("members", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "group_id", "board", "period", "value", name=op.f("pk_board_value_count")
+        ),
+    )
+    dialect = op.get_bind().dialect.name
+    arms = " UNION ALL ".join(_arms(dialect, "m", "member m", 1))
+    op.execute(
+        "INSERT INTO board_value_count (group_id, board, period, value, members) "
+        f"SELECT group_id, board, period, value, sum(n) FROM ({arms}) AS d "
+        "GROUP BY group_id, board, period, value"
+    )
+    for statement in create_triggers(dialect):
+        op.execute(statement)
 
 
 def downgrade() -> None:
+    for statement in drop_triggers(op.get_bind().dialect.name):
+        op.execute(statement)
+    op.drop_table("board_value_count")
     with op.batch_alter_table("member", schema=None) as batch_op:
         for name in reversed(BOARDS):
             batch_op.drop_index(name)
@@ -72,6 +111,106 @@ def downgrade() -> None:
         batch_op.drop_column("month_start")
         batch_op.drop_column("week_points")
         batch_op.drop_column("week_start")
+
+
+def _arms(dialect: str, row: str, source: str | None, n: int) -> list[str]:
+    """One SELECT per board of (group_id, board, period, value, n) for `row` if it counts."""
+    all_time = f"DATE '{ALL_TIME}'" if dialect == "postgresql" else f"'{ALL_TIME}'"
+    arms = []
+    for board, (value, period) in COUNTED.items():
+        where = f"{row}.left_at IS NULL AND {row}.{value} > 0"
+        if period is not None:
+            where += f" AND {row}.{period} IS NOT NULL"
+        arms.append(
+            f"SELECT {row}.group_id AS group_id, '{board}' AS board, "
+            f"{f'{row}.{period}' if period else all_time} AS period, {row}.{value} AS value, "
+            f"{n} AS n{f' FROM {source}' if source else ''} WHERE {where}"
+        )
+    return arms
+
+
+_UPSERT = (
+    "INSERT INTO board_value_count (group_id, board, period, value, members) {rows} "
+    "ON CONFLICT (group_id, board, period, value) "
+    "DO UPDATE SET members = board_value_count.members + excluded.members"
+)
+_PG_FUNCTION = "member_board_value_counts"
+
+
+def create_triggers(dialect: str) -> list[str]:
+    """board_value_count follows every insert, update and delete of member rows."""
+    if dialect == "postgresql":
+        branches = {}
+        for op_name, sources in (
+            ("INSERT", [("new_rows", 1)]),
+            ("UPDATE", [("old_rows", -1), ("new_rows", 1)]),
+            ("DELETE", [("old_rows", -1)]),
+        ):
+            arms = " UNION ALL ".join(
+                arm for name, n in sources for arm in _arms(dialect, "r", f"{name} r", n)
+            )
+            rows = (
+                f"SELECT group_id, board, period, value, sum(n) FROM ({arms}) AS d "
+                "GROUP BY group_id, board, period, value HAVING sum(n) <> 0 "
+                "ORDER BY group_id, board, period, value"  # one lock order for every writer
+            )
+            branches[op_name] = _UPSERT.format(rows=rows)
+        body = " ".join(
+            f"{'IF' if i == 0 else 'ELSIF'} TG_OP = '{op_name}' THEN {sql};"
+            for i, (op_name, sql) in enumerate(branches.items())
+        )
+        statements = [
+            f"CREATE FUNCTION {_PG_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS "
+            f"$$ BEGIN {body} END IF; RETURN NULL; END $$"
+        ]
+        for op_name, tables in (
+            ("INSERT", "NEW TABLE AS new_rows"),
+            ("UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows"),
+            ("DELETE", "OLD TABLE AS old_rows"),
+        ):
+            statements.append(
+                f"CREATE TRIGGER trg_member_board_counts_{op_name.lower()} AFTER {op_name} "
+                f"ON member REFERENCING {tables} FOR EACH STATEMENT "
+                f"EXECUTE FUNCTION {_PG_FUNCTION}()"
+            )
+        return statements
+
+    def upserts(row: str, n: int, boards: list[str] | None = None) -> str:
+        arms = _arms(dialect, row, None, n)
+        chosen = [a for a, b in zip(arms, COUNTED, strict=True) if boards is None or b in boards]
+        return " ".join(_UPSERT.format(rows=arm) + ";" for arm in chosen)
+
+    presence = "(OLD.left_at IS NULL) <> (NEW.left_at IS NULL)"
+    statements = [
+        "CREATE TRIGGER trg_member_board_counts_insert AFTER INSERT ON member "
+        f"WHEN NEW.left_at IS NULL BEGIN {upserts('NEW', 1)} END",
+        "CREATE TRIGGER trg_member_board_counts_delete AFTER DELETE ON member "
+        f"WHEN OLD.left_at IS NULL BEGIN {upserts('OLD', -1)} END",
+    ]
+    for board, (value, period) in COUNTED.items():
+        changed = f"OLD.{value} IS NOT NEW.{value}"
+        if period is not None:
+            changed += f" OR OLD.{period} IS NOT NEW.{period}"
+        statements.append(
+            f"CREATE TRIGGER trg_member_board_counts_{board} AFTER UPDATE ON member "
+            f"WHEN {changed} OR {presence} "
+            f"BEGIN {upserts('OLD', -1, [board])} {upserts('NEW', 1, [board])} END"
+        )
+    return statements
+
+
+def drop_triggers(dialect: str) -> list[str]:
+    if dialect == "postgresql":
+        return [
+            *(
+                f"DROP TRIGGER trg_member_board_counts_{op_name} ON member"
+                for op_name in ("insert", "update", "delete")
+            ),
+            f"DROP FUNCTION {_PG_FUNCTION}()",
+        ]
+    return [
+        f"DROP TRIGGER trg_member_board_counts_{name}" for name in ("insert", "delete", *COUNTED)
+    ]
 
 
 def _local_day(instant: datetime, zone: ZoneInfo, day_start_hour: int) -> date:

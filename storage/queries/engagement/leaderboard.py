@@ -3,7 +3,8 @@
 A board is a value over the group's present members (left_at IS NULL), restricted to one or
 more index ranges ("segments") in each of which the index orders members by that value, then
 by user id. The top of a board is a short walk down each segment; someone's rank is one plus
-a count of index entries with a greater value. Nothing ranks the whole group.
+the members above them, summed from board_value_count (members per value, kept by triggers).
+Nothing ranks or counts the whole group.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from sqlalchemy import case, func, literal, select, union_all
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.queries.engagement.ledger import EARNING_REASONS
-from storage.tables import Member, TgUser
+from storage.tables import ALL_TIME, BoardValueCount, Member, TgUser
 
 _M = Member.__table__
 _U = TgUser.__table__
+_V = BoardValueCount.__table__
 
 __all__ = ["EARNING_REASONS", "Source", "count_above", "names", "source", "top", "value_of"]
 
@@ -27,32 +29,38 @@ __all__ = ["EARNING_REASONS", "Source", "count_above", "names", "source", "top",
 @dataclass(frozen=True)
 class Source:
     """Where a board's values live: `value` within each of `segments` (conditions, each one
-    range of the board's index), and `own`, a member's value on the board (0: not ranked)."""
+    range of the board's index), `own`, a member's value on the board (0: not ranked), and the
+    board's rows of board_value_count (`board`, `periods`: a condition on their period)."""
 
     value: Any
     segments: tuple[Any, ...]
     own: Any
+    board: str
+    periods: Any
 
 
 def source(board: str, *, today: date, week: date, month: date) -> Source:
     """`board`: points, checkins, streak (alive: last check-in yesterday or later), week or month
     (the running totals of the week beginning `week`, the month beginning `month`)."""
+    all_time = _V.c.period == ALL_TIME
     if board == "points":
-        return Source(_M.c.points, (None,), _M.c.points)
+        return Source(_M.c.points, (None,), _M.c.points, board, all_time)
     if board == "checkins":
-        return Source(_M.c.checkins, (None,), _M.c.checkins)
+        return Source(_M.c.checkins, (None,), _M.c.checkins, board, all_time)
     if board == "streak":
         day, yesterday = _M.c.last_checkin_day, today - timedelta(days=1)
         alive = case((day >= yesterday, _M.c.streak), else_=0)
         # Equal days keep the index order by streak; days after today are a rare late few.
-        return Source(_M.c.streak, (day == yesterday, day == today, day > today), alive)
+        segments = (day == yesterday, day == today, day > today)
+        return Source(_M.c.streak, segments, alive, board, _V.c.period >= yesterday)
     if board in ("week", "month"):
         start, points, key = (
             (_M.c.week_start, _M.c.week_points, week)
             if board == "week"
             else (_M.c.month_start, _M.c.month_points, month)
         )
-        return Source(points, (start == key,), case((start == key, points), else_=0))
+        own = case((start == key, points), else_=0)
+        return Source(points, (start == key,), own, board, _V.c.period == key)
     raise ValueError(board)
 
 
@@ -104,14 +112,16 @@ async def top(
 
 async def count_above(session: AsyncSession, group_id: int, src: Source, value: int) -> int:
     """How many present members have more than `value` on the board."""
-    counts = [
-        _present(group_id, segment, func.count()).where(src.value > value).scalar_subquery()
-        for segment in src.segments
-    ]
-    total = counts[0]
-    for count in counts[1:]:
-        total = total + count
-    return int((await session.exec(select(total))).scalar_one())
+    return await count_members_above(session, group_id, src.board, src.periods, value)
+
+
+async def count_members_above(
+    session: AsyncSession, group_id: int, board: str, periods: Any, value: int
+) -> int:
+    stmt = select(func.coalesce(func.sum(_V.c.members), 0)).where(
+        _V.c.group_id == group_id, _V.c.board == board, periods, _V.c.value > value
+    )
+    return int((await session.exec(stmt)).scalar_one())
 
 
 async def value_of(session: AsyncSession, group_id: int, src: Source, user_id: int) -> int:

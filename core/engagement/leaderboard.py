@@ -1,9 +1,9 @@
 """Leaderboards: by points, live streak, check-ins, and points earned this local week or month.
 
 Boards are read in index order (storage.queries.engagement.leaderboard): the first entries
-straight from the top of an index, their ranks from their own values, the viewer's rank as a
-count of the members ahead. Week and month boards read the members' running totals, which the
-ledger append keeps (storage.queries.engagement.ledger).
+straight from the top of an index, their ranks from their own values, the viewer's rank from
+the number of members per value above theirs. Week and month boards read the members' running
+totals, which the ledger append keeps (storage.queries.engagement.ledger).
 """
 
 from __future__ import annotations

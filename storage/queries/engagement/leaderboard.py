@@ -23,7 +23,16 @@ _M = Member.__table__
 _U = TgUser.__table__
 _V = BoardValueCount.__table__
 
-__all__ = ["EARNING_REASONS", "Source", "count_above", "names", "source", "top", "value_of"]
+__all__ = [
+    "EARNING_REASONS",
+    "Source",
+    "count_above",
+    "count_members_above",
+    "names",
+    "source",
+    "top",
+    "value_of",
+]
 
 
 @dataclass(frozen=True)

@@ -246,8 +246,8 @@ class MemberEventBatcher:
                 position_key = (e.group_id, days[id(e)])
                 results[id(e)] = results[id(e)].at_position(next_position[position_key])  # type: ignore[union-attr]
                 next_position[position_key] += 1
-            await members.apply_progress(session, plan.progress)
-            await ledger.append(session, plan.ledger_rows)
+            # The ledger rows, and the members' progress and running totals in one UPDATE.
+            await ledger.append(session, plan.ledger_rows, progress=plan.progress)
             await session.commit()
         if self._committed is not None:
             self._committed.add(fresh)

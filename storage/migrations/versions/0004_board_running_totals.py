@@ -140,36 +140,24 @@ _PG_FUNCTION = "member_board_value_counts"
 def create_triggers(dialect: str) -> list[str]:
     """board_value_count follows every insert, update and delete of member rows."""
     if dialect == "postgresql":
-        # INSERT and DELETE count every row in or out; an UPDATE moves only the boards whose
-        # value, period or presence changed (most updates, e.g. a member seen speaking, none).
-        grouped = (
-            "GROUP BY 1, 2, 3, 4 HAVING sum(n) <> 0 "
-            "ORDER BY 1, 2, 3, 4"  # one lock order for every writer
-        )
+        # Every old row counted out, every new row counted in, summed per value: unchanged
+        # rows cancel out. (No join of old and new rows: transition tables have no statistics,
+        # and the planner's nested loops would pair them n * n.)
         branches = {}
-        for op_name, name, n in (("INSERT", "new_rows", 1), ("DELETE", "old_rows", -1)):
-            arms = " UNION ALL ".join(_arms(dialect, "r", f"{name} r", n))
-            branches[op_name] = _UPSERT.format(
-                rows=f"SELECT group_id, board, period, value, sum(n) FROM ({arms}) AS d {grouped}"
+        for op_name, sources in (
+            ("INSERT", [("new_rows", 1)]),
+            ("UPDATE", [("old_rows", -1), ("new_rows", 1)]),
+            ("DELETE", [("old_rows", -1)]),
+        ):
+            arms = " UNION ALL ".join(
+                arm for name, n in sources for arm in _arms(dialect, "r", f"{name} r", n)
             )
-        all_time = f"DATE '{ALL_TIME}'"
-        boards = ", ".join(
-            f"('{board}', {f'o.{period}' if period else all_time}, o.{value}, "
-            f"{f'w.{period}' if period else all_time}, w.{value})"
-            for board, (value, period) in COUNTED.items()
-        )
-        branches["UPDATE"] = _UPSERT.format(
-            rows="SELECT o.group_id, b.board, s.period, s.value, sum(s.n) AS n "
-            "FROM old_rows o JOIN new_rows w ON w.group_id = o.group_id AND w.user_id = o.user_id "
-            f"CROSS JOIN LATERAL (VALUES {boards}) AS b(board, old_period, old_value, "
-            "new_period, new_value) "
-            "CROSS JOIN LATERAL (VALUES (b.old_period, b.old_value, -1, o.left_at IS NULL), "
-            "(b.new_period, b.new_value, 1, w.left_at IS NULL)) AS s(period, value, n, present) "
-            "WHERE s.present AND s.value > 0 AND s.period IS NOT NULL "
-            "AND ((o.left_at IS NULL) <> (w.left_at IS NULL) "
-            "OR (b.old_period, b.old_value) IS DISTINCT FROM (b.new_period, b.new_value)) "
-            f"{grouped}"
-        )
+            rows = (
+                f"SELECT group_id, board, period, value, sum(n) FROM ({arms}) AS d "
+                "GROUP BY group_id, board, period, value HAVING sum(n) <> 0 "
+                "ORDER BY group_id, board, period, value"  # one lock order for every writer
+            )
+            branches[op_name] = _UPSERT.format(rows=rows)
         body = " ".join(
             f"{'IF' if i == 0 else 'ELSIF'} TG_OP = '{op_name}' THEN {sql};"
             for i, (op_name, sql) in enumerate(branches.items())

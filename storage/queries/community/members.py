@@ -132,44 +132,51 @@ async def touch_members(session: AsyncSession, rows: Sequence[dict[str, Any]]) -
     return found
 
 
+# A member's check-in/activity progress, one row per member (see apply_progress).
+PROGRESS_COLUMNS = [
+    ("g", sa.BigInteger()),
+    ("u", sa.BigInteger()),
+    ("delta", sa.Integer()),
+    ("streak", sa.Integer()),
+    ("best", sa.Integer()),
+    ("dc", sa.Integer()),
+    ("lcd", sa.Date()),
+    ("ad", sa.Date()),
+    ("at", sa.Integer()),
+    ("alast", UTCDateTime()),
+]
+
+
+def progress_values(src: RowSet) -> dict[str, Any]:
+    """The SET clause writing progress rows of `src` (a RowSet with PROGRESS_COLUMNS) to the
+    member rows WHERE group_id = src.g AND user_id = src.u."""
+    return {
+        "points": _M.c.points + src.c.delta,
+        "streak": src.c.streak,
+        "best_streak": src.c.best,
+        "checkins": _M.c.checkins + src.c.dc,
+        "last_checkin_day": src.c.lcd,
+        "activity_day": src.c.ad,
+        "activity_today": src.c.at,
+        "activity_last_at": src.c.alast,
+    }
+
+
 @cache
 def _apply(dialect: str) -> tuple[Any, RowSet]:
-    src = RowSet(
-        "progress",
-        dialect,
-        [
-            ("g", sa.BigInteger()),
-            ("u", sa.BigInteger()),
-            ("delta", sa.Integer()),
-            ("streak", sa.Integer()),
-            ("best", sa.Integer()),
-            ("dc", sa.Integer()),
-            ("lcd", sa.Date()),
-            ("ad", sa.Date()),
-            ("at", sa.Integer()),
-            ("alast", UTCDateTime()),
-        ],
-    )
+    src = RowSet("progress", dialect, PROGRESS_COLUMNS)
     stmt = (
         update(_M)
         .where(_M.c.group_id == src.c.g, _M.c.user_id == src.c.u)
-        .values(
-            points=_M.c.points + src.c.delta,
-            streak=src.c.streak,
-            best_streak=src.c.best,
-            checkins=_M.c.checkins + src.c.dc,
-            last_checkin_day=src.c.lcd,
-            activity_day=src.c.ad,
-            activity_today=src.c.at,
-            activity_last_at=src.c.alast,
-        )
+        .values(progress_values(src))
     )
     return stmt, src
 
 
 async def apply_progress(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
     """Write check-in/activity progress (keys: g,u,delta,streak,best,dc,lcd,ad,at,alast;
-    one row per member)."""
+    one row per member). With ledger rows, ledger.append(rows, progress=...) writes both in
+    one UPDATE."""
     if rows:
         stmt, src = _apply(dialect_of(session))
         await session.exec(stmt, params=src.params(rows))

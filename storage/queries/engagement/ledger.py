@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy import and_, case, func, insert, or_, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.queries.community import members
 from storage.queries.dialect import dialect_of
 from storage.queries.rowset import RowSet
 from storage.tables import LedgerEntry, Member
@@ -42,38 +43,48 @@ def _append(dialect: str) -> tuple[Any, RowSet]:
     return stmt, src
 
 
+_PERIOD_COLUMNS = [("w", sa.Date()), ("wp", sa.Integer()), ("m", sa.Date()), ("mp", sa.Integer())]
+_NO_PERIODS = {"w": None, "wp": 0, "m": None, "mp": 0}
+
+
+def _period_values(src: RowSet) -> dict[str, Any]:
+    """The SET clause adding earnings of `src` (w/wp: week and points, m/mp: month and points;
+    w or m NULL: none) to the members' running totals."""
+
+    def running(start: Any, points: Any, key: Any, earned: Any) -> dict[str, Any]:
+        # A later period starts the total again; an earlier one (a late row) is over already.
+        later = and_(key.is_not(None), or_(start.is_(None), start < key))
+        return {
+            start.name: case((later, key), else_=start),
+            points.name: case((later, earned), (start == key, points + earned), else_=points),
+        }
+
+    return {
+        **running(_M.c.week_start, _M.c.week_points, src.c.w, src.c.wp),
+        **running(_M.c.month_start, _M.c.month_points, src.c.m, src.c.mp),
+    }
+
+
 @cache
 def _add_to_periods(dialect: str) -> tuple[Any, RowSet]:
     src = RowSet(
-        "periods",
-        dialect,
-        [
-            ("g", sa.BigInteger()),
-            ("u", sa.BigInteger()),
-            ("w", sa.Date()),
-            ("wp", sa.Integer()),
-            ("m", sa.Date()),
-            ("mp", sa.Integer()),
-        ],
+        "periods", dialect, [("g", sa.BigInteger()), ("u", sa.BigInteger()), *_PERIOD_COLUMNS]
     )
-
-    def running(start: Any, points: Any, key: Any, earned: Any) -> dict[Any, Any]:
-        # A later period starts the total again; an earlier one (a late row) is over already.
-        later = or_(start.is_(None), start < key)
-        return {
-            start: case((later, key), else_=start),
-            points: case((later, earned), (start == key, points + earned), else_=points),
-        }
-
     stmt = (
         update(_M)
         .where(_M.c.group_id == src.c.g, _M.c.user_id == src.c.u)
-        .values(
-            {
-                **running(_M.c.week_start, _M.c.week_points, src.c.w, src.c.wp),
-                **running(_M.c.month_start, _M.c.month_points, src.c.m, src.c.mp),
-            }
-        )
+        .values(_period_values(src))
+    )
+    return stmt, src
+
+
+@cache
+def _add_with_progress(dialect: str) -> tuple[Any, RowSet]:
+    src = RowSet("progress", dialect, [*members.PROGRESS_COLUMNS, *_PERIOD_COLUMNS])
+    stmt = (
+        update(_M)
+        .where(_M.c.group_id == src.c.g, _M.c.user_id == src.c.u)
+        .values({**members.progress_values(src), **_period_values(src)})
     )
     return stmt, src
 
@@ -101,21 +112,33 @@ def period_deltas(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-async def append(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+async def append(
+    session: AsyncSession,
+    rows: Sequence[dict[str, Any]],
+    progress: Sequence[dict[str, Any]] = (),
+) -> None:
     """rows: group_id, user_id, amount, reason, note, source, actor_id, idempotency_key,
     created_at; an earning row (EARNING_REASONS) also week_start and month_start, the local
     week and month of its created_at in the group's calendar (core.calendar.period_starts).
 
     The members' running week and month totals move in the same transaction, so the boards
-    read them instead of summing the ledger.
+    read them instead of summing the ledger. progress: the batch writer's rows for
+    members.apply_progress, written in the same UPDATE of member (one per member; every member
+    with an earning row must have one).
     """
-    if not rows:
-        return
     dialect = dialect_of(session)
-    stmt, src = _append(dialect)
-    await session.exec(stmt, params=src.params(rows))
+    if rows:
+        stmt, src = _append(dialect)
+        await session.exec(stmt, params=src.params(rows))
     deltas = period_deltas(rows)
-    if deltas:
+    if progress:
+        periods = {(d["g"], d["u"]): d for d in deltas}
+        both = [{**p, **periods.pop((p["g"], p["u"]), _NO_PERIODS)} for p in progress]
+        if periods:
+            raise ValueError(f"earning rows of members without progress: {sorted(periods)}")
+        stmt, src = _add_with_progress(dialect)
+        await session.exec(stmt, params=src.params(both))
+    elif deltas:
         stmt, src = _add_to_periods(dialect)
         await session.exec(stmt, params=src.params(deltas))
 

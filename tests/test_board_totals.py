@@ -19,6 +19,7 @@ from sqlalchemy import text
 
 from core.calendar import day_start_instant, local_day, period_starts
 from core.engagement.leaderboard import leaderboard, ranks
+from core.engagement.period_totals import moved_spans
 from core.engagement.profile import profile_in_group
 from storage.db import SessionFactory, create_engine, create_session_factory
 from storage.migrate import upgrade
@@ -381,6 +382,23 @@ async def test_appends_in_any_order_keep_each_members_latest_periods(
     assert oracle.stored_totals(snap) == oracle.running_totals(snap, calendar)
     assert snap.counts == oracle.value_counts(snap)
     assert len({t[0] for t in oracle.stored_totals(snap).values()}) > 1  # not all one week
+
+
+def test_a_calendar_change_moves_the_spans_around_period_beginnings() -> None:
+    wednesday = datetime(2026, 3, 25, 12, tzinfo=UTC)
+    spans = moved_spans(("Asia/Shanghai", 0), ("Europe/Berlin", 0), wednesday)
+    # From 1 March (this month) to 35 days ahead: Mondays and firsts of a month, each moved
+    # from midnight in Shanghai to midnight in Berlin (UTC+1, then UTC+2 from 29 March).
+    assert spans[0] == (
+        datetime(2026, 2, 28, 16, tzinfo=UTC),
+        datetime(2026, 2, 28, 23, tzinfo=UTC),
+    )
+    monday = (datetime(2026, 3, 29, 16, tzinfo=UTC), datetime(2026, 3, 29, 22, tzinfo=UTC))
+    assert monday in spans
+    assert len(set(spans)) == 11  # 1 March, 1 April, and the Mondays from 2 March to 27 April
+    later = moved_spans(("Asia/Shanghai", 0), ("Asia/Shanghai", 4), wednesday)
+    assert (datetime(2026, 3, 22, 16, tzinfo=UTC), datetime(2026, 3, 22, 20, tzinfo=UTC)) in later
+    assert moved_spans(("UTC", 0), ("UTC", 0), wednesday) == []
 
 
 def test_ranks_share_ties_from_the_top() -> None:

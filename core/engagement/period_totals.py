@@ -1,56 +1,66 @@
 """The running week and month totals when a group's calendar changes (timezone, day start).
 
 Ledger appends keep each member's totals for their latest local week and month (see
-storage.queries.engagement.ledger.append). A new timezone or day-start hour moves where weeks
-and months begin, so the totals of everyone who earned anything near the current periods are
-counted again from the ledger, in the new calendar, in the same transaction as the change.
+storage.queries.engagement.ledger.append). A new timezone or day-start hour moves the instants
+at which weeks and months begin; an earning row between a period's old and new beginning now
+belongs to another period. The totals of the members with such rows are counted again from the
+ledger, in the new calendar, in the same transaction as the change. Everyone else's rows keep
+their periods, and so do their totals.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.calendar import day_start_instant, local_day, period_starts
 from storage.queries.engagement import ledger
 
-# A calendar change moves the start of a day by at most 26 hours of UTC offset plus 23 of
-# day start. Earning rows older than this before both calendars' current periods lie in
-# earlier periods under either calendar, so their members' totals are never on a board.
-MAX_SHIFT = timedelta(days=3)
+Calendar = tuple[str, int]  # (timezone, day_start_hour)
+
+# Earnings dated ahead of the change (clock skew, late deliveries) that may still be counted.
+AHEAD = timedelta(days=35)
 
 
-def _periods_begin(at: datetime, timezone: str, day_start_hour: int) -> datetime:
-    week, month = period_starts(local_day(at, timezone, day_start_hour))
-    return day_start_instant(min(week, month), timezone, day_start_hour)
+def _period_firsts(start: date, end: date) -> list[date]:
+    """Mondays and firsts of a month from `start` to `end`."""
+    days = (start + timedelta(days=n) for n in range((end - start).days + 1))
+    return [d for d in days if d.weekday() == 0 or d.day == 1]
+
+
+def moved_spans(old: Calendar, new: Calendar, at: datetime) -> list[tuple[datetime, datetime]]:
+    """The spans of time whose earnings change week or month with the change at `at`, among
+    the periods that are current or later under either calendar (earlier ones are never on a
+    board again): [old beginning, new beginning) of each such period, or the other way round."""
+    first = min(min(period_starts(local_day(at, *calendar))) for calendar in (old, new))
+    spans = []
+    for day in _period_firsts(first, local_day(at, *new) + AHEAD):
+        a, b = day_start_instant(day, *old), day_start_instant(day, *new)
+        if a != b:
+            spans.append((min(a, b), max(a, b)))
+    return spans
 
 
 async def recount_for_new_calendar(
-    session: AsyncSession,
-    group_id: int,
-    old: tuple[str, int],
-    new: tuple[str, int],
-    at: datetime,
+    session: AsyncSession, group_id: int, old: Calendar, new: Calendar, at: datetime
 ) -> None:
     """old, new: (timezone, day_start_hour) of the group before and after the change at `at`."""
-    if old == new:
+    spans = moved_spans(old, new, at)
+    if not spans:
         return
     timezone, hour = new
-    since = min(_periods_begin(at, *old), _periods_begin(at, *new)) - MAX_SHIFT
     rows = []
-    for user_id, latest in await ledger.latest_earnings(session, group_id, since):
+    for user_id, latest in await ledger.latest_earnings(session, group_id, spans):
         week, month = period_starts(local_day(latest, timezone, hour))
-        week_at = day_start_instant(week, timezone, hour)
-        month_at = day_start_instant(month, timezone, hour)
         rows.append(
             {
                 "g": group_id,
                 "u": user_id,
                 "w": week,
-                "ws": week_at,
+                "ws": day_start_instant(week, timezone, hour),
                 "m": month,
-                "ms": month_at,
+                "ms": day_start_instant(month, timezone, hour),
             }
         )
     await ledger.recount_periods(session, rows)

@@ -144,18 +144,20 @@ async def append(
 
 
 async def latest_earnings(
-    session: AsyncSession, group_id: int, since: datetime
+    session: AsyncSession, group_id: int, spans: Sequence[tuple[datetime, datetime]]
 ) -> list[tuple[int, datetime]]:
-    """(user_id, time of their latest earning row) for the group's members who earned
-    anything at or after `since`."""
+    """(user_id, time of their latest earning row) for the group's members who earned anything
+    within one of `spans` ([start, end) instants): one walk of the rows since the first span."""
+    within = or_(*(and_(_L.c.created_at >= a, _L.c.created_at < b) for a, b in spans))
     stmt = (
         select(_L.c.user_id, func.max(_L.c.created_at))
         .where(
             _L.c.group_id == group_id,
-            _L.c.created_at >= since,
+            _L.c.created_at >= min(a for a, _ in spans),
             _L.c.reason.in_(EARNING_REASONS),
         )
         .group_by(_L.c.user_id)
+        .having(func.max(case((within, 1), else_=0)) == 1)
     )
     return [(int(u), at) for u, at in (await session.exec(stmt)).all()]
 

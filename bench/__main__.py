@@ -3,6 +3,8 @@ against aiogram's ceiling.
 
 Default: the in-process bench (Dispatcher, handlers, database; Telegram answered in-process).
 --e2e: the bot as a process polling the Bot API emulator (default N 3,000, 5 rounds).
+--boards [--members M] [--ledger L] [--db sqlite|postgresql|both]: /top and /me latency in one
+group of M members and L ledger rows (default 200,000 and 1,000,000).
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from statistics import median
 
+from bench.boards_bench import measure as measure_boards
+from bench.boards_bench import report as report_boards
 from bench.checkin_bench import ceiling, make_updates, ours, with_postgres
 from bench.e2e_bench import e2e_ceiling, e2e_ours
 
@@ -71,6 +75,17 @@ def _span(values: list[float], fmt: str = ".0f") -> str:
     return f"range {min(values):{fmt}}-{max(values):{fmt}}"
 
 
+async def boards(members: int, ledger_rows: int, db: str, pg: str | None) -> None:
+    if db in ("sqlite", "both"):
+        with tempfile.TemporaryDirectory() as tmp:
+            url = f"sqlite+aiosqlite:///{Path(tmp) / 'boards.db'}"
+            result = await measure_boards(url, members, ledger_rows)
+        report_boards("SQLite", members, ledger_rows, result)
+    if db in ("postgresql", "both") and pg is not None:
+        result = await with_postgres(pg, lambda url: measure_boards(url, members, ledger_rows))
+        report_boards("PostgreSQL", members, ledger_rows, result)
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--n", type=int, default=None, help="check-ins (one per member)")
@@ -79,12 +94,19 @@ async def main() -> None:
         "--e2e", action="store_true", help="the bot as a process, via the emulator"
     )
     parser.add_argument("--rounds", type=int, default=None, help="default 5 (e2e), 1")
+    parser.add_argument("--boards", action="store_true", help="/top and /me in a big group")
+    parser.add_argument("--members", type=int, default=200_000, help="--boards: group size")
+    parser.add_argument("--ledger", type=int, default=1_000_000, help="--boards: ledger rows")
+    parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument(
         "--pg", default=os.environ.get("TEST_PG_DSN", "postgresql://postgres@127.0.0.1:5432/test")
     )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     pg = None if args.skip_postgres else args.pg
+    if args.boards:
+        await boards(args.members, args.ledger, args.db, pg)
+        return
     if args.e2e:
         n = args.n or 3000
         await compare(

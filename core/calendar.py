@@ -4,7 +4,21 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from typing import Protocol
 from zoneinfo import ZoneInfo
+
+
+class GroupCalendar(Protocol):
+    """What the calendar needs to know about a group (GroupSettings has it)."""
+
+    @property
+    def group_id(self) -> int: ...
+
+    @property
+    def timezone(self) -> str: ...
+
+    @property
+    def day_start_hour(self) -> int: ...
 
 
 @lru_cache(maxsize=512)
@@ -31,6 +45,12 @@ def week_start(today: date) -> date:
 
 def month_start(today: date) -> date:
     return today.replace(day=1)
+
+
+def period_starts(day: date) -> tuple[date, date]:
+    """The first days of the week and of the month that a local day belongs to: the keys of
+    the running week and month totals (and of the boards that read them)."""
+    return week_start(day), month_start(day)
 
 
 def from_timestamp(seconds: int | float) -> datetime:

@@ -80,3 +80,13 @@ class CheckedIn(DomainEvent):
     streak: int
     checkins: int
     at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class GroupCalendarChanged(DomainEvent):
+    """A new timezone or day-start hour: local days, weeks and months begin elsewhere."""
+
+    group_id: int
+    old: tuple[str, int]  # (timezone, day_start_hour)
+    new: tuple[str, int]
+    at: datetime

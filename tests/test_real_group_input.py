@@ -16,6 +16,7 @@ from core.engagement.leaderboard import Board, Entry
 from handlers.engagement.leaderboard import render_board
 from storage.db import SessionFactory
 from storage.tables import AuditLog, ChatGroup, Checkin, GroupMigration, LedgerEntry, Member
+from tests import board_oracle as oracle
 from tests import factories as f
 from tests.app_harness import running_bot
 
@@ -60,6 +61,15 @@ async def _count(session_factory: SessionFactory, table: Any, group_id: int) -> 
         return (await s.exec(stmt)).one()[0]
 
 
+async def _boards_agree(session_factory: SessionFactory) -> None:
+    """The rank counts moved with the members: none left under the old id, the new id's match
+    its member rows."""
+    async with session_factory() as s:
+        old, new = await oracle.snapshot(s, OLD), await oracle.snapshot(s, NEW)
+    assert old.counts == {}
+    assert new.counts == oracle.value_counts(new) and new.counts
+
+
 async def test_a_group_upgraded_to_a_supergroup_keeps_everything(
     db_url: str, session_factory: SessionFactory
 ) -> None:
@@ -99,6 +109,7 @@ async def test_a_group_upgraded_to_a_supergroup_keeps_everything(
             await s.exec(sa.select(AuditLog.action).where(AuditLog.action == "group_migrated"))
         ).all()
     assert [g[0] for g in groups] == [NEW]
+    await _boards_agree(session_factory)
     assert [tuple(m) for m in moves] == [(OLD, NEW)]
     assert len(audited) == 1  # the second service message changed nothing
 
@@ -123,6 +134,7 @@ async def test_the_new_chat_used_before_the_move_is_merged(
     # The two streaks are not joined up: the longer one goes on (a race of a few seconds).
     assert merged.streak == 2
     assert await _count(session_factory, Member, OLD) == 0
+    await _boards_agree(session_factory)
 
 
 async def test_anonymous_admins_may_use_admin_commands(

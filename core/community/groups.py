@@ -12,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.community.group_settings import GroupCache, GroupSettings
 from core.community.settings import DAY_START, LANGUAGE, TIMEZONE
+from core.events import GroupCalendarChanged
 from core.settings import SettingsCatalogue, SettingSpec, SettingsSection
 from core.uow import UnitOfWork
 from storage.db import SessionFactory
@@ -197,6 +198,12 @@ class GroupService:
         stored = await group_rows.setting_text(uow.session, group_id, spec.key)
         old = self.catalogue.value_of(spec, stored, self._deployment)
         await group_rows.put_setting(uow.session, group_id, spec.key, spec.text(parsed), at)
+        if spec.key in ("timezone", "day_start"):  # weeks and months now begin elsewhere
+            current = await self.settings_for(group_id)
+            before = (current.timezone, current.day_start_hour)
+            after = (parsed, before[1]) if spec.key == "timezone" else (before[0], parsed)
+            if before != after:
+                uow.publish(GroupCalendarChanged(group_id, before, after, at))  # type: ignore[arg-type]
         await audit.record(
             uow.session,
             group_id=group_id,

@@ -1,13 +1,19 @@
-"""Leaderboards: by points, live streak, check-ins, and points earned this local week or month."""
+"""Leaderboards: by points, live streak, check-ins, and points earned this local week or month.
+
+Boards are read in index order (storage.queries.engagement.leaderboard): the first entries
+straight from the top of an index, their ranks from their own values, the viewer's rank from
+the number of members per value above theirs. Week and month boards read the members' running
+totals, which the ledger append keeps (storage.queries.engagement.ledger).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from core.calendar import day_start_instant, local_day, month_start, week_start
+from core.calendar import local_day, period_starts
 from core.community.group_settings import GroupSettings
 from core.errors import UnknownSubcommand
 from core.text import shorten
@@ -54,10 +60,18 @@ def parse_board(word: str | None) -> str:
     return BOARDS[key]
 
 
-def _entry(row: object) -> Entry:
-    name = row.display_name or (f"@{row.username}" if row.username else f"User {row.user_id}")  # type: ignore[attr-defined]
-    name = shorten(name)
-    return Entry(int(row.rank), int(row.user_id), name, int(row.value))  # type: ignore[attr-defined]
+def ranks(values: list[int]) -> list[int]:
+    """Ranks of a board's first entries (values highest first, from the very top): ties share
+    a rank, which is one plus the number of entries with a greater value."""
+    result: list[int] = []
+    for index, value in enumerate(values):
+        result.append(result[-1] if index and value == values[index - 1] else index + 1)
+    return result
+
+
+def _name(user_id: int, known: tuple[str, str | None] | None) -> str:
+    display_name, username = known or ("", None)
+    return shorten(display_name or (f"@{username}" if username else f"User {user_id}"))
 
 
 async def leaderboard(
@@ -69,22 +83,21 @@ async def leaderboard(
     limit: int = 10,
 ) -> Board:
     today = local_day(now, group.timezone, group.day_start_hour)
-    since = None
-    if kind == "week":
-        since = day_start_instant(week_start(today), group.timezone, group.day_start_hour)
-    elif kind == "month":
-        since = day_start_instant(month_start(today), group.timezone, group.day_start_hour)
-    top, mine = await rows.ranked(
-        session,
-        group.group_id,
-        kind,
-        yesterday=today - timedelta(days=1),
-        since=since,
-        viewer_id=viewer_id,
-        limit=limit,
+    week, month = period_starts(today)
+    src = rows.source(kind, today=today, week=week, month=month)
+    top = await rows.top(session, group.group_id, src, limit)
+    viewer_value = 0
+    if all(user_id != viewer_id for user_id, _ in top):
+        viewer_value = await rows.value_of(session, group.group_id, src, viewer_id)
+    known = await rows.names(
+        session, [user_id for user_id, _ in top] + ([viewer_id] if viewer_value else [])
     )
-    entries = [_entry(r) for r in top]
-    viewer = (
-        _entry(mine) if mine is not None and all(e.user_id != viewer_id for e in entries) else None
-    )
+    entries = [
+        Entry(rank, user_id, _name(user_id, known.get(user_id)), value)
+        for rank, (user_id, value) in zip(ranks([v for _, v in top]), top, strict=True)
+    ]
+    viewer = None
+    if viewer_value > 0:
+        above = await rows.count_above(session, group.group_id, src, viewer_value)
+        viewer = Entry(above + 1, viewer_id, _name(viewer_id, known.get(viewer_id)), viewer_value)
     return Board(kind, entries, viewer)

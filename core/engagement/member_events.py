@@ -17,7 +17,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from core.cache import BoundedCache
-from core.calendar import local_day
+from core.calendar import local_day, period_starts
 from core.community.group_settings import GroupSettings
 from core.community.groups import GroupService
 from core.engagement.rules import ActivityState, activity_credit, milestone_bonus, next_streak
@@ -263,8 +263,8 @@ class MemberEventBatcher:
                 position_key = (e.group_id, days[id(e)])
                 results[id(e)] = results[id(e)].at_position(next_position[position_key])  # type: ignore[union-attr]
                 next_position[position_key] += 1
-            await members.apply_progress(session, plan.progress)
-            await ledger.append(session, plan.ledger_rows)
+            # The ledger rows, and the members' progress and running totals in one UPDATE.
+            await ledger.append(session, plan.ledger_rows, progress=plan.progress)
             # Features reacting to a check-in write in this same transaction.
             uow = UnitOfWork(session, bus=self._bus)
             if self._bus is not None and self._bus.wants(CheckedIn):
@@ -342,7 +342,7 @@ def _plan(
             key = f"{e.group_id}:{e.user.user_id}:{day.isoformat()}"
             for amount, reason in ((rule.points, "checkin"), (bonus, "streak_bonus")):
                 if amount > 0:
-                    plan.ledger_rows.append(_ledger(e, amount, reason, f"{reason}:{key}"))
+                    plan.ledger_rows.append(_ledger(e, day, amount, reason, f"{reason}:{key}"))
             st.delta += rule.points + bonus
             st.points += rule.points + bonus
             st.dirty = True
@@ -375,7 +375,7 @@ def _plan(
                     if e.update_id is not None
                     else f"{e.group_id}:{e.user.user_id}:{e.at.isoformat()}"
                 )
-                plan.ledger_rows.append(_ledger(e, credit, "activity", f"activity:{key}"))
+                plan.ledger_rows.append(_ledger(e, day, credit, "activity", f"activity:{key}"))
             plan.results[id(e)] = ActivityResult(status="ok", credited=credit)
     plan.progress = [
         {
@@ -410,7 +410,8 @@ def _first_deliveries(events: Sequence[MemberEvent], fresh: set[int]) -> list[Me
     return live
 
 
-def _ledger(e: MemberEvent, amount: int, reason: str, key: str) -> dict[str, Any]:
+def _ledger(e: MemberEvent, day: date, amount: int, reason: str, key: str) -> dict[str, Any]:
+    week, month = period_starts(day)  # the running totals this row adds to
     return {
         "group_id": e.group_id,
         "user_id": e.user.user_id,
@@ -421,6 +422,8 @@ def _ledger(e: MemberEvent, amount: int, reason: str, key: str) -> dict[str, Any
         "actor_id": None,
         "idempotency_key": key,
         "created_at": e.at,
+        "week_start": week,
+        "month_start": month,
     }
 
 

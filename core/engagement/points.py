@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from core.calendar import GroupCalendar, local_day, period_starts
 from core.errors import InsufficientPoints, InvalidAmount, TargetNotFound
 from core.text import shorten
 from core.uow import UnitOfWork
@@ -64,7 +65,7 @@ async def resolve_target(
 async def _change(
     uow: UnitOfWork,
     *,
-    group_id: int,
+    group: GroupCalendar,
     actor_id: int,
     target: Target,
     amount: int,
@@ -73,6 +74,7 @@ async def _change(
     deduct: bool,
 ) -> int:
     session = uow.session
+    group_id = group.group_id
     await uow.claim()
     if deduct:
         balance = await member_rows.debit(session, group_id, target.user_id, amount)
@@ -84,6 +86,7 @@ async def _change(
     else:
         balance = await member_rows.credit(session, group_id, target.user_id, amount)
     key = f"admin:{uow.update_id}" if uow.update_id is not None else f"admin:{uuid.uuid4()}"
+    week, month = period_starts(local_day(at, group.timezone, group.day_start_hour))
     await ledger.append(
         session,
         [
@@ -97,6 +100,8 @@ async def _change(
                 "actor_id": actor_id,
                 "idempotency_key": key,
                 "created_at": at,
+                "week_start": week,
+                "month_start": month,
             }
         ],
     )
@@ -115,7 +120,7 @@ async def _change(
 
 async def grant(
     uow: UnitOfWork,
-    group_id: int,
+    group: GroupCalendar,
     actor_id: int,
     target: Target,
     amount: int,
@@ -124,7 +129,7 @@ async def grant(
 ) -> int:
     return await _change(
         uow,
-        group_id=group_id,
+        group=group,
         actor_id=actor_id,
         target=target,
         amount=amount,
@@ -136,7 +141,7 @@ async def grant(
 
 async def deduct(
     uow: UnitOfWork,
-    group_id: int,
+    group: GroupCalendar,
     actor_id: int,
     target: Target,
     amount: int,
@@ -145,7 +150,7 @@ async def deduct(
 ) -> int:
     return await _change(
         uow,
-        group_id=group_id,
+        group=group,
         actor_id=actor_id,
         target=target,
         amount=amount,

@@ -58,9 +58,7 @@ async def _change(
     amount = points.parse_amount(rest[0])
     reason = points.clean_reason(rest[1:])
     change = points.deduct if deduct else points.grant
-    balance = await change(
-        uow, message.chat.id, actor_id(message), target, amount, reason, event_at
-    )
+    balance = await change(uow, group, actor_id(message), target, amount, reason, event_at)
     if outbox.group_is_busy(message.chat.id):
         # Many changes in a row (an event's winners): a reaction each and one folded message.
         react(outbox, message, "👍")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from aiogram import Router
 from aiogram.types import Message
@@ -13,7 +14,9 @@ from bot.i18n import Translator
 from bot.outbound import Outbox
 from bot.replies import reply
 from core.community.group_settings import GroupSettings
+from core.engagement import period_totals
 from core.engagement.leaderboard import Board, leaderboard, parse_board
+from core.events import EventBus, GroupCalendarChanged
 from core.uow import UnitOfWork
 from handlers.common import command_args
 
@@ -58,5 +61,9 @@ def router() -> list[Router]:
 TOP = CommandSpec("top", aliases=("rank",))
 
 
+def subscribe(bus: EventBus, _deps: dict[str, Any]) -> None:
+    bus.subscribe(GroupCalendarChanged, period_totals.on_calendar_changed)
+
+
 def feature() -> Feature:
-    return Feature("leaderboard", router, commands=(TOP,))
+    return Feature("leaderboard", router, commands=(TOP,), setup=subscribe)

@@ -8,11 +8,19 @@ from storage.tables.community import (
     Member,
     TgUser,
 )
-from storage.tables.engagement import Checkin, DailyCheckinCount, LedgerEntry
+from storage.tables.engagement import (
+    ALL_TIME,
+    BoardValueCount,
+    Checkin,
+    DailyCheckinCount,
+    LedgerEntry,
+)
 from storage.tables.idempotency import ProcessedKey, ProcessedUpdate, SetAsideUpdate
 
 __all__ = [
+    "ALL_TIME",
     "AuditLog",
+    "BoardValueCount",
     "ChatGroup",
     "Checkin",
     "DailyCheckinCount",

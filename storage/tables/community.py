@@ -53,19 +53,39 @@ class TgUser(SQLModel, table=True):
     blocked_at: datetime | None = ts()
 
 
+def _board_index(name: str, *columns: str) -> sa.Index:
+    """A leaderboard in index order: the group's present members by `columns`, ties by user id.
+    Partial (members who left are never ranked), so counting the members ahead of someone
+    reads the index alone."""
+    present = sa.text("left_at IS NULL")
+    return sa.Index(
+        name, "group_id", *columns, "user_id", postgresql_where=present, sqlite_where=present
+    )
+
+
 class Member(SQLModel, table=True):
-    """A user's membership and running totals in one group (points = sum of its ledger rows)."""
+    """A user's membership and running totals in one group (points = sum of its ledger rows).
+
+    week_points / month_points: points earned (the ledger's earning reasons) in the latest local
+    week / month of the group's calendar in which the member earned any, that week's Monday /
+    that month's 1st being week_start / month_start. The ledger append keeps them, in the same
+    statement batch as the rows it writes.
+    """
 
     __tablename__ = "member"
     __table_args__ = (
         sa.CheckConstraint("points >= 0", name="points_non_negative"),
-        sa.Index("ix_member_group_points", "group_id", "points"),
+        _board_index("ix_member_board_points", "points"),
+        _board_index("ix_member_board_checkins", "checkins"),
+        _board_index("ix_member_board_streak", "last_checkin_day", "streak"),
+        _board_index("ix_member_board_week", "week_start", "week_points"),
+        _board_index("ix_member_board_month", "month_start", "month_points"),
         # A member known under both ids when a group moves (storage/queries/community/
         # migration.py): totals add up, the latest day and best values win.
         {
             "info": {
                 "group_merge": {
-                    "sum": ["points", "checkins"],
+                    "sum": ["points", "checkins", "week_points", "month_points"],
                     "max": [
                         "streak",
                         "best_streak",
@@ -75,6 +95,8 @@ class Member(SQLModel, table=True):
                         "activity_today",
                         "activity_last_at",
                         "joined_at",
+                        "week_start",
+                        "month_start",
                     ],
                     "min": ["first_seen_at"],
                 }
@@ -96,6 +118,10 @@ class Member(SQLModel, table=True):
     activity_day: date | None = Field(default=None)
     activity_today: int = Field(default=0)
     activity_last_at: datetime | None = ts()
+    week_start: date | None = Field(default=None)
+    week_points: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    month_start: date | None = Field(default=None)
+    month_points: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class AuditLog(SQLModel, table=True):

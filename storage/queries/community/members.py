@@ -8,7 +8,7 @@ from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import case, func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlmodel import select as sqlmodel_select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -89,21 +89,29 @@ def _touch(dialect: str) -> tuple[Any, RowSet]:
     stmt = insert_for(dialect, _M).from_select(
         ["group_id", "user_id", "first_seen_at", "last_active_at"], seen
     )
+    # left_at is not assigned here: SQLite rewrites every index whose WHERE mentions a column
+    # assigned (the board indexes are partial on left_at), whatever its value.
     stmt = stmt.on_conflict_do_update(
         index_elements=["group_id", "user_id"],
-        set_={
-            "last_active_at": stmt.excluded.last_active_at,
-            "left_at": case(
-                (_M.c.left_at < stmt.excluded.last_active_at, None), else_=_M.c.left_at
-            ),
-        },
-    ).returning(*_PROGRESS_COLUMNS)
+        set_={"last_active_at": stmt.excluded.last_active_at},
+    ).returning(*_PROGRESS_COLUMNS, _M.c.left_at)
     return stmt, src
+
+
+_BACK = (
+    update(_M)
+    .where(
+        _M.c.group_id == bindparam("g"),
+        _M.c.user_id == bindparam("u"),
+        _M.c.left_at < bindparam("at", type_=UTCDateTime()),
+    )
+    .values(left_at=None)
+)
 
 
 async def touch_members(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> list[Any]:
     """Insert or refresh members seen speaking (rows: group_id, user_id, at; one per member);
-    returns their running totals (_PROGRESS_COLUMNS).
+    returns their running totals (_PROGRESS_COLUMNS, and left_at as it was).
 
     A member who speaks is in the group, so a stale left_at is cleared, but only by a message
     sent after the leave: a ban and the banned member's last message can be written in either
@@ -112,47 +120,63 @@ async def touch_members(session: AsyncSession, rows: Sequence[dict[str, Any]]) -
     if not rows:
         return []
     stmt, src = _touch(dialect_of(session))
-    return list((await session.exec(stmt, params=src.params(rows))).all())
+    found = list((await session.exec(stmt, params=src.params(rows))).all())
+    spoke = {(r["group_id"], r["user_id"]): r["at"] for r in rows}
+    back = [
+        {"g": r.group_id, "u": r.user_id, "at": spoke[(r.group_id, r.user_id)]}
+        for r in found
+        if r.left_at is not None and r.left_at < spoke[(r.group_id, r.user_id)]
+    ]
+    if back:  # rare: members who left and speak again (the row is locked since the upsert)
+        await session.exec(_BACK, params=back)
+    return found
+
+
+# A member's check-in/activity progress, one row per member (see apply_progress).
+PROGRESS_COLUMNS = [
+    ("g", sa.BigInteger()),
+    ("u", sa.BigInteger()),
+    ("delta", sa.Integer()),
+    ("streak", sa.Integer()),
+    ("best", sa.Integer()),
+    ("dc", sa.Integer()),
+    ("lcd", sa.Date()),
+    ("ad", sa.Date()),
+    ("at", sa.Integer()),
+    ("alast", UTCDateTime()),
+]
+
+
+def progress_values(src: RowSet) -> dict[str, Any]:
+    """The SET clause writing progress rows of `src` (a RowSet with PROGRESS_COLUMNS) to the
+    member rows WHERE group_id = src.g AND user_id = src.u."""
+    return {
+        "points": _M.c.points + src.c.delta,
+        "streak": src.c.streak,
+        "best_streak": src.c.best,
+        "checkins": _M.c.checkins + src.c.dc,
+        "last_checkin_day": src.c.lcd,
+        "activity_day": src.c.ad,
+        "activity_today": src.c.at,
+        "activity_last_at": src.c.alast,
+    }
 
 
 @cache
 def _apply(dialect: str) -> tuple[Any, RowSet]:
-    src = RowSet(
-        "progress",
-        dialect,
-        [
-            ("g", sa.BigInteger()),
-            ("u", sa.BigInteger()),
-            ("delta", sa.Integer()),
-            ("streak", sa.Integer()),
-            ("best", sa.Integer()),
-            ("dc", sa.Integer()),
-            ("lcd", sa.Date()),
-            ("ad", sa.Date()),
-            ("at", sa.Integer()),
-            ("alast", UTCDateTime()),
-        ],
-    )
+    src = RowSet("progress", dialect, PROGRESS_COLUMNS)
     stmt = (
         update(_M)
         .where(_M.c.group_id == src.c.g, _M.c.user_id == src.c.u)
-        .values(
-            points=_M.c.points + src.c.delta,
-            streak=src.c.streak,
-            best_streak=src.c.best,
-            checkins=_M.c.checkins + src.c.dc,
-            last_checkin_day=src.c.lcd,
-            activity_day=src.c.ad,
-            activity_today=src.c.at,
-            activity_last_at=src.c.alast,
-        )
+        .values(progress_values(src))
     )
     return stmt, src
 
 
 async def apply_progress(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
     """Write check-in/activity progress (keys: g,u,delta,streak,best,dc,lcd,ad,at,alast;
-    one row per member)."""
+    one row per member). With ledger rows, ledger.append(rows, progress=...) writes both in
+    one UPDATE."""
     if rows:
         stmt, src = _apply(dialect_of(session))
         await session.exec(stmt, params=src.params(rows))

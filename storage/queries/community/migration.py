@@ -99,6 +99,8 @@ async def move_group(session: AsyncSession, old_id: int, new_id: int) -> None:
             values["title"] = new_title[0]
         await session.exec(sa.update(_G).where(_G.c.id == old_id).values(values))
     for table in _group_tables():
+        if table.info.get("group_merge", {}).get("derived"):
+            continue  # kept by the moves of the rows it is derived from
         keys = _key_columns(table)
         if keys:
             await _merge_overlap(session, table, keys, old_id, new_id)

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.tables import Member
+from storage.queries.engagement.leaderboard import count_members_above
+from storage.tables import ALL_TIME, BoardValueCount
 
-_M = Member.__table__
+_V = BoardValueCount.__table__
 
 
 async def points_rank(session: AsyncSession, group_id: int, points: int) -> int:
-    """1 + the number of present members with more points (ties share a rank)."""
-    stmt = select(func.count()).where(
-        _M.c.group_id == group_id, _M.c.left_at.is_(None), _M.c.points > points
+    """1 + the number of present members with more points (ties share a rank), summed from
+    the members per points value (board_value_count) rather than counted."""
+    return (
+        await count_members_above(session, group_id, "points", _V.c.period == ALL_TIME, points) + 1
     )
-    return int((await session.exec(stmt)).scalar_one()) + 1

@@ -1,0 +1,266 @@
+"""Leaderboard and /me latency in one big group, through the project's own core functions.
+
+The group is built with bulk SQL in a throwaway database: the schema of the first migration,
+members, users and ledger rows (generate_series on PostgreSQL, a recursive CTE on SQLite), then
+the remaining migrations (which derive whatever they keep from the ledger). Every read is timed
+in its own session, as a handler would run it: one warm-up call, then the median of five.
+
+Data (deterministic): ledger rows spread over the last 90 days and skewed towards the first
+members (a few very active, a long tail); reasons mostly check-ins, some bonuses, activity,
+grants and deducts; every 20th member has left; 30% of members have a live streak (1-60, many
+ties); "now" is a fixed Thursday late in a month. For each board the viewer is the present
+member with the smallest positive value (the longest rank count), and, separately, the leader.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from statistics import median
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from core.calendar import day_start_instant, local_day, month_start, week_start
+from core.community.group_settings import GroupSettings
+from core.engagement.leaderboard import leaderboard
+from core.engagement.profile import profile_in_group
+from storage.db import create_engine, create_session_factory
+from storage.migrate import upgrade
+from storage.queries.community import groups as group_rows
+
+GROUP = -1009000000003
+FIRST_USER = 1_000_000
+TIMEZONE = "Asia/Shanghai"
+DAY_START = 4
+SPAN = 90 * 86_400  # seconds of history
+# "Now" of the reads, fixed so that every run sees the same periods: a Thursday evening in
+# Shanghai, late in the month (the week started on Monday, the month 26 days ago).
+NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+BOARDS = ("points", "streak", "checkins", "week", "month")
+EARNING = "('checkin', 'streak_bonus', 'activity', 'admin_grant')"
+
+
+@dataclass(frozen=True)
+class BoardsResult:
+    build_seconds: float
+    migrate_seconds: float
+    # board or "me" -> (tail viewer ms, leader ms, members ranked)
+    latencies: dict[str, tuple[float, float, int]]
+
+
+def _series(dialect: str, name: str, bind: str) -> str:
+    """A FROM clause yielding integers 1..:bind as `name`."""
+    if dialect == "postgresql":
+        return f"generate_series(CAST(1 AS bigint), :{bind}) AS s({name})"
+    return (
+        f"(WITH RECURSIVE s({name}) AS (SELECT 1 UNION ALL SELECT {name} + 1 FROM s "
+        f"WHERE {name} < :{bind}) SELECT {name} FROM s) AS s"
+    )
+
+
+def _statements(dialect: str) -> list[str]:
+    pg = dialect == "postgresql"
+    series_i = _series(dialect, "i", "n")
+    series_j = _series(dialect, "j", "l")
+    # x in [0, 1): a hash of the row number; x*x skews rows towards the first members.
+    x = "(((j * 2654435761) % 1000003) / 1000003.0)"
+    user = (
+        f"{FIRST_USER + 1} + floor(:n * {x} * {x})::bigint"
+        if pg
+        else f"{FIRST_USER + 1} + CAST(:n * {x} * {x} AS INTEGER)"
+    )
+    offset = f"((j * 40503) % {SPAN})"
+    created = (
+        f"CAST(:now AS timestamptz) - {offset} * interval '1 second'"
+        if pg
+        else f"strftime('%Y-%m-%d %H:%M:%S', :now_epoch - {offset}, 'unixepoch') || '.000000'"
+    )
+    amount = (
+        "CASE WHEN j % 20 < 14 THEN 10 WHEN j % 20 = 14 THEN 20 WHEN j % 20 < 18 THEN 1 "
+        "WHEN j % 20 = 18 THEN j % 50 + 1 ELSE -(j % 5 + 1) END"
+    )
+    reason = (
+        "CASE WHEN j % 20 < 14 THEN 'checkin' WHEN j % 20 = 14 THEN 'streak_bonus' "
+        "WHEN j % 20 < 18 THEN 'activity' WHEN j % 20 = 18 THEN 'admin_grant' "
+        "ELSE 'admin_deduct' END"
+    )
+    day = (
+        "CAST(:today AS date) - CAST({k} AS integer)"
+        if pg
+        else "date(:today, '-' || ({k}) || ' days')"
+    )
+    live = day.format(k="i % 2")
+    dead = day.format(k="3 + i % 30")
+    greatest = "GREATEST" if pg else "MAX"
+    t0, left_at = (
+        ("CAST(:t0 AS timestamptz)", "CAST(:left_at AS timestamptz)")
+        if pg
+        else (
+            ":t0",
+            ":left_at",
+        )
+    )
+    return [
+        f"INSERT INTO tg_user (id, username, display_name) "
+        f"SELECT {FIRST_USER} + i, 'member' || i, 'Member ' || i FROM {series_i}",
+        f"INSERT INTO member (group_id, user_id, first_seen_at, joined_at, left_at, points, "
+        f"streak, best_streak, checkins, last_checkin_day, activity_today) "
+        f"SELECT :g, {FIRST_USER} + i, {t0}, {t0}, CASE WHEN i % 20 = 0 THEN {left_at} END, 0, "
+        f"(i * 7919) % 60 + 1, (i * 7919) % 60 + 1, 0, "
+        f"CASE WHEN (i * 31) % 10 < 3 THEN {live} ELSE {dead} END, 0 FROM {series_i}",
+        f"INSERT INTO ledger_entry (group_id, user_id, amount, reason, note, source, actor_id, "
+        f"idempotency_key, created_at) "
+        f"SELECT :g, {user}, {amount}, {reason}, NULL, 'bench', NULL, 'bench:' || j, {created} "
+        f"FROM {series_j}",
+        f"UPDATE member SET points = {greatest}(s.total, 0), checkins = s.n "
+        f"FROM (SELECT user_id, sum(amount) AS total, "
+        f"sum(CASE WHEN reason = 'checkin' THEN 1 ELSE 0 END) AS n "
+        f"FROM ledger_entry WHERE group_id = :g GROUP BY user_id) AS s "
+        f"WHERE member.group_id = :g AND member.user_id = s.user_id",
+    ]
+
+
+async def build(engine: AsyncEngine, members: int, ledger_rows: int, now: datetime) -> float:
+    """The group at the first migration's schema, bulk-inserted; returns the seconds taken."""
+    dialect = engine.dialect.name
+    today = local_day(now, TIMEZONE, DAY_START)
+    params: dict[str, Any] = {
+        "g": GROUP,
+        "n": members,
+        "l": ledger_rows,
+        "t0": now - timedelta(seconds=SPAN + 86_400),
+        "left_at": now - timedelta(days=1),
+        "now": now,
+        "now_epoch": int(now.timestamp()),
+        "today": today if dialect == "postgresql" else today.isoformat(),
+    }
+    if dialect == "sqlite":  # naive UTC text, as the bot's own column type stores it
+        for key in ("t0", "left_at"):
+            params[key] = params[key].strftime("%Y-%m-%d %H:%M:%S.%f")
+    started = time.perf_counter()
+    await upgrade(engine, "0001")
+    async with engine.begin() as conn:
+        await conn.execute(
+            text(
+                "INSERT INTO chat_group (id, title, is_active, timezone, day_start_hour, "
+                "language, checkin_points, milestones, activity_points, activity_min_length, "
+                "activity_cooldown_seconds, activity_daily_cap) VALUES (:g, 'Big group', "
+                ":active, :tz, :h, 'en', 10, '7:20,30:100', 1, 5, 60, 20)"
+            ),
+            {"g": GROUP, "active": True, "tz": TIMEZONE, "h": DAY_START},
+        )
+        for statement in _statements(dialect):
+            used = {k: v for k, v in params.items() if f":{k}" in statement}
+            await conn.execute(text(statement), used)
+    return time.perf_counter() - started
+
+
+async def _analyze(engine: AsyncEngine) -> None:
+    """PostgreSQL: what autovacuum would have done by now (statistics, visibility map).
+    SQLite: nothing (the bot never runs ANALYZE there)."""
+    if engine.dialect.name != "postgresql":
+        return
+    async with engine.connect() as conn:
+        conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+        await conn.execute(text("VACUUM ANALYZE"))
+
+
+async def _viewers(engine: AsyncEngine, now: datetime) -> dict[str, tuple[int, int, int]]:
+    """Per board: (present member with the smallest positive value, the leader, how many
+    members the board ranks)."""
+    today = local_day(now, TIMEZONE, DAY_START)
+    yesterday = today - timedelta(days=1)
+    since = {
+        "week": day_start_instant(week_start(today), TIMEZONE, DAY_START),
+        "month": day_start_instant(month_start(today), TIMEZONE, DAY_START),
+    }
+    sqlite = engine.dialect.name == "sqlite"
+    present = "m.group_id = :g AND m.left_at IS NULL"
+    values = {
+        "points": f"SELECT m.user_id, m.points AS v FROM member m WHERE {present}",
+        "checkins": f"SELECT m.user_id, m.checkins AS v FROM member m WHERE {present}",
+        "streak": f"SELECT m.user_id, m.streak AS v FROM member m WHERE {present} "
+        "AND m.last_checkin_day >= :yesterday",
+        "period": f"SELECT l.user_id, sum(l.amount) AS v FROM ledger_entry l JOIN member m "
+        f"ON m.group_id = l.group_id AND m.user_id = l.user_id WHERE {present} "
+        f"AND l.created_at >= :since AND l.reason IN {EARNING} GROUP BY l.user_id",
+    }
+    found: dict[str, tuple[int, int, int]] = {}
+    async with engine.connect() as conn:
+        for board in (*BOARDS, "me"):
+            source = values.get(board, values["period"] if board in since else values["points"])
+            params: dict[str, Any] = {"g": GROUP}
+            if board == "streak":
+                params["yesterday"] = yesterday.isoformat() if sqlite else yesterday
+            if board in since:
+                at = since[board]
+                params["since"] = at.strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else at
+            picks = []
+            for order in ("v ASC, user_id DESC", "v DESC, user_id ASC"):
+                sql = f"SELECT user_id FROM ({source}) AS b WHERE v > 0 ORDER BY {order} LIMIT 1"
+                picks.append(int((await conn.execute(text(sql), params)).scalar_one()))
+            sql = f"SELECT count(*) FROM ({source}) AS b WHERE v > 0"
+            ranked = int((await conn.execute(text(sql), params)).scalar_one())
+            found[board] = (picks[0], picks[1], ranked)
+    return found
+
+
+def _ms(samples: list[float]) -> float:
+    return median(samples) * 1000
+
+
+async def measure(url: str, members: int, ledger_rows: int, calls: int = 5) -> BoardsResult:
+    now = NOW
+    engine = create_engine(url)
+    try:
+        build_seconds = await build(engine, members, ledger_rows, now)
+        started = time.perf_counter()
+        await upgrade(engine)
+        migrate_seconds = time.perf_counter() - started
+        await _analyze(engine)
+        viewers = await _viewers(engine, now)
+        factory = create_session_factory(engine)
+        async with factory() as session:
+            row = await group_rows.get(session, GROUP)
+            assert row is not None
+            group = GroupSettings.from_row(row)
+
+        async def board_call(kind: str, viewer: int) -> None:
+            async with factory() as session:
+                board = await leaderboard(session, group, kind, viewer, now)
+            assert board.entries, f"{kind}: empty board"
+
+        async def me_call(_: str, viewer: int) -> None:
+            async with factory() as session:
+                await profile_in_group(session, group, viewer, now)
+
+        latencies: dict[str, tuple[float, float, int]] = {}
+        for kind in (*BOARDS, "me"):
+            call = me_call if kind == "me" else board_call
+            pair = []
+            for viewer in viewers[kind][:2]:
+                await call(kind, viewer)  # warm-up: connection, compiled statements, caches
+                samples = []
+                for _ in range(calls):
+                    started = time.perf_counter()
+                    await call(kind, viewer)
+                    samples.append(time.perf_counter() - started)
+                pair.append(_ms(samples))
+            latencies[kind] = (pair[0], pair[1], viewers[kind][2])
+        return BoardsResult(build_seconds, migrate_seconds, latencies)
+    finally:
+        await engine.dispose()
+
+
+def report(name: str, members: int, ledger_rows: int, result: BoardsResult) -> None:
+    print(
+        f"{name}: {members:,} members, {ledger_rows:,} ledger rows "
+        f"(built in {result.build_seconds:.1f} s, migrations to head {result.migrate_seconds:.1f} s)"
+    )
+    print(f"  {'':14} {'tail viewer':>12} {'leader':>8} {'ranked':>10}   (median of 5, ms)")
+    for kind, (tail, leader, ranked) in result.latencies.items():
+        label = "/me" if kind == "me" else f"/top {kind}"
+        print(f"  {label:14} {tail:12.1f} {leader:8.1f} {ranked:10,}")

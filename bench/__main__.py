@@ -5,6 +5,8 @@ Default: the in-process bench (Dispatcher, handlers, database; Telegram answered
 --e2e: the bot as a process polling the Bot API emulator (default N 3,000, 5 rounds).
 --boards [--members M] [--ledger L] [--db sqlite|postgresql|both]: /top and /me latency in one
 group of M members and L ledger rows (default 200,000 and 1,000,000).
+--memory [--members M]: resident memory and cache sizes while M distinct members (default
+1,000,000) check in (SQLite).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from bench.boards_bench import measure as measure_boards
 from bench.boards_bench import report as report_boards
 from bench.checkin_bench import ceiling, make_updates, ours, with_postgres
 from bench.e2e_bench import e2e_ceiling, e2e_ours
+from bench.memory_bench import run as run_memory
 
 
 async def compare(
@@ -95,7 +98,10 @@ async def main() -> None:
     )
     parser.add_argument("--rounds", type=int, default=None, help="default 5 (e2e), 1")
     parser.add_argument("--boards", action="store_true", help="/top and /me in a big group")
-    parser.add_argument("--members", type=int, default=200_000, help="--boards: group size")
+    parser.add_argument("--memory", action="store_true", help="memory as members arrive")
+    parser.add_argument(
+        "--members", type=int, default=None, help="--boards: group size; --memory: members"
+    )
     parser.add_argument("--ledger", type=int, default=1_000_000, help="--boards: ledger rows")
     parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument(
@@ -105,7 +111,12 @@ async def main() -> None:
     logging.basicConfig(level=logging.WARNING)
     pg = None if args.skip_postgres else args.pg
     if args.boards:
-        await boards(args.members, args.ledger, args.db, pg)
+        await boards(args.members or 200_000, args.ledger, args.db, pg)
+        return
+    if args.memory:
+        with tempfile.TemporaryDirectory() as tmp:
+            url = f"sqlite+aiosqlite:///{Path(tmp) / 'memory.db'}"
+            await run_memory(url, args.members or 1_000_000)
         return
     if args.e2e:
         n = args.n or 3000

@@ -24,12 +24,13 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.calendar import day_start_instant, local_day, month_start, week_start
-from core.community.group_settings import GroupSettings
+from core.community.groups import GroupService
+from core.community.settings import COMMUNITY_SETTINGS
+from core.engagement.settings import ACTIVITY_SETTINGS, CHECKIN_SETTINGS
 from core.engagement.leaderboard import leaderboard
 from core.engagement.profile import profile_in_group
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade
-from storage.queries.community import groups as group_rows
 
 GROUP = -1009000000003
 FIRST_USER = 1_000_000
@@ -223,10 +224,10 @@ async def measure(url: str, members: int, ledger_rows: int, calls: int = 5) -> B
         await _analyze(engine)
         viewers = await _viewers(engine, now)
         factory = create_session_factory(engine)
-        async with factory() as session:
-            row = await group_rows.get(session, GROUP)
-            assert row is not None
-            group = GroupSettings.from_row(row)
+        sections = [COMMUNITY_SETTINGS, CHECKIN_SETTINGS, ACTIVITY_SETTINGS]
+        group = await GroupService(factory, "UTC", "en", sections=sections).settings_for(
+            GROUP, "Bench"
+        )
 
         async def board_call(kind: str, viewer: int) -> None:
             async with factory() as session:

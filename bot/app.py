@@ -69,6 +69,18 @@ class App:
     # Asked of getUpdates and setWebhook: the types the registered routers handle.
     allowed_updates: list[str]
 
+    def cache_sizes(self) -> dict[str, int]:
+        """Entries held by each in-process map that outlives an update (all are bounded)."""
+        data = self.dispatcher.workflow_data
+        return {
+            "group settings": data["groups"].cached_groups(),
+            "known users (batcher)": data["batcher"].known_users(),
+            "admin verdicts": len(data["admins"]),
+            "digest folds": len(self.digest),
+            **self.outbox.cache_sizes(),
+            **self.processor.cache_sizes(),
+        }
+
     async def close(self) -> None:
         await self.processor.drain(timeout=5.0)  # handlers queuing replies after their commit
         await self.outbox.drain(timeout=5.0)

@@ -69,6 +69,9 @@ class KeyedLocks:
     def __init__(self) -> None:
         self._locks: dict[object, tuple[asyncio.Lock, int]] = {}
 
+    def __len__(self) -> int:
+        return len(self._locks)
+
     async def acquire(self, key: object) -> None:
         lock, users = self._locks.get(key, (asyncio.Lock(), 0))
         self._locks[key] = (lock, users + 1)
@@ -150,6 +153,14 @@ class UpdateProcessor:
         self._attempts: dict[int, int] = {}
         # Set in polling mode: ids above it were never processed by anyone (see below).
         self._high_water: int | None = None
+
+    def cache_sizes(self) -> dict[str, int]:
+        return {
+            "recent update ids": len(self._finished),
+            "committed ids": len(self._committed),
+            "ordering locks": len(self._key_locks),
+            "retried updates": len(self._attempts),
+        }
 
     @property
     def recent(self) -> RecentIds:

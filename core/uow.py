@@ -30,6 +30,9 @@ class CommittedUpdates:
         self._ids: set[int] = set()
         self._waiters: dict[int, asyncio.Future[object]] = {}
 
+    def __len__(self) -> int:
+        return len(self._ids)
+
     def add(self, update_ids: Iterable[int]) -> None:
         for update_id in update_ids:
             self._ids.add(update_id)

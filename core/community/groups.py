@@ -54,6 +54,9 @@ class GroupService:
         self._deployment = {"timezone": default_timezone, "language": default_language}
         self._pinned = self.catalogue.pinned_defaults(self._deployment)
 
+    def cached_groups(self) -> int:
+        return len(self._cache)
+
     @property
     def defaults(self) -> dict[str, Any]:
         """Every setting's value for a group that never changed it."""

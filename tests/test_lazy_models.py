@@ -1,0 +1,60 @@
+"""aiogram's types are built on first use once the bot is imported, and every one builds."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHECK = textwrap.dedent(
+    """
+    import bot  # first, as `python -m bot` does
+    import aiogram.methods as methods
+    import aiogram.types as types
+    from pydantic import BaseModel
+
+    models = [
+        getattr(types, name) for name in types.__all__
+        if isinstance(getattr(types, name), type) and issubclass(getattr(types, name), BaseModel)
+    ]
+    assert len(models) > 300, len(models)
+    assert not types.Message.__pydantic_complete__, "built at import"
+    update = types.Update.model_validate({
+        "update_id": 1,
+        "message": {
+            "message_id": 1, "date": 0, "chat": {"id": -5, "type": "supergroup", "title": "G"},
+            "from": {"id": 7, "is_bot": False, "first_name": "A"}, "text": "/checkin",
+            "reply_to_message": {
+                "message_id": 0, "date": 0, "chat": {"id": -5, "type": "supergroup"},
+                "poll": {"id": "p", "question": "Q?", "options": [], "total_voter_count": 0,
+                         "is_closed": False, "is_anonymous": True, "type": "regular",
+                         "allows_multiple_answers": False, "allows_revoting": False,
+                         "members_only": False},
+            },
+        },
+    })
+    assert update.message.reply_to_message.poll.question == "Q?"
+    sent = methods.SendMessage(chat_id=1, text="x", reply_markup={"inline_keyboard": [[
+        {"text": "b", "callback_data": "d"}]]})
+    assert sent.reply_markup.inline_keyboard[0][0].callback_data == "d"
+    models += [
+        getattr(methods, name) for name in methods.__all__
+        if isinstance(getattr(methods, name), type)
+        and issubclass(getattr(methods, name), BaseModel)
+    ]
+    for model in models:  # as on first use: pydantic's own rebuild, references resolved
+        model.model_rebuild(raise_errors=True)
+        assert model.__pydantic_complete__, model
+    print("ok", len(models))
+    """
+)
+
+
+def test_every_aiogram_type_builds_on_first_use() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", CHECK], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.startswith("ok ")

@@ -26,9 +26,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from core.calendar import day_start_instant, local_day, month_start, week_start
 from core.community.groups import GroupService
 from core.community.settings import COMMUNITY_SETTINGS
-from core.engagement.settings import ACTIVITY_SETTINGS, CHECKIN_SETTINGS
 from core.engagement.leaderboard import leaderboard
 from core.engagement.profile import profile_in_group
+from core.engagement.settings import ACTIVITY_SETTINGS, CHECKIN_SETTINGS
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade
 

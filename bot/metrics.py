@@ -35,6 +35,7 @@ class Metrics:
         )
         # labels() looks the child up under a lock each time; updates are counted on a hot path.
         self._update_counters: dict[tuple[str, str], Any] = {}
+        self._event_counters: dict[str, Any] = {}
 
     def observe_update(self, outcome: str, update: Update, seconds: float | None = None) -> None:
         kind = update_kind(update)
@@ -49,7 +50,10 @@ class Metrics:
         self.updates.labels(kind, "set_aside").inc()
 
     def telegram_event(self, kind: str) -> None:
-        self.telegram_errors.labels(kind).inc()
+        counter = self._event_counters.get(kind)
+        if counter is None:
+            counter = self._event_counters[kind] = self.telegram_errors.labels(kind)
+        counter.inc()
 
     def track_queue(self, depth: Callable[[], int]) -> None:
         self.queue_depth.set_function(depth)

@@ -45,9 +45,14 @@ class BoundedCache(Generic[K, V]):
         return self._ttl
 
     def get(self, key: K) -> V | None:
-        self._expire(self._clock())
+        # On the hot path: only this entry's age is checked; writes drop the expired ones.
         entry = self._items.get(key)
-        return None if entry is None else entry[1]
+        if entry is None:
+            return None
+        if self._ttl is not None and entry[0] <= self._clock() - self._ttl:
+            del self._items[key]
+            return None
+        return entry[1]
 
     def put(self, key: K, value: V) -> None:
         now = self._clock()

@@ -13,6 +13,7 @@ from typing import Any
 
 from aiogram import Bot
 from aiogram.client.session.base import BaseSession
+from aiogram.exceptions import TelegramForbiddenError
 from aiogram.methods import (
     EditMessageText,
     GetChatMember,
@@ -42,6 +43,8 @@ class InProcessSession(BaseSession):
         self.admins = admins or set()
         self._record = record
         self._ids = itertools.count(1_000_000)
+        # Private chats of users who never started the bot: sendMessage there fails with 403.
+        self.unreachable: set[int] = set()
 
     async def close(self) -> None:
         pass
@@ -54,6 +57,10 @@ class InProcessSession(BaseSession):
     ) -> TelegramType:
         if self._record:
             self.calls.append(method)
+        if isinstance(method, SendMessage) and method.chat_id in self.unreachable:
+            raise TelegramForbiddenError(
+                method, "Forbidden: bot can't initiate conversation with a user"
+            )
         return self._answer(method)  # type: ignore[return-value]
 
     def _answer(self, method: TelegramMethod[Any]) -> Any:

@@ -338,3 +338,27 @@ async def export_rows(uow: UnitOfWork, group_id: int) -> list[Redemption]:
 
 async def badges_of(uow: UnitOfWork, group_id: int, user_id: int) -> list[str]:
     return await q.badges_of(uow.session, group_id, user_id)
+
+
+def check_available(reward: Reward, who: Standing) -> None:
+    """Raise why the member cannot redeem the reward now (before asking them to confirm)."""
+    why = unavailable(reward, who)
+    number, name = reward.number, reward.name
+    if why == "disabled":
+        raise RewardDisabled(number=number, name=name)
+    if why == "sold-out":
+        raise SoldOut(number=number, name=name)
+    if why == "level":
+        raise LevelTooLow(name=name, level=who.level, need=reward.min_level)
+    if why == "limit":
+        raise LimitReached(name=name, limit=reward.per_member_limit)
+    if why == "points":
+        raise NotEnoughPoints(name=name, balance=who.balance, cost=reward.cost)
+
+
+async def with_names(uow: UnitOfWork, items: list[Redemption]) -> list[tuple[Redemption, str]]:
+    out = []
+    for r in items:
+        user = await member_rows.get_user(uow.session, r.user_id)
+        out.append((r, (user.display_name if user else "") or str(r.user_id)))
+    return out

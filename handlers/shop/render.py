@@ -203,3 +203,14 @@ def pending_keyboard(t: Translator, items: list[Redemption]) -> InlineKeyboardMa
         for r in items
     ]
     return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+
+
+async def profile_lines(session, group, user_id: int, t: Translator) -> str:  # type: ignore[no-untyped-def]
+    """Level, title, progress bar and badges: the lines /me adds for the shop."""
+    from core.shop.profile import level_and_badges
+
+    found = await level_and_badges(session, group, user_id)
+    lines = level_lines(t, found.curve, found.progress)
+    if found.badges:
+        lines.append(t("badges-line", badges=", ".join(t(f"badge-{b}") for b in found.badges)))
+    return "\n".join(lines)

@@ -65,3 +65,20 @@ async def test_week_of_checkins_reaches_level_2_and_badges_once(db_url: str) -> 
         for day in range(7, 31):
             await bot.feed(f.message(BOB, "/checkin", date=DAY1 + timedelta(days=day)))
         assert await badges(bot, 200) == ["first_checkin", "streak_30", "streak_7"]
+
+
+def test_every_shop_text_is_valid_telegram_html() -> None:
+    """Placeholders like <number> must be escaped: Telegram refuses unknown tags."""
+    import re
+    from pathlib import Path
+
+    from bot.i18n import Locales
+    from devtools.emulator.content import checked_text
+
+    locales = Locales()
+    args = {name: "x" for name in re.findall(r"\$(\w+)", Path("locales/en/shop.ftl").read_text())}
+    for language in ("en", "zh"):
+        t = locales.get(language)
+        for key in sorted(locales.message_ids(language)):
+            if key.startswith(("shop-", "level-", "badge", "help-re", "help-codes", "cmd-re")):
+                checked_text(t(key, **args), "HTML", 4096, key)

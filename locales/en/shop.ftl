@@ -2,22 +2,22 @@
 
 cmd-shop = Browse the rewards shop
 cmd-redeem = Redeem a reward
-help-redeem = <number> — redeem a reward (asks you to confirm)
+help-redeem = &lt;number&gt; — redeem a reward (asks you to confirm)
 cmd-myrewards = Your redeemed rewards
 cmd-reward_add = Add a reward
-help-reward_add = <cost> <stock|unlimited> <name> [limit=N] [level=N] [mode=auto|manual|code] — add a reward (a description may follow “ | ”)
+help-reward_add = &lt;cost&gt; &lt;stock|unlimited&gt; &lt;name&gt; [limit=N] [level=N] [mode=auto|manual|code] — add a reward (a description may follow “ | ”)
 cmd-reward_edit = Change a reward
-help-reward_edit = <number> <cost|stock|limit|level|mode|name|desc> <value> — change a reward
+help-reward_edit = &lt;number&gt; &lt;cost|stock|limit|level|mode|name|desc&gt; &lt;value&gt; — change a reward
 cmd-reward_disable = Take a reward out of the shop
-help-reward_disable = <number> — take a reward out of the shop
+help-reward_disable = &lt;number&gt; — take a reward out of the shop
 cmd-reward_enable = Put a reward back in the shop
-help-reward_enable = <number> — put a reward back in the shop
+help-reward_enable = &lt;number&gt; — put a reward back in the shop
 cmd-rewards = Every reward, with stock and codes
 cmd-codes = Add coupon codes to a reward
-help-codes = <number>, then one code per line in the same message — add coupon codes
+help-codes = &lt;number&gt;, then one code per line in the same message — add coupon codes
 cmd-redemptions = Pending redemptions, to approve or reject
 cmd-reject = Reject a redemption and refund it
-help-reject = <id> [reason] — reject a pending redemption; the points are refunded
+help-reject = &lt;id&gt; [reason] — reject a pending redemption; the points are refunded
 
 settings-section-shop = 🛍 <b>Levels</b>
 settings-label-level_thresholds = Points for each level
@@ -58,7 +58,7 @@ shop-why-level = ⛔ needs level { $level } (you are { $mine })
 shop-why-limit = ⛔ limit reached
 shop-why-points = ⛔ you need { $missing } more points
 shop-page = Page { $page }/{ $pages }
-shop-how = Press a reward or send /redeem <number>.
+shop-how = Press a reward or send /redeem &lt;number&gt;.
 shop-prev = ◀
 shop-next = ▶
 shop-button = 🎁 #{ $number } { $name }
@@ -120,7 +120,7 @@ shop-error-invalid = { $field ->
         [desc] The description must be at most { $high } characters.
         [code] Codes are up to { $high } characters, without spaces, one per line.
         [field] Change one of: cost, stock, limit, level, mode, name, desc.
-       *[usage] Usage: /reward_add <cost> <stock|unlimited> <name> [limit=N] [level=N] [mode=auto|manual|code]
+       *[usage] Usage: /reward_add &lt;cost&gt; &lt;stock|unlimited&gt; &lt;name&gt; [limit=N] [level=N] [mode=auto|manual|code]
     }
 shop-error-unknown = There is no reward #{ $number } here. See /shop.
 shop-error-disabled = #{ $number } { $name } is not available at the moment.
@@ -131,9 +131,9 @@ shop-error-level = { $name } needs level { $need }; you are level { $level }.
 shop-error-limit = You have redeemed { $name } { $limit } times already, the most allowed.
 shop-error-stale = This confirmation is out of date: #{ $number } { $name } now costs { $cost } points. Ask again with /redeem { $number }.
 shop-error-not-code = #{ $number } { $name } is not a code reward (mode=code); it takes no codes.
-shop-error-no-codes = Put the codes below the command, one per line: /codes <number>, then the codes.
+shop-error-no-codes = Put the codes below the command, one per line: /codes &lt;number&gt;, then the codes.
 shop-error-redemption-unknown = There is no redemption #{ $id }.
 shop-error-decided = Redemption #{ $id } is { $status } already.
 shop-error-not-yours = This button is for the member who asked.
 shop-error-claim = This link is not yours, or it has expired.
-shop-error-number = Which reward? Send /redeem <number>, for example /redeem 1.
+shop-error-number = Which reward? Send /redeem &lt;number&gt;, for example /redeem 1.

@@ -2,22 +2,22 @@
 
 cmd-shop = 浏览积分商城
 cmd-redeem = 兑换奖品
-help-redeem = <编号> — 兑换奖品（需要确认）
+help-redeem = &lt;编号&gt; — 兑换奖品（需要确认）
 cmd-myrewards = 我兑换的奖品
 cmd-reward_add = 添加奖品
-help-reward_add = <积分> <库存|unlimited> <名称> [limit=N] [level=N] [mode=auto|manual|code] — 添加奖品（名称后可用 “ | ” 接描述）
+help-reward_add = &lt;积分&gt; &lt;库存|unlimited&gt; &lt;名称&gt; [limit=N] [level=N] [mode=auto|manual|code] — 添加奖品（名称后可用 “ | ” 接描述）
 cmd-reward_edit = 修改奖品
-help-reward_edit = <编号> <cost|stock|limit|level|mode|name|desc> <值> — 修改奖品
+help-reward_edit = &lt;编号&gt; &lt;cost|stock|limit|level|mode|name|desc&gt; &lt;值&gt; — 修改奖品
 cmd-reward_disable = 下架奖品
-help-reward_disable = <编号> — 下架奖品
+help-reward_disable = &lt;编号&gt; — 下架奖品
 cmd-reward_enable = 重新上架奖品
-help-reward_enable = <编号> — 重新上架奖品
+help-reward_enable = &lt;编号&gt; — 重新上架奖品
 cmd-rewards = 全部奖品（含库存和兑换码）
 cmd-codes = 为奖品添加兑换码
-help-codes = <编号>，然后在同一条消息里每行一个兑换码 — 添加兑换码
+help-codes = &lt;编号&gt;，然后在同一条消息里每行一个兑换码 — 添加兑换码
 cmd-redemptions = 待处理的兑换，批准或拒绝
 cmd-reject = 拒绝兑换并退还积分
-help-reject = <编号> [原因] — 拒绝待处理的兑换，积分退还
+help-reject = &lt;编号&gt; [原因] — 拒绝待处理的兑换，积分退还
 
 settings-section-shop = 🛍 <b>等级</b>
 settings-label-level_thresholds = 各等级所需积分
@@ -58,7 +58,7 @@ shop-why-level = ⛔ 需要 { $level } 级（你是 { $mine } 级）
 shop-why-limit = ⛔ 已达兑换上限
 shop-why-points = ⛔ 还差 { $missing } 积分
 shop-page = 第 { $page }/{ $pages } 页
-shop-how = 点按奖品，或发送 /redeem <编号>。
+shop-how = 点按奖品，或发送 /redeem &lt;编号&gt;。
 shop-prev = ◀
 shop-next = ▶
 shop-button = 🎁 #{ $number } { $name }
@@ -120,7 +120,7 @@ shop-error-invalid = { $field ->
         [desc] 描述最多 { $high } 个字符。
         [code] 兑换码最多 { $high } 个字符，不含空格，每行一个。
         [field] 可修改：cost、stock、limit、level、mode、name、desc。
-       *[usage] 用法：/reward_add <积分> <库存|unlimited> <名称> [limit=N] [level=N] [mode=auto|manual|code]
+       *[usage] 用法：/reward_add &lt;积分&gt; &lt;库存|unlimited&gt; &lt;名称&gt; [limit=N] [level=N] [mode=auto|manual|code]
     }
 shop-error-unknown = 这里没有 #{ $number } 号奖品。看看 /shop。
 shop-error-disabled = #{ $number } { $name } 暂时不可兑换。
@@ -131,9 +131,9 @@ shop-error-level = { $name } 需要 { $need } 级；你是 { $level } 级。
 shop-error-limit = 你已兑换 { $name } { $limit } 次，已达上限。
 shop-error-stale = 这个确认已过期：#{ $number } { $name } 现在需要 { $cost } 积分。请重新发送 /redeem { $number }。
 shop-error-not-code = #{ $number } { $name } 不是兑换码奖品（mode=code），不能添加兑换码。
-shop-error-no-codes = 请把兑换码写在命令下面，每行一个：/codes <编号>，然后是兑换码。
+shop-error-no-codes = 请把兑换码写在命令下面，每行一个：/codes &lt;编号&gt;，然后是兑换码。
 shop-error-redemption-unknown = 没有编号为 #{ $id } 的兑换。
 shop-error-decided = 兑换 #{ $id } 已经是 { $status } 状态。
 shop-error-not-yours = 这个按钮只属于发起兑换的成员。
 shop-error-claim = 这个链接不属于你，或已失效。
-shop-error-number = 兑换哪一个？发送 /redeem <编号>，例如 /redeem 1。
+shop-error-number = 兑换哪一个？发送 /redeem &lt;编号&gt;，例如 /redeem 1。

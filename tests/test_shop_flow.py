@@ -4,6 +4,8 @@ and bad input refused with no change."""
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import UTC, datetime
 
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
@@ -167,6 +169,22 @@ async def test_manual_reward_rejected_and_refunded(db_url: str) -> None:
         assert "rejected already" in answers(bot)[-1].text
         assert await balance(bot, 200) == (100, 100)
         assert await scalar(bot, select(Reward.stock)) == 3
+
+        # Exports: the redemptions, and members with level and badges.
+        await bot.feed(f.message(ADMIN, "/export redemptions", date=DAY))
+        rows = list(csv.DictReader(io.StringIO(bot.documents()[-1].document.data.decode())))
+        assert len(rows) == 1 and rows[0]["status"] == "rejected"
+        assert {k: rows[0][k] for k in ("user_id", "reward_name", "cost", "code")} == {
+            "user_id": "200",
+            "reward_name": "Hoodie",
+            "cost": "40",
+            "code": "",
+        }
+        assert rows[0]["created_at"] and rows[0]["decided_at"] and rows[0]["reward_id"]
+        await bot.feed(f.message(ADMIN, "/export members", date=DAY))
+        members = csv.DictReader(io.StringIO(bot.documents()[-1].document.data.decode()))
+        bob = next(r for r in members if r["user_id"] == "200")
+        assert bob["level"] == "2" and bob["badges"] == "first_redemption"  # 1 + 99 earned
 
 
 async def test_bad_input_is_refused_with_no_change(db_url: str) -> None:

@@ -137,3 +137,5 @@ shop-error-decided = Redemption #{ $id } is { $status } already.
 shop-error-not-yours = This button is for the member who asked.
 shop-error-claim = This link is not yours, or it has expired.
 shop-error-number = Which reward? Send /redeem &lt;number&gt;, for example /redeem 1.
+
+export-redemptions = 📄 Redemptions: { $count } rows (UTF-8 CSV, times in UTC).

@@ -137,3 +137,5 @@ shop-error-decided = 兑换 #{ $id } 已经是 { $status } 状态。
 shop-error-not-yours = 这个按钮只属于发起兑换的成员。
 shop-error-claim = 这个链接不属于你，或已失效。
 shop-error-number = 兑换哪一个？发送 /redeem &lt;编号&gt;，例如 /redeem 1。
+
+export-redemptions = 📄 兑换记录：{ $count } 行（UTF-8 CSV，时间为 UTC）。

@@ -167,3 +167,43 @@ async def badges_of(session: AsyncSession, group_id: int, user_id: int) -> list[
         .order_by(_B.c.awarded_at, _B.c.badge)
     )
     return [str(b) for b in (await session.exec(stmt)).scalars().all()]
+
+
+async def earned_by_member(
+    session: AsyncSession, group_id: int, reasons: Sequence[str]
+) -> dict[int, int]:
+    stmt = (
+        select(_L.c.user_id, func.sum(_L.c.amount))
+        .where(_L.c.group_id == group_id, _L.c.reason.in_(list(reasons)))
+        .group_by(_L.c.user_id)
+    )
+    return {int(u): int(n or 0) for u, n in (await session.exec(stmt)).all()}
+
+
+async def badges_by_member(session: AsyncSession, group_id: int) -> dict[int, list[str]]:
+    stmt = (
+        select(_B.c.user_id, _B.c.badge)
+        .where(_B.c.group_id == group_id)
+        .order_by(_B.c.user_id, _B.c.awarded_at, _B.c.badge)
+    )
+    found: dict[int, list[str]] = {}
+    for u, b in (await session.exec(stmt)).all():
+        found.setdefault(int(u), []).append(str(b))
+    return found
+
+
+async def redemption_rows(session: AsyncSession, group_id: int, chunk: int = 1000):  # type: ignore[no-untyped-def]
+    last = 0
+    while True:
+        stmt = (
+            select(_D)
+            .where(_D.c.group_id == group_id, _D.c.id > last)
+            .order_by(_D.c.id)
+            .limit(chunk)
+        )
+        rows = (await session.exec(stmt)).all()
+        for row in rows:
+            yield row
+        if len(rows) < chunk:
+            return
+        last = rows[-1].id

@@ -46,6 +46,8 @@ async def test_week_of_checkins_reaches_level_2_and_badges_once(db_url: str) -> 
             await bot.feed(f.message(BOB, "/checkin", date=at))
             await bot.feed(f.message(BOB, "/checkin", date=at))  # once a day
         assert await badges(bot, 200) == ["first_checkin", "streak_7"]
+        announced = [t for t in bot.texts() if "earned a badge" in t]
+        assert announced == ["🏅 Bob earned a badge: 7-day streak"]
         await bot.feed(f.message(BOB, "/me", date=DAY1 + timedelta(days=6)))
         me = plain(bot.last_text())
         assert "Level 2 · Regular" in me, me

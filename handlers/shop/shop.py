@@ -1,26 +1,59 @@
 """The points shop as a feature: members' and administrators' routers, commands, settings
-(levels) and the check-in badges subscriber."""
+(levels) and the badges: awarded on check-ins, streak badges announced in the group."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from aiogram import Router
+from aiogram.methods import SendMessage
 
 from bot.features import Feature
-from core.events import EventBus
-from core.shop.badges import CheckinBadges
+from bot.i18n import Locales
+from bot.outbound import Kind, Outbox, Priority
+from bot.replies import clip
+from core.community.groups import GroupService
+from core.events import EventBus, Transaction
+from core.shop import badges
 from core.shop.levels import SHOP_SETTINGS
 from handlers.shop import admin, member
 from handlers.shop.specs import ADMIN_COMMANDS, MEMBER_COMMANDS
+from storage.queries.community import members as member_rows
+
+# Announced by the subscriber: a first check-in is everyone's (it would flood a new group) and
+# a first redemption is announced with the redemption itself.
+ANNOUNCED = frozenset(badges.STREAKS.values())
 
 
 def routers() -> list[Router]:
     return [*member.routers(), *admin.routers()]
 
 
+def announcer(outbox: Outbox, locales: Locales, groups: GroupService):  # type: ignore[no-untyped-def]
+    async def on_badge(tx: Transaction, event: badges.BadgeAwarded) -> None:
+        if event.badge not in ANNOUNCED or outbox.group_is_busy(event.group_id):
+            return  # a busy group is not flooded: the badge shows in /me
+        group = groups.cached(event.group_id)
+        t = locales.get(group.language if group is not None else "en")
+        user = await member_rows.get_user(tx.session, event.user_id)
+        name = (user.display_name if user else "") or str(event.user_id)
+        text = t("badge-awarded", name=name, badge=t(f"badge-{event.badge}"))
+        chat = event.group_id
+        tx.after_commit(
+            lambda: outbox.send(
+                chat,
+                SendMessage(chat_id=chat, text=clip(text)),
+                kind=Kind.ACK,
+                priority=Priority.LOW,
+            )
+        )
+
+    return on_badge
+
+
 def setup(bus: EventBus, deps: dict[str, Any]) -> None:
-    CheckinBadges().subscribe(bus)
+    badges.CheckinBadges().subscribe(bus)
+    bus.subscribe(badges.BadgeAwarded, announcer(deps["outbox"], deps["locales"], deps["groups"]))
 
 
 def feature() -> Feature:

@@ -234,3 +234,27 @@ async def test_bad_input_is_refused_with_no_change(db_url: str) -> None:
         await bot.feed(f.callback(BOB, buttons(bot)["✖ Cancel"], 3))
         assert answers(bot)[-1].text == "Cancelled."
         assert await balance(bot, 200) == (100, 100)
+
+
+async def test_reward_panel_buttons(db_url: str) -> None:
+    async with running_bot(db_url, admins={(f.GROUP_ID, 100)}) as bot:
+        await setup_shop(bot)
+        await bot.feed(f.message(ADMIN, "/reward_add 20 10 Mug", date=DAY))
+        panel = buttons(bot)
+        assert "✓ Auto" in panel and "✓ No limit" in panel and "✓ Level 1+" in panel
+        await bot.feed(f.callback(BOB, panel["Code"], 4))  # not an admin
+        assert "Only group administrators" in answers(bot)[-1].text
+        await bot.feed(f.callback(ADMIN, panel["Code"], 4))
+        await bot.feed(f.callback(ADMIN, buttons(bot)["1 per member"], 4))
+        await bot.feed(f.callback(ADMIN, buttons(bot)["Level 2+"], 4))
+        assert answers(bot)[-1].text == "Saved."
+        async with bot.app.session_factory() as s:
+            reward = (await s.exec(select(Reward))).scalars().one()
+            assert (reward.mode, reward.per_member_limit, reward.min_level) == ("code", 1, 2)
+        await bot.feed(f.callback(ADMIN, "sr:1:l:99", 4))  # forged value
+        assert answers(bot)[-1].show_alert and "Change one of" in answers(bot)[-1].text
+        assert await scalar(bot, select(Reward.per_member_limit)) == 1
+        await bot.feed(f.callback(ADMIN, buttons(bot)["⏸ Disable"], 4))
+        assert await scalar(bot, select(Reward.enabled)) is False
+        await bot.feed(f.message(ADMIN, "/reward_edit 1", date=DAY))
+        assert "▶ Enable" in buttons(bot)

@@ -154,6 +154,10 @@ async def _get(uow: UnitOfWork, group_id: int, number: int) -> Reward:
     return reward
 
 
+async def get(uow: UnitOfWork, group_id: int, number: int) -> Reward:
+    return await _get(uow, group_id, number)
+
+
 async def add(
     uow: UnitOfWork, group_id: int, actor_id: int, new: NewReward, at: datetime
 ) -> Reward:

@@ -7,11 +7,12 @@ from datetime import datetime
 
 from aiogram import Router
 from aiogram.enums import ChatType
+from aiogram.filters.callback_data import CallbackData
 from aiogram.methods import SendMessage
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.admins import AdminChecker
-from bot.filters import InGroup, IsGroupAdmin
+from bot.filters import InGroup, IsGroupAdmin, NotGroupAdmin
 from bot.i18n import Locales, Translator
 from bot.outbound import Outbox, Priority
 from bot.replies import clip, reply
@@ -35,8 +36,72 @@ from handlers.shop.specs import (
     REWARD_ENABLE,
     REWARDS,
 )
+from storage.tables import Reward
 
 MAX_LISTED_DUPLICATES = 10
+LIMIT_CHOICES = (0, 1, 3)  # 0: no limit
+LEVEL_CHOICES = (1, 2, 3)
+
+
+class RewardSet(CallbackData, prefix="sr"):
+    """A button of the reward panel: n the reward number, f the field (m mode, l limit,
+    v level, e enabled, x done), v the value (an index into catalogue.MODES for the mode)."""
+
+    n: int
+    f: str
+    v: int = 0
+
+
+def _mark(on: bool, label: str) -> str:
+    return ("✓ " if on else "") + label
+
+
+def panel_keyboard(t: Translator, reward: Reward) -> InlineKeyboardMarkup:
+    n = reward.number
+
+    def button(label: str, field: str, value: int = 0) -> InlineKeyboardButton:
+        return InlineKeyboardButton(
+            text=label, callback_data=RewardSet(n=n, f=field, v=value).pack()
+        )
+
+    modes = [
+        button(_mark(reward.mode == mode, t(f"shop-panel-mode-{mode}")), "m", i)
+        for i, mode in enumerate(catalogue.MODES)
+    ]
+    limits = [
+        button(_mark((reward.per_member_limit or 0) == v, t("shop-panel-limit", limit=v)), "l", v)
+        for v in LIMIT_CHOICES
+    ]
+    levels = [
+        button(_mark(reward.min_level == v, t("shop-panel-level", level=v)), "v", v)
+        for v in LEVEL_CHOICES
+    ]
+    toggle = button(
+        t("shop-panel-disable") if reward.enabled else t("shop-panel-enable"),
+        "e",
+        0 if reward.enabled else 1,
+    )
+    return InlineKeyboardMarkup(
+        inline_keyboard=[modes, limits, levels, [toggle, button(t("shop-panel-done"), "x")]]
+    )
+
+
+def panel_text(t: Translator, reward: Reward) -> str:
+    return "\n".join(
+        [
+            t(
+                "shop-admin-item",
+                number=reward.number,
+                name=reward.name,
+                cost=reward.cost,
+                stock=render.stock_text(t, reward),
+                mode=reward.mode,
+                codes="",
+                off="" if reward.enabled else " " + t("shop-admin-off"),
+            ),
+            t("shop-panel-how", number=reward.number),
+        ]
+    )
 
 
 async def cmd_reward_add(
@@ -63,7 +128,8 @@ async def cmd_reward_add(
     )
     if reward.mode == "code":
         text += "\n" + t("shop-added-codes", number=reward.number)
-    reply(outbox, message, text, priority=Priority.HIGH)
+    text += "\n\n" + t("shop-panel-how", number=reward.number)
+    reply(outbox, message, text, markup=panel_keyboard(t, reward), priority=Priority.HIGH)
 
 
 def _number(args: list[str]) -> int:
@@ -82,6 +148,11 @@ async def cmd_reward_edit(
 ) -> None:
     args = command_args(message.text)
     number = _number(args)
+    if len(args) == 1:  # the panel of buttons
+        reward = await catalogue.get(uow, group.group_id, number)
+        text, markup = panel_text(t, reward), panel_keyboard(t, reward)
+        reply(outbox, message, text, markup=markup, priority=Priority.HIGH)
+        return
     if len(args) < 3:
         raise InvalidReward(field="field", low=0, high=0)
     values = catalogue.parse_edit(args[1], " ".join(args[2:]))
@@ -304,9 +375,49 @@ async def cmd_reject(
     )
 
 
+async def on_panel(
+    query: CallbackQuery,
+    callback_data: RewardSet,
+    uow: UnitOfWork,
+    group: GroupSettings,
+    event_at: datetime,
+    t: Translator,
+    outbox: Outbox,
+) -> None:
+    data = callback_data
+    values: dict[str, object] | None = None
+    if data.f == "m" and 0 <= data.v < len(catalogue.MODES):
+        values = {"mode": catalogue.MODES[data.v]}
+    elif data.f == "l" and data.v in LIMIT_CHOICES:
+        values = {"per_member_limit": data.v or None}
+    elif data.f == "v" and data.v in LEVEL_CHOICES:
+        values = {"min_level": data.v}
+    elif data.f == "e" and data.v in (0, 1):
+        values = {"enabled": bool(data.v)}
+    elif data.f != "x":
+        raise InvalidReward(field="field", low=0, high=0)  # a forged button
+    if values is None:
+        reward = await catalogue.get(uow, group.group_id, data.n)
+        edit(outbox, query, panel_text(t, reward).split("\n")[0])
+        answer(outbox, query, t("shop-panel-saved"))
+        return
+    reward = await catalogue.edit(
+        uow, group.group_id, query.from_user.id, data.n, values, event_at
+    )
+    edit(outbox, query, panel_text(t, reward), panel_keyboard(t, reward))
+    answer(outbox, query, t("shop-panel-saved"))
+
+
+async def refuse(query: CallbackQuery) -> None:
+    raise NotAdmin()
+
+
 def routers() -> list[Router]:
     group = Router(name="shop_admin")
     group.message.filter(InGroup(), IsGroupAdmin())
+    group.callback_query.filter(InGroup())
+    group.callback_query.register(on_panel, RewardSet.filter(), IsGroupAdmin())
+    group.callback_query.register(refuse, RewardSet.filter(), NotGroupAdmin())
     group.message.register(cmd_reward_add, REWARD_ADD.filter())
     group.message.register(cmd_reward_edit, REWARD_EDIT.filter())
     group.message.register(cmd_reward_disable, REWARD_DISABLE.filter())

@@ -139,3 +139,17 @@ shop-error-claim = This link is not yours, or it has expired.
 shop-error-number = Which reward? Send /redeem &lt;number&gt;, for example /redeem 1.
 
 export-redemptions = 📄 Redemptions: { $count } rows (UTF-8 CSV, times in UTC).
+
+shop-panel-how = Set it with the buttons, or /reward_edit { $number } &lt;field&gt; &lt;value&gt;.
+shop-panel-mode-auto = Auto
+shop-panel-mode-manual = Manual
+shop-panel-mode-code = Code
+shop-panel-limit = { $limit ->
+        [0] No limit
+       *[other] { $limit } per member
+    }
+shop-panel-level = Level { $level }+
+shop-panel-disable = ⏸ Disable
+shop-panel-enable = ▶ Enable
+shop-panel-done = Done
+shop-panel-saved = Saved.

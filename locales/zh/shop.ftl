@@ -139,3 +139,17 @@ shop-error-claim = 这个链接不属于你，或已失效。
 shop-error-number = 兑换哪一个？发送 /redeem &lt;编号&gt;，例如 /redeem 1。
 
 export-redemptions = 📄 兑换记录：{ $count } 行（UTF-8 CSV，时间为 UTC）。
+
+shop-panel-how = 用按钮设置，或 /reward_edit { $number } &lt;字段&gt; &lt;值&gt;。
+shop-panel-mode-auto = 自动
+shop-panel-mode-manual = 人工
+shop-panel-mode-code = 兑换码
+shop-panel-limit = { $limit ->
+        [0] 不限次数
+       *[other] 每人 { $limit } 次
+    }
+shop-panel-level = { $level } 级以上
+shop-panel-disable = ⏸ 下架
+shop-panel-enable = ▶ 上架
+shop-panel-done = 完成
+shop-panel-saved = 已保存。

@@ -16,6 +16,7 @@ from aiogram.client.session.base import BaseSession
 from aiogram.exceptions import TelegramForbiddenError
 from aiogram.methods import (
     EditMessageText,
+    GetChatAdministrators,
     GetChatMember,
     GetMe,
     GetUpdates,
@@ -82,6 +83,13 @@ class InProcessSession(BaseSession):
                 text=getattr(method, "text", None),
                 document=document,
             )
+        if isinstance(method, GetChatAdministrators):
+            chat_id = int(method.chat_id)  # type: ignore[arg-type]
+            return [
+                ChatMemberOwner(user=User(id=u, is_bot=False, first_name="A"), is_anonymous=False)
+                for c, u in sorted(self.admins)
+                if c == chat_id
+            ]
         if isinstance(method, GetChatMember):
             user = User(id=method.user_id, is_bot=False, first_name="U")
             if (int(method.chat_id), method.user_id) in self.admins:  # type: ignore[arg-type]

@@ -362,3 +362,9 @@ async def with_names(uow: UnitOfWork, items: list[Redemption]) -> list[tuple[Red
         user = await member_rows.get_user(uow.session, r.user_id)
         out.append((r, (user.display_name if user else "") or str(r.user_id)))
     return out
+
+
+async def reachable_admins(session_factory, admin_ids: list[int]) -> list[int]:  # type: ignore[no-untyped-def]
+    """The administrators who can get a private message (they started the bot)."""
+    async with session_factory() as session:
+        return await q.started_users(session, admin_ids)

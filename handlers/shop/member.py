@@ -25,6 +25,7 @@ from core.text import shorten
 from core.uow import UnitOfWork
 from handlers.common import command_args
 from handlers.shop import render
+from handlers.shop.notify import tell_admins
 from handlers.shop.render import ShopCancel, ShopConfirm, ShopNav, ShopPick
 
 CLAIM_PREFIX = "rw"
@@ -192,6 +193,7 @@ async def on_confirm(
     t: Translator,
     outbox: Outbox,
     bot_username: str,
+    session_factory: Any,
 ) -> None:
     _own(query, callback_data.u)
     data = callback_data
@@ -241,10 +243,16 @@ async def on_confirm(
         notices.append(
             t("shop-low-codes", left=done.codes_left, number=r.reward_number, name=r.reward_name)
         )
-    for badge in done.new_badges:
-        notices.append(t("badge-awarded", name=name, badge=t(f"badge-{badge}")))
-    if notices and not outbox.group_is_busy(chat_id):
-        outbox.send(chat_id, SendMessage(chat_id=chat_id, text=clip("\n".join(notices))))
+    if notices:
+        text = "\n".join(notices)
+        tell_admins(outbox, session_factory, chat_id, text, group_fallback=text)
+    if r.status == "pending":
+        pending = render.pending_text(t, [(r, name)])
+        markup = render.pending_keyboard(t, [r])
+        tell_admins(outbox, session_factory, chat_id, pending, markup=markup)
+    badges = [t("badge-awarded", name=name, badge=t(f"badge-{b}")) for b in done.new_badges]
+    if badges and not outbox.group_is_busy(chat_id):
+        outbox.send(chat_id, SendMessage(chat_id=chat_id, text=clip("\n".join(badges))))
 
 
 async def cmd_myrewards(

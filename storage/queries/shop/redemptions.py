@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.queries.dialect import upsert
-from storage.tables import LedgerEntry, Member, MemberBadge, Redemption
+from storage.tables import LedgerEntry, Member, MemberBadge, Redemption, TgUser
 
 _D = Redemption.__table__
 _B = MemberBadge.__table__
@@ -207,3 +207,14 @@ async def redemption_rows(session: AsyncSession, group_id: int, chunk: int = 100
         if len(rows) < chunk:
             return
         last = rows[-1].id
+
+
+async def started_users(session: AsyncSession, user_ids: Sequence[int]) -> list[int]:
+    """Those of the users who started the bot in private and have not blocked it."""
+    if not user_ids:
+        return []
+    u = TgUser.__table__
+    stmt = select(u.c.id).where(
+        u.c.id.in_(list(user_ids)), u.c.started_at.is_not(None), u.c.blocked_at.is_(None)
+    )
+    return [int(i) for i in (await session.exec(stmt)).scalars().all()]

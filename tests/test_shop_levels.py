@@ -84,3 +84,35 @@ def test_every_shop_text_is_valid_telegram_html() -> None:
         for key in sorted(locales.message_ids(language)):
             if key.startswith(("shop-", "level-", "badge", "help-re", "help-codes", "cmd-re")):
                 checked_text(t(key, **args), "HTML", 4096, key)
+
+
+async def test_top_three_of_a_month_awarded_once_when_it_ends(db_url: str) -> None:
+    from core.shop import monthly
+
+    async with running_bot(db_url, admins={(f.GROUP_ID, 100)}) as bot:
+        # Asia/Shanghai: March ends at 2026-03-31 16:00 UTC.
+        march = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
+        april = datetime(2026, 3, 31, 17, 0, tzinfo=UTC)  # already April 1st there
+        people = [f.user(200 + i, f"P{i}", username=f"p{i}") for i in range(5)]
+        for i, person in enumerate(people):
+            await bot.feed(f.message(person, "/checkin", date=march))
+            if i:
+                await bot.feed(f.message(ADMIN, f"/grant @p{i} {i * 10}", date=march))
+        await bot.feed(f.message(ADMIN, "/grant @p0 500", date=april))  # April: not counted
+        app = bot.app
+        groups = app.dispatcher["groups"]
+        early = await monthly.award_last_month(
+            app.session_factory, groups, march, app.dispatcher["bus"]
+        )
+        assert [b for _, _, b in early] == []  # February: nobody earned
+        done = await monthly.award_last_month(
+            app.session_factory, groups, april, app.dispatcher["bus"]
+        )
+        assert sorted(u for _, u, _ in done) == [202, 203, 204]
+        assert {b for _, _, b in done} == {"top3_2026_03"}
+        again = await monthly.award_last_month(
+            app.session_factory, groups, april, app.dispatcher["bus"]
+        )
+        assert again == []
+        await bot.app.outbox.drain(5)
+        assert sum("Top 3 of 2026-03" in plain(t) for t in bot.texts()) == 3

@@ -16,6 +16,7 @@ from storage.queries.shop import redemptions as q
 FIRST_CHECKIN = "first_checkin"
 FIRST_REDEMPTION = "first_redemption"
 STREAKS = {7: "streak_7", 30: "streak_30", 100: "streak_100"}
+TOP3_PREFIX = "top3_"  # + YYYY_MM: among the three best earners of that month
 ALL = (FIRST_CHECKIN, *STREAKS.values(), FIRST_REDEMPTION)
 
 

@@ -250,7 +250,9 @@ async def on_confirm(
         pending = render.pending_text(t, [(r, name)])
         markup = render.pending_keyboard(t, [r])
         tell_admins(outbox, session_factory, chat_id, pending, markup=markup)
-    badges = [t("badge-awarded", name=name, badge=t(f"badge-{b}")) for b in done.new_badges]
+    badges = [
+        t("badge-awarded", name=name, badge=render.badge_name(t, b)) for b in done.new_badges
+    ]
     if badges and not outbox.group_is_busy(chat_id):
         outbox.send(chat_id, SendMessage(chat_id=chat_id, text=clip("\n".join(badges))))
 

@@ -212,5 +212,13 @@ async def profile_lines(session, group, user_id: int, t: Translator) -> str:  # 
     found = await level_and_badges(session, group, user_id)
     lines = level_lines(t, found.curve, found.progress)
     if found.badges:
-        lines.append(t("badges-line", badges=", ".join(t(f"badge-{b}") for b in found.badges)))
+        lines.append(t("badges-line", badges=", ".join(badge_name(t, b) for b in found.badges)))
     return "\n".join(lines)
+
+
+def badge_name(t: Translator, badge: str) -> str:
+    if badge.startswith("top3_"):
+        year, _, month = badge.removeprefix("top3_").partition("_")
+        return t("badge-top3", month=f"{year}-{month}")
+    key = f"badge-{badge}"
+    return t(key) if t.has(key) else badge

@@ -14,9 +14,9 @@ from bot.outbound import Kind, Outbox, Priority
 from bot.replies import clip
 from core.community.groups import GroupService
 from core.events import EventBus, Transaction
-from core.shop import badges
+from core.shop import badges, monthly
 from core.shop.levels import SHOP_SETTINGS
-from handlers.shop import admin, member
+from handlers.shop import admin, member, render
 from handlers.shop.specs import ADMIN_COMMANDS, MEMBER_COMMANDS
 from storage.queries.community import members as member_rows
 
@@ -31,13 +31,14 @@ def routers() -> list[Router]:
 
 def announcer(outbox: Outbox, locales: Locales, groups: GroupService):  # type: ignore[no-untyped-def]
     async def on_badge(tx: Transaction, event: badges.BadgeAwarded) -> None:
-        if event.badge not in ANNOUNCED or outbox.group_is_busy(event.group_id):
+        announced = event.badge in ANNOUNCED or event.badge.startswith(badges.TOP3_PREFIX)
+        if not announced or outbox.group_is_busy(event.group_id):
             return  # a busy group is not flooded: the badge shows in /me
         group = groups.cached(event.group_id)
         t = locales.get(group.language if group is not None else "en")
         user = await member_rows.get_user(tx.session, event.user_id)
         name = (user.display_name if user else "") or str(event.user_id)
-        text = t("badge-awarded", name=name, badge=t(f"badge-{event.badge}"))
+        text = t("badge-awarded", name=name, badge=render.badge_name(t, event.badge))
         chat = event.group_id
         tx.after_commit(
             lambda: outbox.send(
@@ -54,6 +55,16 @@ def announcer(outbox: Outbox, locales: Locales, groups: GroupService):  # type: 
 def setup(bus: EventBus, deps: dict[str, Any]) -> None:
     badges.CheckinBadges().subscribe(bus)
     bus.subscribe(badges.BadgeAwarded, announcer(deps["outbox"], deps["locales"], deps["groups"]))
+    session_factory, groups, clock = deps["session_factory"], deps["groups"], deps["clock"]
+
+    async def month_top3() -> None:
+        await monthly.award_last_month(session_factory, groups, clock(), bus)
+
+    # Hourly: a month ends at a different hour in each group's timezone; each group and month
+    # is awarded once (a keyed job occurrence), whichever run gets there first.
+    deps["scheduler"].add_job(
+        month_top3, "cron", minute=5, id="month_top3_badges", replace_existing=True, coalesce=True
+    )
 
 
 def feature() -> Feature:

@@ -153,3 +153,4 @@ shop-panel-disable = ⏸ Disable
 shop-panel-enable = ▶ Enable
 shop-panel-done = Done
 shop-panel-saved = Saved.
+badge-top3 = Top 3 of { $month }

@@ -153,3 +153,4 @@ shop-panel-disable = ⏸ 下架
 shop-panel-enable = ▶ 上架
 shop-panel-done = 完成
 shop-panel-saved = 已保存。
+badge-top3 = { $month } 月度前三

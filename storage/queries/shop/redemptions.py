@@ -218,3 +218,41 @@ async def started_users(session: AsyncSession, user_ids: Sequence[int]) -> list[
         u.c.id.in_(list(user_ids)), u.c.started_at.is_not(None), u.c.blocked_at.is_(None)
     )
     return [int(i) for i in (await session.exec(stmt)).scalars().all()]
+
+
+async def active_group_ids(session: AsyncSession) -> list[int]:
+    from storage.tables import ChatGroup
+
+    g = ChatGroup.__table__
+    stmt = select(g.c.id).where(g.c.is_active.is_(True)).order_by(g.c.id)
+    return [int(i) for i in (await session.exec(stmt)).scalars().all()]
+
+
+async def top_earners(
+    session: AsyncSession,
+    group_id: int,
+    start: datetime,
+    end: datetime,
+    reasons: Sequence[str],
+    limit: int = 3,
+) -> list[tuple[int, int]]:
+    """(user_id, points earned in [start, end)) of the group's present members, best first."""
+    total = func.sum(_L.c.amount).label("total")
+    stmt = (
+        select(_L.c.user_id, total)
+        .select_from(
+            _L.join(_M, (_M.c.group_id == _L.c.group_id) & (_M.c.user_id == _L.c.user_id))
+        )
+        .where(
+            _L.c.group_id == group_id,
+            _L.c.created_at >= start,
+            _L.c.created_at < end,
+            _L.c.reason.in_(list(reasons)),
+            _M.c.left_at.is_(None),
+        )
+        .group_by(_L.c.user_id)
+        .having(func.sum(_L.c.amount) > 0)
+        .order_by(total.desc(), _L.c.user_id)
+        .limit(limit)
+    )
+    return [(int(u), int(n)) for u, n in (await session.exec(stmt)).all()]

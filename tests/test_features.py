@@ -75,6 +75,7 @@ def test_menus_per_scope() -> None:
         "codes",
         "redemptions",
         "reject",
+        "flash",
     }
     assert BotCommandScopeChat not in shown  # no owner-only command, no owner menu
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
 from sqlalchemy import func, select
@@ -268,3 +269,35 @@ async def test_reward_panel_buttons(db_url: str) -> None:
         assert await scalar(bot, select(Reward.enabled)) is False
         await bot.feed(f.message(ADMIN, "/reward_edit 1", date=DAY))
         assert "▶ Enable" in buttons(bot)
+
+
+async def test_flash_sale_taps(db_url: str) -> None:
+    people = [f.user(1000 + i, f"P{i}") for i in range(30)]
+    async with running_bot(db_url, admins={(f.GROUP_ID, 100)}) as bot:
+        await bot.feed(*[f.message(p, "/checkin", date=DAY) for p in people])
+        await bot.feed(f.message(ADMIN, "/reward_add 10 10 Ticket mode=code", date=DAY))
+        codes = "\n".join(f"T-{i}" for i in range(12))
+        await bot.feed(f.message(ADMIN, f"/codes 1\n{codes}", date=DAY))
+        # A tap has no date of its own: it happens now (the bot's clock).
+        later = (datetime.now(UTC) + timedelta(hours=2)).astimezone(ZoneInfo("Asia/Shanghai"))
+        hhmm = f"{later:%H:%M}"
+        await bot.feed(f.message(ADMIN, f"/flash 1 {hhmm}"))
+        assert "Flash sale: #1 Ticket" in last(bot) and f"opens at {hhmm}" in last(bot)
+        tap = buttons(bot)["⚡ Redeem"]
+        await bot.feed(f.callback(people[0], tap, 50))
+        assert answers(bot)[-1].text == f"Opens at {hhmm}"
+        await bot.feed(f.message(ADMIN, "/flash 1"))  # open now
+        tap = buttons(bot)["⚡ Redeem"]
+        bot.clear()
+        taps = [f.callback(p, tap, 51) for p in people] + [f.callback(people[1], tap, 51)]
+        await bot.feed(*taps)
+        texts_ = [a.text for a in answers(bot)]
+        assert len(texts_) == len(taps)  # every tap answered
+        assert texts_.count("✅ Redeemed — code sent by DM") == 10
+        assert texts_.count("Already redeemed.") + sum("sold out" in t for t in texts_) == 21
+        assert await scalar(bot, select(func.count()).select_from(Redemption)) == 10
+        assert await scalar(bot, select(Reward.stock)) == 0
+        await asyncio.sleep(0.1)
+        await bot.app.outbox.drain(5)
+        edits = [e for e in bot.sent(EditMessageText) if e.message_id == 51]
+        assert 1 <= len(edits) <= 2 and "0 left" in edits[-1].text  # not one per tap

@@ -16,7 +16,7 @@ from core.community.groups import GroupService
 from core.events import EventBus, Transaction
 from core.shop import badges, monthly
 from core.shop.levels import SHOP_SETTINGS
-from handlers.shop import admin, member, render
+from handlers.shop import admin, flash, member, render
 from handlers.shop.specs import ADMIN_COMMANDS, MEMBER_COMMANDS
 from storage.queries.community import members as member_rows
 
@@ -26,7 +26,7 @@ ANNOUNCED = frozenset(badges.STREAKS.values())
 
 
 def routers() -> list[Router]:
-    return [*member.routers(), *admin.routers()]
+    return [*flash.routers(), *member.routers(), *admin.routers()]
 
 
 def announcer(outbox: Outbox, locales: Locales, groups: GroupService):  # type: ignore[no-untyped-def]
@@ -54,6 +54,7 @@ def announcer(outbox: Outbox, locales: Locales, groups: GroupService):  # type: 
 
 def setup(bus: EventBus, deps: dict[str, Any]) -> None:
     badges.CheckinBadges().subscribe(bus)
+    deps["flash_posts"] = flash.FlashPosts(deps["outbox"])
     bus.subscribe(badges.BadgeAwarded, announcer(deps["outbox"], deps["locales"], deps["groups"]))
     session_factory, groups, clock = deps["session_factory"], deps["groups"], deps["clock"]
 

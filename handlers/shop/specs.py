@@ -15,6 +15,7 @@ REWARDS = CommandSpec("rewards", role=Role.ADMIN)
 CODES = CommandSpec("codes", role=Role.ADMIN)
 REDEMPTIONS = CommandSpec("redemptions", role=Role.ADMIN, where=Where.ANY)
 REJECT = CommandSpec("reject", role=Role.ADMIN, where=Where.ANY)
+FLASH = CommandSpec("flash", role=Role.ADMIN)
 
 MEMBER_COMMANDS = (SHOP, REDEEM, MYREWARDS)
 ADMIN_COMMANDS = (
@@ -26,4 +27,5 @@ ADMIN_COMMANDS = (
     CODES,
     REDEMPTIONS,
     REJECT,
+    FLASH,
 )

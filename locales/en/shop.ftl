@@ -120,6 +120,8 @@ shop-error-invalid = { $field ->
         [desc] The description must be at most { $high } characters.
         [code] Codes are up to { $high } characters, without spaces, one per line.
         [field] Change one of: cost, stock, limit, level, mode, name, desc.
+        [time] The time must be HH:MM, for example 20:00.
+        [flash] Usage: /flash &lt;number&gt; [HH:MM]
        *[usage] Usage: /reward_add &lt;cost&gt; &lt;stock|unlimited&gt; &lt;name&gt; [limit=N] [level=N] [mode=auto|manual|code]
     }
 shop-error-unknown = There is no reward #{ $number } here. See /shop.
@@ -154,3 +156,13 @@ shop-panel-enable = ▶ Enable
 shop-panel-done = Done
 shop-panel-saved = Saved.
 badge-top3 = Top 3 of { $month }
+
+cmd-flash = Post a flash sale (the tap redeems)
+help-flash = &lt;number&gt; [HH:MM] — post a flash sale of a reward, opening at a local time
+shop-flash-post = ⚡ <b>Flash sale: #{ $number } { $name }</b>
+    { $cost } points · { $stock } · opens at { $opens }
+    One per member. Tapping the button redeems it at once: the tap is the confirmation.
+shop-flash-button = ⚡ Redeem
+shop-flash-ok = ✅ Redeemed
+shop-flash-ok-code = ✅ Redeemed — code sent by DM
+shop-flash-not-open = Opens at { $opens }

@@ -1,0 +1,196 @@
+"""/flash <number> [HH:MM]: one post for a limited drop; the tap is the confirmation.
+
+Every tap is answered with answerCallbackQuery only (a group takes 20 messages a minute); the
+stock shown on the post is edited at most every EDIT_EVERY seconds."""
+
+from __future__ import annotations
+
+import asyncio
+import time as monotonic_time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from aiogram import Router
+from aiogram.filters.callback_data import CallbackData
+from aiogram.methods import EditMessageText
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+
+from bot.filters import InGroup, IsGroupAdmin
+from bot.i18n import Translator
+from bot.outbound import Outbox, Priority
+from bot.replies import clip, reply
+from core.calendar import zone
+from core.community.group_settings import GroupSettings
+from core.errors import DomainError
+from core.shop import catalogue, flash, redeem
+from core.uow import UnitOfWork
+from handlers.common import command_args
+from handlers.shop import render
+from handlers.shop.member import answer, deliver_code
+from handlers.shop.specs import FLASH
+from storage.queries.shop import rewards as reward_rows
+
+EDIT_EVERY = 3.0
+
+
+class FlashTap(CallbackData, prefix="sf"):
+    n: int  # reward number
+    c: int  # cost shown
+    k: int  # the /flash update: the drop's nonce (one redemption per member)
+    o: int  # opens at (Unix seconds)
+
+
+class FlashPosts:
+    """Edits of the posts' stock line, at most one per post every EDIT_EVERY seconds."""
+
+    def __init__(
+        self, outbox: Outbox, clock: Callable[[], float] = monotonic_time.monotonic
+    ) -> None:
+        self._outbox = outbox
+        self._clock = clock
+        self._last: dict[tuple[int, int], float] = {}
+        self._pending: dict[tuple[int, int], asyncio.Task[None]] = {}
+
+    def changed(
+        self,
+        chat_id: int,
+        message_id: int,
+        text: Callable[[], Awaitable[str]],
+        markup: InlineKeyboardMarkup | None,
+    ) -> None:
+        key = (chat_id, message_id)
+        if key in self._pending:
+            return  # the edit already planned will show this change too
+        wait = max(0.0, self._last.get(key, -EDIT_EVERY) + EDIT_EVERY - self._clock())
+        self._pending[key] = asyncio.create_task(self._edit(key, wait, text, markup))
+
+    async def _edit(
+        self,
+        key: tuple[int, int],
+        wait: float,
+        text: Callable[[], Awaitable[str]],
+        markup: InlineKeyboardMarkup | None,
+    ) -> None:
+        try:
+            await asyncio.sleep(wait)
+            self._last[key] = self._clock()
+            body = await text()
+        finally:
+            self._pending.pop(key, None)
+        chat_id, message_id = key
+        self._outbox.send(
+            chat_id,
+            EditMessageText(
+                chat_id=chat_id, message_id=message_id, text=clip(body), reply_markup=markup
+            ),
+            priority=Priority.LOW,
+            counts_as_message=False,
+        )
+
+
+def post_text(t: Translator, reward: Any, opens: datetime, tz: str) -> str:
+    return t(
+        "shop-flash-post",
+        number=reward.number,
+        name=reward.name,
+        cost=reward.cost,
+        stock=render.stock_text(t, reward),
+        opens=f"{opens.astimezone(zone(tz)):%H:%M}",
+    )
+
+
+def post_keyboard(t: Translator, data: FlashTap) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [InlineKeyboardButton(text=t("shop-flash-button"), callback_data=data.pack())]
+        ]
+    )
+
+
+async def cmd_flash(
+    message: Message,
+    uow: UnitOfWork,
+    group: GroupSettings,
+    event_at: datetime,
+    t: Translator,
+    outbox: Outbox,
+) -> None:
+    args = command_args(message.text)
+    if not args:
+        raise catalogue.InvalidReward(field="flash", low=0, high=0)
+    number = catalogue.parse_number(args[0])
+    opens = flash.opening(args[1] if len(args) > 1 else None, event_at, group.timezone)
+    reward = await redeem.reward_for(uow, group.group_id, number)
+    assert uow.update_id is not None
+    data = FlashTap(n=reward.number, c=reward.cost, k=uow.update_id, o=int(opens.timestamp()))
+    reply(
+        outbox,
+        message,
+        post_text(t, reward, opens, group.timezone),
+        markup=post_keyboard(t, data),
+        priority=Priority.HIGH,
+    )
+
+
+async def on_tap(
+    query: CallbackQuery,
+    callback_data: FlashTap,
+    uow: UnitOfWork,
+    group: GroupSettings,
+    event_at: datetime,
+    t: Translator,
+    outbox: Outbox,
+    bot_username: str,
+    session_factory: Any,
+    flash_posts: FlashPosts,
+) -> None:
+    data = callback_data
+    opens = datetime.fromtimestamp(data.o, tz=UTC)
+    if event_at < opens:
+        answer(
+            outbox,
+            query,
+            t("shop-flash-not-open", opens=f"{opens.astimezone(zone(group.timezone)):%H:%M}"),
+        )
+        return
+    user = query.from_user
+    try:
+        done = await redeem.redeem(uow, group, user.id, data.n, data.c, data.k, event_at)
+    except DomainError as exc:
+        answer(outbox, query, t(exc.key, **exc.args_map))
+        return
+    if done.already:
+        answer(outbox, query, t("shop-already"))
+        return
+    r = done.redemption
+    answer(outbox, query, t("shop-flash-ok-code" if r.code else "shop-flash-ok"))
+    chat_id = group.group_id
+    message_id = query.message.message_id if query.message is not None else None
+    if r.code is not None:
+        deliver_code(
+            outbox,
+            t,
+            done,
+            group_chat=chat_id,
+            reply_to=message_id,
+            name=user.full_name,
+            bot_username=bot_username,
+        )
+    if message_id is None:
+        return
+    group_id, number, tz = group.group_id, data.n, group.timezone
+
+    async def text() -> str:
+        async with session_factory() as session:
+            reward = await reward_rows.get(session, group_id, number)
+        return post_text(t, reward, opens, tz)
+
+    flash_posts.changed(chat_id, message_id, text, post_keyboard(t, data))
+
+
+def routers() -> list[Router]:
+    r = Router(name="shop_flash")
+    r.message.register(cmd_flash, FLASH.filter(), InGroup(), IsGroupAdmin())
+    r.callback_query.register(on_tap, FlashTap.filter(), InGroup())
+    return [r]

@@ -195,3 +195,57 @@ def _has_confirm(emu: BotAPIEmulator, user: int) -> bool:
     except LookupError:
         return False
     return True
+
+
+async def test_flash_drop_of_ten_tapped_by_a_hundred(emu: BotAPIEmulator, db_url: str) -> None:
+    emu.limits = RateLimits(
+        global_per_second=100, group_per_minute=600, private_per_second=30, private_burst=30
+    )
+    crowd = list(range(4001, 4101))
+    for user in crowd:
+        emu.add_user(user, f"F{user}", username=f"f{user}", language_code="en")
+        emu.set_member_status(GROUP, user, "member")
+    process = BotProcess(emu, db_url, **FAST)
+    await process.start()
+    try:
+        emu.add_bot_to_group(GROUP, ALICE)
+        await say(emu, GROUP, ALICE, "/reward_add 5 10 Drop mode=code", "Added #1 Drop")
+        codes = "\n".join(f"F-{i}" for i in range(10))
+        await say(emu, GROUP, ALICE, f"/codes 1\n{codes}", "10 codes added")
+        for user in crowd:
+            emu.start_private(user)
+            emu.send_message(GROUP, user, "/checkin")
+        for _ in range(600):
+            rows = await query(db_url, select(func.count()).where(Member.points >= 5))
+            if rows[0][0] >= len(crowd):
+                break
+            await asyncio.sleep(0.1)
+        post = await say(emu, GROUP, ALICE, "/flash 1", "Flash sale")
+        data = post.reply_markup["inline_keyboard"][0][0]["callback_data"]
+        calls = len(emu.calls)
+        for user in crowd:
+            emu.press_button(GROUP, user, post.message_id, data)
+        for user in crowd[:10]:  # some tap twice
+            emu.press_button(GROUP, user, post.message_id, data)
+        answers = await emu.wait_for(
+            lambda: (
+                found
+                if len(
+                    found := [c for c in emu.calls[calls:] if c.method == "answerCallbackQuery"]
+                )
+                >= len(crowd) + 10
+                else None
+            ),
+            timeout=90,
+        )
+        texts = [a.params.get("text") or "" for a in answers]
+        assert texts.count("✅ Redeemed — code sent by DM") == 10, texts
+        rows = await query(db_url, select(Redemption.user_id, Redemption.code))
+        assert len(rows) == 10 and len({u for u, _ in rows}) == 10
+        assert len({c for _, c in rows}) == 10
+        points = dict(await query(db_url, select(Member.user_id, Member.points)))
+        assert all(points[u] >= 0 for u in crowd)
+        await emu.wait_for(lambda: "0 left" in post.plain_text, timeout=30)
+        assert len(post.edits) <= 5  # the stock line is edited now and then, not per tap
+    finally:
+        await process.stop()

@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
+from typing import Any
 
 from aiogram import Router
 from aiogram.enums import ChatType
+from aiogram.exceptions import TelegramForbiddenError
 from aiogram.filters.callback_data import CallbackData
 from aiogram.methods import SendMessage
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
@@ -17,6 +20,7 @@ from bot.i18n import Locales, Translator
 from bot.outbound import Outbox, Priority
 from bot.replies import clip, reply
 from core.community.group_settings import GroupSettings
+from core.community.groups import GroupService
 from core.errors import NotAdmin
 from core.shop import catalogue, redeem
 from core.shop.errors import InvalidReward
@@ -36,7 +40,7 @@ from handlers.shop.specs import (
     REWARD_ENABLE,
     REWARDS,
 )
-from storage.tables import Reward
+from storage.tables import Redemption, Reward
 
 MAX_LISTED_DUPLICATES = 10
 LIMIT_CHOICES = (0, 1, 3)  # 0: no limit
@@ -294,11 +298,18 @@ async def cmd_redemptions(
     reply(outbox, message, text, markup=markup, priority=Priority.HIGH)
 
 
-def _notify_member(outbox: Outbox, locales: Locales, r: object, lang: str, approved: bool) -> None:
-    from storage.tables import Redemption
-
-    assert isinstance(r, Redemption)
-    t = locales.get(lang)
+def _notify_member(
+    outbox: Outbox,
+    locales: Locales,
+    groups: GroupService,
+    r: Redemption,
+    name: str,
+    lang: str,
+    approved: bool,
+) -> None:
+    """By private message; a member the bot cannot write to is told in the group."""
+    group = groups.cached(r.group_id)
+    t = locales.get(group.language if group is not None else lang)
     key = "shop-member-approved" if approved else "shop-member-rejected"
     text = t(
         key,
@@ -308,7 +319,16 @@ def _notify_member(outbox: Outbox, locales: Locales, r: object, lang: str, appro
         cost=r.cost,
         reason=r.reason or t("shop-no-reason"),
     )
-    outbox.send(r.user_id, SendMessage(chat_id=r.user_id, text=clip(text)))
+    future = outbox.send(r.user_id, SendMessage(chat_id=r.user_id, text=clip(text)))
+    in_group = t("shop-member-mention", name=name) + " " + text
+    group_id = r.group_id
+
+    def on_sent(f: asyncio.Future[Any]) -> None:
+        if f.cancelled() or not isinstance(f.exception(), TelegramForbiddenError):
+            return
+        outbox.send(group_id, SendMessage(chat_id=group_id, text=clip(in_group)))
+
+    future.add_done_callback(on_sent)
 
 
 async def _decide(
@@ -332,6 +352,7 @@ async def on_decide(
     uow: UnitOfWork,
     admins: AdminChecker,
     locales: Locales,
+    groups: GroupService,
     lang: str,
     event_at: datetime,
     t: Translator,
@@ -341,7 +362,8 @@ async def on_decide(
     r = await _decide(uow, admins, query.from_user.id, callback_data.r, approve, None, event_at)
     key = "shop-decided-approved" if approve else "shop-decided-rejected"
     done = t(key, id=r.id, cost=r.cost)
-    _notify_member(outbox, locales, r, lang, approve)
+    [(r, name)] = await redeem.with_names(uow, [r])
+    _notify_member(outbox, locales, groups, r, name, lang, approve)
     if query.message is not None:
         private = query.message.chat.type == ChatType.PRIVATE
         text, markup = await _pending_view(
@@ -356,6 +378,7 @@ async def cmd_reject(
     uow: UnitOfWork,
     admins: AdminChecker,
     locales: Locales,
+    groups: GroupService,
     lang: str,
     event_at: datetime,
     t: Translator,
@@ -369,7 +392,8 @@ async def cmd_reject(
     r = await _decide(
         uow, admins, message.from_user.id, int(args[0].lstrip("#")), False, reason, event_at
     )
-    _notify_member(outbox, locales, r, lang, False)
+    [(r, name)] = await redeem.with_names(uow, [r])
+    _notify_member(outbox, locales, groups, r, name, lang, False)
     reply(
         outbox, message, t("shop-decided-rejected", id=r.id, cost=r.cost), priority=Priority.HIGH
     )

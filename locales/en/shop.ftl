@@ -166,3 +166,4 @@ shop-flash-button = ⚡ Redeem
 shop-flash-ok = ✅ Redeemed
 shop-flash-ok-code = ✅ Redeemed — code sent by DM
 shop-flash-not-open = Opens at { $opens }
+shop-member-mention = { $name }:

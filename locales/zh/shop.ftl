@@ -166,3 +166,4 @@ shop-flash-button = ⚡ 兑换
 shop-flash-ok = ✅ 兑换成功
 shop-flash-ok-code = ✅ 兑换成功 — 兑换码已私信发送
 shop-flash-not-open = { $opens } 开始
+shop-member-mention = { $name }：

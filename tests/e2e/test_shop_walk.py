@@ -249,3 +249,62 @@ async def test_flash_drop_of_ten_tapped_by_a_hundred(emu: BotAPIEmulator, db_url
         assert len(post.edits) <= 5  # the stock line is edited now and then, not per tap
     finally:
         await process.stop()
+
+
+async def test_rejection_level_gate_bad_input_and_badges_across_restart(
+    shop_emu: BotAPIEmulator, shop_bot: BotProcess, db_url: str
+) -> None:
+    from datetime import timedelta
+
+    from storage.tables import MemberBadge
+
+    emu = shop_emu
+    emu.add_bot_to_group(GROUP, ALICE)
+    emu.send_private(ALICE, "/start")  # Alice gets pending redemptions by private message
+    await emu.wait_for_message(chat_id=ALICE, contains="Hi Alice", timeout=30)
+    for day in range(7):  # a week of check-ins: 70 + 20 bonus, level 2
+        mark = emu.mark()
+        emu.send_message(GROUP, BOB, "/checkin", date=DAY1 + timedelta(days=day))
+        await emu.wait_for_message(
+            chat_id=GROUP, contains="Bob checked in", after=mark, timeout=30
+        )
+    await say(emu, GROUP, ALICE, "/reward_add 50 2 Hoodie mode=manual level=3", "Added #1")
+    await say(emu, GROUP, ALICE, "/reward_add 40 2 Cap mode=manual level=2", "Added #2")
+    for bad, says in (
+        ("/reward_add -5 3 Pen", "cost must be"),
+        ("/reward_add 5 0 Pen", "stock must be"),
+        ("/codes 2\nX-1", "not a code reward"),
+    ):
+        await say(emu, GROUP, ALICE, bad, says)
+    refused = await say(emu, GROUP, BOB, "/redeem 1", "needs level 3")
+    assert "you are level 2" in refused.plain_text
+    await say(emu, GROUP, BOB, "/redeem 9", "no reward #9")
+    confirmation = await say(emu, GROUP, BOB, "/redeem 2", "Redeem #2 Cap")
+    mark = emu.mark()
+    emu.press_button(GROUP, BOB, confirmation.message_id, confirm_of(emu, BOB)[1])
+    notice = await emu.wait_for_message(
+        chat_id=ALICE, contains="Pending redemptions", after=mark, timeout=30
+    )
+    assert "Bob · #2 Cap · 40 points" in notice.plain_text
+    points = dict(await query(db_url, select(Member.user_id, Member.points)))
+    assert points[BOB] == 90 - 40
+    emu.press_button_by_label(ALICE, ALICE, "❌ #1")
+    await emu.wait_for(lambda: "rejected; 40 points refunded" in notice.plain_text, timeout=30)
+    # Bob never started the bot: he is told in the group.
+    told = await emu.wait_for_message(
+        chat_id=GROUP, contains="Bob: ❌ Your reward", after=mark, timeout=30
+    )
+    assert "40 points are back" in told.plain_text
+    points = dict(await query(db_url, select(Member.user_id, Member.points)))
+    assert points[BOB] == 90
+
+    # Badges once, across a restart: the first check-in and 7-day streak are not given again.
+    assert await shop_bot.stop() == 0
+    await shop_bot.start()
+    mark = emu.mark()
+    emu.send_message(GROUP, BOB, "/checkin", date=DAY1 + timedelta(days=7))
+    await emu.wait_for_message(chat_id=GROUP, contains="Bob checked in", after=mark, timeout=30)
+    rows = await query(db_url, select(MemberBadge.badge).where(MemberBadge.user_id == BOB))
+    assert sorted(b for (b,) in rows) == ["first_checkin", "first_redemption", "streak_7"]
+    announced = [s for s in emu.sent if "earned a badge: 7-day streak" in s.plain_text]
+    assert len(announced) == 1

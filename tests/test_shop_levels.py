@@ -48,6 +48,7 @@ async def test_week_of_checkins_reaches_level_2_and_badges_once(db_url: str) -> 
         assert await badges(bot, 200) == ["first_checkin", "streak_7"]
         announced = [t for t in bot.texts() if "earned a badge" in t]
         assert announced == ["🏅 Bob earned a badge: 7-day streak"]
+        assert bot.sent()[-1].chat_id == f.GROUP_ID
         await bot.feed(f.message(BOB, "/me", date=DAY1 + timedelta(days=6)))
         me = plain(bot.last_text())
         assert "Level 2 · Regular" in me, me
@@ -64,9 +65,11 @@ async def test_week_of_checkins_reaches_level_2_and_badges_once(db_url: str) -> 
         assert "Level 2 · 活跃成员" in me and "90/5,000 to level 3" in me, me
     # A restart (a new app on the same database): badges are not awarded twice.
     async with running_bot(db_url, admins={(f.GROUP_ID, 100)}) as bot:
+        await bot.feed(f.message(ADMIN, "/settings announce_badges dm", date=DAY1))
         for day in range(7, 31):
             await bot.feed(f.message(BOB, "/checkin", date=DAY1 + timedelta(days=day)))
         assert await badges(bot, 200) == ["first_checkin", "streak_30", "streak_7"]
+        assert [plain(t) for t in bot.texts(200)] == ["🏅 Bob earned a badge: 30-day streak"]
 
 
 def test_every_shop_text_is_valid_telegram_html() -> None:

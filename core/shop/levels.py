@@ -9,6 +9,8 @@ from core.settings import SettingSpec, SettingsSection
 
 LEVEL_THRESHOLDS = "level_thresholds"
 LEVEL_TITLES = "level_titles"
+ANNOUNCE = "announce_badges"
+ANNOUNCE_CHOICES = ("group", "dm", "off")
 MAX_LEVELS = 20
 MAX_THRESHOLD = 10_000_000
 MAX_TITLE = 24
@@ -31,6 +33,13 @@ def parse_thresholds(text: str) -> str:
     if any(b <= a for a, b in zip(values, values[1:], strict=False)):
         raise ValueError(text)
     return ",".join(str(v) for v in values)
+
+
+def parse_announce(text: str) -> str:
+    value = text.strip().lower()
+    if value not in ANNOUNCE_CHOICES:
+        raise ValueError(text)
+    return value
 
 
 def parse_titles(text: str) -> str:
@@ -62,6 +71,13 @@ SHOP_SETTINGS = SettingsSection(
             aliases=("titles",),
             choices=(DEFAULT_TITLES, "新人,活跃成员,核心成员,社区之星,传奇"),
             hint="Newcomer,Regular,Core,Star,Legend",
+        ),
+        SettingSpec(
+            key=ANNOUNCE,
+            parse=parse_announce,
+            default="group",
+            choices=ANNOUNCE_CHOICES,
+            hint="group, dm, off",
         ),
     ),
 )

@@ -15,7 +15,7 @@ from bot.replies import clip
 from core.community.groups import GroupService
 from core.events import EventBus, Transaction
 from core.shop import badges, monthly
-from core.shop.levels import SHOP_SETTINGS
+from core.shop.levels import ANNOUNCE, SHOP_SETTINGS
 from handlers.shop import admin, flash, member, render
 from handlers.shop.specs import ADMIN_COMMANDS, MEMBER_COMMANDS
 from storage.queries.community import members as member_rows
@@ -32,14 +32,17 @@ def routers() -> list[Router]:
 def announcer(outbox: Outbox, locales: Locales, groups: GroupService):  # type: ignore[no-untyped-def]
     async def on_badge(tx: Transaction, event: badges.BadgeAwarded) -> None:
         announced = event.badge in ANNOUNCED or event.badge.startswith(badges.TOP3_PREFIX)
-        if not announced or outbox.group_is_busy(event.group_id):
+        if not announced:
+            return
+        group = await groups.settings_for(event.group_id)
+        where = group.value(ANNOUNCE)
+        if where == "off" or (where == "group" and outbox.group_is_busy(event.group_id)):
             return  # a busy group is not flooded: the badge shows in /me
-        group = groups.cached(event.group_id)
-        t = locales.get(group.language if group is not None else "en")
+        t = locales.get(group.language)
         user = await member_rows.get_user(tx.session, event.user_id)
         name = (user.display_name if user else "") or str(event.user_id)
         text = t("badge-awarded", name=name, badge=render.badge_name(t, event.badge))
-        chat = event.group_id
+        chat = event.group_id if where == "group" else event.user_id
         tx.after_commit(
             lambda: outbox.send(
                 chat,

@@ -167,3 +167,9 @@ shop-flash-ok = ✅ Redeemed
 shop-flash-ok-code = ✅ Redeemed — code sent by DM
 shop-flash-not-open = Opens at { $opens }
 shop-member-mention = { $name }:
+settings-label-announce_badges = Badges announced
+settings-value-announce_badges = { $value ->
+        [group] in the group
+        [dm] by private message
+       *[off] not announced
+    }

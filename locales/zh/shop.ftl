@@ -167,3 +167,9 @@ shop-flash-ok = ✅ 兑换成功
 shop-flash-ok-code = ✅ 兑换成功 — 兑换码已私信发送
 shop-flash-not-open = { $opens } 开始
 shop-member-mention = { $name }：
+settings-label-announce_badges = 徽章通知
+settings-value-announce_badges = { $value ->
+        [group] 在群里
+        [dm] 私信
+       *[off] 不通知
+    }

@@ -25,6 +25,7 @@ from core.calendar import zone
 from core.community.group_settings import GroupSettings
 from core.errors import DomainError
 from core.shop import catalogue, flash, redeem
+from core.shop.errors import SoldOut
 from core.uow import UnitOfWork
 from handlers.common import command_args
 from handlers.shop import render
@@ -33,6 +34,9 @@ from handlers.shop.specs import FLASH
 from storage.queries.shop import rewards as reward_rows
 
 EDIT_EVERY = 3.0
+# After a tap found the drop sold out, further taps are told so without a transaction for this
+# long (a restock shows after it): a drop's crowd keeps tapping after the last item went.
+SOLD_OUT_MEMORY = 2.0
 logger = logging.getLogger(__name__)
 
 
@@ -63,6 +67,19 @@ class FlashPosts:
         self._clock = clock
         self._last: dict[tuple[int, int], float] = {}
         self._pending: dict[tuple[int, int], asyncio.Task[None]] = {}
+        self._sold_out: dict[tuple[int, int], float] = {}  # (group, number) -> until
+
+    def sold_out(self, group_id: int, number: int) -> bool:
+        until = self._sold_out.get((group_id, number))
+        if until is None:
+            return False
+        if until < self._clock():
+            del self._sold_out[(group_id, number)]
+            return False
+        return True
+
+    def saw_sold_out(self, group_id: int, number: int) -> None:
+        self._sold_out[(group_id, number)] = self._clock() + SOLD_OUT_MEMORY
 
     def changed(
         self,
@@ -165,9 +182,14 @@ async def on_tap(
         await tell(bot, query, t("shop-flash-not-open", opens=f"{local:%H:%M}"))
         return
     user = query.from_user
+    if flash_posts.sold_out(group.group_id, data.n):
+        await tell(bot, query, t("shop-flash-sold-out"))
+        return
     try:
         done = await redeem.redeem(uow, group, user.id, data.n, data.c, data.k, event_at)
     except DomainError as exc:
+        if isinstance(exc, SoldOut):
+            flash_posts.saw_sold_out(group.group_id, data.n)
         await tell(bot, query, t(exc.key, **exc.args_map))
         return
     if done.already:

@@ -173,3 +173,4 @@ settings-value-announce_badges = { $value ->
         [dm] by private message
        *[off] not announced
     }
+shop-flash-sold-out = Sold out

@@ -173,3 +173,4 @@ settings-value-announce_badges = { $value ->
         [dm] 私信
        *[off] 不通知
     }
+shop-flash-sold-out = 已售罄

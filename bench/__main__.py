@@ -5,6 +5,8 @@ Default: the in-process bench (Dispatcher, handlers, database; Telegram answered
 --e2e: the bot as a process polling the Bot API emulator (default N 3,000, 5 rounds).
 --boards [--members M] [--ledger L] [--db sqlite|postgresql|both]: /top and /me latency in one
 group of M members and L ledger rows (default 200,000 and 1,000,000).
+--flash [--n TAPS] [--stock S] [--db …]: a flash drop (default 2,000 taps within a second for
+stock 100): every tap's answer latency, exactly S redemptions.
 --memory [--members M]: resident memory and cache sizes while M distinct members (default
 1,000,000) check in (SQLite).
 """
@@ -25,6 +27,8 @@ from bench.boards_bench import measure as measure_boards
 from bench.boards_bench import report as report_boards
 from bench.checkin_bench import ceiling, make_updates, ours, with_postgres
 from bench.e2e_bench import e2e_ceiling, e2e_ours
+from bench.flash_bench import report as report_flash
+from bench.flash_bench import run as run_flash
 from bench.memory_bench import run as run_memory
 
 
@@ -99,6 +103,8 @@ async def main() -> None:
     parser.add_argument("--rounds", type=int, default=None, help="default 5 (e2e), 1")
     parser.add_argument("--boards", action="store_true", help="/top and /me in a big group")
     parser.add_argument("--memory", action="store_true", help="memory as members arrive")
+    parser.add_argument("--flash", action="store_true", help="a flash drop: tap latency")
+    parser.add_argument("--stock", type=int, default=100, help="--flash: the drop's stock")
     parser.add_argument(
         "--members", type=int, default=None, help="--boards: group size; --memory: members"
     )
@@ -112,6 +118,16 @@ async def main() -> None:
     pg = None if args.skip_postgres else args.pg
     if args.boards:
         await boards(args.members or 200_000, args.ledger, args.db, pg)
+        return
+    if args.flash:
+        n = args.n or 2000
+        if args.db in ("sqlite", "both"):
+            with tempfile.TemporaryDirectory() as tmp:
+                url = f"sqlite+aiosqlite:///{Path(tmp) / 'flash.db'}"
+                report_flash("SQLite", args.stock, await run_flash(url, n, args.stock))
+        if args.db in ("postgresql", "both") and pg is not None:
+            result = await with_postgres(pg, lambda url: run_flash(url, n, args.stock))
+            report_flash("PostgreSQL", args.stock, result)
         return
     if args.memory:
         with tempfile.TemporaryDirectory() as tmp:

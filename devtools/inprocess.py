@@ -13,8 +13,10 @@ from typing import Any
 
 from aiogram import Bot
 from aiogram.client.session.base import BaseSession
+from aiogram.exceptions import TelegramForbiddenError
 from aiogram.methods import (
     EditMessageText,
+    GetChatAdministrators,
     GetChatMember,
     GetMe,
     GetUpdates,
@@ -42,6 +44,8 @@ class InProcessSession(BaseSession):
         self.admins = admins or set()
         self._record = record
         self._ids = itertools.count(1_000_000)
+        # Private chats of users who never started the bot: sendMessage there fails with 403.
+        self.unreachable: set[int] = set()
 
     async def close(self) -> None:
         pass
@@ -54,6 +58,10 @@ class InProcessSession(BaseSession):
     ) -> TelegramType:
         if self._record:
             self.calls.append(method)
+        if isinstance(method, SendMessage) and method.chat_id in self.unreachable:
+            raise TelegramForbiddenError(
+                method, "Forbidden: bot can't initiate conversation with a user"
+            )
         return self._answer(method)  # type: ignore[return-value]
 
     def _answer(self, method: TelegramMethod[Any]) -> Any:
@@ -75,6 +83,13 @@ class InProcessSession(BaseSession):
                 text=getattr(method, "text", None),
                 document=document,
             )
+        if isinstance(method, GetChatAdministrators):
+            chat_id = int(method.chat_id)  # type: ignore[arg-type]
+            return [
+                ChatMemberOwner(user=User(id=u, is_bot=False, first_name="A"), is_anonymous=False)
+                for c, u in sorted(self.admins)
+                if c == chat_id
+            ]
         if isinstance(method, GetChatMember):
             user = User(id=method.user_id, is_bot=False, first_name="U")
             if (int(method.chat_id), method.user_id) in self.admins:  # type: ignore[arg-type]

@@ -15,12 +15,14 @@ from bot.middlewares import TrackAuthorMiddleware
 from handlers import errors, wrong_chat
 from handlers.community import export, group_lifecycle, help, settings
 from handlers.engagement import activity, admin_points, checkin, leaderboard, profile
+from handlers.shop import shop
 
 
 def features() -> list[Feature]:
     return [
         checkin.feature(),  # /checkin, 签到, 打卡 (first: the busiest path)
         group_lifecycle.feature(),  # bot added/removed, joins and leaves
+        shop.feature(),  # /shop, /redeem, rewards (before help: /start <claim link>)
         help.feature(),  # /start, /help
         profile.feature(),  # /me
         leaderboard.feature(),  # /top

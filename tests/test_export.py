@@ -32,7 +32,7 @@ async def test_members_and_ledger_csv(db_url: str) -> None:
         data = doc.document.data
         assert (
             data.splitlines()[0]
-            == b"user_id,username,display_name,points,streak,best_streak,checkins,joined_at,last_active_at,left_at"
+            == b"user_id,username,display_name,points,streak,best_streak,checkins,joined_at,last_active_at,left_at,level,badges"
         )
         by_id = {r["user_id"]: r for r in parse(data)}
         assert (
@@ -44,6 +44,7 @@ async def test_members_and_ledger_csv(db_url: str) -> None:
             by_id["300"]["last_active_at"] == "2026-03-03T02:00:00Z"
             and by_id["300"]["left_at"] == ""
         )
+        assert by_id["300"]["level"] == "1" and by_id["300"]["badges"] == "first_checkin"
         assert by_id["200"]["display_name"].startswith("'=")  # no formula injection
         assert "Members: 3 rows" in doc.caption
 

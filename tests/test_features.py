@@ -56,11 +56,27 @@ def test_menus_per_scope() -> None:
         type(scope): [s.name for s in specs]
         for scope, specs in menus(CommandCatalog(features()), owner_ids=[42])
     }
-    assert shown[BotCommandScopeAllPrivateChats] == ["start", "help", "me"]
-    assert shown[BotCommandScopeAllGroupChats] == ["checkin", "help", "me", "top"]
+    # The shop comes before help (its deep link is a /start argument).
+    assert shown[BotCommandScopeAllPrivateChats] == ["myrewards", "start", "help", "me"]
+    members = ["checkin", "shop", "redeem", "myrewards", "help", "me", "top"]
+    assert shown[BotCommandScopeAllGroupChats] == members
     admin_menu = shown[BotCommandScopeAllChatAdministrators]
-    assert admin_menu[:4] == ["checkin", "help", "me", "top"]
-    assert set(admin_menu[4:]) == {"grant", "deduct", "settings", "export"}
+    assert [name for name in admin_menu if name in members] == members
+    assert set(admin_menu) - set(members) == {
+        "grant",
+        "deduct",
+        "settings",
+        "export",
+        "reward_add",
+        "reward_edit",
+        "reward_disable",
+        "reward_enable",
+        "rewards",
+        "codes",
+        "redemptions",
+        "reject",
+        "flash",
+    }
     assert BotCommandScopeChat not in shown  # no owner-only command, no owner menu
 
 

@@ -28,6 +28,8 @@ MEMBER_COLUMNS = [
     "joined_at",
     "last_active_at",
     "left_at",
+    "level",
+    "badges",
 ]
 LEDGER_COLUMNS = ["id", "user_id", "amount", "reason", "created_at", "actor_id", "note", "source"]
 
@@ -59,7 +61,10 @@ async def _csv(
 async def members_csv(
     session: AsyncSession, group: GroupSettings, now: datetime
 ) -> tuple[bytes, int]:
+    from core.shop.export import member_ranks  # the shop's levels and badges
+
     today = local_day(now, group.timezone, group.day_start_hour)
+    ranks = await member_ranks(session, group)
     return await _csv(
         MEMBER_COLUMNS,
         rows.member_rows(session, group.group_id),
@@ -74,6 +79,8 @@ async def members_csv(
             iso(r.joined_at),
             iso(r.last_active_at),
             iso(r.left_at),
+            ranks.level(r.user_id),
+            ranks.badge_list(r.user_id),
         ),
     )
 

@@ -15,6 +15,7 @@ from bot.outbound import Outbox, Priority
 from core.community import export
 from core.community.group_settings import GroupSettings
 from core.errors import UnknownSubcommand
+from core.shop import export as shop_export
 from core.uow import UnitOfWork
 from handlers.common import actor_id, command_args
 
@@ -24,6 +25,8 @@ KINDS = {
     "ledger": "ledger",
     "流水": "ledger",
     "积分": "ledger",
+    "redemptions": "redemptions",
+    "兑换": "redemptions",
 }
 
 
@@ -39,9 +42,13 @@ async def cmd_export(
     args = command_args(message.text)
     kind = KINDS.get(args[0].lower()) if args else None
     if kind is None:
-        raise UnknownSubcommand(word=(args[0] if args else "")[:32], options="members, ledger")
+        raise UnknownSubcommand(
+            word=(args[0] if args else "")[:32], options="members, ledger, redemptions"
+        )
     if kind == "members":
         data, count = await export.members_csv(uow.session, group, event_at)
+    elif kind == "redemptions":
+        data, count = await shop_export.redemptions_csv(uow.session, group.group_id)
     else:
         data, count = await export.ledger_csv(uow.session, group.group_id)
     await export.record_export(uow, group.group_id, actor_id(message), kind, count, event_at)

@@ -16,6 +16,7 @@ from core.community.group_settings import GroupSettings
 from core.community.groups import GroupService
 from core.engagement.profile import Profile, profile_in_group, profiles_everywhere
 from core.uow import UnitOfWork
+from handlers.shop.render import profile_lines
 
 
 def render_profile(t: Translator, profile: Profile) -> str:
@@ -40,11 +41,17 @@ async def cmd_me_group(
     outbox: Outbox,
 ) -> None:
     assert message.from_user is not None
-    profile = await profile_in_group(uow.session, group, message.from_user.id, event_at)
+    user_id = message.from_user.id
+    profile = await profile_in_group(uow.session, group, user_id, event_at)
+    levels = await profile_lines(uow.session, group, user_id, t)
     reply(
         outbox,
         message,
-        t("profile-name", name=message.from_user.full_name) + "\n" + render_profile(t, profile),
+        t("profile-name", name=message.from_user.full_name)
+        + "\n"
+        + render_profile(t, profile)
+        + "\n"
+        + levels,
     )
 
 
@@ -61,7 +68,12 @@ async def cmd_me_private(
     if not profiles:
         reply(outbox, message, t("profile-no-groups"))
         return
-    reply(outbox, message, "\n\n".join(render_profile(t, p) for p in profiles))
+    shown = []
+    for p in profiles:
+        settings = await groups.settings_for(p.group_id, p.group_title)
+        levels = await profile_lines(uow.session, settings, message.from_user.id, t)
+        shown.append(render_profile(t, p) + "\n" + levels)
+    reply(outbox, message, "\n\n".join(shown))
 
 
 def router() -> list[Router]:

@@ -16,6 +16,7 @@ from storage.tables.engagement import (
     LedgerEntry,
 )
 from storage.tables.idempotency import ProcessedKey, ProcessedUpdate, SetAsideUpdate
+from storage.tables.shop import MemberBadge, Redemption, Reward, RewardCode
 
 __all__ = [
     "ALL_TIME",
@@ -28,8 +29,12 @@ __all__ = [
     "GroupSetting",
     "LedgerEntry",
     "Member",
+    "MemberBadge",
     "ProcessedKey",
     "ProcessedUpdate",
+    "Redemption",
+    "Reward",
+    "RewardCode",
     "SetAsideUpdate",
     "TgUser",
 ]

@@ -1,0 +1,1 @@
+"""The points shop: catalogue, redemption, fulfilment; levels and badges."""

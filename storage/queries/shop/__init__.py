@@ -1,0 +1,1 @@
+"""Shop queries: the catalogue, codes, redemptions and badges (never commit)."""

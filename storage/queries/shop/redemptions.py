@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import func, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.queries.dialect import upsert
+from storage.queries.dialect import dialect_of, insert_for
+from storage.queries.rowset import RowSet
 from storage.tables import LedgerEntry, Member, MemberBadge, Redemption, TgUser
+from storage.types import UTCDateTime
 
 _D = Redemption.__table__
 _B = MemberBadge.__table__
@@ -145,19 +149,39 @@ async def earned(
     return int((await session.exec(stmt)).scalar_one())
 
 
+@cache
+def _award_badges(dialect: str) -> tuple[Any, RowSet]:
+    src = RowSet(
+        "badges",
+        dialect,
+        [
+            ("group_id", sa.BigInteger()),
+            ("user_id", sa.BigInteger()),
+            ("badge", sa.String()),
+            ("awarded_at", UTCDateTime()),
+        ],
+    )
+    stmt = (
+        insert_for(dialect, _B)
+        .from_select([c.name for c in src.c], select(*src.c).where(sa.true()))
+        .on_conflict_do_nothing(index_elements=["group_id", "user_id", "badge"])
+        .returning(_B.c.group_id, _B.c.user_id, _B.c.badge)
+    )
+    return stmt, src
+
+
 async def award_badges(
     session: AsyncSession, rows: Sequence[dict[str, Any]]
 ) -> list[tuple[int, int, str]]:
-    """rows: group_id, user_id, badge, awarded_at; those not held yet are awarded (returned)."""
+    """rows: group_id, user_id, badge, awarded_at; those not held yet are awarded (returned).
+
+    The rows are bound as one parameter (a RowSet): a check-in batch awards its badges in one
+    statement compiled once, whatever the number of rows."""
     if not rows:
         return []
-    stmt = (
-        upsert(session, _B)
-        .values(list(rows))
-        .on_conflict_do_nothing()
-        .returning(_B.c.group_id, _B.c.user_id, _B.c.badge)
-    )
-    return [(int(g), int(u), str(b)) for g, u, b in (await session.exec(stmt)).all()]
+    stmt, src = _award_badges(dialect_of(session))
+    found = (await session.exec(stmt, params=src.params(rows))).all()
+    return [(int(g), int(u), str(b)) for g, u, b in found]
 
 
 async def badges_of(session: AsyncSession, group_id: int, user_id: int) -> list[str]:

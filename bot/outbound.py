@@ -72,18 +72,26 @@ class OutboundLimits:
         return int(self.group_per_minute) // 4
 
 
-@dataclass(order=True)
+@dataclass(eq=False)
 class _Item:
     kind: int
     priority: int
     seq: int
-    chat_id: int = field(compare=False)
-    method: TelegramMethod[Any] = field(compare=False)
-    counts_as_message: bool = field(compare=False)
-    droppable: bool = field(compare=False)
-    future: asyncio.Future[Any] = field(compare=False)
-    queued_at: float = field(compare=False)
-    attempts: int = field(default=0, compare=False)
+    chat_id: int
+    method: TelegramMethod[Any]
+    counts_as_message: bool
+    droppable: bool
+    future: asyncio.Future[Any]
+    queued_at: float
+    attempts: int = 0
+    order: int = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # (kind, priority, seq) as one int: heap comparisons on every push and pop are cheap.
+        self.order = (self.kind << 56) | (self.priority << 48) | self.seq
+
+    def __lt__(self, other: _Item) -> bool:
+        return self.order < other.order
 
 
 # Requests sent at the edge of a window can reach Telegram bunched closer together than they left

@@ -158,7 +158,8 @@ class MemberEventBatcher:
         self._queue: list[tuple[MemberEvent, asyncio.Future[Result]]] = []
         self._flusher: asyncio.Task[None] | None = None
         # user id -> hash of the UserInfo last stored (an int: far smaller than the strings).
-        self._known_users: BoundedCache[int, int] = BoundedCache(
+        # What was last written of each user (names, language), to skip writing it again.
+        self._known_users: BoundedCache[int, tuple[str | None, str, str | None]] = BoundedCache(
             known_users, known_users_ttl, clock=clock
         )
 
@@ -289,11 +290,17 @@ class MemberEventBatcher:
         for e in events:
             latest[e.user.user_id] = e.user
         known = self._known_users
-        return [u for uid, u in latest.items() if known.get(uid) != hash(u)]
+        return [
+            u
+            for uid, u in latest.items()
+            if known.get(uid) != (u.username, u.display_name, u.language_code)
+        ]
 
     def _remember_users(self, users: Sequence[UserInfo]) -> None:
         for user in users:
-            self._known_users.put(user.user_id, hash(user))
+            self._known_users.put(
+                user.user_id, (user.username, user.display_name, user.language_code)
+            )
 
     def forget_user(self, user_id: int) -> None:
         self._known_users.pop(user_id)

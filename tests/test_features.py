@@ -60,7 +60,15 @@ def test_menus_per_scope() -> None:
     assert shown[BotCommandScopeAllGroupChats] == ["checkin", "help", "me", "top"]
     admin_menu = shown[BotCommandScopeAllChatAdministrators]
     assert admin_menu[:4] == ["checkin", "help", "me", "top"]
-    assert set(admin_menu[4:]) == {"grant", "deduct", "settings", "export"}
+    assert set(admin_menu[4:]) == {
+        "grant",
+        "deduct",
+        "settings",
+        "export",
+        "schedule",
+        "posts",
+        "unschedule",
+    }
     assert BotCommandScopeChat not in shown  # no owner-only command, no owner menu
 
 

@@ -16,6 +16,7 @@ from storage.tables.engagement import (
     LedgerEntry,
 )
 from storage.tables.idempotency import ProcessedKey, ProcessedUpdate, SetAsideUpdate
+from storage.tables.schedule import PostOccurrence, ScheduledPost
 
 __all__ = [
     "ALL_TIME",
@@ -28,8 +29,10 @@ __all__ = [
     "GroupSetting",
     "LedgerEntry",
     "Member",
+    "PostOccurrence",
     "ProcessedKey",
     "ProcessedUpdate",
+    "ScheduledPost",
     "SetAsideUpdate",
     "TgUser",
 ]

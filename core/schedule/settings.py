@@ -1,0 +1,23 @@
+"""Settings of scheduled posts (shown under /settings)."""
+
+from __future__ import annotations
+
+from core.settings import SettingsSection, int_spec
+
+POST_GRACE_MINUTES = "post_grace_minutes"
+DEFAULT_GRACE_MINUTES = 10
+
+SCHEDULE_SETTINGS = SettingsSection(
+    "schedule",
+    (
+        # A post due while the bot was down is still sent if at most this late.
+        int_spec(
+            POST_GRACE_MINUTES,
+            0,
+            1440,
+            DEFAULT_GRACE_MINUTES,
+            aliases=("grace",),
+            choices=("0", "10", "30", "60"),
+        ),
+    ),
+)

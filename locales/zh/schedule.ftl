@@ -1,0 +1,83 @@
+## Scheduled posts: /schedule, /posts, /unschedule
+cmd-schedule = 定时发布(管理员)
+cmd-posts = 查看定时发布(管理员)
+cmd-unschedule = 删除定时发布(管理员)
+help-schedule = &lt;时间&gt; &lt;内容&gt; — 例如 <code>/schedule daily 08:00 早上好</code>;回复某条消息则定时转发它的副本
+help-posts = — 即将发布的内容,可暂停、恢复、预览、删除;<code>/posts 3</code> 查看单条
+help-unschedule = &lt;编号&gt; — 删除一条定时发布
+
+schedule-usage = 🗓 <b>定时发布</b>:<code>/schedule &lt;时间&gt; &lt;内容&gt;</code>,或回复一条消息发送 <code>/schedule &lt;时间&gt;</code>,到时发布它的副本(图片、文件、投票均可)。
+    时间按本群时区:
+    • <code>2026-12-01 09:30</code> — 一次
+    • <code>08:00</code> — 下一个 08:00
+    • <code>+30m</code>、<code>+2h</code>、<code>+45s</code> — 从现在起
+    • <code>daily 08:00</code>、<code>weekly mon,thu 19:00</code>、<code>monthly 1 10:00</code>
+    • <code>cron "0 8 * * 1-5"</code> — crontab 格式(分 时 日 月 星期)
+    • <code>every 2h</code> — 固定间隔
+schedule-unschedule-usage = 删除哪一条?<code>/unschedule &lt;编号&gt;</code>(编号见 /posts)。
+schedule-created = ✅ 已安排第 { $id } 条:{ $desc }。下次:<b>{ $next }</b>({ $tz })。
+schedule-deleted = 🗑 第 { $id } 条已删除。
+schedule-paused = ⏸ 第 { $id } 条已暂停。
+schedule-resumed = ▶️ 第 { $id } 条已恢复。
+schedule-preview = 👁 第 { $id } 条预览:
+schedule-preview-sent = 已发送第 { $id } 条的预览。
+schedule-skipped = ⏰ 第 { $id } 条原定 { $due } 发布,当时机器人离线,{ $grace ->
+        [0] 已错过
+       *[other] 已超过 { $grace } 分钟
+    }:已跳过{ $missed ->
+        [1] {""}
+       *[other] ({ $missed } 次)
+    }。
+schedule-list-title = 🗓 <b>定时发布</b>(共 { $count } 条;时间为 { $tz })
+schedule-list-empty = 暂无定时发布。试试 <code>/schedule daily 08:00 早上好</code>。
+schedule-list-more = ……还有 { $n } 条。
+schedule-line = { $state } <b>#{ $id }</b> { $desc } — 下次:{ $next }{ $topic ->
+        [yes] {" "}(话题)
+       *[no] {""}
+    }
+    { $summary }
+schedule-none = —
+schedule-copy-of = (消息 { $id } 的副本)
+schedule-button-pause = ⏸ #{ $id }
+schedule-button-resume = ▶️ #{ $id }
+schedule-button-preview = 👁 #{ $id }
+schedule-button-delete = 🗑 #{ $id }
+
+schedule-desc-once = 一次,{ $at }
+schedule-desc-daily = 每天 { $time }
+schedule-desc-weekly = 每{ $days } { $time }
+schedule-desc-monthly = 每月 { $day } 日 { $time }
+schedule-desc-monthly-last = 每月最后一天 { $time }
+schedule-desc-cron = 按计划 <code>{ $expr }</code>
+schedule-desc-every = 每隔 { $span }
+schedule-day-sep = 、
+schedule-day-0 = 周一
+schedule-day-1 = 周二
+schedule-day-2 = 周三
+schedule-day-3 = 周四
+schedule-day-4 = 周五
+schedule-day-5 = 周六
+schedule-day-6 = 周日
+schedule-seconds = { $n } 秒
+schedule-minutes = { $n } 分钟
+schedule-hours = { $n } 小时
+schedule-days = { $n } 天
+
+schedule-error-when = 看不懂这个时间。{ schedule-usage }
+schedule-error-time = “{ $value }”不是有效时间:请用 HH:MM,00:00 至 23:59。
+schedule-error-date = “{ $value }”不是有效日期:请用 YYYY-MM-DD。
+schedule-error-past = 这个时间已经过去了。
+schedule-error-too-far = 时间太远了(+… 最多一年,日期最多五年)。
+schedule-error-cron = “{ $value }”不是有效的 cron:需五个字段,分(0–59) 时(0–23) 日(1–31) 月(1–12) 星期(0–7,0 和 7 为周日),例如 <code>cron "0 8 * * 1-5"</code>。
+schedule-error-weekdays = 哪几天?请用 mon,tue,wed,thu,fri,sat,sun(或 周一…周日),例如 <code>weekly mon,thu 19:00</code>。
+schedule-error-monthday = 每月哪一天?1–31 或 <code>last</code>,例如 <code>monthly 1 10:00</code>。
+schedule-error-interval = 间隔至少 { $minimum } 分钟。
+schedule-error-empty = 要发布什么?请在时间后写上内容,或回复一条消息。
+schedule-error-too-long = 内容太长了(最多 { $limit } 字)。
+schedule-error-not-found = 本群没有第 { $id } 条定时发布。
+schedule-error-too-many = 本群已有 { $limit } 条定时发布,请先删除一些。
+schedule-error-never = 这个时间永远不会到来,请检查日期。
+
+settings-section-schedule = 🗓 <b>定时发布</b>
+settings-label-post_grace_minutes = 迟发宽限
+settings-value-post_grace_minutes = { $value } 分钟

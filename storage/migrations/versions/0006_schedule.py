@@ -1,0 +1,63 @@
+"""scheduled posts and their occurrences
+
+Revision ID: 0006
+Revises: 0005
+Create Date: 2026-12-01
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+import sqlmodel.sql.sqltypes
+from alembic import op
+
+import storage.types
+
+revision: str = "0006"
+down_revision: str | None = "0004"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "scheduled_post",
+        sa.Column("id", storage.types.BigIdentity, autoincrement=True, nullable=False),
+        sa.Column("group_id", sa.BigInteger(), nullable=False),
+        sa.Column("thread_id", sa.BigInteger(), nullable=True),
+        sa.Column("created_by", sa.BigInteger(), nullable=False),
+        sa.Column("rule", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("source_chat_id", sa.BigInteger(), nullable=True),
+        sa.Column("source_message_id", sa.BigInteger(), nullable=True),
+        sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("anchor_at", storage.types.UTCDateTime(), nullable=False),
+        sa.Column("next_run_at", storage.types.UTCDateTime(), nullable=True),
+        sa.Column("runs", sa.Integer(), nullable=False),
+        sa.Column("created_at", storage.types.UTCDateTime(), nullable=False),
+        sa.Column("updated_at", storage.types.UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_scheduled_post")),
+    )
+    op.create_index("ix_scheduled_post_due", "scheduled_post", ["status", "next_run_at"])
+    op.create_index("ix_scheduled_post_group", "scheduled_post", ["group_id", "status"])
+    op.create_table(
+        "post_occurrence",
+        sa.Column("id", storage.types.BigIdentity, autoincrement=True, nullable=False),
+        sa.Column("post_id", sa.BigInteger(), nullable=False),
+        sa.Column("group_id", sa.BigInteger(), nullable=False),
+        sa.Column("due_at", storage.types.UTCDateTime(), nullable=False),
+        sa.Column("outcome", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("missed", sa.Integer(), nullable=False),
+        sa.Column("message_id", sa.BigInteger(), nullable=True),
+        sa.Column("run_at", storage.types.UTCDateTime(), nullable=False),
+        sa.Column("sent_at", storage.types.UTCDateTime(), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_post_occurrence")),
+        sa.UniqueConstraint("post_id", "due_at", name="uq_post_occurrence_due"),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("post_occurrence")
+    op.drop_index("ix_scheduled_post_group", table_name="scheduled_post")
+    op.drop_index("ix_scheduled_post_due", table_name="scheduled_post")
+    op.drop_table("scheduled_post")

@@ -1,0 +1,65 @@
+"""Scheduled posts and what each of their occurrences did (the database is the schedule's
+source of truth; the in-memory scheduler only fires what these rows say)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from storage.tables.base import surrogate_id, ts
+
+
+class ScheduledPost(SQLModel, table=True):
+    """A post an administrator scheduled in a group.
+
+    rule: canonical text of core.schedule.when.Rule ("daily 08:00", "once 2026-12-01T01:30:00Z").
+    Content: `text` (HTML, escaped), or a copy of message `source_message_id` of
+    `source_chat_id` (copyMessage: photos, documents, polls). next_run_at is the due time of
+    the next occurrence (UTC), None once a one-off post has run; status active | paused | done.
+    """
+
+    __tablename__ = "scheduled_post"
+    __table_args__ = (
+        sa.Index("ix_scheduled_post_due", "status", "next_run_at"),
+        sa.Index("ix_scheduled_post_group", "group_id", "status"),
+    )
+
+    id: int | None = surrogate_id()
+    group_id: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False))
+    thread_id: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger))
+    created_by: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False))
+    rule: str = Field(max_length=200)
+    text: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False))
+    source_chat_id: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger))
+    source_message_id: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger))
+    status: str = Field(default="active", max_length=16)
+    # Where the rule's interval counts from (EVERY), and the post's creation.
+    anchor_at: datetime = ts(nullable=False)
+    next_run_at: datetime | None = ts()
+    runs: int = Field(default=0)
+    created_at: datetime = ts(nullable=False)
+    updated_at: datetime = ts(nullable=False)
+
+
+class PostOccurrence(SQLModel, table=True):
+    """One occurrence of a post: sent (with the message id) or skipped (too late, see grace).
+
+    Written in the same transaction as the occurrence's idempotency key (processed_key
+    `post:<id>:<due ISO>`); unique per post and due time as well. outcome: sending (claimed,
+    not confirmed yet) | sent | failed | skipped; `missed` counts the occurrences a skip
+    stands for (a bot that was down for hours skips them as one)."""
+
+    __tablename__ = "post_occurrence"
+    __table_args__ = (sa.UniqueConstraint("post_id", "due_at", name="uq_post_occurrence_due"),)
+
+    id: int | None = surrogate_id()
+    post_id: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False))
+    group_id: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False))
+    due_at: datetime = ts(nullable=False)
+    outcome: str = Field(max_length=16)
+    missed: int = Field(default=1)
+    message_id: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger))
+    run_at: datetime = ts(nullable=False)
+    sent_at: datetime | None = ts()

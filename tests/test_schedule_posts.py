@@ -1,0 +1,236 @@
+"""Scheduled posts as a service (SQLite and PostgreSQL): each occurrence once, grace, re-plans.
+
+The clock is injected: time travels without waiting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from bot.scheduler import plan_next
+from core.community.groups import GroupService
+from core.events import EventBus, GroupCalendarChanged
+from core.schedule import posts as post_rules
+from core.schedule.posts import Content, PostService
+from core.schedule.when import DAILY, EVERY, ONCE, Rule
+from core.uow import UnitOfWork
+from storage.db import SessionFactory
+from storage.queries.schedule import posts as rows
+from storage.tables import ProcessedKey
+from tests.group_service import group_service
+
+GROUP = -100555
+OTHER = -100666
+ADMIN = 100
+# 2026-12-01 10:00 in Shanghai
+T0 = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
+
+
+class Clock:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+async def setup(session_factory: SessionFactory) -> tuple[GroupService, PostService, Clock]:
+    groups = group_service(session_factory)
+    clock = Clock(T0)
+    bus = EventBus()
+    service = PostService(session_factory, groups, plan_next, clock=clock, bus=bus)
+    bus.subscribe(GroupCalendarChanged, service.on_calendar_changed)
+    await groups.settings_for(GROUP, "G")
+    await groups.settings_for(OTHER, "O")
+    return groups, service, clock
+
+
+async def create(
+    session_factory: SessionFactory,
+    groups: GroupService,
+    service: PostService,
+    rule: Rule,
+    text: str = "Good morning <all>",
+    *,
+    group_id: int = GROUP,
+    at: datetime = T0,
+    thread_id: int | None = None,
+) -> rows.Post:
+    group = await groups.settings_for(group_id)
+    async with session_factory() as session:
+        uow = UnitOfWork(session)
+        return await service.create(uow, group, ADMIN, rule, Content(text=text), thread_id, at)
+
+
+async def occurrences(session_factory: SessionFactory) -> list[rows.Occurrence]:
+    async with session_factory() as session:
+        return await rows.occurrences(session)
+
+
+async def test_a_daily_post_runs_each_occurrence_once(session_factory: SessionFactory) -> None:
+    groups, service, clock = await setup(session_factory)
+    post = await create(session_factory, groups, service, Rule(DAILY, 8, 0), thread_id=7)
+    due = datetime(2026, 12, 2, 0, 0, tzinfo=UTC)  # 08:00 in Shanghai, tomorrow
+    assert post.next_run_at == due and post.text == "Good morning &lt;all&gt;"
+
+    clock.now = due + timedelta(seconds=1)
+    fired = await service.fire(post.id, due)
+    assert fired is not None and fired.dispatch is not None
+    assert fired.dispatch.text == "Good morning &lt;all&gt;" and fired.dispatch.thread_id == 7
+    assert fired.next_run_at == due + timedelta(days=1)
+    # The same occurrence again (a restart, a second leader): nothing.
+    assert await service.fire(post.id, due) is None
+    await service.record_sent(fired.dispatch.occurrence_id, 321)
+    [occurrence] = await occurrences(session_factory)
+    assert (occurrence.outcome, occurrence.message_id, occurrence.due_at) == ("sent", 321, due)
+    assert occurrence.sent_at == clock.now
+    async with session_factory() as session:
+        keys = (await session.exec(sa.select(ProcessedKey.key))).scalars().all()
+        stored = await rows.get(session, post.id)
+    assert keys == [f"post:{post.id}:2026-12-02T00:00:00+00:00"]
+    assert stored is not None and stored.next_run_at == due + timedelta(days=1)
+    assert stored.runs == 1
+
+
+async def test_concurrent_fires_of_one_occurrence_send_once(
+    session_factory: SessionFactory,
+) -> None:
+    groups, service, clock = await setup(session_factory)
+    post = await create(session_factory, groups, service, Rule(EVERY, seconds=60))
+    assert post.next_run_at is not None
+    clock.now = post.next_run_at
+    results = await asyncio.gather(*(service.fire(post.id, post.next_run_at) for _ in range(5)))
+    assert sum(1 for r in results if r is not None and r.dispatch is not None) == 1
+    assert len(await occurrences(session_factory)) == 1
+
+
+async def test_late_within_grace_is_sent_beyond_grace_is_skipped(
+    session_factory: SessionFactory,
+) -> None:
+    groups, service, clock = await setup(session_factory)
+    once = await create(session_factory, groups, service, Rule(ONCE, at=T0 + timedelta(hours=1)))
+    daily = await create(session_factory, groups, service, Rule(DAILY, 8, 0))
+    assert once.next_run_at is not None and daily.next_run_at is not None
+
+    # 9 minutes late (grace is 10): sent, and a one-off post is done.
+    clock.now = once.next_run_at + timedelta(minutes=9)
+    fired = await service.fire(once.id, once.next_run_at)
+    assert fired is not None and fired.dispatch is not None and fired.next_run_at is None
+    async with session_factory() as session:
+        done = await rows.get(session, once.id)
+    assert done is not None and done.status == "done"
+
+    # The bot was down three days and a bit: the first is skipped for all the missed ones.
+    first = daily.next_run_at
+    clock.now = first + timedelta(days=2, hours=1)
+    fired = await service.fire(daily.id, first)
+    assert fired is not None and fired.dispatch is None and fired.skipped is not None
+    assert fired.skipped.missed == 3 and fired.skipped.grace_minutes == 10
+    assert fired.next_run_at == first + timedelta(days=3)
+    skipped = [o for o in await occurrences(session_factory) if o.post_id == daily.id]
+    assert [(o.outcome, o.missed, o.message_id) for o in skipped] == [("skipped", 3, None)]
+
+    # With grace 0, even a minute late is skipped.
+    group = await groups.settings_for(GROUP)
+    async with session_factory() as session:
+        await groups.change(UnitOfWork(session), GROUP, ADMIN, "grace", "0", T0)
+    assert (await groups.settings_for(GROUP)).value("post_grace_minutes") == 0
+    assert group.value("post_grace_minutes") == 10
+    due = first + timedelta(days=3)
+    clock.now = due + timedelta(minutes=1)
+    fired = await service.fire(daily.id, due)
+    assert fired is not None and fired.skipped is not None and fired.skipped.missed == 1
+
+
+async def test_missed_occurrences_within_grace_are_each_sent(
+    session_factory: SessionFactory,
+) -> None:
+    """A take-over after a 10 s gap: every 2 s occurrence of the gap is sent, each once."""
+    groups, service, clock = await setup(session_factory)
+    async with session_factory() as session:
+        group = await groups.settings_for(GROUP)
+        post = await service.create(
+            UnitOfWork(session),
+            group,
+            ADMIN,
+            Rule(EVERY, seconds=2),
+            Content(text="tick"),
+            None,
+            T0,
+        )
+    due = post.next_run_at
+    clock.now = T0 + timedelta(seconds=11)
+    sent = []
+    while due is not None and due <= clock.now:
+        fired = await service.fire(post.id, due)
+        assert fired is not None and fired.dispatch is not None
+        sent.append(due)
+        due = fired.next_run_at
+    assert sent == [T0 + timedelta(seconds=s) for s in (2, 4, 6, 8, 10)]
+    assert due == T0 + timedelta(seconds=12)
+
+
+async def test_pause_resume_delete_and_other_groups(session_factory: SessionFactory) -> None:
+    groups, service, clock = await setup(session_factory)
+    post = await create(session_factory, groups, service, Rule(DAILY, 8, 0))
+    group = await groups.settings_for(GROUP)
+    other = await groups.settings_for(OTHER)
+    async with session_factory() as session:
+        with pytest.raises(post_rules.PostNotFound):
+            await service.pause(UnitOfWork(session), other, ADMIN, post.id, T0)
+    async with session_factory() as session:
+        paused = await service.pause(UnitOfWork(session), group, ADMIN, post.id, T0)
+    assert paused.status == "paused"
+    assert post.next_run_at is not None
+    # A paused post does not run.
+    clock.now = post.next_run_at
+    assert await service.fire(post.id, post.next_run_at) is None
+    # Resumed three days later: from the next occurrence, the missed ones are not sent.
+    later = T0 + timedelta(days=3)
+    async with session_factory() as session:
+        resumed = await service.resume(UnitOfWork(session), group, ADMIN, post.id, later)
+    assert resumed.status == "active"
+    assert resumed.next_run_at == datetime(2026, 12, 5, 0, 0, tzinfo=UTC)
+    assert await service.planned() == [(post.id, GROUP, resumed.next_run_at)]
+    async with session_factory() as session:
+        await service.remove(UnitOfWork(session), group, ADMIN, post.id, later)
+    assert await service.planned() == []
+    async with session_factory() as session:
+        assert await service.listing(UnitOfWork(session), GROUP) == []
+
+
+async def test_bad_posts_change_nothing(session_factory: SessionFactory) -> None:
+    groups, service, _clock = await setup(session_factory)
+    with pytest.raises(post_rules.EmptyPost):
+        await create(session_factory, groups, service, Rule(DAILY, 8, 0), "   ")
+    with pytest.raises(post_rules.PostTooLong):
+        await create(session_factory, groups, service, Rule(DAILY, 8, 0), "x" * 4000)
+    with pytest.raises(post_rules.NeverRuns):
+        await create(session_factory, groups, service, Rule(ONCE, at=T0 - timedelta(hours=1)))
+    assert await service.planned() == []
+    assert await service.fingerprint() == (0, None)
+
+
+async def test_a_new_timezone_replans_recurring_posts(session_factory: SessionFactory) -> None:
+    groups, service, _clock = await setup(session_factory)
+    changes: list[int] = []
+    service.on_change = lambda: changes.append(1)
+    daily = await create(session_factory, groups, service, Rule(DAILY, 8, 0))
+    once = await create(session_factory, groups, service, Rule(ONCE, at=T0 + timedelta(hours=5)))
+    assert daily.next_run_at == datetime(2026, 12, 2, 0, 0, tzinfo=UTC)
+    before = len(changes)
+    async with session_factory() as session:
+        await groups.change(
+            UnitOfWork(session, bus=service._bus), GROUP, ADMIN, "tz", "Europe/Berlin", T0
+        )
+    async with session_factory() as session:
+        moved = await rows.get(session, daily.id)
+        kept = await rows.get(session, once.id)
+    # 08:00 in Berlin (UTC+1) is 07:00 UTC, today (it is 03:00 there).
+    assert moved is not None and moved.next_run_at == datetime(2026, 12, 1, 7, 0, tzinfo=UTC)
+    assert kept is not None and kept.next_run_at == once.next_run_at
+    assert len(changes) == before + 1

@@ -14,6 +14,7 @@ from typing import Any
 from aiogram import Bot
 from aiogram.client.session.base import BaseSession
 from aiogram.methods import (
+    CopyMessage,
     EditMessageText,
     GetChatMember,
     GetMe,
@@ -29,6 +30,7 @@ from aiogram.types import (
     ChatMemberOwner,
     Document,
     Message,
+    MessageId,
     User,
 )
 
@@ -75,6 +77,8 @@ class InProcessSession(BaseSession):
                 text=getattr(method, "text", None),
                 document=document,
             )
+        if isinstance(method, CopyMessage):
+            return MessageId(message_id=next(self._ids))
         if isinstance(method, GetChatMember):
             user = User(id=method.user_id, is_bot=False, first_name="U")
             if (int(method.chat_id), method.user_id) in self.admins:  # type: ignore[arg-type]

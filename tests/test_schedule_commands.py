@@ -1,0 +1,130 @@
+"""/schedule, /posts and /unschedule through the real Dispatcher; posts fired by the scheduler."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+from aiogram.methods import AnswerCallbackQuery, CopyMessage, EditMessageText, SendMessage
+
+from storage.queries.schedule import posts as rows
+from storage.tables import AuditLog, ScheduledPost
+from tests import factories as f
+from tests.app_harness import Harness, running_bot
+
+ADMIN = f.user(100, "Admin")
+MEMBER = f.user(200, "Member")
+ADMINS = {(f.GROUP_ID, 100)}
+
+
+async def _posts(bot: Harness) -> list[rows.Post]:
+    async with bot.app.session_factory() as session:
+        return await rows.of_group(session, f.GROUP_ID)
+
+
+def _button(bot: Harness, label: str) -> str:
+    for call in reversed(bot.sent(SendMessage) + bot.sent(EditMessageText)):
+        markup = call.reply_markup
+        for row in markup.inline_keyboard if markup else []:
+            for b in row:
+                if b.text == label:
+                    return b.callback_data
+    raise AssertionError(f"no button {label!r}")
+
+
+async def test_schedule_list_pause_and_delete(db_url: str) -> None:
+    now = datetime.now(UTC).replace(microsecond=0)
+    async with running_bot(db_url, admins=ADMINS) as bot:
+        await bot.feed(
+            f.message(ADMIN, "/schedule daily 08:00 Good morning, <b>all</b>!", date=now)
+        )
+        assert bot.last_text().startswith("✅ Post #1 scheduled: every day at 08:00. Next: <b>")
+        await bot.feed(f.message(ADMIN, "/schedule weekly mon,thu 19:00 Game night", date=now))
+        await bot.feed(f.message(ADMIN, '/schedule cron "0 8 * * 1-5" Standup\nline 2', date=now))
+        [daily, weekly, cron] = await _posts(bot)  # soonest first (all after now)
+        posts = {p.id: p for p in (daily, weekly, cron)}
+        assert posts[1].text == "Good morning, &lt;b&gt;all&lt;/b&gt;!"
+        assert posts[3].text == "Standup\nline 2" and posts[3].rule.startswith("cron 0 8 * * mon,")
+
+        await bot.feed(f.message(ADMIN, "/posts", date=now))
+        listing = bot.last_text()
+        assert listing.startswith("🗓 <b>Scheduled posts</b> (3; times in Asia/Shanghai)")
+        assert "every Monday, Thursday at 19:00" in listing
+        assert "on the cron schedule “0 8 * * 1-5”" in listing
+
+        pause = _button(bot, "⏸ #2")
+        bot.clear()
+        await bot.feed(f.callback(ADMIN, pause, 5))
+        answers = bot.sent(AnswerCallbackQuery)
+        assert answers and answers[-1].text == "⏸ Post #2 paused."
+        edit = bot.sent(EditMessageText)[-1]
+        assert "⏸ <b>#2</b>" in edit.text
+        # A member's press changes nothing.
+        await bot.feed(f.callback(MEMBER, _button(bot, "▶️ #2"), 5))
+        assert {p.id: p.status for p in await _posts(bot)}[2] == "paused"
+
+        await bot.feed(f.message(ADMIN, "/unschedule 2", date=now))
+        assert bot.last_text() == "🗑 Post #2 deleted."
+        await bot.feed(f.message(ADMIN, "/unschedule 2", date=now))
+        assert bot.last_text() == "There is no scheduled post #2 in this group."
+        assert sorted(p.id for p in await _posts(bot)) == [1, 3]
+        async with bot.app.session_factory() as session:
+            actions = (await session.exec(sa.select(AuditLog.action))).scalars().all()
+        assert actions.count("post_scheduled") == 3 and "post_deleted" in actions
+        assert "post_paused" in actions
+
+
+async def test_bad_input_is_refused_and_changes_nothing(db_url: str) -> None:
+    now = datetime.now(UTC).replace(microsecond=0)
+    async with running_bot(db_url, admins=ADMINS) as bot:
+        cases = {
+            "/schedule 25:99 hi": "“25:99” is not a time",
+            "/schedule 2020-01-01 10:00 old": "That time has passed already.",
+            "/schedule daily 08:00": "What should I post?",
+            '/schedule cron "0 8 * * 9" hi': "is not a valid cron line",
+            "/schedule soon hi": "I don't understand when.",
+        }
+        for command, expected in cases.items():
+            await bot.feed(f.message(ADMIN, command, date=now))
+            assert expected in bot.last_text(), (command, bot.last_text())
+        await bot.feed(f.message(MEMBER, "/schedule +1h hi", date=now))
+        assert bot.last_text() == "Only group administrators can do that."
+        await bot.feed(f.message(ADMIN, "/schedule", date=now))
+        assert bot.last_text().startswith("🗓 <b>Schedule a post</b>")
+        async with bot.app.session_factory() as session:
+            count = (
+                await session.exec(sa.select(sa.func.count()).select_from(ScheduledPost))
+            ).one()
+        assert count[0] == 0
+
+
+async def test_a_post_is_fired_on_time_and_recorded(db_url: str) -> None:
+    async with running_bot(db_url, admins=ADMINS) as bot:
+        bot.app.scheduler.start()
+        bot.app.posts.start()
+        now = datetime.now(UTC).replace(microsecond=0)
+        photo = f.message(ADMIN, "look", date=now)
+        await bot.feed(
+            f.message(ADMIN, "/schedule +2s", date=now, reply_to=f.message_payload(photo))
+        )
+        await bot.feed(f.message(ADMIN, "/schedule +2s Hello <there>", date=now))
+        due = now + timedelta(seconds=2)
+
+        async def both_sent() -> None:
+            while not (bot.sent(CopyMessage) and "Hello &lt;there&gt;" in bot.texts(f.GROUP_ID)):
+                await asyncio.sleep(0.1)
+
+        await asyncio.wait_for(both_sent(), 10)
+        late = datetime.now(UTC) - due
+        assert late < timedelta(seconds=2.5)
+        [copy] = bot.sent(CopyMessage)
+        assert copy.from_chat_id == f.GROUP_ID
+        assert copy.message_id == photo.message.message_id  # type: ignore[union-attr]
+        await asyncio.sleep(0.5)  # the message ids are recorded after the send
+        async with bot.app.session_factory() as session:
+            found = await rows.occurrences(session)
+            posts = (await session.exec(sa.select(ScheduledPost.status))).scalars().all()
+        assert sorted(o.outcome for o in found) == ["sent", "sent"]
+        assert all(o.message_id is not None and o.due_at == due for o in found)
+        assert posts == ["done", "done"]

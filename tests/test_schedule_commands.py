@@ -129,3 +129,24 @@ async def test_a_post_is_fired_on_time_and_recorded(db_url: str) -> None:
         assert sorted(o.outcome for o in found) == ["sent", "sent"]
         assert all(o.message_id is not None and o.due_at == due for o in found)
         assert posts == ["done", "done"]
+
+
+async def test_a_post_scheduled_in_a_forum_topic_goes_to_that_topic(db_url: str) -> None:
+    async with running_bot(db_url, admins=ADMINS) as bot:
+        bot.app.scheduler.start()
+        bot.app.posts.start()
+        now = datetime.now(UTC).replace(microsecond=0)
+        update = f.message(ADMIN, "/schedule +1s In the topic", date=now)
+        assert update.message is not None
+        topic = {"message_thread_id": 77, "is_topic_message": True}
+        update = update.model_copy(update={"message": update.message.model_copy(update=topic)})
+        await bot.feed(update)
+        assert "Post #1 scheduled" in bot.last_text()
+        for _ in range(100):
+            sent = [m for m in bot.sent(SendMessage) if m.text == "In the topic"]
+            if sent:
+                break
+            await asyncio.sleep(0.1)
+        else:
+            raise AssertionError("the post was not sent")
+        assert sent[0].message_thread_id == 77

@@ -68,6 +68,7 @@ def test_menus_per_scope() -> None:
         "schedule",
         "posts",
         "unschedule",
+        "welcome",
     }
     assert BotCommandScopeChat not in shown  # no owner-only command, no owner menu
 

@@ -87,3 +87,14 @@ schedule-error-never = That schedule never comes: check the date.
 settings-section-schedule = 🗓 <b>Scheduled posts</b>
 settings-label-post_grace_minutes = Send late posts up to
 settings-value-post_grace_minutes = { $value } min
+
+## Welcome messages: /welcome
+cmd-welcome = Welcome message for newcomers (admins)
+help-welcome = &lt;text&gt; — greet members who join, e.g. <code>/welcome Welcome {"{"}mention{"}"} to {"{"}group{"}"}!</code>; <code>/welcome off</code>
+welcome-none = No welcome message is set. Set one with <code>/welcome &lt;text&gt;</code>; placeholders: { $placeholders }.
+welcome-current = 👋 The welcome message (placeholders: { $placeholders }; <code>/welcome off</code> turns it off):
+welcome-set = ✅ Welcome message saved. This is how it looks:
+welcome-off = Welcome message turned off.
+welcome-more = and { $n } more
+welcome-error-empty = What should the welcome say? <code>/welcome Welcome {"{"}name{"}"}!</code>
+welcome-error-too-long = That welcome is too long ({ $limit } characters at most).

@@ -81,3 +81,14 @@ schedule-error-never = 这个时间永远不会到来,请检查日期。
 settings-section-schedule = 🗓 <b>定时发布</b>
 settings-label-post_grace_minutes = 迟发宽限
 settings-value-post_grace_minutes = { $value } 分钟
+
+## Welcome messages: /welcome
+cmd-welcome = 新成员欢迎语(管理员)
+help-welcome = &lt;内容&gt; — 欢迎新成员,例如 <code>/welcome 欢迎 {"{"}mention{"}"} 加入 {"{"}group{"}"}!</code>;<code>/welcome off</code> 关闭
+welcome-none = 尚未设置欢迎语。用 <code>/welcome &lt;内容&gt;</code> 设置;可用占位符:{ $placeholders }。
+welcome-current = 👋 当前欢迎语(占位符:{ $placeholders };<code>/welcome off</code> 关闭):
+welcome-set = ✅ 欢迎语已保存,效果如下:
+welcome-off = 欢迎语已关闭。
+welcome-more = 等另外 { $n } 人
+welcome-error-empty = 欢迎语要说什么?<code>/welcome 欢迎 {"{"}name{"}"}!</code>
+welcome-error-too-long = 欢迎语太长了(最多 { $limit } 字)。

@@ -16,7 +16,7 @@ from storage.tables.engagement import (
     LedgerEntry,
 )
 from storage.tables.idempotency import ProcessedKey, ProcessedUpdate, SetAsideUpdate
-from storage.tables.schedule import PostOccurrence, ScheduledPost
+from storage.tables.schedule import GreetingTemplate, PostOccurrence, ScheduledPost
 
 __all__ = [
     "ALL_TIME",
@@ -25,6 +25,7 @@ __all__ = [
     "ChatGroup",
     "Checkin",
     "DailyCheckinCount",
+    "GreetingTemplate",
     "GroupMigration",
     "GroupSetting",
     "LedgerEntry",

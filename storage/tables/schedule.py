@@ -63,3 +63,21 @@ class PostOccurrence(SQLModel, table=True):
     message_id: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger))
     run_at: datetime = ts(nullable=False)
     sent_at: datetime | None = ts()
+
+
+class GreetingTemplate(SQLModel, table=True):
+    """A group's welcome (kind "welcome") as its administrators wrote it, HTML-escaped; no row
+    means none. Placeholders ({name}, {mention}, {group}, {count}, {date}) are filled in when
+    it is sent; anything else in braces stays as it is."""
+
+    __tablename__ = "greeting_template"
+    # A group that moves to a new chat id keeps its own template.
+    __table_args__ = ({"info": {"group_merge": {"keep": "old"}}},)
+
+    group_id: int = Field(
+        sa_column=sa.Column(sa.BigInteger, primary_key=True, autoincrement=False, nullable=False)
+    )
+    kind: str = Field(primary_key=True, max_length=16)
+    template: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    updated_by: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False))
+    updated_at: datetime = ts(nullable=False)

@@ -1,4 +1,4 @@
-"""scheduled posts and their occurrences
+"""scheduled posts and their occurrences; welcome templates
 
 Revision ID: 0006
 Revises: 0005
@@ -54,9 +54,19 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_post_occurrence")),
         sa.UniqueConstraint("post_id", "due_at", name="uq_post_occurrence_due"),
     )
+    op.create_table(
+        "greeting_template",
+        sa.Column("group_id", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("template", sa.Text(), nullable=False),
+        sa.Column("updated_by", sa.BigInteger(), nullable=False),
+        sa.Column("updated_at", storage.types.UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("group_id", "kind", name=op.f("pk_greeting_template")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("greeting_template")
     op.drop_table("post_occurrence")
     op.drop_index("ix_scheduled_post_group", table_name="scheduled_post")
     op.drop_index("ix_scheduled_post_due", table_name="scheduled_post")

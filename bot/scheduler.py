@@ -26,7 +26,9 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from aiogram.filters.callback_data import CallbackData
 from aiogram.methods import CopyMessage, SendMessage
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
@@ -46,6 +48,13 @@ logger = logging.getLogger(__name__)
 # Every bot process on one database competes for this lock (any fixed 64-bit number).
 LEADER_LOCK_ID = 0x5C_4ED_0001
 JOB_PREFIX = "post:"
+
+
+class UsefulButton(CallbackData, prefix="pv"):
+    """ "👍 useful" under a post with A/B variants: counts the variant sent."""
+
+    post: int
+    variant: int
 
 
 # ---- when ---------------------------------------------------------------------------------
@@ -323,10 +332,17 @@ class PostScheduler:
                 message_thread_id=dispatch.thread_id,
             )
         else:
+            markup = None
+            if dispatch.variants > 1:
+                t = self._locales.get(dispatch.language)
+                data = UsefulButton(post=dispatch.post_id, variant=dispatch.variant).pack()
+                button = InlineKeyboardButton(text=t("schedule-useful"), callback_data=data)
+                markup = InlineKeyboardMarkup(inline_keyboard=[[button]])
             method = SendMessage(
                 chat_id=dispatch.group_id,
                 text=clip(dispatch.text),
                 message_thread_id=dispatch.thread_id,
+                reply_markup=markup,
             )
         message_id: int | None = None
         try:

@@ -150,3 +150,26 @@ async def test_a_post_scheduled_in_a_forum_topic_goes_to_that_topic(db_url: str)
         else:
             raise AssertionError("the post was not sent")
         assert sent[0].message_thread_id == 77
+
+
+async def test_variants_have_a_useful_button_counted_per_member(db_url: str) -> None:
+    now = datetime.now(UTC).replace(microsecond=0)
+    async with running_bot(db_url, admins=ADMINS) as bot:
+        await bot.feed(f.message(ADMIN, "/schedule every 5m Drink water || Stretch", date=now))
+        [post] = await _posts(bot)
+        assert post.next_run_at is not None
+        fired = await bot.app.dispatcher["posts"].fire(post.id, post.next_run_at)
+        bot.app.posts._handle(post.id, fired)
+        for _ in range(50):
+            if "Drink water" in bot.texts(f.GROUP_ID):
+                break
+            await asyncio.sleep(0.1)
+        useful = _button(bot, "👍 Useful")
+        assert useful == f"pv:{post.id}:0"
+        for expected in ("👍 Thanks, counted.", "You said so already."):
+            await bot.feed(f.callback(MEMBER, useful, 9))
+            assert bot.sent(AnswerCallbackQuery)[-1].text == expected
+        await bot.feed(f.message(ADMIN, f"/posts {post.id}", date=now))
+        shown = bot.last_text()
+        assert "• variant 1: sent 1×, 👍 1 — Drink water" in shown
+        assert "• variant 2: sent 0×, 👍 0 — Stretch" in shown

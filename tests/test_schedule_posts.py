@@ -234,3 +234,39 @@ async def test_a_new_timezone_replans_recurring_posts(session_factory: SessionFa
     assert moved is not None and moved.next_run_at == datetime(2026, 12, 1, 7, 0, tzinfo=UTC)
     assert kept is not None and kept.next_run_at == once.next_run_at
     assert len(changes) == before + 1
+
+
+async def test_variants_take_turns_and_votes_count_once_per_member(
+    session_factory: SessionFactory,
+) -> None:
+    groups, service, clock = await setup(session_factory)
+    post = await create(
+        session_factory, groups, service, Rule(EVERY, seconds=60), "Tip A ||  Tip <B> || "
+    )
+    assert post.text == "Tip A || Tip &lt;B&gt;"
+    due, sent = post.next_run_at, []
+    for _ in range(3):
+        assert due is not None
+        clock.now = due
+        fired = await service.fire(post.id, due)
+        assert fired is not None and fired.dispatch is not None
+        assert fired.dispatch.variants == 2
+        sent.append((fired.dispatch.variant, fired.dispatch.text))
+        due = fired.next_run_at
+    assert sent == [(0, "Tip A"), (1, "Tip &lt;B&gt;"), (0, "Tip A")]
+    async with session_factory() as session:
+        uow = UnitOfWork(session)
+        assert await service.vote(uow, GROUP, post.id, 1, 7, T0) is True
+    async with session_factory() as session:
+        assert await service.vote(UnitOfWork(session), GROUP, post.id, 1, 7, T0) is False
+    async with session_factory() as session:
+        assert await service.vote(UnitOfWork(session), GROUP, post.id, 0, 7, T0) is True
+    for bad_group, bad_variant in ((OTHER, 0), (GROUP, 2)):
+        async with session_factory() as session:
+            with pytest.raises(post_rules.PostNotFound):
+                await service.vote(UnitOfWork(session), bad_group, post.id, bad_variant, 8, T0)
+    async with session_factory() as session:
+        stored = await rows.get(session, post.id)
+        assert stored is not None
+        stats = await service.variant_stats(UnitOfWork(session), stored)
+    assert stats == [("Tip A", 2, 1), ("Tip &lt;B&gt;", 1, 1)]

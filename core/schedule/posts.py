@@ -53,6 +53,10 @@ class PostNotFound(DomainError):
     key = "schedule-error-not-found"
 
 
+class UnknownVariant(PostNotFound):
+    key = "schedule-error-not-found"
+
+
 class TooManyPosts(DomainError):
     key = "schedule-error-too-many"
 
@@ -76,6 +80,14 @@ class Content:
         return self.source_message_id is not None
 
 
+VARIANT_SEPARATOR = "||"
+
+
+def variants(text: str) -> list[str]:
+    """A post's texts: `A || B` is two variants, posted in turn."""
+    return [part.strip() for part in text.split(VARIANT_SEPARATOR) if part.strip()]
+
+
 @dataclass(frozen=True, slots=True)
 class Dispatch:
     """What the runtime sends for an occurrence that is due."""
@@ -87,6 +99,9 @@ class Dispatch:
     text: str
     source_chat_id: int | None
     source_message_id: int | None
+    variant: int = 0
+    variants: int = 1  # more than one: the post has a "👍 useful" button counting per variant
+    language: str = "en"
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,8 +157,14 @@ class PostService:
         at: datetime,
     ) -> Post:
         text = content.text.strip()
-        if not content.is_copy and not text:
+        if not content.is_copy and not variants(text):
             raise EmptyPost()
+        if not content.is_copy:
+            text = (
+                f" {VARIANT_SEPARATOR} ".join(variants(text))
+                if VARIANT_SEPARATOR in text
+                else text
+            )
         if len(text) > MAX_TEXT:
             raise PostTooLong(limit=MAX_TEXT)
         first = self._planner(rule, group.timezone, at, at)
@@ -315,6 +336,8 @@ class PostService:
                     post_id, post.group_id, group.language, tz, due, missed, grace_minutes
                 )
                 return Fired(None, skipped, next_run)
+            texts = variants(post.text) if post.source_message_id is None else [post.text]
+            variant = post.runs % len(texts) if texts else 0
             occurrence_id = await rows.add_occurrence(
                 uow.session,
                 post_id=post_id,
@@ -322,6 +345,7 @@ class PostService:
                 due_at=due,
                 outcome="sending",
                 run_at=now,
+                variant=variant,
             )
             if occurrence_id is None:
                 return None
@@ -332,9 +356,12 @@ class PostService:
                 post_id,
                 post.group_id,
                 post.thread_id,
-                post.text,
+                texts[variant] if texts else post.text,
                 post.source_chat_id,
                 post.source_message_id,
+                variant,
+                len(texts),
+                group.language,
             )
             return Fired(dispatch, None, next_run)
 
@@ -354,6 +381,33 @@ class PostService:
             status=ACTIVE if next_run is not None else DONE,
             runs=post.runs + (1 if sent else 0),
         )
+
+    async def vote(
+        self,
+        uow: UnitOfWork,
+        group_id: int,
+        post_id: int,
+        variant: int,
+        user_id: int,
+        at: datetime,
+    ) -> bool:
+        """A member found this variant useful; False if they said so before."""
+        post = await rows.get(uow.session, post_id)
+        if post is None or post.group_id != group_id:
+            raise PostNotFound(id=post_id)
+        if not 0 <= variant < len(variants(post.text)):
+            raise UnknownVariant(id=post_id)
+        counted = await rows.add_vote(uow.session, post_id, variant, user_id, group_id, at)
+        await uow.commit()
+        return counted
+
+    async def variant_stats(self, uow: UnitOfWork, post: Post) -> list[tuple[str, int, int]]:
+        """(variant text, times sent, votes) of a post with several variants; [] otherwise."""
+        texts = variants(post.text) if post.source_message_id is None else []
+        if len(texts) < 2:
+            return []
+        stats = await rows.variant_stats(uow.session, post.id)
+        return [(text, *stats.get(i, (0, 0))) for i, text in enumerate(texts)]
 
     async def record_sent(self, occurrence_id: int, message_id: int | None) -> None:
         """After the send: the message id (None: Telegram refused it)."""

@@ -20,7 +20,7 @@ from bot.filters import InGroup, IsGroupAdmin, NotGroupAdmin
 from bot.i18n import Translator
 from bot.outbound import Outbox, Priority
 from bot.replies import clip, plain, reply
-from bot.scheduler import local_time
+from bot.scheduler import UsefulButton, local_time
 from core.community.group_settings import GroupSettings
 from core.errors import NotAdmin
 from core.events import EventBus, GroupCalendarChanged
@@ -201,10 +201,14 @@ async def cmd_posts(
     args = command_args(message.text)
     if args:
         post = await posts.get(uow, group.group_id, _post_id(args[0]))
+        lines = [post_line(t, post, group.timezone)]
+        for i, (text, sent, votes) in enumerate(await posts.variant_stats(uow, post), 1):
+            summary = shorten(plain(text).replace("\n", " "), 40)
+            lines.append(t("schedule-variant", n=i, sent=sent, votes=votes, summary=summary))
         reply(
             outbox,
             message,
-            post_line(t, post, group.timezone),
+            "\n".join(lines),
             markup=keyboard(t, [post]),
             priority=Priority.HIGH,
         )
@@ -325,6 +329,37 @@ def _preview(outbox: Outbox, t: Translator, post: Post, query: CallbackQuery) ->
     )
 
 
+async def on_useful(
+    query: CallbackQuery,
+    callback_data: UsefulButton,
+    uow: UnitOfWork,
+    group: GroupSettings,
+    posts: PostService,
+    event_at: datetime,
+    t: Translator,
+    outbox: Outbox,
+) -> None:
+    """Any member: one vote per variant."""
+    try:
+        counted = await posts.vote(
+            uow,
+            group.group_id,
+            callback_data.post,
+            callback_data.variant,
+            query.from_user.id,
+            event_at,
+        )
+        notice = t("schedule-useful-counted" if counted else "schedule-useful-already")
+    except PostNotFound:
+        notice = t("schedule-error-not-found", id=callback_data.post)
+    outbox.send(
+        group.group_id,
+        AnswerCallbackQuery(callback_query_id=query.id, text=plain(notice)[:200]),
+        priority=Priority.NORMAL,
+        counts_as_message=False,
+    )
+
+
 async def refuse(query: CallbackQuery) -> None:
     raise NotAdmin()
 
@@ -338,6 +373,7 @@ def router() -> list[Router]:
     r.message.register(cmd_unschedule, UNSCHEDULE.filter(), IsGroupAdmin())
     r.callback_query.register(on_button, PostButton.filter(), IsGroupAdmin())
     r.callback_query.register(refuse, PostButton.filter(), NotGroupAdmin())
+    r.callback_query.register(on_useful, UsefulButton.filter())
     return [r]
 
 

@@ -14,6 +14,7 @@ schedule-usage = 🗓 <b>Schedule a post</b>: <code>/schedule &lt;when&gt; &lt;t
     • <code>daily 08:00</code>, <code>weekly mon,thu 19:00</code>, <code>monthly 1 10:00</code>
     • <code>cron "0 8 * * 1-5"</code> — a crontab line (minute hour day month weekday)
     • <code>every 2h</code> — at a fixed interval
+    Several texts separated by <code>||</code> are posted in turn (A/B), with a 👍 button that counts per text (<code>/posts &lt;id&gt;</code>).
 schedule-unschedule-usage = Which post? <code>/unschedule &lt;id&gt;</code> (ids are in /posts).
 schedule-created = ✅ Post #{ $id } scheduled: { $desc }. Next: <b>{ $next }</b> ({ $tz }).
 schedule-deleted = 🗑 Post #{ $id } deleted.
@@ -42,6 +43,11 @@ schedule-button-pause = ⏸ #{ $id }
 schedule-button-resume = ▶️ #{ $id }
 schedule-button-preview = 👁 #{ $id }
 schedule-button-delete = 🗑 #{ $id }
+
+schedule-useful = 👍 Useful
+schedule-useful-counted = 👍 Thanks, counted.
+schedule-useful-already = You said so already.
+schedule-variant = • variant { $n }: sent { $sent }×, 👍 { $votes } — { $summary }
 
 schedule-desc-once = once, at { $at }
 schedule-desc-daily = every day at { $time }

@@ -14,6 +14,7 @@ schedule-usage = 🗓 <b>定时发布</b>:<code>/schedule &lt;时间&gt; &lt;内
     • <code>daily 08:00</code>、<code>weekly mon,thu 19:00</code>、<code>monthly 1 10:00</code>
     • <code>cron "0 8 * * 1-5"</code> — crontab 格式(分 时 日 月 星期)
     • <code>every 2h</code> — 固定间隔
+    用 <code>||</code> 分隔多个版本则轮流发布(A/B 测试),并附 👍 按钮分别计数(<code>/posts &lt;编号&gt;</code> 查看)。
 schedule-unschedule-usage = 删除哪一条?<code>/unschedule &lt;编号&gt;</code>(编号见 /posts)。
 schedule-created = ✅ 已安排第 { $id } 条:{ $desc }。下次:<b>{ $next }</b>({ $tz })。
 schedule-deleted = 🗑 第 { $id } 条已删除。
@@ -42,6 +43,11 @@ schedule-button-pause = ⏸ #{ $id }
 schedule-button-resume = ▶️ #{ $id }
 schedule-button-preview = 👁 #{ $id }
 schedule-button-delete = 🗑 #{ $id }
+
+schedule-useful = 👍 有用
+schedule-useful-counted = 👍 谢谢,已记录。
+schedule-useful-already = 你已经点过了。
+schedule-variant = • 版本 { $n }:已发 { $sent } 次,👍 { $votes } — { $summary }
 
 schedule-desc-once = 一次,{ $at }
 schedule-desc-daily = 每天 { $time }

@@ -16,7 +16,7 @@ from storage.tables.engagement import (
     LedgerEntry,
 )
 from storage.tables.idempotency import ProcessedKey, ProcessedUpdate, SetAsideUpdate
-from storage.tables.schedule import GreetingTemplate, PostOccurrence, ScheduledPost
+from storage.tables.schedule import GreetingTemplate, PostOccurrence, PostVote, ScheduledPost
 
 __all__ = [
     "ALL_TIME",
@@ -31,6 +31,7 @@ __all__ = [
     "LedgerEntry",
     "Member",
     "PostOccurrence",
+    "PostVote",
     "ProcessedKey",
     "ProcessedUpdate",
     "ScheduledPost",

@@ -60,6 +60,7 @@ class PostOccurrence(SQLModel, table=True):
     due_at: datetime = ts(nullable=False)
     outcome: str = Field(max_length=16)
     missed: int = Field(default=1)
+    variant: int = Field(default=0)  # which of the post's texts (A/B variants, `||`)
     message_id: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger))
     run_at: datetime = ts(nullable=False)
     sent_at: datetime | None = ts()
@@ -81,3 +82,19 @@ class GreetingTemplate(SQLModel, table=True):
     template: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     updated_by: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False))
     updated_at: datetime = ts(nullable=False)
+
+
+class PostVote(SQLModel, table=True):
+    """A member found a variant of a post useful (the 👍 button): one per member and variant."""
+
+    __tablename__ = "post_vote"
+
+    post_id: int = Field(
+        sa_column=sa.Column(sa.BigInteger, primary_key=True, autoincrement=False, nullable=False)
+    )
+    variant: int = Field(primary_key=True, default=0)
+    user_id: int = Field(
+        sa_column=sa.Column(sa.BigInteger, primary_key=True, autoincrement=False, nullable=False)
+    )
+    group_id: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False))
+    voted_at: datetime = ts(nullable=False)

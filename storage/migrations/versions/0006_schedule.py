@@ -48,11 +48,21 @@ def upgrade() -> None:
         sa.Column("due_at", storage.types.UTCDateTime(), nullable=False),
         sa.Column("outcome", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("missed", sa.Integer(), nullable=False),
+        sa.Column("variant", sa.Integer(), nullable=False),
         sa.Column("message_id", sa.BigInteger(), nullable=True),
         sa.Column("run_at", storage.types.UTCDateTime(), nullable=False),
         sa.Column("sent_at", storage.types.UTCDateTime(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_post_occurrence")),
         sa.UniqueConstraint("post_id", "due_at", name="uq_post_occurrence_due"),
+    )
+    op.create_table(
+        "post_vote",
+        sa.Column("post_id", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("variant", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("group_id", sa.BigInteger(), nullable=False),
+        sa.Column("voted_at", storage.types.UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("post_id", "variant", "user_id", name=op.f("pk_post_vote")),
     )
     op.create_table(
         "greeting_template",
@@ -67,6 +77,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("greeting_template")
+    op.drop_table("post_vote")
     op.drop_table("post_occurrence")
     op.drop_index("ix_scheduled_post_group", table_name="scheduled_post")
     op.drop_index("ix_scheduled_post_due", table_name="scheduled_post")

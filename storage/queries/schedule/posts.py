@@ -9,10 +9,11 @@ import sqlalchemy as sa
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.queries.dialect import dialect_of, insert_for
-from storage.tables import PostOccurrence, ScheduledPost
+from storage.tables import PostOccurrence, PostVote, ScheduledPost
 
 _P = ScheduledPost.__table__
 _O = PostOccurrence.__table__
+_V = PostVote.__table__
 
 ACTIVE = "active"
 PAUSED = "paused"
@@ -156,6 +157,7 @@ async def update(session: AsyncSession, post_id: int, at: datetime, **values: ob
 
 async def delete(session: AsyncSession, post_id: int) -> bool:
     await session.exec(sa.delete(_O).where(_O.c.post_id == post_id))
+    await session.exec(sa.delete(_V).where(_V.c.post_id == post_id))
     return bool((await session.exec(sa.delete(_P).where(_P.c.id == post_id))).rowcount)
 
 
@@ -168,6 +170,7 @@ async def add_occurrence(
     outcome: str,
     run_at: datetime,
     missed: int = 1,
+    variant: int = 0,
 ) -> int | None:
     """The occurrence's row; None if this post's occurrence at due_at is recorded already."""
     stmt = (
@@ -178,6 +181,7 @@ async def add_occurrence(
             due_at=due_at,
             outcome=outcome,
             missed=missed,
+            variant=variant,
             run_at=run_at,
         )
         .on_conflict_do_nothing()
@@ -220,3 +224,30 @@ async def occurrences(session: AsyncSession, post_id: int | None = None) -> list
         Occurrence(r.id, r.post_id, r.due_at, r.outcome, r.missed, r.message_id, r.sent_at)
         for r in (await session.exec(stmt)).all()
     ]
+
+
+async def add_vote(
+    session: AsyncSession, post_id: int, variant: int, user_id: int, group_id: int, at: datetime
+) -> bool:
+    """False if this member counted this variant before."""
+    stmt = (
+        insert_for(dialect_of(session), _V)
+        .values(post_id=post_id, variant=variant, user_id=user_id, group_id=group_id, voted_at=at)
+        .on_conflict_do_nothing()
+        .returning(_V.c.post_id)
+    )
+    return (await session.exec(stmt)).first() is not None
+
+
+async def variant_stats(session: AsyncSession, post_id: int) -> dict[int, tuple[int, int]]:
+    """variant -> (times sent, votes)."""
+    sent = sa.select(_O.c.variant, sa.func.count()).where(
+        _O.c.post_id == post_id, _O.c.outcome.in_(("sent", "sending"))
+    )
+    votes = sa.select(_V.c.variant, sa.func.count()).where(_V.c.post_id == post_id)
+    found: dict[int, list[int]] = {}
+    for variant, n in (await session.exec(sent.group_by(_O.c.variant))).all():
+        found.setdefault(variant, [0, 0])[0] = n
+    for variant, n in (await session.exec(votes.group_by(_V.c.variant))).all():
+        found.setdefault(variant, [0, 0])[1] = n
+    return {k: (v[0], v[1]) for k, v in found.items()}

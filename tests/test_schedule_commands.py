@@ -173,3 +173,24 @@ async def test_variants_have_a_useful_button_counted_per_member(db_url: str) -> 
         shown = bot.last_text()
         assert "• variant 1: sent 1×, 👍 1 — Drink water" in shown
         assert "• variant 2: sent 0×, 👍 0 — Stretch" in shown
+
+
+async def test_a_daily_greeting_is_one_labelled_post(db_url: str) -> None:
+    now = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
+    async with running_bot(db_url, admins=ADMINS) as bot:
+        await bot.feed(f.message(ADMIN, "/greeting morning 07:30 Good morning!", date=now))
+        assert bot.last_text() == (
+            "✅ The morning greeting goes out every day at 07:30 (post #1). "
+            "Next: <b>2026-12-02 07:30</b> (Asia/Shanghai)."
+        )
+        # Set again: replaced, not added.
+        await bot.feed(f.message(ADMIN, "/greeting morning 08:00 早上好", date=now))
+        [post] = await _posts(bot)
+        assert (post.label, post.rule, post.text) == ("greeting:morning", "daily 08:00", "早上好")
+        await bot.feed(f.message(ADMIN, "/greeting morning 25:00 hi", date=now))
+        assert "is not a time" in bot.last_text()
+        await bot.feed(f.message(ADMIN, "/greeting morning off", date=now))
+        assert bot.last_text() == "The morning greeting is turned off."
+        assert await _posts(bot) == []
+        await bot.feed(f.message(ADMIN, "/greeting", date=now))
+        assert bot.last_text().startswith("🌅 <b>Daily greeting</b>")

@@ -155,7 +155,11 @@ class PostService:
         content: Content,
         thread_id: int | None,
         at: datetime,
+        *,
+        label: str | None = None,
     ) -> Post:
+        """A new post; with a label, it replaces the group's post of that label (one morning
+        greeting per group)."""
         text = content.text.strip()
         if not content.is_copy and not variants(text):
             raise EmptyPost()
@@ -170,6 +174,9 @@ class PostService:
         first = self._planner(rule, group.timezone, at, at)
         if first is None:
             raise NeverRuns()
+        if label is not None:
+            for old in await rows.labelled(uow.session, group.group_id, label):
+                await rows.delete(uow.session, old.id)
         existing = await rows.of_group(uow.session, group.group_id, limit=MAX_POSTS_PER_GROUP)
         if len(existing) >= MAX_POSTS_PER_GROUP:
             raise TooManyPosts(limit=MAX_POSTS_PER_GROUP)
@@ -184,6 +191,7 @@ class PostService:
             source_message_id=content.source_message_id,
             next_run_at=first,
             at=at,
+            label=label,
         )
         await audit.record(
             uow.session,
@@ -191,7 +199,7 @@ class PostService:
             actor_id=actor_id,
             action="post_scheduled",
             at=at,
-            details={"post": post_id, "rule": rule.text},
+            details={"post": post_id, "rule": rule.text, "label": label},
         )
         uow.after_commit(self.on_change)
         await uow.commit()
@@ -234,6 +242,25 @@ class PostService:
             next_run_at=next_run,
         )
         return await self._changed(uow, group, actor_id, post, "post_resumed", at)
+
+    async def remove_labelled(
+        self, uow: UnitOfWork, group: GroupSettings, actor_id: int, label: str, at: datetime
+    ) -> int:
+        """Delete the group's post of that label (`/greeting morning off`); how many went."""
+        found = await rows.labelled(uow.session, group.group_id, label)
+        for post in found:
+            await rows.delete(uow.session, post.id)
+        await audit.record(
+            uow.session,
+            group_id=group.group_id,
+            actor_id=actor_id,
+            action="post_deleted",
+            at=at,
+            details={"label": label, "posts": [p.id for p in found]},
+        )
+        uow.after_commit(self.on_change)
+        await uow.commit()
+        return len(found)
 
     async def remove(
         self, uow: UnitOfWork, group: GroupSettings, actor_id: int, post_id: int, at: datetime

@@ -104,3 +104,13 @@ welcome-off = Welcome message turned off.
 welcome-more = and { $n } more
 welcome-error-empty = What should the welcome say? <code>/welcome Welcome {"{"}name{"}"}!</code>
 welcome-error-too-long = That welcome is too long ({ $limit } characters at most).
+
+## Daily greetings: /greeting
+cmd-greeting = Daily morning or evening greeting (admins)
+help-greeting = morning 07:30 &lt;text&gt; — a daily greeting (or <code>evening</code>); <code>/greeting morning off</code>
+greeting-usage = 🌅 <b>Daily greeting</b>: <code>/greeting morning 07:30 Good morning, everyone!</code> (or <code>evening</code>), in the group's timezone; <code>/greeting morning off</code> stops it. It shows in /posts.
+greeting-kind-morning = morning greeting
+greeting-kind-evening = evening greeting
+greeting-set = ✅ The { $kind } goes out every day at { $time } (post #{ $id }). Next: <b>{ $next }</b> ({ $tz }).
+greeting-off = The { $kind } is turned off.
+greeting-none = There is no { $kind } to turn off.

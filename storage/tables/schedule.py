@@ -35,6 +35,8 @@ class ScheduledPost(SQLModel, table=True):
     source_chat_id: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger))
     source_message_id: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger))
     status: str = Field(default="active", max_length=16)
+    # A post a command keeps one of per group ("greeting:morning"); None for /schedule's.
+    label: str | None = Field(default=None, max_length=32)
     # Where the rule's interval counts from (EVERY), and the post's creation.
     anchor_at: datetime = ts(nullable=False)
     next_run_at: datetime | None = ts()

@@ -31,6 +31,7 @@ def upgrade() -> None:
         sa.Column("source_chat_id", sa.BigInteger(), nullable=True),
         sa.Column("source_message_id", sa.BigInteger(), nullable=True),
         sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("label", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
         sa.Column("anchor_at", storage.types.UTCDateTime(), nullable=False),
         sa.Column("next_run_at", storage.types.UTCDateTime(), nullable=True),
         sa.Column("runs", sa.Integer(), nullable=False),

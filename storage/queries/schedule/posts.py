@@ -35,6 +35,7 @@ class Post:
     next_run_at: datetime | None
     runs: int
     updated_at: datetime
+    label: str | None = None
 
 
 def _post(row: sa.Row) -> Post:
@@ -52,6 +53,7 @@ def _post(row: sa.Row) -> Post:
         row.next_run_at,
         row.runs,
         row.updated_at,
+        row.label,
     )
 
 
@@ -69,6 +71,7 @@ _COLUMNS = [
     _P.c.next_run_at,
     _P.c.runs,
     _P.c.updated_at,
+    _P.c.label,
 ]
 
 
@@ -84,6 +87,7 @@ async def insert(
     source_message_id: int | None,
     next_run_at: datetime,
     at: datetime,
+    label: str | None = None,
 ) -> int:
     stmt = (
         sa.insert(_P)
@@ -96,6 +100,7 @@ async def insert(
             source_chat_id=source_chat_id,
             source_message_id=source_message_id,
             status=ACTIVE,
+            label=label,
             anchor_at=at,
             next_run_at=next_run_at,
             runs=0,
@@ -122,6 +127,13 @@ async def of_group(session: AsyncSession, group_id: int, *, limit: int = 50) -> 
         .where(_P.c.group_id == group_id, _P.c.status.in_((ACTIVE, PAUSED)))
         .order_by(_P.c.next_run_at.is_(None), _P.c.next_run_at, _P.c.id)
         .limit(limit)
+    )
+    return [_post(r) for r in (await session.exec(stmt)).all()]
+
+
+async def labelled(session: AsyncSession, group_id: int, label: str) -> list[Post]:
+    stmt = sa.select(*_COLUMNS).where(
+        _P.c.group_id == group_id, _P.c.label == label, _P.c.status.in_((ACTIVE, PAUSED))
     )
     return [_post(r) for r in (await session.exec(stmt)).all()]
 

@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -356,6 +357,24 @@ class PostScheduler:
             await self._posts.record_sent(dispatch.occurrence_id, message_id)
         except Exception:  # noqa: BLE001
             logger.exception("could not record the message of post %s", dispatch.post_id)
+        if dispatch.birthdays:
+            self._congratulate(dispatch)
+
+    def _congratulate(self, dispatch: Dispatch) -> None:
+        t = self._locales.get(dispatch.language)
+        names = ", ".join(
+            f'<a href="tg://user?id={user_id}">{html.escape(name or str(user_id))}</a>'
+            for user_id, name in dispatch.birthdays
+        )
+        text = t("birthday-greeting", count=len(dispatch.birthdays)) + "\n" + names
+        self._outbox.send(
+            dispatch.group_id,
+            SendMessage(
+                chat_id=dispatch.group_id, text=clip(text), message_thread_id=dispatch.thread_id
+            ),
+            kind=Kind.ANSWER,
+            priority=Priority.NORMAL,
+        )
 
     def _report_skip(self, skipped: Skipped) -> None:
         t = self._locales.get(skipped.language)

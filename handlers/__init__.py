@@ -15,7 +15,7 @@ from bot.middlewares import TrackAuthorMiddleware
 from handlers import errors, wrong_chat
 from handlers.community import export, group_lifecycle, help, settings
 from handlers.engagement import activity, admin_points, checkin, leaderboard, profile
-from handlers.schedule import greeting, posts, welcome
+from handlers.schedule import birthday, greeting, posts, welcome
 
 
 def features() -> list[Feature]:
@@ -34,6 +34,7 @@ def features() -> list[Feature]:
         posts.feature(),  # /schedule, /posts, /unschedule
         welcome.feature(),  # /welcome, and greeting members who join
         greeting.feature(),  # /greeting morning 07:30 …
+        birthday.feature(),  # /birthday MM-DD (private)
     ]
 
 

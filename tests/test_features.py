@@ -56,7 +56,7 @@ def test_menus_per_scope() -> None:
         type(scope): [s.name for s in specs]
         for scope, specs in menus(CommandCatalog(features()), owner_ids=[42])
     }
-    assert shown[BotCommandScopeAllPrivateChats] == ["start", "help", "me"]
+    assert shown[BotCommandScopeAllPrivateChats] == ["start", "help", "me", "birthday"]
     assert shown[BotCommandScopeAllGroupChats] == ["checkin", "help", "me", "top"]
     admin_menu = shown[BotCommandScopeAllChatAdministrators]
     assert admin_menu[:4] == ["checkin", "help", "me", "top"]

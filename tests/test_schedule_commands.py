@@ -194,3 +194,32 @@ async def test_a_daily_greeting_is_one_labelled_post(db_url: str) -> None:
         assert await _posts(bot) == []
         await bot.feed(f.message(ADMIN, "/greeting", date=now))
         assert bot.last_text().startswith("🌅 <b>Daily greeting</b>")
+
+
+async def test_birthday_in_private_and_the_greeting_that_congratulates(db_url: str) -> None:
+    now = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
+    async with running_bot(db_url, admins=ADMINS) as bot:
+        pm = {"chat_id": 200}
+        await bot.feed(f.message(MEMBER, "/birthday", date=now, **pm))
+        assert bot.last_text().startswith("No birthday saved.")
+        await bot.feed(f.message(MEMBER, "/birthday 13-40", date=now, **pm))
+        assert bot.last_text().startswith("“13-40” is not a birthday")
+        await bot.feed(f.message(MEMBER, "/birthday 12-02", date=now, **pm))
+        assert bot.last_text().startswith("🎂 Saved: 12-2.")
+        await bot.feed(f.message(MEMBER, "hello all, nice to meet you", date=now))  # a member
+        await bot.feed(f.message(ADMIN, "/greeting morning 07:30 Morning!", date=now))
+        [post] = await _posts(bot)
+        due = datetime(2026, 12, 1, 23, 30, tzinfo=UTC)
+        fired = await bot.app.dispatcher["posts"].fire(post.id, due)
+        bot.app.posts._handle(post.id, fired)
+        for _ in range(50):
+            if any(t.startswith("🎂 Happy birthday!") for t in bot.texts(f.GROUP_ID)):
+                break
+            await asyncio.sleep(0.1)
+        texts = bot.texts(f.GROUP_ID)
+        assert texts[-2:] == [
+            "Morning!",
+            '🎂 Happy birthday!\n<a href="tg://user?id=200">Member</a>',
+        ]
+        await bot.feed(f.message(MEMBER, "/birthday off", date=now, **pm))
+        assert bot.last_text() == "Birthday removed."

@@ -270,3 +270,63 @@ async def test_variants_take_turns_and_votes_count_once_per_member(
         assert stored is not None
         stats = await service.variant_stats(UnitOfWork(session), stored)
     assert stats == [("Tip A", 2, 1), ("Tip &lt;B&gt;", 1, 1)]
+
+
+def test_birthday_parsing() -> None:
+    from core.schedule.birthdays import InvalidBirthday, birthdays_on, parse_birthday
+
+    assert parse_birthday("03-14") == (3, 14) and parse_birthday("2/29") == (2, 29)
+    assert parse_birthday("3月14日") == (3, 14)
+    for bad in ("13-01", "02-30", "0314", "04-31", "x"):
+        with pytest.raises(InvalidBirthday):
+            parse_birthday(bad)
+    from datetime import date
+
+    assert birthdays_on(date(2027, 2, 28)) == [(2, 28), (2, 29)]
+    assert birthdays_on(date(2028, 2, 28)) == [(2, 28)]
+
+
+async def test_the_morning_greeting_congratulates_todays_birthdays(
+    session_factory: SessionFactory,
+) -> None:
+    from core.community.members import MemberService, user_row
+    from core.schedule import birthdays
+    from core.schedule.birthdays import MORNING
+
+    groups, service, clock = await setup(session_factory)
+    members = MemberService(session_factory)
+    people = {
+        301: ("Ada", "12-02"),
+        302: ("Bo", "12-02"),
+        303: ("Cy", "12-03"),
+        304: ("Di", "12-02"),
+    }
+    async with session_factory() as session:
+        rows_ = [user_row(uid, None, name, "en") for uid, (name, _) in people.items()]
+        await members.record_joins(UnitOfWork(session), GROUP, rows_, T0)
+    async with session_factory() as session:
+        await members.record_leave(UnitOfWork(session), GROUP, 304, T0)  # Di left
+    for uid, (_, day) in people.items():
+        async with session_factory() as session:
+            await birthdays.set_birthday(UnitOfWork(session), uid, day, T0)
+    group = await groups.settings_for(GROUP)
+    async with session_factory() as session:
+        post = await service.create(
+            UnitOfWork(session),
+            group,
+            ADMIN,
+            Rule(DAILY, 7, 30),
+            Content("Morning!"),
+            None,
+            T0,
+            label=MORNING,
+        )
+    plain_post = await create(session_factory, groups, service, Rule(DAILY, 7, 30))
+    due = datetime(2026, 12, 1, 23, 30, tzinfo=UTC)  # 2 December 07:30 in Shanghai
+    assert post.next_run_at == due
+    clock.now = due
+    fired = await service.fire(post.id, due)
+    assert fired is not None and fired.dispatch is not None
+    assert fired.dispatch.birthdays == ((301, "Ada"), (302, "Bo"))
+    other = await service.fire(plain_post.id, due)
+    assert other is not None and other.dispatch is not None and other.dispatch.birthdays == ()

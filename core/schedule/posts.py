@@ -19,17 +19,20 @@ import html
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from core.community.group_settings import GroupSettings
 from core.community.groups import GroupService
 from core.errors import DomainError
 from core.events import EventBus, GroupCalendarChanged, Transaction
 from core.jobs import occurrence_key, run_once
+from core.schedule.birthdays import MORNING, birthdays_on
 from core.schedule.settings import DEFAULT_GRACE_MINUTES, POST_GRACE_MINUTES
 from core.schedule.when import ONCE, Rule, parse_rule
 from core.uow import UnitOfWork
 from storage.db import SessionFactory
 from storage.queries.community import audit
+from storage.queries.schedule import birthdays as birthday_rows
 from storage.queries.schedule import posts as rows
 from storage.queries.schedule.posts import ACTIVE, DONE, PAUSED, Post
 
@@ -102,6 +105,8 @@ class Dispatch:
     variant: int = 0
     variants: int = 1  # more than one: the post has a "👍 useful" button counting per variant
     language: str = "en"
+    # The morning greeting's occurrence also congratulates these members (user id, name).
+    birthdays: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -378,6 +383,12 @@ class PostService:
                 return None
             next_run = self._planner(rule, tz, post.anchor_at, due)
             await self._advance(uow, post, next_run, now, sent=True)
+            celebrants: list[tuple[int, str]] = []
+            if post.label == MORNING:
+                local_day = due.astimezone(ZoneInfo(tz)).date()
+                celebrants = await birthday_rows.celebrants(
+                    uow.session, post.group_id, birthdays_on(local_day)
+                )
             dispatch = Dispatch(
                 occurrence_id,
                 post_id,
@@ -389,6 +400,7 @@ class PostService:
                 variant,
                 len(texts),
                 group.language,
+                tuple(celebrants),
             )
             return Fired(dispatch, None, next_run)
 

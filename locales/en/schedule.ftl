@@ -114,3 +114,16 @@ greeting-kind-evening = evening greeting
 greeting-set = ✅ The { $kind } goes out every day at { $time } (post #{ $id }). Next: <b>{ $next }</b> ({ $tz }).
 greeting-off = The { $kind } is turned off.
 greeting-none = There is no { $kind } to turn off.
+
+## Birthdays: /birthday (private)
+cmd-birthday = Your birthday, for a greeting in your groups
+help-birthday = MM-DD — e.g. <code>/birthday 03-14</code>; your groups with a morning greeting congratulate you on the day; <code>/birthday off</code>
+birthday-none = No birthday saved. Send <code>/birthday MM-DD</code>, e.g. <code>/birthday 03-14</code>.
+birthday-current = 🎂 Your birthday: { $month }-{ $day }. <code>/birthday off</code> removes it.
+birthday-set = 🎂 Saved: { $month }-{ $day }. Your groups with a morning greeting will congratulate you on the day.
+birthday-off = Birthday removed.
+birthday-error = “{ $value }” is not a birthday: use MM-DD, e.g. <code>/birthday 03-14</code>.
+birthday-greeting = 🎂 Happy birthday{ $count ->
+        [one] {""}
+       *[other] {" "}to all { $count } of you
+    }!

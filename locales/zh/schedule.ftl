@@ -108,3 +108,16 @@ greeting-kind-evening = 晚安问候
 greeting-set = ✅ { $kind }将于每天 { $time } 发布(第 { $id } 条)。下次:<b>{ $next }</b>({ $tz })。
 greeting-off = { $kind }已关闭。
 greeting-none = 没有可关闭的{ $kind }。
+
+## Birthdays: /birthday (private)
+cmd-birthday = 设置生日,在群里收到祝福
+help-birthday = MM-DD — 例如 <code>/birthday 03-14</code>;设有早安问候的群会在当天祝你生日快乐;<code>/birthday off</code> 删除
+birthday-none = 还没有保存生日。发送 <code>/birthday MM-DD</code>,例如 <code>/birthday 03-14</code>。
+birthday-current = 🎂 你的生日:{ $month }-{ $day }。<code>/birthday off</code> 可删除。
+birthday-set = 🎂 已保存:{ $month }-{ $day }。设有早安问候的群会在当天为你送上祝福。
+birthday-off = 生日已删除。
+birthday-error = “{ $value }”不是有效的生日:请用 MM-DD,例如 <code>/birthday 03-14</code>。
+birthday-greeting = 🎂 祝{ $count ->
+        [one] {""}
+       *[other] 以下 { $count } 位
+    }生日快乐!

@@ -16,7 +16,13 @@ from storage.tables.engagement import (
     LedgerEntry,
 )
 from storage.tables.idempotency import ProcessedKey, ProcessedUpdate, SetAsideUpdate
-from storage.tables.schedule import GreetingTemplate, PostOccurrence, PostVote, ScheduledPost
+from storage.tables.schedule import (
+    GreetingTemplate,
+    MemberBirthday,
+    PostOccurrence,
+    PostVote,
+    ScheduledPost,
+)
 
 __all__ = [
     "ALL_TIME",
@@ -30,6 +36,7 @@ __all__ = [
     "GroupSetting",
     "LedgerEntry",
     "Member",
+    "MemberBirthday",
     "PostOccurrence",
     "PostVote",
     "ProcessedKey",

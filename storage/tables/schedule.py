@@ -100,3 +100,17 @@ class PostVote(SQLModel, table=True):
     )
     group_id: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False))
     voted_at: datetime = ts(nullable=False)
+
+
+class MemberBirthday(SQLModel, table=True):
+    """A user's birthday (month and day), set in private with /birthday; congratulated in each
+    group with a morning greeting, at that greeting."""
+
+    __tablename__ = "member_birthday"
+
+    user_id: int = Field(
+        sa_column=sa.Column(sa.BigInteger, primary_key=True, autoincrement=False, nullable=False)
+    )
+    month: int
+    day: int
+    updated_at: datetime = ts(nullable=False)

@@ -1,4 +1,4 @@
-"""scheduled posts and their occurrences; welcome templates
+"""scheduled posts and their occurrences; welcome templates; A/B votes; birthdays
 
 Revision ID: 0006
 Revises: 0005
@@ -66,6 +66,14 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("post_id", "variant", "user_id", name=op.f("pk_post_vote")),
     )
     op.create_table(
+        "member_birthday",
+        sa.Column("user_id", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("month", sa.Integer(), nullable=False),
+        sa.Column("day", sa.Integer(), nullable=False),
+        sa.Column("updated_at", storage.types.UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("user_id", name=op.f("pk_member_birthday")),
+    )
+    op.create_table(
         "greeting_template",
         sa.Column("group_id", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
@@ -78,6 +86,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("greeting_template")
+    op.drop_table("member_birthday")
     op.drop_table("post_vote")
     op.drop_table("post_occurrence")
     op.drop_index("ix_scheduled_post_group", table_name="scheduled_post")

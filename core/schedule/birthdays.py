@@ -1,0 +1,55 @@
+"""Birthdays: members set theirs in private (`/birthday MM-DD`); each group with a morning
+greeting congratulates, in one message after that greeting, its members whose birthday it is
+that day (local date in the group's timezone). 29 February is celebrated on 28 February in
+other years. It goes out with the greeting's occurrence, so at most once a day."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, datetime
+
+from core.errors import DomainError
+from core.uow import UnitOfWork
+from storage.queries.schedule import birthdays as rows
+
+MORNING = "greeting:morning"  # the label of the post birthdays go out with
+
+
+class InvalidBirthday(DomainError):
+    key = "birthday-error"
+
+
+def parse_birthday(text: str) -> tuple[int, int]:
+    match = re.fullmatch(r"(\d{1,2})[-/.月](\d{1,2})日?", text.strip())
+    if not match:
+        raise InvalidBirthday(value=text[:20])
+    month, day = int(match[1]), int(match[2])
+    if not 1 <= month <= 12 or not 1 <= day <= calendar.monthrange(2024, month)[1]:
+        raise InvalidBirthday(value=text[:20])
+    return month, day
+
+
+def birthdays_on(day: date) -> list[tuple[int, int]]:
+    """The (month, day) birthdays celebrated on `day`."""
+    found = [(day.month, day.day)]
+    if (day.month, day.day) == (2, 28) and not calendar.isleap(day.year):
+        found.append((2, 29))
+    return found
+
+
+async def set_birthday(uow: UnitOfWork, user_id: int, text: str, at: datetime) -> tuple[int, int]:
+    month, day = parse_birthday(text)
+    await rows.put(uow.session, user_id, month, day, at)
+    await uow.commit()
+    return month, day
+
+
+async def remove_birthday(uow: UnitOfWork, user_id: int) -> bool:
+    removed = await rows.remove(uow.session, user_id)
+    await uow.commit()
+    return removed
+
+
+async def birthday_of(uow: UnitOfWork, user_id: int) -> tuple[int, int] | None:
+    return await rows.get(uow.session, user_id)

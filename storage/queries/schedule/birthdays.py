@@ -1,0 +1,50 @@
+"""Members' birthdays (queries never commit)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.queries.dialect import upsert
+from storage.tables import Member, MemberBirthday, TgUser
+
+_B = MemberBirthday.__table__
+_M = Member.__table__
+_U = TgUser.__table__
+
+
+async def get(session: AsyncSession, user_id: int) -> tuple[int, int] | None:
+    row = (
+        await session.exec(sa.select(_B.c.month, _B.c.day).where(_B.c.user_id == user_id))
+    ).first()
+    return (row.month, row.day) if row is not None else None
+
+
+async def put(session: AsyncSession, user_id: int, month: int, day: int, at: datetime) -> None:
+    values = {"month": month, "day": day, "updated_at": at}
+    await session.exec(
+        upsert(session, _B)
+        .values(user_id=user_id, **values)
+        .on_conflict_do_update(index_elements=["user_id"], set_=values)
+    )
+
+
+async def remove(session: AsyncSession, user_id: int) -> bool:
+    return bool((await session.exec(sa.delete(_B).where(_B.c.user_id == user_id))).rowcount)
+
+
+async def celebrants(
+    session: AsyncSession, group_id: int, days: list[tuple[int, int]], limit: int = 50
+) -> list[tuple[int, str]]:
+    """(user id, name) of the group's present members whose birthday is one of `days`."""
+    on_day = sa.or_(*[sa.and_(_B.c.month == m, _B.c.day == d) for m, d in days])
+    stmt = (
+        sa.select(_B.c.user_id, _U.c.display_name)
+        .select_from(_B.join(_M, _M.c.user_id == _B.c.user_id).join(_U, _U.c.id == _B.c.user_id))
+        .where(_M.c.group_id == group_id, _M.c.left_at.is_(None), on_day)
+        .order_by(_B.c.user_id)
+        .limit(limit)
+    )
+    return [(r.user_id, r.display_name) for r in (await session.exec(stmt)).all()]

@@ -69,6 +69,7 @@ def test_menus_per_scope() -> None:
         "posts",
         "unschedule",
         "welcome",
+        "goodbye",
         "greeting",
     }
     assert BotCommandScopeChat not in shown  # no owner-only command, no owner menu

@@ -6,6 +6,7 @@ import asyncio
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from aiogram.methods import SendMessage
 
 from core.schedule.welcome import Newcomer, clean_template, render
 from storage.tables import AuditLog
@@ -89,3 +90,29 @@ async def test_welcome_set_shown_greets_once_and_folds_a_wave(db_url: str) -> No
         async with bot.app.session_factory() as session:
             actions = (await session.exec(sa.select(AuditLog.action))).scalars().all()
         assert {"welcome_set", "welcome_off"} <= set(actions)
+
+
+async def test_goodbye_line_and_welcome_deleted_after_a_while(db_url: str) -> None:
+    from aiogram.methods import DeleteMessage
+
+    async with running_bot(db_url, admins=ADMINS) as bot:
+        folder = bot.app.dispatcher["welcome_folder"]
+        folder._window, folder.minute = 0.1, 0.2
+        await bot.feed(f.message(ADMIN, "/goodbye", date=AT))
+        assert bot.last_text().startswith("No goodbye line is set (the default).")
+        await bot.feed(f.message(ADMIN, "/goodbye {name} has left.", date=AT))
+        await bot.feed(f.message(ADMIN, "/welcome Hi {name}", date=AT))
+        await bot.feed(f.message(ADMIN, "/settings welcome_delete_minutes 1", date=AT))
+        ada = f.user(301, "Ada <3")
+        bot.clear()
+        await bot.feed(f.service_message(ada, new_chat_members=[ada], date=AT))
+        await asyncio.sleep(0.3)
+        await bot.feed(f.service_message(ada, left_chat_member=ada, date=AT))
+        await asyncio.sleep(0.5)
+        await bot.app.outbox.drain(5)
+        texts = bot.texts(f.GROUP_ID)
+        assert "Hi Ada &lt;3" in texts and "Ada &lt;3 has left." in texts
+        deleted = bot.sent(DeleteMessage)
+        assert len(deleted) == 1  # the welcome, not the goodbye
+        welcome = next(c for c in bot.sent(SendMessage) if c.text == "Hi Ada &lt;3")
+        assert welcome.chat_id == f.GROUP_ID and deleted[0].chat_id == f.GROUP_ID

@@ -1,4 +1,4 @@
-"""Settings of scheduled posts (shown under /settings)."""
+"""Settings of scheduled posts and welcome messages (shown under /settings)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from core.settings import SettingsSection, int_spec
 
 POST_GRACE_MINUTES = "post_grace_minutes"
 DEFAULT_GRACE_MINUTES = 10
+WELCOME_DELETE_MINUTES = "welcome_delete_minutes"
 
 SCHEDULE_SETTINGS = SettingsSection(
     "schedule",
@@ -19,5 +20,7 @@ SCHEDULE_SETTINGS = SettingsSection(
             aliases=("grace",),
             choices=("0", "10", "30", "60"),
         ),
+        # The welcome message is deleted after this many minutes (0: it stays).
+        int_spec(WELCOME_DELETE_MINUTES, 0, 1440, 0, choices=("0", "5", "30", "60")),
     ),
 )

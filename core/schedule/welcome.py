@@ -21,13 +21,17 @@ from zoneinfo import ZoneInfo
 
 from core.community.groups import GroupService
 from core.errors import DomainError
-from core.events import MemberJoined, Transaction
+from core.events import MemberJoined, MemberLeft, Transaction
+from core.schedule.settings import WELCOME_DELETE_MINUTES
 from core.uow import UnitOfWork
 from storage.queries import updates
 from storage.queries.community import audit
+from storage.queries.community import members as member_rows
 from storage.queries.schedule import greetings as rows
 
 WELCOME = "welcome"
+GOODBYE = "goodbye"
+KINDS = (WELCOME, GOODBYE)
 MAX_TEMPLATE = 1000
 PLACEHOLDERS = ("name", "mention", "group", "count", "date")
 _PLACEHOLDER = re.compile(r"\{(" + "|".join(PLACEHOLDERS) + r")\}")
@@ -53,6 +57,7 @@ class Greeting:
     """One join to greet (the runtime folds those of one group that come close together)."""
 
     group_id: int
+    kind: str  # welcome | goodbye
     template: str
     title: str
     timezone: str
@@ -60,6 +65,7 @@ class Greeting:
     newcomer: Newcomer
     members: int
     at: datetime
+    delete_after_minutes: int = 0  # 0: the message stays
 
 
 def clean_template(text: str) -> str:
@@ -110,48 +116,80 @@ class WelcomeService:
         # The runtime's folder: called after the join's commit.
         self.sink: Callable[[Greeting], None] = lambda _greeting: None
 
-    async def template(self, uow: UnitOfWork, group_id: int) -> str | None:
-        return await rows.get(uow.session, group_id, WELCOME)
+    async def template(self, uow: UnitOfWork, group_id: int, kind: str = WELCOME) -> str | None:
+        return await rows.get(uow.session, group_id, kind)
 
     async def set(
-        self, uow: UnitOfWork, group_id: int, actor_id: int, text: str, at: datetime
+        self,
+        uow: UnitOfWork,
+        group_id: int,
+        actor_id: int,
+        text: str,
+        at: datetime,
+        kind: str = WELCOME,
     ) -> str:
         template = clean_template(text)
-        await rows.put(uow.session, group_id, WELCOME, template, actor_id, at)
+        await rows.put(uow.session, group_id, kind, template, actor_id, at)
         await audit.record(
-            uow.session, group_id=group_id, actor_id=actor_id, action="welcome_set", at=at
+            uow.session, group_id=group_id, actor_id=actor_id, action=f"{kind}_set", at=at
         )
         await uow.commit()
         return template
 
-    async def turn_off(self, uow: UnitOfWork, group_id: int, actor_id: int, at: datetime) -> bool:
-        removed = await rows.remove(uow.session, group_id, WELCOME)
+    async def turn_off(
+        self, uow: UnitOfWork, group_id: int, actor_id: int, at: datetime, kind: str = WELCOME
+    ) -> bool:
+        removed = await rows.remove(uow.session, group_id, kind)
         await audit.record(
-            uow.session, group_id=group_id, actor_id=actor_id, action="welcome_off", at=at
+            uow.session, group_id=group_id, actor_id=actor_id, action=f"{kind}_off", at=at
         )
         await uow.commit()
         return removed
 
     async def on_member_joined(self, tx: Transaction, event: MemberJoined) -> None:
-        template = await rows.get(tx.session, event.group_id, WELCOME)
+        await self._greet(tx, WELCOME, event.group_id, event.user_id, event.display_name, event.at)
+
+    async def on_member_left(self, tx: Transaction, event: MemberLeft) -> None:
+        """The goodbye line (off unless set)."""
+        template = await rows.get(tx.session, event.group_id, GOODBYE)
         if template is None:
             return
-        key = f"welcome:{event.group_id}:{event.user_id}:{event.at.date().isoformat()}"
-        if not await updates.claim_key(tx.session, key, event.at):
-            return  # this join was greeted already (its other update, or earlier today)
-        group = (await self._groups.settings_in(tx.session, [event.group_id])).get(event.group_id)
+        user = await member_rows.get_user(tx.session, event.user_id)
+        name = user.display_name if user is not None else ""
+        await self._greet(tx, GOODBYE, event.group_id, event.user_id, name, event.at, template)
+
+    async def _greet(
+        self,
+        tx: Transaction,
+        kind: str,
+        group_id: int,
+        user_id: int,
+        name: str,
+        at: datetime,
+        template: str | None = None,
+    ) -> None:
+        if template is None:
+            template = await rows.get(tx.session, group_id, kind)
+        if template is None:
+            return
+        key = f"{kind}:{group_id}:{user_id}:{at.date().isoformat()}"
+        if not await updates.claim_key(tx.session, key, at):
+            return  # greeted already (the event's other update, or earlier today)
+        group = (await self._groups.settings_in(tx.session, [group_id])).get(group_id)
         if group is None:
             return
-        members = await rows.present_members(tx.session, event.group_id)
+        members = await rows.present_members(tx.session, group_id)
         greeting = Greeting(
-            event.group_id,
+            group_id,
+            kind,
             template,
             group.title,
             group.timezone,
             group.language,
-            Newcomer(event.user_id, event.display_name),
+            Newcomer(user_id, name),
             members,
-            event.at,
+            at,
+            int(group.values.get(WELCOME_DELETE_MINUTES, 0)) if kind == WELCOME else 0,
         )
         sink = self.sink
         tx.after_commit(lambda: sink(greeting))

@@ -27,7 +27,7 @@ schedule-skipped = ⏰ Post #{ $id } was due at { $due } while I was offline and
        *[other] more than { $grace } min late
     }: skipped{ $missed ->
         [1] {""}
-       *[other] ({ $missed } occurrences)
+       *[other] {" "}({ $missed } occurrences)
     }.
 schedule-list-title = 🗓 <b>Scheduled posts</b> ({ $count }; times in { $tz })
 schedule-list-empty = No scheduled posts. Create one with <code>/schedule daily 08:00 Good morning</code>.
@@ -93,6 +93,8 @@ schedule-error-never = That schedule never comes: check the date.
 settings-section-schedule = 🗓 <b>Scheduled posts</b>
 settings-label-post_grace_minutes = Send late posts up to
 settings-value-post_grace_minutes = { $value } min
+settings-label-welcome_delete_minutes = Delete welcome messages after
+settings-value-welcome_delete_minutes = { $value } min (0: never)
 
 ## Welcome messages: /welcome
 cmd-welcome = Welcome message for newcomers (admins)
@@ -127,3 +129,11 @@ birthday-greeting = 🎂 Happy birthday{ $count ->
         [one] {""}
        *[other] {" "}to all { $count } of you
     }!
+
+## Goodbye line: /goodbye
+cmd-goodbye = Goodbye line when a member leaves (admins)
+help-goodbye = &lt;text&gt; — e.g. <code>/goodbye {"{"}name{"}"} has left. Bye!</code> (off by default); <code>/goodbye off</code>
+goodbye-none = No goodbye line is set (the default). Set one with <code>/goodbye &lt;text&gt;</code>; placeholders: { $placeholders }.
+goodbye-current = 👋 The goodbye line (placeholders: { $placeholders }; <code>/goodbye off</code> turns it off):
+goodbye-set = ✅ Goodbye line saved. This is how it looks:
+goodbye-off = Goodbye line turned off.

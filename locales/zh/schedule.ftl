@@ -87,6 +87,8 @@ schedule-error-never = 这个时间永远不会到来,请检查日期。
 settings-section-schedule = 🗓 <b>定时发布</b>
 settings-label-post_grace_minutes = 迟发宽限
 settings-value-post_grace_minutes = { $value } 分钟
+settings-label-welcome_delete_minutes = 欢迎语自动删除
+settings-value-welcome_delete_minutes = { $value } 分钟(0 为不删除)
 
 ## Welcome messages: /welcome
 cmd-welcome = 新成员欢迎语(管理员)
@@ -121,3 +123,11 @@ birthday-greeting = 🎂 祝{ $count ->
         [one] {""}
        *[other] 以下 { $count } 位
     }生日快乐!
+
+## Goodbye line: /goodbye
+cmd-goodbye = 成员退群时的告别语(管理员)
+help-goodbye = &lt;内容&gt; — 例如 <code>/goodbye {"{"}name{"}"} 离开了,再见!</code>(默认关闭);<code>/goodbye off</code> 关闭
+goodbye-none = 未设置告别语(默认关闭)。用 <code>/goodbye &lt;内容&gt;</code> 设置;可用占位符:{ $placeholders }。
+goodbye-current = 👋 当前告别语(占位符:{ $placeholders };<code>/goodbye off</code> 关闭):
+goodbye-set = ✅ 告别语已保存,效果如下:
+goodbye-off = 告别语已关闭。

@@ -223,3 +223,31 @@ async def test_birthday_in_private_and_the_greeting_that_congratulates(db_url: s
         ]
         await bot.feed(f.message(MEMBER, "/birthday off", date=now, **pm))
         assert bot.last_text() == "Birthday removed."
+
+
+async def test_many_posts_due_at_once_keep_to_twenty_messages_a_minute(db_url: str) -> None:
+    from core.schedule.posts import Content
+    from core.schedule.when import ONCE, Rule
+    from core.uow import UnitOfWork
+
+    now = datetime.now(UTC).replace(microsecond=0)
+    async with running_bot(db_url, admins=ADMINS, outbound_group_per_minute=20.0) as bot:
+        service = bot.app.dispatcher["posts"]
+        group = await bot.app.dispatcher["groups"].settings_for(f.GROUP_ID, "G")
+        rule = Rule(ONCE, at=now + timedelta(hours=1))
+        for i in range(25):
+            async with bot.app.session_factory() as session:
+                await service.create(
+                    UnitOfWork(session), group, 100, rule, Content(f"post {i}"), None, now
+                )
+        posts = await _posts(bot)
+        assert len(posts) == 25
+        for post in posts:
+            assert post.next_run_at is not None
+            bot.app.posts._handle(post.id, await service.fire(post.id, post.next_run_at))
+        await asyncio.sleep(2)
+        sent = [t for t in bot.texts(f.GROUP_ID) if t.startswith("post ")]
+        assert 10 <= len(sent) <= 20  # the rest wait for the group's minute
+        async with bot.app.session_factory() as session:
+            found = await rows.occurrences(session)
+        assert len(found) == 25  # every occurrence is claimed once, sent as the limit allows

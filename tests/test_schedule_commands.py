@@ -251,3 +251,31 @@ async def test_many_posts_due_at_once_keep_to_twenty_messages_a_minute(db_url: s
         async with bot.app.session_factory() as session:
             found = await rows.occurrences(session)
         assert len(found) == 25  # every occurrence is claimed once, sent as the limit allows
+
+
+async def test_the_guided_flow_picks_a_time_then_takes_a_reply(db_url: str) -> None:
+    now = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
+    async with running_bot(db_url, admins=ADMINS) as bot:
+        await bot.feed(f.message(ADMIN, "/schedule", date=now))
+        daily = _button(bot, "Daily 09:00")
+        prompt = {
+            "message_id": 5,
+            "date": int(now.timestamp()),
+            "chat": f.chat(),
+            "from": {"id": 123456, "is_bot": True, "first_name": "Bot"},
+            "text": "…",
+        }
+        # A member cannot pick; a reply to a prompt nobody picked on is an ordinary message.
+        await bot.feed(f.callback(MEMBER, daily, 5))
+        await bot.feed(f.message(ADMIN, "not a post", date=now, reply_to=prompt))
+        assert await _posts(bot) == []
+        await bot.feed(f.callback(ADMIN, daily, 5))
+        edit = bot.sent(EditMessageText)[-1]
+        assert edit.text.startswith("🗓 every day at 09:00. Now reply to this message")
+        await bot.feed(f.message(ADMIN, "Daily standup in 5 minutes!", date=now, reply_to=prompt))
+        assert bot.last_text().startswith("✅ Post #1 scheduled: every day at 09:00.")
+        [post] = await _posts(bot)
+        assert (post.rule, post.text) == ("daily 09:00", "Daily standup in 5 minutes!")
+        # The draft is used up: a second reply does not schedule again.
+        await bot.feed(f.message(ADMIN, "again", date=now, reply_to=prompt))
+        assert len(await _posts(bot)) == 1

@@ -42,6 +42,7 @@ Planner = Callable[[Rule, str, datetime, datetime], "datetime | None"]
 MAX_TEXT = 3500  # leaves room in Telegram's 4,096 for the escaping
 MAX_POSTS_PER_GROUP = 100
 MAX_MISSED_COUNTED = 1000
+DRAFT_LIFETIME = timedelta(minutes=30)  # a guided /schedule waits this long for its content
 
 
 class EmptyPost(DomainError):
@@ -211,6 +212,30 @@ class PostService:
         post = await rows.get(uow.session, post_id)
         assert post is not None
         return post
+
+    async def start_draft(
+        self,
+        uow: UnitOfWork,
+        group_id: int,
+        actor_id: int,
+        prompt_id: int,
+        rule: Rule,
+        at: datetime,
+    ) -> None:
+        """The guided flow: `rule` was picked on the prompt `prompt_id`; a reply to it brings
+        the content (see `take_draft`)."""
+        await rows.prune_drafts(uow.session, at - DRAFT_LIFETIME)
+        await rows.put_draft(uow.session, group_id, prompt_id, rule.text, actor_id, at)
+        await uow.commit()
+
+    async def take_draft(
+        self, uow: UnitOfWork, group_id: int, prompt_id: int, at: datetime
+    ) -> Rule | None:
+        """The rule picked on that prompt (once: the draft is gone after), if still fresh."""
+        found = await rows.take_draft(uow.session, group_id, prompt_id)
+        if found is None or at - found[2] > DRAFT_LIFETIME:
+            return None
+        return parse_rule(found[0])
 
     async def listing(self, uow: UnitOfWork, group_id: int) -> list[Post]:
         return await rows.of_group(uow.session, group_id)

@@ -11,6 +11,8 @@ from datetime import datetime
 from typing import Any
 
 from aiogram import Router
+from aiogram.dispatcher.event.bases import SkipHandler
+from aiogram.filters import BaseFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.methods import AnswerCallbackQuery, CopyMessage, EditMessageText, SendMessage
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
@@ -35,6 +37,14 @@ from storage.queries.schedule.posts import PAUSED, Post
 
 LISTED = 20  # posts shown by /posts
 WITH_BUTTONS = 8  # of which get buttons (a keyboard row each)
+
+
+# The guided flow's choices (words /schedule understands); "sd:<index>".
+QUICK = ("+30m", "+1h", "+3h", "09:00", "daily 09:00", "weekly mon 10:00")
+
+
+class DraftButton(CallbackData, prefix="sd"):
+    choice: int
 
 
 class PostButton(CallbackData, prefix="sp"):
@@ -164,7 +174,9 @@ async def cmd_schedule(
 ) -> None:
     args = command_args(message.text)
     if not args:
-        reply(outbox, message, t("schedule-usage"), priority=Priority.HIGH)
+        reply(
+            outbox, message, t("schedule-usage"), markup=_quick_keyboard(t), priority=Priority.HIGH
+        )
         return
     rule, used = parse_when(args, event_at, group.timezone)
     text = _rest_after(message.text or "", 1 + used)
@@ -173,6 +185,104 @@ async def cmd_schedule(
         content = Content(source_chat_id=message.chat.id, source_message_id=replied.message_id)
     else:
         content = Content(text=text)
+    thread_id = message.message_thread_id if message.is_topic_message else None
+    post = await posts.create(uow, group, actor_id(message), rule, content, thread_id, event_at)
+    assert post.next_run_at is not None
+    reply(
+        outbox,
+        message,
+        t(
+            "schedule-created",
+            id=post.id,
+            desc=describe(t, rule, group.timezone),
+            next=_local(post.next_run_at, group.timezone),
+            tz=group.timezone,
+        ),
+        priority=Priority.HIGH,
+    )
+
+
+def _quick_keyboard(t: Translator) -> InlineKeyboardMarkup:
+    buttons = [
+        InlineKeyboardButton(
+            text=t(f"schedule-quick-{i}"), callback_data=DraftButton(choice=i).pack()
+        )
+        for i in range(len(QUICK))
+    ]
+    return InlineKeyboardMarkup(inline_keyboard=[buttons[i : i + 3] for i in range(0, 6, 3)])
+
+
+async def on_draft_button(
+    query: CallbackQuery,
+    callback_data: DraftButton,
+    uow: UnitOfWork,
+    group: GroupSettings,
+    posts: PostService,
+    event_at: datetime,
+    t: Translator,
+    outbox: Outbox,
+) -> None:
+    """Guided flow, step 1: when. The prompt becomes "reply to me with the content"."""
+    chat_id = group.group_id
+    if 0 <= callback_data.choice < len(QUICK) and query.message is not None:
+        rule, _ = parse_when(QUICK[callback_data.choice].split(), event_at, group.timezone)
+        prompt_id = query.message.message_id
+        await posts.start_draft(uow, chat_id, query.from_user.id, prompt_id, rule, event_at)
+        outbox.send(
+            chat_id,
+            EditMessageText(
+                chat_id=chat_id,
+                message_id=prompt_id,
+                text=clip(t("schedule-draft", desc=describe(t, rule, group.timezone))),
+            ),
+            priority=Priority.HIGH,
+            counts_as_message=False,
+        )
+    outbox.send(
+        chat_id,
+        AnswerCallbackQuery(callback_query_id=query.id),
+        priority=Priority.HIGH,
+        counts_as_message=False,
+    )
+
+
+class RepliesToBot(BaseFilter):
+    """A reply to one of the bot's own messages (cheap: checked before the admin filter)."""
+
+    async def __call__(self, message: Message) -> bool:
+        replied = message.reply_to_message
+        return (
+            replied is not None
+            and replied.from_user is not None
+            and message.bot is not None
+            and replied.from_user.id == message.bot.id
+            and not (message.text or "").startswith("/")
+        )
+
+
+async def on_draft_reply(
+    message: Message,
+    uow: UnitOfWork,
+    group: GroupSettings,
+    posts: PostService,
+    event_at: datetime,
+    t: Translator,
+    outbox: Outbox,
+) -> None:
+    """Guided flow, step 2: the reply to the prompt is the content (text, or any message to
+    copy). Any other reply to the bot goes on to the other handlers."""
+    assert message.reply_to_message is not None
+    rule = await posts.take_draft(
+        uow, group.group_id, message.reply_to_message.message_id, event_at
+    )
+    if rule is None:
+        # Let go of the connection first: the next handler (activity) needs it on SQLite.
+        await uow.rollback()
+        raise SkipHandler()
+    if message.text is not None:
+        content = Content(text=message.text)
+    else:
+        content = Content(source_chat_id=message.chat.id, source_message_id=message.message_id)
     thread_id = message.message_thread_id if message.is_topic_message else None
     post = await posts.create(uow, group, actor_id(message), rule, content, thread_id, event_at)
     assert post.next_run_at is not None
@@ -374,6 +484,9 @@ def router() -> list[Router]:
     r.callback_query.register(on_button, PostButton.filter(), IsGroupAdmin())
     r.callback_query.register(refuse, PostButton.filter(), NotGroupAdmin())
     r.callback_query.register(on_useful, UsefulButton.filter())
+    r.callback_query.register(on_draft_button, DraftButton.filter(), IsGroupAdmin())
+    r.callback_query.register(refuse, DraftButton.filter(), NotGroupAdmin())
+    r.message.register(on_draft_reply, RepliesToBot(), IsGroupAdmin())
     return [r]
 
 

@@ -15,6 +15,7 @@ schedule-usage = 🗓 <b>Schedule a post</b>: <code>/schedule &lt;when&gt; &lt;t
     • <code>cron "0 8 * * 1-5"</code> — a crontab line (minute hour day month weekday)
     • <code>every 2h</code> — at a fixed interval
     Several texts separated by <code>||</code> are posted in turn (A/B), with a 👍 button that counts per text (<code>/posts &lt;id&gt;</code>).
+    Or tap a time below, then reply to my message with the post.
 schedule-unschedule-usage = Which post? <code>/unschedule &lt;id&gt;</code> (ids are in /posts).
 schedule-created = ✅ Post #{ $id } scheduled: { $desc }. Next: <b>{ $next }</b> ({ $tz }).
 schedule-deleted = 🗑 Post #{ $id } deleted.
@@ -48,6 +49,14 @@ schedule-useful = 👍 Useful
 schedule-useful-counted = 👍 Thanks, counted.
 schedule-useful-already = You said so already.
 schedule-variant = • variant { $n }: sent { $sent }×, 👍 { $votes } — { $summary }
+
+schedule-quick-0 = In 30 min
+schedule-quick-1 = In 1 hour
+schedule-quick-2 = In 3 hours
+schedule-quick-3 = At 09:00
+schedule-quick-4 = Daily 09:00
+schedule-quick-5 = Mondays 10:00
+schedule-draft = 🗓 { $desc }. Now reply to this message with the post: a text, or any message (photo, file, poll) to post a copy of it.
 
 schedule-desc-once = once, at { $at }
 schedule-desc-daily = every day at { $time }

@@ -15,6 +15,7 @@ schedule-usage = 🗓 <b>定时发布</b>:<code>/schedule &lt;时间&gt; &lt;内
     • <code>cron "0 8 * * 1-5"</code> — crontab 格式(分 时 日 月 星期)
     • <code>every 2h</code> — 固定间隔
     用 <code>||</code> 分隔多个版本则轮流发布(A/B 测试),并附 👍 按钮分别计数(<code>/posts &lt;编号&gt;</code> 查看)。
+    或点按下方的时间,再回复我的消息发送要发布的内容。
 schedule-unschedule-usage = 删除哪一条?<code>/unschedule &lt;编号&gt;</code>(编号见 /posts)。
 schedule-created = ✅ 已安排第 { $id } 条:{ $desc }。下次:<b>{ $next }</b>({ $tz })。
 schedule-deleted = 🗑 第 { $id } 条已删除。
@@ -48,6 +49,14 @@ schedule-useful = 👍 有用
 schedule-useful-counted = 👍 谢谢,已记录。
 schedule-useful-already = 你已经点过了。
 schedule-variant = • 版本 { $n }:已发 { $sent } 次,👍 { $votes } — { $summary }
+
+schedule-quick-0 = 30 分钟后
+schedule-quick-1 = 1 小时后
+schedule-quick-2 = 3 小时后
+schedule-quick-3 = 09:00
+schedule-quick-4 = 每天 09:00
+schedule-quick-5 = 每周一 10:00
+schedule-draft = 🗓 { $desc }。请回复本消息发送要发布的内容:文字,或任意消息(图片、文件、投票)以发布其副本。
 
 schedule-desc-once = 一次,{ $at }
 schedule-desc-daily = 每天 { $time }

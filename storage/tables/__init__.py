@@ -22,6 +22,7 @@ from storage.tables.schedule import (
     PostOccurrence,
     PostVote,
     ScheduledPost,
+    ScheduleDraft,
 )
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "PostVote",
     "ProcessedKey",
     "ProcessedUpdate",
+    "ScheduleDraft",
     "ScheduledPost",
     "SetAsideUpdate",
     "TgUser",

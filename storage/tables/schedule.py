@@ -114,3 +114,20 @@ class MemberBirthday(SQLModel, table=True):
     month: int
     day: int
     updated_at: datetime = ts(nullable=False)
+
+
+class ScheduleDraft(SQLModel, table=True):
+    """The guided /schedule: an administrator picked when on the bot's prompt (message_id);
+    replying to that prompt with the content creates the post."""
+
+    __tablename__ = "schedule_draft"
+
+    group_id: int = Field(
+        sa_column=sa.Column(sa.BigInteger, primary_key=True, autoincrement=False, nullable=False)
+    )
+    message_id: int = Field(
+        sa_column=sa.Column(sa.BigInteger, primary_key=True, autoincrement=False, nullable=False)
+    )
+    rule: str = Field(max_length=200)
+    created_by: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False))
+    created_at: datetime = ts(nullable=False)

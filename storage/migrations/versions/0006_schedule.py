@@ -1,4 +1,5 @@
-"""scheduled posts and their occurrences; welcome templates; A/B votes; birthdays
+"""scheduled posts and their occurrences; welcome templates; A/B votes; birthdays;
+guided-flow drafts
 
 Revision ID: 0006
 Revises: 0005
@@ -74,6 +75,15 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("user_id", name=op.f("pk_member_birthday")),
     )
     op.create_table(
+        "schedule_draft",
+        sa.Column("group_id", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("message_id", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("rule", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column("created_by", sa.BigInteger(), nullable=False),
+        sa.Column("created_at", storage.types.UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("group_id", "message_id", name=op.f("pk_schedule_draft")),
+    )
+    op.create_table(
         "greeting_template",
         sa.Column("group_id", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
@@ -86,6 +96,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("greeting_template")
+    op.drop_table("schedule_draft")
     op.drop_table("member_birthday")
     op.drop_table("post_vote")
     op.drop_table("post_occurrence")

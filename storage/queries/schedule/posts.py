@@ -9,11 +9,12 @@ import sqlalchemy as sa
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.queries.dialect import dialect_of, insert_for
-from storage.tables import PostOccurrence, PostVote, ScheduledPost
+from storage.tables import PostOccurrence, PostVote, ScheduledPost, ScheduleDraft
 
 _P = ScheduledPost.__table__
 _O = PostOccurrence.__table__
 _V = PostVote.__table__
+_D = ScheduleDraft.__table__
 
 ACTIVE = "active"
 PAUSED = "paused"
@@ -263,3 +264,31 @@ async def variant_stats(session: AsyncSession, post_id: int) -> dict[int, tuple[
     for variant, n in (await session.exec(votes.group_by(_V.c.variant))).all():
         found.setdefault(variant, [0, 0])[1] = n
     return {k: (v[0], v[1]) for k, v in found.items()}
+
+
+async def put_draft(
+    session: AsyncSession, group_id: int, message_id: int, rule: str, actor_id: int, at: datetime
+) -> None:
+    values = {"rule": rule, "created_by": actor_id, "created_at": at}
+    await session.exec(
+        insert_for(dialect_of(session), _D)
+        .values(group_id=group_id, message_id=message_id, **values)
+        .on_conflict_do_update(index_elements=["group_id", "message_id"], set_=values)
+    )
+
+
+async def take_draft(
+    session: AsyncSession, group_id: int, message_id: int
+) -> tuple[str, int, datetime] | None:
+    """(rule, created_by, created_at) of the draft, deleted; None if there is none."""
+    stmt = (
+        sa.delete(_D)
+        .where(_D.c.group_id == group_id, _D.c.message_id == message_id)
+        .returning(_D.c.rule, _D.c.created_by, _D.c.created_at)
+    )
+    row = (await session.exec(stmt)).first()
+    return (row.rule, row.created_by, row.created_at) if row is not None else None
+
+
+async def prune_drafts(session: AsyncSession, before: datetime) -> None:
+    await session.exec(sa.delete(_D).where(_D.c.created_at < before))

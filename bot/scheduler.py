@@ -359,6 +359,24 @@ class PostScheduler:
             logger.exception("could not record the message of post %s", dispatch.post_id)
         if dispatch.birthdays:
             self._congratulate(dispatch)
+        if dispatch.anniversaries:
+            self._anniversaries(dispatch)
+
+    def _anniversaries(self, dispatch: Dispatch) -> None:
+        t = self._locales.get(dispatch.language)
+        people = [
+            t("anniversary-member", name=name or str(user_id), years=years)
+            for user_id, name, years in dispatch.anniversaries
+        ]
+        text = t("anniversary-greeting") + "\n" + "\n".join(people)
+        self._outbox.send(
+            dispatch.group_id,
+            SendMessage(
+                chat_id=dispatch.group_id, text=clip(text), message_thread_id=dispatch.thread_id
+            ),
+            kind=Kind.ANSWER,
+            priority=Priority.NORMAL,
+        )
 
     def _congratulate(self, dispatch: Dispatch) -> None:
         t = self._locales.get(dispatch.language)

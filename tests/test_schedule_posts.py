@@ -330,3 +330,59 @@ async def test_the_morning_greeting_congratulates_todays_birthdays(
     assert fired.dispatch.birthdays == ((301, "Ada"), (302, "Bo"))
     other = await service.fire(plain_post.id, due)
     assert other is not None and other.dispatch is not None and other.dispatch.birthdays == ()
+
+
+def test_anniversary_windows_are_local_days_of_earlier_years() -> None:
+    from datetime import date
+
+    from core.schedule.birthdays import anniversary_windows
+
+    windows = anniversary_windows(date(2026, 12, 2), "Asia/Shanghai")
+    assert windows[0] == (
+        1,
+        datetime(2025, 12, 1, 16, 0, tzinfo=UTC),
+        datetime(2025, 12, 2, 16, 0, tzinfo=UTC),
+    )
+    assert len(windows) == 15
+    feb28 = anniversary_windows(date(2027, 2, 28), "UTC")  # 2024 was a leap year
+    assert (3, datetime(2024, 2, 29, tzinfo=UTC), datetime(2024, 3, 1, tzinfo=UTC)) in feb28
+    feb29 = anniversary_windows(date(2028, 2, 29), "UTC")
+    assert [n for n, _, _ in feb29] == [4, 8, 12]
+
+
+async def test_anniversaries_after_the_morning_greeting(session_factory: SessionFactory) -> None:
+    from core.community.members import MemberService, user_row
+    from core.schedule.birthdays import MORNING
+
+    groups, service, clock = await setup(session_factory)
+    members = MemberService(session_factory)
+    joined = {
+        401: ("Old", datetime(2024, 12, 2, 1, 0, tzinfo=UTC)),  # 2 Dec 09:00 in Shanghai
+        402: ("Late", datetime(2025, 12, 1, 17, 0, tzinfo=UTC)),  # 2 Dec 01:00 in Shanghai
+        403: ("Other", datetime(2025, 12, 2, 17, 0, tzinfo=UTC)),  # 3 Dec there
+        404: ("New", datetime(2026, 12, 1, 17, 0, tzinfo=UTC)),  # today: not a year yet
+    }
+    for uid, (name, at) in joined.items():
+        async with session_factory() as session:
+            await members.record_joins(
+                UnitOfWork(session), GROUP, [user_row(uid, None, name, "en")], at
+            )
+    async with session_factory() as session:
+        await groups.change(UnitOfWork(session), GROUP, ADMIN, "anniversaries", "on", T0)
+    group = await groups.settings_for(GROUP)
+    async with session_factory() as session:
+        post = await service.create(
+            UnitOfWork(session),
+            group,
+            ADMIN,
+            Rule(DAILY, 7, 30),
+            Content("Morning!"),
+            None,
+            T0,
+            label=MORNING,
+        )
+    assert post.next_run_at is not None
+    clock.now = post.next_run_at
+    fired = await service.fire(post.id, post.next_run_at)
+    assert fired is not None and fired.dispatch is not None
+    assert fired.dispatch.anniversaries == ((401, "Old", 2), (402, "Late", 1))

@@ -1,13 +1,19 @@
-"""Birthdays: members set theirs in private (`/birthday MM-DD`); each group with a morning
+"""Birthdays and join anniversaries (入群周年).
+
+Birthdays: members set theirs in private (`/birthday MM-DD`); each group with a morning
 greeting congratulates, in one message after that greeting, its members whose birthday it is
 that day (local date in the group's timezone). 29 February is celebrated on 28 February in
-other years. It goes out with the greeting's occurrence, so at most once a day."""
+other years. It goes out with the greeting's occurrence, so at most once a day.
+
+Anniversaries (setting `anniversaries` on): members who joined on this local day of an
+earlier year, in one message after the morning greeting."""
 
 from __future__ import annotations
 
 import calendar
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from core.errors import DomainError
 from core.uow import UnitOfWork
@@ -53,3 +59,29 @@ async def remove_birthday(uow: UnitOfWork, user_id: int) -> bool:
 
 async def birthday_of(uow: UnitOfWork, user_id: int) -> tuple[int, int] | None:
     return await rows.get(uow.session, user_id)
+
+
+MAX_YEARS = 15
+
+
+def anniversary_windows(day: date, timezone: str) -> list[tuple[int, datetime, datetime]]:
+    """(years ago, start, end) in UTC of `day`'s month and day in each earlier year (29
+    February joiners have theirs on 28 February in other years)."""
+    tz = ZoneInfo(timezone)
+    windows = []
+    for years in range(1, MAX_YEARS + 1):
+        year = day.year - years
+        days = []
+        if (day.month, day.day) == (2, 29):
+            if calendar.isleap(year):
+                days.append(date(year, 2, 29))
+        else:
+            days.append(date(year, day.month, day.day))
+            leap_day_joiners = (day.month, day.day) == (2, 28) and not calendar.isleap(day.year)
+            if leap_day_joiners and calendar.isleap(year):
+                days.append(date(year, 2, 29))
+        for local in days:
+            start = datetime.combine(local, time(0), tz).astimezone(UTC)
+            end = datetime.combine(local + timedelta(days=1), time(0), tz).astimezone(UTC)
+            windows.append((years, start, end))
+    return windows

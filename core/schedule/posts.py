@@ -26,8 +26,8 @@ from core.community.groups import GroupService
 from core.errors import DomainError
 from core.events import EventBus, GroupCalendarChanged, Transaction
 from core.jobs import occurrence_key, run_once
-from core.schedule.birthdays import MORNING, birthdays_on
-from core.schedule.settings import DEFAULT_GRACE_MINUTES, POST_GRACE_MINUTES
+from core.schedule.birthdays import MORNING, anniversary_windows, birthdays_on
+from core.schedule.settings import ANNIVERSARIES, DEFAULT_GRACE_MINUTES, POST_GRACE_MINUTES
 from core.schedule.when import ONCE, Rule, parse_rule
 from core.uow import UnitOfWork
 from storage.db import SessionFactory
@@ -108,6 +108,7 @@ class Dispatch:
     language: str = "en"
     # The morning greeting's occurrence also congratulates these members (user id, name).
     birthdays: tuple[tuple[int, str], ...] = ()
+    anniversaries: tuple[tuple[int, str, int], ...] = ()  # (user id, name, years)
 
 
 @dataclass(frozen=True, slots=True)
@@ -409,11 +410,16 @@ class PostService:
             next_run = self._planner(rule, tz, post.anchor_at, due)
             await self._advance(uow, post, next_run, now, sent=True)
             celebrants: list[tuple[int, str]] = []
+            anniversaries: list[tuple[int, str, int]] = []
             if post.label == MORNING:
                 local_day = due.astimezone(ZoneInfo(tz)).date()
                 celebrants = await birthday_rows.celebrants(
                     uow.session, post.group_id, birthdays_on(local_day)
                 )
+                if group.values.get(ANNIVERSARIES) == "on":
+                    anniversaries = await birthday_rows.anniversaries(
+                        uow.session, post.group_id, anniversary_windows(local_day, tz)
+                    )
             dispatch = Dispatch(
                 occurrence_id,
                 post_id,
@@ -426,6 +432,7 @@ class PostService:
                 len(texts),
                 group.language,
                 tuple(celebrants),
+                tuple(anniversaries),
             )
             return Fired(dispatch, None, next_run)
 

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
-from core.settings import SettingsSection, int_spec
+from core.settings import SettingSpec, SettingsSection, int_spec
 
 POST_GRACE_MINUTES = "post_grace_minutes"
 DEFAULT_GRACE_MINUTES = 10
 WELCOME_DELETE_MINUTES = "welcome_delete_minutes"
+ANNIVERSARIES = "anniversaries"
+
+
+def parse_switch(text: str) -> str:
+    value = text.strip().lower()
+    if value in ("on", "yes", "1", "true", "开", "开启"):
+        return "on"
+    if value in ("off", "no", "0", "false", "关", "关闭"):
+        return "off"
+    raise ValueError(text)
+
 
 SCHEDULE_SETTINGS = SettingsSection(
     "schedule",
@@ -22,5 +33,13 @@ SCHEDULE_SETTINGS = SettingsSection(
         ),
         # The welcome message is deleted after this many minutes (0: it stays).
         int_spec(WELCOME_DELETE_MINUTES, 0, 1440, 0, choices=("0", "5", "30", "60")),
+        # Join anniversaries congratulated after the morning greeting.
+        SettingSpec(
+            key=ANNIVERSARIES,
+            parse=parse_switch,
+            default="off",
+            choices=("on", "off"),
+            hint="on, off",
+        ),
     ),
 )

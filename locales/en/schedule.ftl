@@ -104,6 +104,16 @@ settings-label-post_grace_minutes = Send late posts up to
 settings-value-post_grace_minutes = { $value } min
 settings-label-welcome_delete_minutes = Delete welcome messages after
 settings-value-welcome_delete_minutes = { $value } min (0: never)
+settings-label-anniversaries = Join anniversaries after the morning greeting
+settings-value-anniversaries = { $value ->
+        [on] on
+       *[other] off
+    }
+anniversary-greeting = 🎉 Happy group anniversary!
+anniversary-member = • { $name }: { $years ->
+        [one] one year with us
+       *[other] { $years } years with us
+    }
 
 ## Welcome messages: /welcome
 cmd-welcome = Welcome message for newcomers (admins)

@@ -98,6 +98,13 @@ settings-label-post_grace_minutes = 迟发宽限
 settings-value-post_grace_minutes = { $value } 分钟
 settings-label-welcome_delete_minutes = 欢迎语自动删除
 settings-value-welcome_delete_minutes = { $value } 分钟(0 为不删除)
+settings-label-anniversaries = 早安问候后祝贺入群周年
+settings-value-anniversaries = { $value ->
+        [on] 开启
+       *[other] 关闭
+    }
+anniversary-greeting = 🎉 入群周年快乐!
+anniversary-member = • { $name }:加入本群 { $years } 周年
 
 ## Welcome messages: /welcome
 cmd-welcome = 新成员欢迎语(管理员)
@@ -129,7 +136,7 @@ birthday-set = 🎂 已保存:{ $month }-{ $day }。设有早安问候的群会�
 birthday-off = 生日已删除。
 birthday-error = “{ $value }”不是有效的生日:请用 MM-DD,例如 <code>/birthday 03-14</code>。
 birthday-greeting = 🎂 祝{ $count ->
-        [one] {""}
+        [1] {""}
        *[other] 以下 { $count } 位
     }生日快乐!
 

@@ -48,3 +48,34 @@ async def celebrants(
         .limit(limit)
     )
     return [(r.user_id, r.display_name) for r in (await session.exec(stmt)).all()]
+
+
+async def anniversaries(
+    session: AsyncSession,
+    group_id: int,
+    windows: list[tuple[int, datetime, datetime]],
+    limit: int = 50,
+) -> list[tuple[int, str, int]]:
+    """(user id, name, years) of present members who joined within one of `windows`
+    ((years ago, start, end): that local day in an earlier year, as UTC instants)."""
+    if not windows:
+        return []
+    years = sa.case(
+        *[
+            (sa.and_(_M.c.joined_at >= start, _M.c.joined_at < end), n)
+            for n, start, end in windows
+        ],
+        else_=0,
+    )
+    stmt = (
+        sa.select(_M.c.user_id, _U.c.display_name, years.label("years"))
+        .select_from(_M.join(_U, _U.c.id == _M.c.user_id))
+        .where(
+            _M.c.group_id == group_id,
+            _M.c.left_at.is_(None),
+            sa.or_(*[sa.and_(_M.c.joined_at >= s, _M.c.joined_at < e) for _, s, e in windows]),
+        )
+        .order_by(_M.c.joined_at)
+        .limit(limit)
+    )
+    return [(r.user_id, r.display_name, int(r.years)) for r in (await session.exec(stmt)).all()]

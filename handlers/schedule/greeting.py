@@ -21,7 +21,7 @@ from core.schedule.posts import Content, PostService
 from core.schedule.when import DAILY, Rule, parse_when
 from core.uow import UnitOfWork
 from handlers.common import actor_id, command_args
-from handlers.schedule.posts import _local, _rest_after
+from handlers.schedule.posts import local_text, rest_after
 
 KINDS = {"morning": "morning", "早安": "morning", "evening": "evening", "晚安": "evening"}
 
@@ -48,7 +48,7 @@ async def cmd_greeting(
         return
     rule, _used = parse_when(["daily", args[1]], event_at, group.timezone)
     assert rule.kind == DAILY
-    text = _rest_after(message.text or "", 3)
+    text = rest_after(message.text or "", 3)
     thread_id = message.message_thread_id if message.is_topic_message else None
     post = await posts.create(
         uow,
@@ -69,7 +69,7 @@ async def cmd_greeting(
             kind=t(f"greeting-kind-{kind}"),
             time=f"{rule.hour:02d}:{rule.minute:02d}",
             id=post.id,
-            next=_local(post.next_run_at, group.timezone),
+            next=local_text(post.next_run_at, group.timezone),
             tz=group.timezone,
         ),
         priority=Priority.HIGH,

@@ -73,7 +73,7 @@ def describe(t: Translator, rule: Rule, timezone: str) -> str:
     """The recurrence in words (zh and en)."""
     if rule.kind == w.ONCE:
         assert rule.at is not None
-        return t("schedule-desc-once", at=_local(rule.at, timezone))
+        return t("schedule-desc-once", at=local_text(rule.at, timezone))
     if rule.kind == w.DAILY:
         return t("schedule-desc-daily", time=_hm(rule))
     if rule.kind == w.WEEKLY:
@@ -88,7 +88,7 @@ def describe(t: Translator, rule: Rule, timezone: str) -> str:
     return t("schedule-desc-every", span=_duration(t, rule.seconds))
 
 
-def _local(at: datetime, timezone: str) -> str:
+def local_text(at: datetime, timezone: str) -> str:
     return local_time(at, timezone).strftime("%Y-%m-%d %H:%M")
 
 
@@ -102,7 +102,9 @@ def _summary(t: Translator, post: Post) -> str:
 def post_line(t: Translator, post: Post, timezone: str) -> str:
     rule = parse_rule(post.rule)
     next_run = (
-        _local(post.next_run_at, timezone) if post.next_run_at is not None else t("schedule-none")
+        local_text(post.next_run_at, timezone)
+        if post.next_run_at is not None
+        else t("schedule-none")
     )
     return t(
         "schedule-line",
@@ -151,7 +153,7 @@ def keyboard(t: Translator, posts: list[Post]) -> InlineKeyboardMarkup | None:
 # ---- commands -------------------------------------------------------------------------------
 
 
-def _rest_after(text: str, words: int) -> str:
+def rest_after(text: str, words: int) -> str:
     """The text after its first `words` words, spacing and line breaks kept."""
     end = 0
     for i, match in enumerate(re.finditer(r"\S+", text)):
@@ -179,7 +181,7 @@ async def cmd_schedule(
         )
         return
     rule, used = parse_when(args, event_at, group.timezone)
-    text = _rest_after(message.text or "", 1 + used)
+    text = rest_after(message.text or "", 1 + used)
     replied = message.reply_to_message
     if not text and replied is not None and not replied.forum_topic_created:
         content = Content(source_chat_id=message.chat.id, source_message_id=replied.message_id)
@@ -195,7 +197,7 @@ async def cmd_schedule(
             "schedule-created",
             id=post.id,
             desc=describe(t, rule, group.timezone),
-            next=_local(post.next_run_at, group.timezone),
+            next=local_text(post.next_run_at, group.timezone),
             tz=group.timezone,
         ),
         priority=Priority.HIGH,
@@ -293,7 +295,7 @@ async def on_draft_reply(
             "schedule-created",
             id=post.id,
             desc=describe(t, rule, group.timezone),
-            next=_local(post.next_run_at, group.timezone),
+            next=local_text(post.next_run_at, group.timezone),
             tz=group.timezone,
         ),
         priority=Priority.HIGH,

@@ -31,7 +31,7 @@ from core.schedule.welcome import PLACEHOLDERS, Greeting, Newcomer, WelcomeServi
 from core.schedule.welcome import WELCOME as WELCOME_KIND
 from core.uow import UnitOfWork
 from handlers.common import actor_id, command_args
-from handlers.schedule.posts import _rest_after
+from handlers.schedule.posts import rest_after
 
 FOLD_SECONDS = 2.0
 
@@ -154,7 +154,7 @@ async def _template_command(
         reply(outbox, message, t(f"{kind}-off"), priority=Priority.HIGH)
         return
     template = await welcome.set(
-        uow, group.group_id, actor_id(message), _rest_after(message.text or "", 1), event_at, kind
+        uow, group.group_id, actor_id(message), rest_after(message.text or "", 1), event_at, kind
     )
     user = message.from_user
     sample = render(

@@ -385,6 +385,8 @@ class PostScheduler:
             for user_id, name in dispatch.birthdays
         )
         text = t("birthday-greeting", count=len(dispatch.birthdays)) + "\n" + names
+        if dispatch.birthday_points:
+            text += "\n" + t("birthday-bonus", points=dispatch.birthday_points)
         self._outbox.send(
             dispatch.group_id,
             SendMessage(

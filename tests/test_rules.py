@@ -468,6 +468,7 @@ def test_the_bot_declares_the_same_keys_and_aliases_as_before() -> None:
         "activity_daily_cap",
         "post_grace_minutes",
         "welcome_delete_minutes",
+        "birthday_points",
         "anniversaries",
     )
     assert [s.name for s in CATALOGUE.sections] == ["community", "checkin", "activity", "schedule"]

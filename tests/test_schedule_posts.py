@@ -386,3 +386,63 @@ async def test_anniversaries_after_the_morning_greeting(session_factory: Session
     fired = await service.fire(post.id, post.next_run_at)
     assert fired is not None and fired.dispatch is not None
     assert fired.dispatch.anniversaries == ((401, "Old", 2), (402, "Late", 1))
+
+
+async def test_birthday_points_are_credited_once_a_year(session_factory: SessionFactory) -> None:
+    from core.community.members import MemberService, user_row
+    from core.schedule import birthdays
+    from core.schedule.birthdays import MORNING
+    from storage.tables import LedgerEntry, Member
+
+    groups, service, clock = await setup(session_factory)
+    async with session_factory() as session:
+        await MemberService(session_factory).record_joins(
+            UnitOfWork(session), GROUP, [user_row(301, None, "Ada", "en")], T0
+        )
+    async with session_factory() as session:
+        await birthdays.set_birthday(UnitOfWork(session), 301, "12-02", T0)
+    async with session_factory() as session:
+        await groups.change(UnitOfWork(session), GROUP, ADMIN, "birthday_points", "50", T0)
+    group = await groups.settings_for(GROUP)
+
+    async def morning_post() -> rows.Post:
+        async with session_factory() as session:
+            return await service.create(
+                UnitOfWork(session),
+                group,
+                ADMIN,
+                Rule(DAILY, 7, 30),
+                Content("Morning!"),
+                None,
+                T0,
+                label=MORNING,
+            )
+
+    first = await morning_post()
+    due = first.next_run_at
+    assert due is not None
+    clock.now = due
+    # The same occurrence fired twice at once: one credit.
+    results = await asyncio.gather(service.fire(first.id, due), service.fire(first.id, due))
+    fired = [r for r in results if r is not None]
+    assert len(fired) == 1 and fired[0].dispatch is not None
+    assert fired[0].dispatch.birthday_points == 50
+    # The greeting set again the same day (another post, another occurrence): no second credit.
+    second = await morning_post()
+    assert second.next_run_at == due
+    again = await service.fire(second.id, due)
+    assert again is not None and again.dispatch is not None
+    assert again.dispatch.birthdays == ((301, "Ada"),) and again.dispatch.birthday_points == 0
+    async with session_factory() as session:
+        entries = (
+            await session.exec(
+                sa.select(LedgerEntry.idempotency_key, LedgerEntry.amount).where(
+                    LedgerEntry.reason == "birthday_bonus"
+                )
+            )
+        ).all()
+        points = (
+            await session.exec(sa.select(Member.points).where(Member.user_id == 301))
+        ).scalar_one()
+    assert [tuple(e) for e in entries] == [(f"birthday:{GROUP}:301:2026", 50)]
+    assert points == 50

@@ -172,7 +172,7 @@ async def test_the_panel_shows_one_section_per_area(db_url: str) -> None:
             "There is no setting “colour”. Settings: timezone, day_start, language, "
             "checkin_points, milestones, activity_points, activity_min_length, "
             "activity_cooldown, activity_daily_cap, post_grace_minutes, welcome_delete_minutes, "
-            "anniversaries."
+            "birthday_points, anniversaries."
         )
 
         bot.clear()

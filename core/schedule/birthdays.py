@@ -15,8 +15,12 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlmodel.ext.asyncio.session import AsyncSession
+
 from core.errors import DomainError
 from core.uow import UnitOfWork
+from storage.queries.community import members as member_rows
+from storage.queries.engagement import ledger
 from storage.queries.schedule import birthdays as rows
 
 MORNING = "greeting:morning"  # the label of the post birthdays go out with
@@ -85,3 +89,38 @@ def anniversary_windows(day: date, timezone: str) -> list[tuple[int, datetime, d
             end = datetime.combine(local + timedelta(days=1), time(0), tz).astimezone(UTC)
             windows.append((years, start, end))
     return windows
+
+
+async def credit_birthdays(
+    session: AsyncSession,
+    group_id: int,
+    people: list[tuple[int, str]],
+    amount: int,
+    year: int,
+    at: datetime,
+) -> list[int]:
+    """Birthday points through the ledger, once a year per member and group (the ledger's
+    unique key `birthday:<group>:<user>:<year>`; a concurrent second credit fails its
+    transaction instead of paying twice). Returns who was credited now."""
+    keys = {user_id: f"birthday:{group_id}:{user_id}:{year}" for user_id, _ in people}
+    done = await rows.ledger_keys(session, list(keys.values()))
+    entries = []
+    for user_id, key in keys.items():
+        if key in done:
+            continue
+        await member_rows.credit(session, group_id, user_id, amount)
+        entries.append(
+            {
+                "group_id": group_id,
+                "user_id": user_id,
+                "amount": amount,
+                "reason": "birthday_bonus",
+                "note": None,
+                "source": "job",
+                "actor_id": None,
+                "idempotency_key": key,
+                "created_at": at,
+            }
+        )
+    await ledger.append(session, entries)
+    return [e["user_id"] for e in entries]

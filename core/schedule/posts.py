@@ -26,8 +26,18 @@ from core.community.groups import GroupService
 from core.errors import DomainError
 from core.events import EventBus, GroupCalendarChanged, Transaction
 from core.jobs import occurrence_key, run_once
-from core.schedule.birthdays import MORNING, anniversary_windows, birthdays_on
-from core.schedule.settings import ANNIVERSARIES, DEFAULT_GRACE_MINUTES, POST_GRACE_MINUTES
+from core.schedule.birthdays import (
+    MORNING,
+    anniversary_windows,
+    birthdays_on,
+    credit_birthdays,
+)
+from core.schedule.settings import (
+    ANNIVERSARIES,
+    BIRTHDAY_POINTS,
+    DEFAULT_GRACE_MINUTES,
+    POST_GRACE_MINUTES,
+)
 from core.schedule.when import ONCE, Rule, parse_rule
 from core.uow import UnitOfWork
 from storage.db import SessionFactory
@@ -109,6 +119,7 @@ class Dispatch:
     # The morning greeting's occurrence also congratulates these members (user id, name).
     birthdays: tuple[tuple[int, str], ...] = ()
     anniversaries: tuple[tuple[int, str, int], ...] = ()  # (user id, name, years)
+    birthday_points: int = 0  # credited to each of `birthdays` with this occurrence
 
 
 @dataclass(frozen=True, slots=True)
@@ -411,11 +422,23 @@ class PostService:
             await self._advance(uow, post, next_run, now, sent=True)
             celebrants: list[tuple[int, str]] = []
             anniversaries: list[tuple[int, str, int]] = []
+            bonus = 0
             if post.label == MORNING:
                 local_day = due.astimezone(ZoneInfo(tz)).date()
                 celebrants = await birthday_rows.celebrants(
                     uow.session, post.group_id, birthdays_on(local_day)
                 )
+                bonus = int(group.values.get(BIRTHDAY_POINTS, 0))
+                if bonus > 0 and celebrants:
+                    credited = set(
+                        await credit_birthdays(
+                            uow.session, post.group_id, celebrants, bonus, local_day.year, now
+                        )
+                    )
+                    if credited != {user_id for user_id, _ in celebrants}:
+                        bonus = 0  # (some were credited before this year: say nothing of points)
+                else:
+                    bonus = 0
                 if group.values.get(ANNIVERSARIES) == "on":
                     anniversaries = await birthday_rows.anniversaries(
                         uow.session, post.group_id, anniversary_windows(local_day, tz)
@@ -433,6 +456,7 @@ class PostService:
                 group.language,
                 tuple(celebrants),
                 tuple(anniversaries),
+                bonus,
             )
             return Fired(dispatch, None, next_run)
 

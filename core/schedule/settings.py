@@ -8,6 +8,7 @@ POST_GRACE_MINUTES = "post_grace_minutes"
 DEFAULT_GRACE_MINUTES = 10
 WELCOME_DELETE_MINUTES = "welcome_delete_minutes"
 ANNIVERSARIES = "anniversaries"
+BIRTHDAY_POINTS = "birthday_points"
 
 
 def parse_switch(text: str) -> str:
@@ -33,6 +34,8 @@ SCHEDULE_SETTINGS = SettingsSection(
         ),
         # The welcome message is deleted after this many minutes (0: it stays).
         int_spec(WELCOME_DELETE_MINUTES, 0, 1440, 0, choices=("0", "5", "30", "60")),
+        # Points for each member congratulated on their birthday (once a year; 0: none).
+        int_spec(BIRTHDAY_POINTS, 0, 10_000, 0, choices=("0", "10", "50", "100")),
         # Join anniversaries congratulated after the morning greeting.
         SettingSpec(
             key=ANNIVERSARIES,

@@ -104,6 +104,9 @@ settings-label-post_grace_minutes = Send late posts up to
 settings-value-post_grace_minutes = { $value } min
 settings-label-welcome_delete_minutes = Delete welcome messages after
 settings-value-welcome_delete_minutes = { $value } min (0: never)
+settings-label-birthday_points = Birthday points
+settings-value-birthday_points = { $value }
+birthday-bonus = 🎁 +{ $points } points each.
 settings-label-anniversaries = Join anniversaries after the morning greeting
 settings-value-anniversaries = { $value ->
         [on] on

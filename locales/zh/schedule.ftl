@@ -98,6 +98,9 @@ settings-label-post_grace_minutes = 迟发宽限
 settings-value-post_grace_minutes = { $value } 分钟
 settings-label-welcome_delete_minutes = 欢迎语自动删除
 settings-value-welcome_delete_minutes = { $value } 分钟(0 为不删除)
+settings-label-birthday_points = 生日积分
+settings-value-birthday_points = { $value }
+birthday-bonus = 🎁 每人 +{ $points } 积分。
 settings-label-anniversaries = 早安问候后祝贺入群周年
 settings-value-anniversaries = { $value ->
         [on] 开启

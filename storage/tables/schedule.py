@@ -24,6 +24,9 @@ class ScheduledPost(SQLModel, table=True):
     __table_args__ = (
         sa.Index("ix_scheduled_post_due", "status", "next_run_at"),
         sa.Index("ix_scheduled_post_group", "group_id", "status"),
+        # Ids are never reused (SQLite would reuse a deleted newest one): an occurrence's key
+        # post:<id>:<due> must not meet a deleted post's.
+        {"sqlite_autoincrement": True},
     )
 
     id: int | None = surrogate_id()

@@ -39,6 +39,7 @@ def upgrade() -> None:
         sa.Column("created_at", storage.types.UTCDateTime(), nullable=False),
         sa.Column("updated_at", storage.types.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_scheduled_post")),
+        sqlite_autoincrement=True,  # ids never reused: occurrence keys name the post id
     )
     op.create_index("ix_scheduled_post_due", "scheduled_post", ["status", "next_run_at"])
     op.create_index("ix_scheduled_post_group", "scheduled_post", ["group_id", "status"])

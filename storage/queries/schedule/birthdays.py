@@ -8,11 +8,12 @@ import sqlalchemy as sa
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.queries.dialect import upsert
-from storage.tables import Member, MemberBirthday, TgUser
+from storage.tables import LedgerEntry, Member, MemberBirthday, TgUser
 
 _B = MemberBirthday.__table__
 _M = Member.__table__
 _U = TgUser.__table__
+_L = LedgerEntry.__table__
 
 
 async def get(session: AsyncSession, user_id: int) -> tuple[int, int] | None:
@@ -79,3 +80,11 @@ async def anniversaries(
         .limit(limit)
     )
     return [(r.user_id, r.display_name, int(r.years)) for r in (await session.exec(stmt)).all()]
+
+
+async def ledger_keys(session: AsyncSession, keys: list[str]) -> set[str]:
+    """Those of `keys` the ledger has already."""
+    if not keys:
+        return set()
+    stmt = sa.select(_L.c.idempotency_key).where(_L.c.idempotency_key.in_(keys))
+    return set((await session.exec(stmt)).scalars().all())

@@ -78,3 +78,26 @@ async def test_posts_on_time_copies_and_restarts(
     assert not _texts(emu, "Too late")
     assert len(_texts(emu, "After the restart")) == 1
     assert len(_texts(emu, "Hello <everyone>")) == 1
+
+
+async def test_a_wave_of_joins_gets_one_welcome(
+    emu: BotAPIEmulator, bot_process: BotProcess
+) -> None:
+    from tests.e2e.conftest import CAROL, XIAOMING
+
+    emu.add_bot_to_group(GROUP, ALICE)
+    mark = emu.mark()
+    emu.send_message(GROUP, ALICE, "/welcome Welcome {name}! We are {count}.", date=_now())
+    await emu.wait_for_message(chat_id=GROUP, contains="Welcome message saved", after=mark)
+    for user in (BOB, XIAOMING, CAROL):  # each join comes twice: service message and chat_member
+        emu.join(GROUP, user, date=_now())
+
+    def welcomes() -> list[str]:
+        return [
+            s.plain_text for s in emu.sent if s.chat_id == GROUP and s.text.startswith("Welcome")
+        ]
+
+    await emu.wait_for(welcomes, timeout=15)
+    await asyncio.sleep(3)
+    [welcome] = welcomes()
+    assert welcome.startswith("Welcome Bob, 小明, Carol! We are ")

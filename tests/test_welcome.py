@@ -116,3 +116,27 @@ async def test_goodbye_line_and_welcome_deleted_after_a_while(db_url: str) -> No
         assert len(deleted) == 1  # the welcome, not the goodbye
         welcome = next(c for c in bot.sent(SendMessage) if c.text == "Hi Ada &lt;3")
         assert welcome.chat_id == f.GROUP_ID and deleted[0].chat_id == f.GROUP_ID
+
+
+async def test_a_time_of_day_welcome_is_used_at_those_hours(db_url: str) -> None:
+    morning_utc = datetime(2026, 11, 30, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
+    evening_utc = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)  # 20:00 there
+    async with running_bot(db_url, admins=ADMINS) as bot:
+        bot.app.dispatcher["welcome_folder"]._window = 0.1
+        await bot.feed(f.message(ADMIN, "/welcome Hi {name}", date=AT))
+        await bot.feed(f.message(ADMIN, "/welcome morning Good morning {name}", date=AT))
+        assert bot.last_text().startswith("✅ Welcome message saved.")
+        await bot.feed(f.message(ADMIN, "/welcome morning", date=AT))
+        assert bot.last_text().endswith("Good morning {name}")
+        ann, bea = f.user(311, "Ann"), f.user(312, "Bea")
+        await bot.feed(f.service_message(ann, new_chat_members=[ann], date=morning_utc))
+        await asyncio.sleep(0.3)
+        await bot.feed(f.service_message(bea, new_chat_members=[bea], date=evening_utc))
+        await asyncio.sleep(0.3)
+        await bot.app.outbox.drain(5)
+        texts = bot.texts(f.GROUP_ID)
+        assert "Good morning Ann" in texts and "Hi Bea" in texts
+        await bot.feed(f.message(ADMIN, "/welcome morning off", date=AT))
+        assert bot.last_text() == "Welcome message turned off."
+        await bot.feed(f.message(ADMIN, "/welcome", date=AT))
+        assert bot.last_text().endswith("Hi {name}")  # the plain one stays

@@ -32,6 +32,19 @@ from storage.queries.schedule import greetings as rows
 WELCOME = "welcome"
 GOODBYE = "goodbye"
 KINDS = (WELCOME, GOODBYE)
+# Optional time-of-day welcomes (`/welcome morning …`): used at those local hours instead of
+# the plain one; kinds "welcome_morning", "welcome_day", "welcome_evening".
+DAY_PARTS = ("morning", "day", "evening")
+
+
+def day_part(hour: int) -> str:
+    if 5 <= hour < 12:
+        return "morning"
+    if 12 <= hour < 18:
+        return "day"
+    return "evening"
+
+
 MAX_TEMPLATE = 1000
 PLACEHOLDERS = ("name", "mention", "group", "count", "date")
 _PLACEHOLDER = re.compile(r"\{(" + "|".join(PLACEHOLDERS) + r")\}")
@@ -168,6 +181,12 @@ class WelcomeService:
         at: datetime,
         template: str | None = None,
     ) -> None:
+        group = (await self._groups.settings_in(tx.session, [group_id])).get(group_id)
+        if group is None:
+            return
+        if template is None and kind == WELCOME:
+            part = day_part(at.astimezone(ZoneInfo(group.timezone)).hour)
+            template = await rows.get(tx.session, group_id, f"{WELCOME}_{part}")
         if template is None:
             template = await rows.get(tx.session, group_id, kind)
         if template is None:
@@ -175,9 +194,6 @@ class WelcomeService:
         key = f"{kind}:{group_id}:{user_id}:{at.date().isoformat()}"
         if not await updates.claim_key(tx.session, key, at):
             return  # greeted already (the event's other update, or earlier today)
-        group = (await self._groups.settings_in(tx.session, [group_id])).get(group_id)
-        if group is None:
-            return
         members = await rows.present_members(tx.session, group_id)
         greeting = Greeting(
             group_id,

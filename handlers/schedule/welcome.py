@@ -26,8 +26,15 @@ from bot.replies import clip, reply
 from core.community.group_settings import GroupSettings
 from core.community.groups import GroupService
 from core.events import EventBus, MemberJoined, MemberLeft
+from core.schedule.welcome import (
+    DAY_PARTS,
+    PLACEHOLDERS,
+    Greeting,
+    Newcomer,
+    WelcomeService,
+    render,
+)
 from core.schedule.welcome import GOODBYE as GOODBYE_KIND
-from core.schedule.welcome import PLACEHOLDERS, Greeting, Newcomer, WelcomeService, render
 from core.schedule.welcome import WELCOME as WELCOME_KIND
 from core.uow import UnitOfWork
 from handlers.common import actor_id, command_args
@@ -140,21 +147,29 @@ async def _template_command(
 ) -> None:
     args = command_args(message.text)
     placeholders = ", ".join(f"{{{p}}}" for p in PLACEHOLDERS)
+    base, skip = kind, 1
+    if kind == WELCOME_KIND and args and args[0].lower() in DAY_PARTS:
+        kind, args, skip = f"{WELCOME_KIND}_{args[0].lower()}", args[1:], 2
     if not args:
         current = await welcome.template(uow, group.group_id, kind)
         if current is None:
-            text = t(f"{kind}-none", placeholders=placeholders)
+            text = t(f"{base}-none", placeholders=placeholders)
         else:
             # Stored escaped: shown as it is, after the header.
-            text = t(f"{kind}-current", placeholders=placeholders) + "\n\n" + current
+            text = t(f"{base}-current", placeholders=placeholders) + "\n\n" + current
         reply(outbox, message, text, priority=Priority.HIGH)
         return
     if len(args) == 1 and args[0].lower() in ("off", "关闭"):
         await welcome.turn_off(uow, group.group_id, actor_id(message), event_at, kind)
-        reply(outbox, message, t(f"{kind}-off"), priority=Priority.HIGH)
+        reply(outbox, message, t(f"{base}-off"), priority=Priority.HIGH)
         return
     template = await welcome.set(
-        uow, group.group_id, actor_id(message), rest_after(message.text or "", 1), event_at, kind
+        uow,
+        group.group_id,
+        actor_id(message),
+        rest_after(message.text or "", skip),
+        event_at,
+        kind,
     )
     user = message.from_user
     sample = render(
@@ -165,7 +180,7 @@ async def _template_command(
         at=event_at,
         timezone=group.timezone,
     )
-    reply(outbox, message, t(f"{kind}-set") + "\n\n" + sample, priority=Priority.HIGH)
+    reply(outbox, message, t(f"{base}-set") + "\n\n" + sample, priority=Priority.HIGH)
 
 
 def router() -> list[Router]:

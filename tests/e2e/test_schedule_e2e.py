@@ -39,7 +39,7 @@ async def test_posts_on_time_copies_and_restarts(
     assert created.plain_text.startswith("✅ Post #1 scheduled: once, at ")
     await emu.wait_for(lambda: _texts(emu, "Hello <everyone>"), timeout=15)
     late = time.time() - (sent_at.timestamp() + 3)
-    assert -0.5 < late < 2.5
+    assert -0.5 < late < 3.0  # ~2 s asked; a little slack for a loaded machine
 
     # A copy of a member's message.
     tip = emu.send_message(GROUP, BOB, "Weekly tip: drink water", date=_now())

@@ -30,6 +30,7 @@ from bot.intake import Poller, UpdateProcessor
 from bot.metrics import Metrics
 from bot.middlewares import ContextMiddleware, DbSessionMiddleware
 from bot.outbound import OutboundLimits, Outbox
+from bot.scheduler import PostScheduler, plan_next, scheduler_runtime
 from bot.set_aside import SetAside
 from bot.web import WebhookEndpoint, build_web_app, database_ready, start_server
 from core.community.groups import GroupService
@@ -37,6 +38,7 @@ from core.community.members import MemberService
 from core.community.settings import COMMUNITY_SETTINGS
 from core.engagement.member_events import MemberEventBatcher
 from core.events import EventBus
+from core.schedule.posts import PostService
 from core.uow import CommittedUpdates
 from handlers import features as all_features
 from handlers import register_routers
@@ -62,6 +64,7 @@ class App:
     outbox: Outbox
     processor: UpdateProcessor
     scheduler: AsyncIOScheduler
+    posts: PostScheduler
     http: httpx.AsyncClient
     digest: Digest
     metrics: Metrics
@@ -83,6 +86,7 @@ class App:
 
     async def close(self) -> None:
         await self.processor.drain(timeout=5.0)  # handlers queuing replies after their commit
+        await self.posts.stop()
         await self.outbox.drain(timeout=5.0)
         await self.digest.close()
         await self.outbox.stop()
@@ -147,6 +151,9 @@ async def create_app(
     bus = EventBus()
     scheduler = AsyncIOScheduler(timezone=UTC)
     http = httpx.AsyncClient(timeout=15.0)
+    # Scheduled posts: the rows are the schedule; the leader's APScheduler fires them.
+    post_service = PostService(session_factory, groups, plan_next, clock=clock, bus=bus)
+    post_scheduler = scheduler_runtime(scheduler, post_service, engine, outbox, locales)
 
     dispatcher = Dispatcher(
         disable_fsm=True,  # no conversations kept in FSM; saves a middleware on every update
@@ -165,6 +172,7 @@ async def create_app(
         admins=AdminChecker(bot, settings.bot_owner_ids, settings.admin_cache_seconds),
         digest=digest,
         clock=clock,
+        posts=post_service,
     )
     dispatcher.update.outer_middleware(DbSessionMiddleware(session_factory, committed, bus))
     dispatcher.update.outer_middleware(
@@ -205,6 +213,7 @@ async def create_app(
         outbox,
         processor,
         scheduler,
+        post_scheduler,
         http,
         digest,
         metrics,
@@ -232,6 +241,7 @@ async def run_app(settings: Settings, *, stop_event: asyncio.Event | None = None
         gc.set_threshold(*GC_THRESHOLDS)
         app.outbox.start()
         app.scheduler.start()
+        app.posts.start()  # becomes the leader, or tries every few seconds
         if settings.bot_mode == "webhook":
             web_runner = await _start_webhook(app, settings)
             await stop.wait()

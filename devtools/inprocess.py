@@ -15,6 +15,7 @@ from aiogram import Bot
 from aiogram.client.session.base import BaseSession
 from aiogram.exceptions import TelegramForbiddenError
 from aiogram.methods import (
+    CopyMessage,
     EditMessageText,
     GetChatAdministrators,
     GetChatMember,
@@ -31,6 +32,7 @@ from aiogram.types import (
     ChatMemberOwner,
     Document,
     Message,
+    MessageId,
     User,
 )
 
@@ -90,6 +92,8 @@ class InProcessSession(BaseSession):
                 for c, u in sorted(self.admins)
                 if c == chat_id
             ]
+        if isinstance(method, CopyMessage):
+            return MessageId(message_id=next(self._ids))
         if isinstance(method, GetChatMember):
             user = User(id=method.user_id, is_bot=False, first_name="U")
             if (int(method.chat_id), method.user_id) in self.admins:  # type: ignore[arg-type]

@@ -15,6 +15,7 @@ from bot.middlewares import TrackAuthorMiddleware
 from handlers import errors, wrong_chat
 from handlers.community import export, group_lifecycle, help, settings
 from handlers.engagement import activity, admin_points, checkin, leaderboard, profile
+from handlers.schedule import birthday, greeting, posts, welcome
 from handlers.shop import shop
 
 
@@ -30,6 +31,12 @@ def features() -> list[Feature]:
         settings.feature(),  # /settings (admins)
         export.feature(),  # /export (admins)
         activity.feature(),  # every other group message: tracking and activity points (last)
+        # Scheduled posts (admins). After activity only so its settings show last: activity's
+        # router is a fallback, attached after every feature's routers anyway.
+        posts.feature(),  # /schedule, /posts, /unschedule
+        welcome.feature(),  # /welcome, and greeting members who join
+        greeting.feature(),  # /greeting morning 07:30 …
+        birthday.feature(),  # /birthday MM-DD (private)
     ]
 
 

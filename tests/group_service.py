@@ -7,9 +7,10 @@ from typing import Any
 from core.community.groups import GroupService
 from core.community.settings import COMMUNITY_SETTINGS
 from core.engagement.settings import ACTIVITY_SETTINGS, CHECKIN_SETTINGS
+from core.schedule.settings import SCHEDULE_SETTINGS
 from core.settings import SettingsCatalogue
 
-SECTIONS = [COMMUNITY_SETTINGS, CHECKIN_SETTINGS, ACTIVITY_SETTINGS]
+SECTIONS = [COMMUNITY_SETTINGS, CHECKIN_SETTINGS, ACTIVITY_SETTINGS, SCHEDULE_SETTINGS]
 CATALOGUE = SettingsCatalogue(SECTIONS)
 
 

@@ -57,7 +57,13 @@ def test_menus_per_scope() -> None:
         for scope, specs in menus(CommandCatalog(features()), owner_ids=[42])
     }
     # The shop comes before help (its deep link is a /start argument).
-    assert shown[BotCommandScopeAllPrivateChats] == ["myrewards", "start", "help", "me"]
+    assert shown[BotCommandScopeAllPrivateChats] == [
+        "myrewards",
+        "start",
+        "help",
+        "me",
+        "birthday",
+    ]
     members = ["checkin", "shop", "redeem", "myrewards", "help", "me", "top"]
     assert shown[BotCommandScopeAllGroupChats] == members
     admin_menu = shown[BotCommandScopeAllChatAdministrators]
@@ -76,6 +82,12 @@ def test_menus_per_scope() -> None:
         "redemptions",
         "reject",
         "flash",
+        "schedule",
+        "posts",
+        "unschedule",
+        "welcome",
+        "goodbye",
+        "greeting",
     }
     assert BotCommandScopeChat not in shown  # no owner-only command, no owner menu
 

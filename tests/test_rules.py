@@ -466,14 +466,19 @@ def test_the_bot_declares_the_same_keys_and_aliases_as_before() -> None:
         "activity_min_length",
         "activity_cooldown",
         "activity_daily_cap",
+        "post_grace_minutes",
+        "welcome_delete_minutes",
+        "birthday_points",
+        "anniversaries",
     )
-    assert [s.name for s in CATALOGUE.sections] == ["community", "checkin", "activity"]
+    assert [s.name for s in CATALOGUE.sections] == ["community", "checkin", "activity", "schedule"]
     aliases = {a: s.key for s in map(CATALOGUE.spec, CATALOGUE.keys) for a in s.aliases}
     assert aliases == {
         "tz": "timezone",
         "daystart": "day_start",
         "lang": "language",
         "points": "checkin_points",
+        "grace": "post_grace_minutes",
     }
     assert all(CATALOGUE.spec(key).choices for key in CATALOGUE.keys)
 

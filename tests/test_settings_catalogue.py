@@ -90,6 +90,10 @@ def test_defaults_from_values_and_from_the_deployment() -> None:
         "activity_min_length": 5,
         "activity_cooldown": 60,
         "activity_daily_cap": 20,
+        "post_grace_minutes": 10,
+        "welcome_delete_minutes": 0,
+        "birthday_points": 0,
+        "anniversaries": "off",
     }
     # Those from the deployment are stored when a group is registered (a later change of
     # DEFAULT_TIMEZONE must not move existing groups to another timezone).

@@ -50,5 +50,8 @@ def bot_message(
         msg["reply_to_message"] = world.messages[(chat["id"], int(reply_to))]
     if params.get("reply_markup"):
         msg["reply_markup"] = params["reply_markup"]
+    if params.get("message_thread_id"):  # a forum topic
+        msg["message_thread_id"] = int(params["message_thread_id"])
+        msg["is_topic_message"] = True
     world.messages[(chat["id"], msg["message_id"])] = msg
     return tg.Message.model_validate(msg).model_dump(mode="json", exclude_none=True, by_alias=True)

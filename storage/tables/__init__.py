@@ -17,6 +17,14 @@ from storage.tables.engagement import (
 )
 from storage.tables.idempotency import ProcessedKey, ProcessedUpdate, SetAsideUpdate
 from storage.tables.shop import MemberBadge, Redemption, Reward, RewardCode
+from storage.tables.schedule import (
+    GreetingTemplate,
+    MemberBirthday,
+    PostOccurrence,
+    PostVote,
+    ScheduledPost,
+    ScheduleDraft,
+)
 
 __all__ = [
     "ALL_TIME",
@@ -25,16 +33,22 @@ __all__ = [
     "ChatGroup",
     "Checkin",
     "DailyCheckinCount",
+    "GreetingTemplate",
     "GroupMigration",
     "GroupSetting",
     "LedgerEntry",
     "Member",
     "MemberBadge",
+    "MemberBirthday",
+    "PostOccurrence",
+    "PostVote",
     "ProcessedKey",
     "ProcessedUpdate",
     "Redemption",
     "Reward",
     "RewardCode",
+    "ScheduleDraft",
+    "ScheduledPost",
     "SetAsideUpdate",
     "TgUser",
 ]

@@ -38,6 +38,57 @@ def send_message(world: World, params: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+# What copyMessage carries over; a message with none of these (a service message) is refused.
+COPYABLE = (
+    "text",
+    "entities",
+    "photo",
+    "document",
+    "video",
+    "audio",
+    "voice",
+    "animation",
+    "sticker",
+    "caption",
+    "caption_entities",
+    "poll",
+    "location",
+    "contact",
+    "venue",
+    "dice",
+)
+
+
+@method("copyMessage")
+def copy_message(world: World, params: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a message (no link to the original), as Telegram makes it: a MessageId."""
+    chat = world.chat(params)
+    source_chat = world.chat({"chat_id": params.get("from_chat_id")})
+    source = world.messages.get((source_chat["id"], int(params.get("message_id") or 0)))
+    if source is None:
+        raise ApiError(400, "Bad Request: message to copy not found")
+    content = {key: source[key] for key in COPYABLE if key in source}
+    if not content or "invoice" in source:
+        raise ApiError(400, "Bad Request: message can't be copied")
+    if params.get("caption") is not None:
+        content["caption"] = params["caption"]
+    check_markup(params.get("reply_markup"))
+    result = bot_message(world, chat, params, **content)
+    text = content.get("text") or content.get("caption") or ""
+    world.sent.append(
+        SentMessage(
+            chat["id"],
+            result["message_id"],
+            "copyMessage",
+            text,
+            text,
+            params.get("reply_markup"),
+            (result.get("reply_to_message") or {}).get("message_id"),
+        )
+    )
+    return {"message_id": result["message_id"]}
+
+
 def _find_sent(world: World, params: dict[str, Any]) -> tuple[dict[str, Any], SentMessage]:
     chat = world.chat(params)
     message_id = int(params.get("message_id") or 0)

@@ -6,11 +6,11 @@ from typing import Any
 
 from core.community.groups import GroupService
 from core.community.settings import COMMUNITY_SETTINGS
-from core.engagement.settings import ACTIVITY_SETTINGS, CHECKIN_SETTINGS
-from core.schedule.settings import SCHEDULE_SETTINGS
 from core.settings import SettingsCatalogue
+from handlers import features
 
-SECTIONS = [COMMUNITY_SETTINGS, CHECKIN_SETTINGS, ACTIVITY_SETTINGS, SCHEDULE_SETTINGS]
+# As create_app lists them: the community's, then every registered feature's.
+SECTIONS = [COMMUNITY_SETTINGS, *(s for f in features() for s in f.settings)]
 CATALOGUE = SettingsCatalogue(SECTIONS)
 
 

@@ -462,6 +462,9 @@ def test_the_bot_declares_the_same_keys_and_aliases_as_before() -> None:
         "language",
         "checkin_points",
         "milestones",
+        "level_thresholds",
+        "level_titles",
+        "announce_badges",
         "activity_points",
         "activity_min_length",
         "activity_cooldown",
@@ -471,13 +474,21 @@ def test_the_bot_declares_the_same_keys_and_aliases_as_before() -> None:
         "birthday_points",
         "anniversaries",
     )
-    assert [s.name for s in CATALOGUE.sections] == ["community", "checkin", "activity", "schedule"]
+    assert [s.name for s in CATALOGUE.sections] == [
+        "community",
+        "checkin",
+        "shop",
+        "activity",
+        "schedule",
+    ]
     aliases = {a: s.key for s in map(CATALOGUE.spec, CATALOGUE.keys) for a in s.aliases}
     assert aliases == {
         "tz": "timezone",
         "daystart": "day_start",
         "lang": "language",
         "points": "checkin_points",
+        "levels": "level_thresholds",
+        "titles": "level_titles",
         "grace": "post_grace_minutes",
     }
     assert all(CATALOGUE.spec(key).choices for key in CATALOGUE.keys)

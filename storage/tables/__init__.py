@@ -16,7 +16,6 @@ from storage.tables.engagement import (
     LedgerEntry,
 )
 from storage.tables.idempotency import ProcessedKey, ProcessedUpdate, SetAsideUpdate
-from storage.tables.shop import MemberBadge, Redemption, Reward, RewardCode
 from storage.tables.schedule import (
     GreetingTemplate,
     MemberBirthday,
@@ -25,6 +24,7 @@ from storage.tables.schedule import (
     ScheduledPost,
     ScheduleDraft,
 )
+from storage.tables.shop import MemberBadge, Redemption, Reward, RewardCode
 
 __all__ = [
     "ALL_TIME",

@@ -13,6 +13,7 @@ from typing import Any
 
 from aiogram import Bot
 from aiogram.client.session.base import BaseSession
+from aiogram.exceptions import TelegramForbiddenError
 from aiogram.methods import (
     EditMessageText,
     GetChatMember,
@@ -36,10 +37,17 @@ BOT_USER = User(id=123456, is_bot=True, first_name="Community Bot", username="co
 
 
 class InProcessSession(BaseSession):
-    def __init__(self, admins: set[tuple[int, int]] | None = None, record: bool = True) -> None:
+    def __init__(
+        self,
+        admins: set[tuple[int, int]] | None = None,
+        record: bool = True,
+        unreachable: set[int] | None = None,
+    ) -> None:
         super().__init__()
         self.calls: list[TelegramMethod[Any]] = []
         self.admins = admins or set()
+        # Private chats Telegram refuses (403): users who never started the bot or blocked it.
+        self.unreachable = unreachable if unreachable is not None else set()
         self._record = record
         self._ids = itertools.count(1_000_000)
 
@@ -54,6 +62,10 @@ class InProcessSession(BaseSession):
     ) -> TelegramType:
         if self._record:
             self.calls.append(method)
+        if isinstance(method, SendMessage) and method.chat_id in self.unreachable:
+            raise TelegramForbiddenError(
+                method, "Forbidden: bot can't initiate conversation with a user"
+            )
         return self._answer(method)  # type: ignore[return-value]
 
     def _answer(self, method: TelegramMethod[Any]) -> Any:

@@ -15,6 +15,7 @@ from bot.middlewares import TrackAuthorMiddleware
 from handlers import errors, wrong_chat
 from handlers.community import export, group_lifecycle, help, settings
 from handlers.engagement import activity, admin_points, checkin, leaderboard, profile
+from handlers.feedback import inbox as feedback_inbox
 
 
 def features() -> list[Feature]:
@@ -27,6 +28,7 @@ def features() -> list[Feature]:
         admin_points.feature(),  # /grant, /deduct (admins)
         settings.feature(),  # /settings (admins)
         export.feature(),  # /export (admins)
+        feedback_inbox.feature(),  # /feedback, /inbox; texts of its flows (before activity)
         activity.feature(),  # every other group message: tracking and activity points (last)
     ]
 

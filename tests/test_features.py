@@ -56,11 +56,11 @@ def test_menus_per_scope() -> None:
         type(scope): [s.name for s in specs]
         for scope, specs in menus(CommandCatalog(features()), owner_ids=[42])
     }
-    assert shown[BotCommandScopeAllPrivateChats] == ["start", "help", "me"]
-    assert shown[BotCommandScopeAllGroupChats] == ["checkin", "help", "me", "top"]
+    assert shown[BotCommandScopeAllPrivateChats] == ["start", "help", "me", "feedback", "inbox"]
+    assert shown[BotCommandScopeAllGroupChats] == ["checkin", "help", "me", "top", "feedback"]
     admin_menu = shown[BotCommandScopeAllChatAdministrators]
     assert admin_menu[:4] == ["checkin", "help", "me", "top"]
-    assert set(admin_menu[4:]) == {"grant", "deduct", "settings", "export"}
+    assert set(admin_menu[4:]) == {"grant", "deduct", "settings", "export", "feedback"}
     assert BotCommandScopeChat not in shown  # no owner-only command, no owner menu
 
 

@@ -15,6 +15,14 @@ from storage.tables.engagement import (
     DailyCheckinCount,
     LedgerEntry,
 )
+from storage.tables.feedback import (
+    FeedbackCounter,
+    FeedbackDraft,
+    FeedbackItem,
+    FeedbackMessage,
+    Survey,
+    SurveyAnswer,
+)
 from storage.tables.idempotency import ProcessedKey, ProcessedUpdate, SetAsideUpdate
 
 __all__ = [
@@ -24,6 +32,10 @@ __all__ = [
     "ChatGroup",
     "Checkin",
     "DailyCheckinCount",
+    "FeedbackCounter",
+    "FeedbackDraft",
+    "FeedbackItem",
+    "FeedbackMessage",
     "GroupMigration",
     "GroupSetting",
     "LedgerEntry",
@@ -31,5 +43,7 @@ __all__ = [
     "ProcessedKey",
     "ProcessedUpdate",
     "SetAsideUpdate",
+    "Survey",
+    "SurveyAnswer",
     "TgUser",
 ]

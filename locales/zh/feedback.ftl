@@ -1,0 +1,59 @@
+cmd-feedback = 向管理团队反馈
+help-feedback = [内容] — 建议、问题都可以;只发 /feedback 会有引导(可附图片)
+cmd-inbox = 你所管理群的反馈收件箱(管理员)
+help-inbox = [new | progress | resolved] [feature | service | bug | other] — 查看、回复、关闭反馈
+
+feedback-cat-feature = 💡 功能建议
+feedback-cat-service = 🤝 服务体验
+feedback-cat-bug = 🐞 技术问题
+feedback-cat-other = 📝 其他
+feedback-status-new = 新反馈
+feedback-status-in_progress = 处理中
+feedback-status-resolved = 已解决
+feedback-status-wontfix = 暂不处理
+feedback-priority-0 = 低
+feedback-priority-1 = 普通
+feedback-priority-2 = 高
+feedback-priority-3 = 紧急
+
+feedback-error = 这条反馈有点问题。
+feedback-error-empty = 请写点内容:/feedback 你的内容(或只发 /feedback 按引导填写)。
+feedback-error-too-long = 内容太长了:{ $length } 个字符,最多 { $limit } 个。没有保存,请精简后再发。
+feedback-error-daily-limit = 谢谢!你今天已经提交了 { $limit } 条反馈,已达每日上限,请明天再来。
+feedback-error-no-group = 还不知道你要反馈的是哪个群。请在群里发送 /feedback,或先在群里说句话。
+feedback-error-unknown-item = 这条反馈不存在(或已删除)。
+feedback-error-not-manager = 只有该反馈所在群的管理员可以这样做。
+feedback-error-nothing-open = 目前没有需要你回复的反馈。要提交反馈,请发送 /feedback。
+
+feedback-received = 📮 谢谢!你的反馈已记录为 <b>#{ $number }</b>({ $group }),分类:{ $category }。分类不对?点下面换一个。
+feedback-pick-group = 你的反馈是关于哪个群的?
+feedback-pick-category = 是关于什么的?选一个分类(或直接发送内容)。
+feedback-send-text = { $category }:请用一条消息发送你的反馈(可以是带说明的图片)。
+feedback-send-text-group = { $category }:请回复这条消息发送你的反馈(可以是带说明的图片)。
+feedback-stale = 这个表单已过期,请重新发送 /feedback。
+feedback-not-yours = 只有提交者可以修改这条反馈的分类。
+feedback-category-changed = 分类已修改。
+feedback-answer-added = ✅ 已补充到你的反馈 #{ $number },团队会看到。
+feedback-member-answered = 💬 { $name } 回复了反馈 #{ $number }:
+feedback-button-open = 打开
+feedback-button-reply = ✉️ 回复
+feedback-button-back = « 返回
+feedback-filter-open = 未关闭
+feedback-filter-all = 全部
+feedback-inbox-title = 📥 <b>反馈收件箱</b> — { $filters }({ $groups } 个群)
+feedback-inbox-empty = 暂无反馈。🎉
+feedback-inbox-line = <b>#{ $number }</b> · { $group } · { $category } · { $status } · { $priority } — { $name }:{ $text }
+feedback-item-title = <b>#{ $number }</b> · { $group }
+    来自 { $name } · { $category }
+    状态:{ $status } · 优先级:{ $priority }
+    提交于 { $created }
+feedback-thread-member = 成员
+feedback-item-attachments = 📎 { $count } 张图片
+feedback-status-set = 状态:{ $status }
+feedback-priority-set = 优先级:{ $priority }
+feedback-reply-now = ✉️ 请现在用一条消息发送你对 #{ $number } 的回复。
+feedback-reply-dm = 📮 团队回复了你的反馈 #{ $number }({ $group }):
+feedback-reply-hint = 直接在这里回复即可继续沟通。
+feedback-reply-sent = ✅ 对 #{ $number } 的回复已发给 { $name }。
+feedback-closed-dm-resolved = ✅ 你的反馈 #{ $number }({ $group })已解决,谢谢!
+feedback-closed-dm-wontfix = 你的反馈 #{ $number }({ $group })暂不处理,已关闭。谢谢你告诉我们。

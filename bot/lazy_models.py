@@ -60,6 +60,7 @@ def install() -> None:
     while pending:
         cls = pending.pop()
         pending.extend(cls.__subclasses__())
-        if cls.__module__.startswith("aiogram.") and not cls.__pydantic_complete__:
+        # Built ones too: a generic such as Response gives its namespace to Response[...].
+        if cls.__module__.startswith("aiogram."):
             own = cls.__dict__.get("__pydantic_parent_namespace__")
             cls.__pydantic_parent_namespace__ = namespace if not own else {**namespace, **own}

@@ -21,6 +21,11 @@ CHECK = textwrap.dedent(
     ]
     assert len(models) > 300, len(models)
     assert not types.Message.__pydantic_complete__, "built at import"
+    from aiogram.methods.base import Response  # what getUpdates answers are parsed into
+    batch = Response[list[types.Update]].model_validate({"ok": True, "result": [{
+        "update_id": 2, "message": {"message_id": 2, "date": 0, "chat": {"id": 1, "type": "private"},
+                                    "from": {"id": 1, "is_bot": False, "first_name": "B"}, "text": "hi"}}]})
+    assert batch.result[0].message.text == "hi"
     update = types.Update.model_validate({
         "update_id": 1,
         "message": {

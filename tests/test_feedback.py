@@ -145,7 +145,7 @@ async def test_guided_flow_in_the_group(db_url: str) -> None:
 
 
 async def test_private_feedback_picks_the_group(db_url: str) -> None:
-    async with running_bot(db_url) as bot:
+    async with running_bot(db_url, settings_cache_seconds=0) as bot:
         await bot.feed(f.message(BOB, "/feedback hello", chat_id=200, date=NOW))
         assert "which group" in bot.last_text()  # never seen in a group
         await bot.feed(f.message(BOB, "hi all", date=NOW))  # now a member of the group
@@ -172,8 +172,10 @@ async def _one_item(bot: Harness) -> Any:
     return (await items(bot))[0]
 
 
+# No settings cache: every read of a group's settings goes to the database while the use case
+# holds SQLite's one connection (a second session would wait for ever).
 async def test_inbox_reply_thread_and_resolution(db_url: str) -> None:
-    async with running_bot(db_url, admins={(f.GROUP_ID, 100)}) as bot:
+    async with running_bot(db_url, admins={(f.GROUP_ID, 100)}, settings_cache_seconds=0) as bot:
         item = await _one_item(bot)
         # A member's /inbox is refused.
         await bot.feed(f.message(EVE, "/inbox", chat_id=300, date=NOW))
@@ -256,7 +258,7 @@ async def test_inbox_reply_thread_and_resolution(db_url: str) -> None:
 
 
 async def test_a_reply_goes_to_the_group_when_the_member_cannot_be_dmed(db_url: str) -> None:
-    async with running_bot(db_url, admins={(f.GROUP_ID, 100)}) as bot:
+    async with running_bot(db_url, admins={(f.GROUP_ID, 100)}, settings_cache_seconds=0) as bot:
         item = await _one_item(bot)
         bot.session.unreachable.add(200)  # Bob never started the bot
         await bot.feed(

@@ -133,7 +133,7 @@ async def on_manage(
         item, closed = await inbox.set_status(uow, item.id, user_id, callback_data.value, event_at)
         notice = t("feedback-status-set", status=render.status_label(t, item.status))
         if closed:
-            group = await groups.settings_for(item.group_id)
+            group = await render.group_settings(uow, groups, item.group_id)
             mt = _member_translator(locales, group.language)
             render.deliver_to_member(
                 outbox,
@@ -186,7 +186,7 @@ async def send_reply(
         raise rules.NotManager()
     actor = user_row(user.id, user.username, user.full_name, user.language_code)
     item = await inbox.reply(uow, item_id, actor, text, event_at, draft_chat_id=message.chat.id)
-    group = await groups.settings_for(item.group_id)
+    group = await render.group_settings(uow, groups, item.group_id)
     mt = _member_translator(locales, group.language)
     render.deliver_to_member(
         outbox,

@@ -109,7 +109,7 @@ async def cmd_feedback(
                 priority=Priority.HIGH,
             )
             return
-        group = await groups.settings_for(known[0][0], known[0][1])
+        group = await render.group_settings(uow, groups, known[0][0])
     if text.strip():
         await _submit(message, uow, group, text, event_at, t, outbox)
         return
@@ -140,7 +140,7 @@ async def on_group_pick(
         render.answer(outbox, query, t("feedback-stale"), alert=True)
         return
     if draft.text:
-        group = await groups.settings_for(callback_data.group, known[callback_data.group])
+        group = await render.group_settings(uow, groups, callback_data.group)
         created = await inbox.submit(
             uow,
             group,
@@ -267,7 +267,7 @@ async def on_private_message(
         )
         return
     if draft is not None and draft.purpose == "feedback" and draft.group_id is not None:
-        group = await groups.settings_for(draft.group_id)
+        group = await render.group_settings(uow, groups, draft.group_id)
         await _submit(message, uow, group, text, event_at, t, outbox, category=draft.category)
         return
     item, manager = await inbox.member_answer(
@@ -275,7 +275,7 @@ async def on_private_message(
     )
     reply(outbox, message, t("feedback-answer-added", number=item.number), priority=Priority.HIGH)
     if manager is not None:
-        manager_t = locales.get((await groups.settings_for(item.group_id)).language)
+        manager_t = locales.get((await render.group_settings(uow, groups, item.group_id)).language)
         send(
             outbox,
             manager,

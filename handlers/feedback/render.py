@@ -18,9 +18,12 @@ from aiogram.types import (
 from bot.i18n import Translator
 from bot.outbound import Outbox, Priority
 from bot.replies import clip, plain
+from core.community.group_settings import GroupSettings
+from core.community.groups import GroupService
 from core.feedback import rules
 from core.feedback.inbox import Item, ThreadLine
 from core.text import shorten
+from core.uow import UnitOfWork
 
 PREVIEW = 60  # characters of an item's text in a list
 
@@ -38,6 +41,15 @@ class ManageButton(CallbackData, prefix="fba"):
     action: str  # l (list) | o (open) | s (status) | p (priority) | r (reply)
     item: int = 0
     value: str = ""  # status, priority, or the list's filter "status.category"
+
+
+async def group_settings(uow: UnitOfWork, groups: GroupService, group_id: int) -> GroupSettings:
+    """A group's settings read with the use case's session: SQLite has one connection, and a
+    second session while this one holds it would wait for ever."""
+    found = await groups.settings_in(uow.session, [group_id])
+    if group_id not in found:
+        raise rules.NoGroupKnown()
+    return found[group_id]
 
 
 def category_label(t: Translator, category: str) -> str:

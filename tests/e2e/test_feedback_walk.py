@@ -1,0 +1,90 @@
+"""The feedback loop through the real protocol: a member's /feedback reaches an admin's /inbox,
+the admin's reply reaches the member by DM (or in the group when Telegram refuses the DM), the
+member's answer reaches the admin, and the member hears when it is resolved."""
+
+from __future__ import annotations
+
+import pytest
+
+from devtools.emulator import BotAPIEmulator
+from tests.e2e.conftest import ALICE, BOB, CAROL, GROUP, XIAOMING
+from tests.e2e.harness import BotProcess
+
+pytestmark = pytest.mark.e2e
+
+WAIT = 30  # a loaded machine
+
+
+async def test_feedback_thread_member_to_manager_and_back(
+    emu: BotAPIEmulator, bot_process: BotProcess
+) -> None:
+    emu.add_bot_to_group(GROUP, ALICE)
+    emu.start_private(BOB)  # Bob has opened a chat with the bot; 小明 never has
+
+    mark = emu.mark()
+    emu.send_message(GROUP, BOB, "/feedback the app crashes on the shop page")
+    saved = await emu.wait_for_message(
+        chat_id=GROUP, contains="saved as #1", after=mark, timeout=WAIT
+    )
+    assert "Bug" in saved.plain_text
+
+    # A member's /inbox is refused; the admin's lists the item.
+    mark = emu.mark()
+    emu.send_private(CAROL, "/inbox")
+    refusal = await emu.wait_for_message(chat_id=CAROL, after=mark, timeout=WAIT)
+    assert "Only administrators" in refusal.plain_text
+    mark = emu.mark()
+    emu.send_private(ALICE, "/inbox")
+    inbox = await emu.wait_for_message(chat_id=ALICE, contains="#1", after=mark, timeout=WAIT)
+    assert "Bob" in inbox.plain_text and "crashes" in inbox.plain_text
+
+    emu.press_button_by_label(ALICE, ALICE, "#1")
+    await emu.wait_for(lambda: "From Bob" in inbox.plain_text, timeout=WAIT)
+    mark = emu.mark()
+    emu.press_button_by_label(ALICE, ALICE, "✉️ Reply")
+    await emu.wait_for_message(chat_id=ALICE, contains="Send your reply", after=mark, timeout=WAIT)
+    mark = emu.mark()
+    emu.send_private(ALICE, "Thanks Bob, a fix ships tomorrow.")
+    dm = await emu.wait_for_message(chat_id=BOB, after=mark, timeout=WAIT)
+    assert "answered your feedback #1" in dm.plain_text
+    assert "a fix ships tomorrow" in dm.plain_text
+    await emu.wait_for_message(chat_id=ALICE, contains="sent to Bob", after=mark, timeout=WAIT)
+
+    # Bob answers in private: Alice hears of it.
+    mark = emu.mark()
+    emu.send_private(BOB, "Great, thank you!")
+    await emu.wait_for_message(
+        chat_id=BOB, contains="Added to your feedback #1", after=mark, timeout=WAIT
+    )
+    note = await emu.wait_for_message(
+        chat_id=ALICE, contains="Bob answered", after=mark, timeout=WAIT
+    )
+    assert "Great, thank you!" in note.plain_text
+
+    # Resolved from the item's buttons: Bob is told.
+    mark = emu.mark()
+    emu.press_button_by_label(ALICE, ALICE, "Resolved")
+    told = await emu.wait_for_message(chat_id=BOB, contains="resolved", after=mark, timeout=WAIT)
+    assert "#1" in told.plain_text
+
+    # 小明 never started the bot: the reply goes to the group, as a reply to his feedback.
+    mark = emu.mark()
+    xiaoming = emu.send_message(GROUP, XIAOMING, "/feedback 客服回复太慢了")
+    await emu.wait_for_message(chat_id=GROUP, contains="#2", after=mark, timeout=WAIT)
+    mark = emu.mark()
+    emu.send_private(ALICE, "/inbox")
+    second = await emu.wait_for_message(chat_id=ALICE, contains="#2", after=mark, timeout=WAIT)
+    emu.press_button_by_label(ALICE, ALICE, "#2")
+    await emu.wait_for(lambda: "From 小明" in second.plain_text, timeout=WAIT)
+    mark = emu.mark()
+    emu.press_button_by_label(ALICE, ALICE, "✉️ Reply")
+    await emu.wait_for_message(chat_id=ALICE, contains="Send your reply", after=mark, timeout=WAIT)
+    mark = emu.mark()
+    emu.send_private(ALICE, "Sorry, we are adding staff.")
+    posted = await emu.wait_for_message(
+        chat_id=GROUP, contains="adding staff", after=mark, timeout=WAIT
+    )
+    assert posted.reply_to_message_id == xiaoming["message"]["message_id"]
+    # Every press was answered.
+    presses = [c for c in emu.calls if c.method == "answerCallbackQuery"]
+    assert len(presses) == 5

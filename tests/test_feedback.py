@@ -284,3 +284,33 @@ async def test_a_private_message_with_nothing_open_is_explained(db_url: str) -> 
     async with running_bot(db_url) as bot:
         await bot.feed(f.message(BOB, "hello bot", chat_id=200, date=NOW))
         assert "Nothing is waiting for your answer" in bot.last_text(200)
+
+
+async def test_export_feedback_csv(db_url: str) -> None:
+    import csv
+    import io
+
+    async with running_bot(db_url, admins={(f.GROUP_ID, 100)}) as bot:
+        await bot.feed(f.message(BOB, "/feedback =cmd|' /C calc'!A0 the app crashes", date=DAY))
+        await bot.feed(f.message(EVE, "/feedback 希望增加夜间模式,\n谢谢", date=DAY))
+        item = (await items(bot))[0]
+        await bot.feed(
+            f.callback(ADMIN, ManageButton(action="s", item=item.id, value="resolved").pack(), 9)
+        )
+        await bot.feed(f.message(EVE, "/export feedback", date=DAY))
+        assert not bot.documents()  # members cannot
+        await bot.feed(f.message(ADMIN, "/export feedback", date=DAY))
+        doc = bot.documents()[-1]
+        assert doc.caption == "📄 Feedback: 2 items (UTF-8 CSV, times in UTC)."
+        data = doc.document.data.decode("utf-8")
+        assert data.splitlines()[0] == (
+            "id,user_id,category,status,priority,created_at,resolved_at,text"
+        )
+        rows = list(csv.DictReader(io.StringIO(data)))
+        assert [(r["id"], r["user_id"], r["category"], r["status"]) for r in rows] == [
+            ("1", "200", "bug", "resolved"),
+            ("2", "300", "feature", "new"),
+        ]
+        assert rows[0]["text"].startswith("'=cmd")  # no spreadsheet formula
+        assert rows[0]["created_at"] == "2026-03-02T02:00:00Z" and rows[0]["resolved_at"]
+        assert rows[1]["text"] == "希望增加夜间模式,\n谢谢" and rows[1]["resolved_at"] == ""

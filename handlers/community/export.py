@@ -1,4 +1,4 @@
-"""/export members | ledger: CSV documents for administrators."""
+"""/export members | ledger | feedback: CSV documents for administrators."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from bot.outbound import Outbox, Priority
 from core.community import export
 from core.community.group_settings import GroupSettings
 from core.errors import UnknownSubcommand
+from core.feedback import export as feedback_export
 from core.uow import UnitOfWork
 from handlers.common import actor_id, command_args
 
@@ -24,6 +25,8 @@ KINDS = {
     "ledger": "ledger",
     "流水": "ledger",
     "积分": "ledger",
+    "feedback": "feedback",
+    "反馈": "feedback",
 }
 
 
@@ -39,9 +42,13 @@ async def cmd_export(
     args = command_args(message.text)
     kind = KINDS.get(args[0].lower()) if args else None
     if kind is None:
-        raise UnknownSubcommand(word=(args[0] if args else "")[:32], options="members, ledger")
+        raise UnknownSubcommand(
+            word=(args[0] if args else "")[:32], options="members, ledger, feedback"
+        )
     if kind == "members":
         data, count = await export.members_csv(uow.session, group, event_at)
+    elif kind == "feedback":
+        data, count = await feedback_export.feedback_csv(uow.session, group.group_id)
     else:
         data, count = await export.ledger_csv(uow.session, group.group_id)
     await export.record_export(uow, group.group_id, actor_id(message), kind, count, event_at)

@@ -63,3 +63,4 @@ feedback-reply-hint = Reply here to answer.
 feedback-reply-sent = ✅ Reply to #{ $number } sent to { $name }.
 feedback-closed-dm-resolved = ✅ Your feedback #{ $number } ({ $group }) has been resolved. Thank you!
 feedback-closed-dm-wontfix = Your feedback #{ $number } ({ $group }) was closed without a change for now. Thank you for telling us.
+export-feedback = 📄 Feedback: { $count } items (UTF-8 CSV, times in UTC).

@@ -57,3 +57,4 @@ feedback-reply-hint = 直接在这里回复即可继续沟通。
 feedback-reply-sent = ✅ 对 #{ $number } 的回复已发给 { $name }。
 feedback-closed-dm-resolved = ✅ 你的反馈 #{ $number }({ $group })已解决,谢谢!
 feedback-closed-dm-wontfix = 你的反馈 #{ $number }({ $group })暂不处理,已关闭。谢谢你告诉我们。
+export-feedback = 📄 反馈:{ $count } 条(UTF-8 CSV,时间为 UTC)。

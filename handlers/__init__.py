@@ -16,6 +16,7 @@ from handlers import errors, wrong_chat
 from handlers.community import export, group_lifecycle, help, settings
 from handlers.engagement import activity, admin_points, checkin, leaderboard, profile
 from handlers.feedback import inbox as feedback_inbox
+from handlers.feedback import surveys
 
 
 def features() -> list[Feature]:
@@ -29,6 +30,7 @@ def features() -> list[Feature]:
         settings.feature(),  # /settings (admins)
         export.feature(),  # /export (admins)
         feedback_inbox.feature(),  # /feedback, /inbox; texts of its flows (before activity)
+        surveys.feature(),  # /survey nps|csat|results|close (admins), answer buttons
         activity.feature(),  # every other group message: tracking and activity points (last)
     ]
 

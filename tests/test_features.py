@@ -60,7 +60,7 @@ def test_menus_per_scope() -> None:
     assert shown[BotCommandScopeAllGroupChats] == ["checkin", "help", "me", "top", "feedback"]
     admin_menu = shown[BotCommandScopeAllChatAdministrators]
     assert admin_menu[:4] == ["checkin", "help", "me", "top"]
-    assert set(admin_menu[4:]) == {"grant", "deduct", "settings", "export", "feedback"}
+    assert set(admin_menu[4:]) == {"grant", "deduct", "settings", "export", "feedback", "survey"}
     assert BotCommandScopeChat not in shown  # no owner-only command, no owner menu
 
 

@@ -64,3 +64,28 @@ feedback-reply-sent = ✅ Reply to #{ $number } sent to { $name }.
 feedback-closed-dm-resolved = ✅ Your feedback #{ $number } ({ $group }) has been resolved. Thank you!
 feedback-closed-dm-wontfix = Your feedback #{ $number } ({ $group }) was closed without a change for now. Thank you for telling us.
 export-feedback = 📄 Feedback: { $count } items (UTF-8 CSV, times in UTC).
+
+cmd-survey = Post an NPS or satisfaction survey (admins)
+help-survey = nps | csat &lt;question&gt; — post a survey; results | close &lt;number&gt;
+survey-post-nps = 📊 <b>Survey #{ $number }</b>
+    { $question }
+    0 = not at all likely, 10 = extremely likely. Tap again to change your answer.
+    Responses: { $responses }
+survey-post-csat = 📊 <b>Survey #{ $number }</b>
+    { $question }
+    1 = very unsatisfied, 5 = very satisfied. Tap again to change your answer.
+    Responses: { $responses }
+survey-answered = Thanks! Your answer: { $score }
+survey-results-title = 📊 <b>Survey #{ $number }</b>: { $question }
+    { $responses ->
+        [one] { $responses } response
+       *[other] { $responses } responses
+    }{ $closed ->
+        [yes] {" "}· closed
+       *[no] {""}
+    }
+survey-results-nps = NPS: <b>{ $nps }</b> (promoters { $promoters }, passives { $passives }, detractors { $detractors })
+survey-results-csat = Average: <b>{ $average }</b> of 5 ({ $satisfied }% satisfied, 4–5)
+survey-error-unknown = That survey does not exist in this group.
+survey-error-closed = This survey is closed.
+survey-error-question = Please add a question (at most { $limit } characters): /survey nps How likely are you to recommend us?

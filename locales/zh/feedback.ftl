@@ -58,3 +58,25 @@ feedback-reply-sent = ✅ 对 #{ $number } 的回复已发给 { $name }。
 feedback-closed-dm-resolved = ✅ 你的反馈 #{ $number }({ $group })已解决,谢谢!
 feedback-closed-dm-wontfix = 你的反馈 #{ $number }({ $group })暂不处理,已关闭。谢谢你告诉我们。
 export-feedback = 📄 反馈:{ $count } 条(UTF-8 CSV,时间为 UTC)。
+
+cmd-survey = 发布 NPS 或满意度调查(管理员)
+help-survey = nps | csat &lt;问题&gt; — 发布调查;results | close &lt;编号&gt;
+survey-post-nps = 📊 <b>调查 #{ $number }</b>
+    { $question }
+    0 = 完全不可能,10 = 非常可能。再点一次可修改答案。
+    已回答:{ $responses }
+survey-post-csat = 📊 <b>调查 #{ $number }</b>
+    { $question }
+    1 = 非常不满意,5 = 非常满意。再点一次可修改答案。
+    已回答:{ $responses }
+survey-answered = 谢谢!你的答案:{ $score }
+survey-results-title = 📊 <b>调查 #{ $number }</b>:{ $question }
+    共 { $responses } 份回答{ $closed ->
+        [yes] {" "}· 已结束
+       *[no] {""}
+    }
+survey-results-nps = NPS:<b>{ $nps }</b>(推荐者 { $promoters },中立者 { $passives },贬损者 { $detractors })
+survey-results-csat = 平均分:<b>{ $average }</b> / 5(满意 4–5 分占 { $satisfied }%)
+survey-error-unknown = 本群没有这个调查。
+survey-error-closed = 这个调查已结束。
+survey-error-question = 请写上问题(最多 { $limit } 个字符):/survey nps 你有多大可能把我们推荐给朋友?

@@ -314,3 +314,40 @@ async def test_export_feedback_csv(db_url: str) -> None:
         assert rows[0]["text"].startswith("'=cmd")  # no spreadsheet formula
         assert rows[0]["created_at"] == "2026-03-02T02:00:00Z" and rows[0]["resolved_at"]
         assert rows[1]["text"] == "希望增加夜间模式,\n谢谢" and rows[1]["resolved_at"] == ""
+
+
+def private_photo(user: dict[str, Any], caption: str | None) -> Any:
+    from aiogram.types import Update
+
+    msg: dict[str, Any] = {
+        "message_id": 900 + user["id"],
+        "date": f.ts(NOW),
+        "chat": {"id": user["id"], "type": "private", "first_name": user["first_name"]},
+        "from": user,
+        "photo": [
+            {"file_id": "small", "file_unique_id": "s", "width": 90, "height": 90},
+            {"file_id": "big-photo", "file_unique_id": "b", "width": 900, "height": 900},
+        ],
+    }
+    if caption is not None:
+        msg["caption"] = caption
+    return Update.model_validate({"update_id": f.next_update_id(), "message": msg})
+
+
+async def test_guided_flow_in_private_with_a_photo(db_url: str) -> None:
+    async with running_bot(db_url, settings_cache_seconds=0) as bot:
+        await bot.feed(f.message(BOB, "hi all", date=NOW))
+        await bot.feed(f.message(BOB, "/feedback", chat_id=200, date=NOW))
+        assert "Pick a category" in bot.last_text(200)
+        markup = bot.sent(SendMessage)[-1].reply_markup
+        await bot.feed(f.callback(BOB, buttons(markup)["📝 Other"], 5, chat_id=200))
+        assert "now send your feedback" in last_edit(bot).text
+        await bot.feed(private_photo(BOB, None))  # a photo alone: a text is asked for
+        assert "Please write something" in bot.last_text(200)
+        assert await items(bot) == []
+        await bot.feed(private_photo(BOB, "the banner is cut off on my phone"))
+        stored = await items(bot)
+        assert [(i.category, i.text, i.attachments) for i in stored] == [
+            ("other", "the banner is cut off on my phone", "big-photo")
+        ]
+        assert "#1" in bot.last_text(200)

@@ -351,3 +351,55 @@ async def test_guided_flow_in_private_with_a_photo(db_url: str) -> None:
             ("other", "the banner is cut off on my phone", "big-photo")
         ]
         assert "#1" in bot.last_text(200)
+
+
+async def test_concurrent_feedback_numbers_stay_distinct_and_the_limit_holds(
+    session_factory: Any,
+) -> None:
+    """Many submissions at once in one group (PostgreSQL: truly concurrent transactions): each
+    item gets its own number, without gaps, and no member gets past the day's limit (the
+    member's tg_user upsert and the group's counter row are locked before the count)."""
+    import asyncio
+
+    from core.community.members import user_row
+    from core.feedback import inbox
+    from core.uow import UnitOfWork
+    from tests.group_service import group_service
+
+    group = await group_service(session_factory).settings_for(f.GROUP_ID, "Test Group")
+    bob = user_row(200, "bob", "Bob", "en")
+    eve = user_row(300, "eve", "Eve", "en")
+
+    async def one(update_id: int, user: dict[str, object]) -> int | None:
+        uow = UnitOfWork(None, update_id, factory=session_factory)
+        try:
+            created = await inbox.submit(
+                uow,
+                group,
+                user,
+                f"idea {update_id}",
+                DAY,
+                source_chat_id=f.GROUP_ID,
+                source_message_id=update_id,
+            )
+            return created.number
+        except rules.DailyLimitReached:
+            return None
+        finally:
+            await uow.rollback()
+            await uow.close()
+
+    numbers = await asyncio.gather(
+        *(one(50_000 + i, bob) for i in range(8)), *(one(60_000 + i, eve) for i in range(3))
+    )
+    assert sorted(n for n in numbers if n is not None) == list(range(1, 9))
+    assert sum(n is None for n in numbers[:8]) == 3  # Bob: five stored, three refused
+    async with session_factory() as s:
+        per_member = (
+            await s.exec(
+                select(FeedbackItem.user_id, func.count())
+                .group_by(FeedbackItem.user_id)
+                .order_by(FeedbackItem.user_id)
+            )
+        ).all()
+    assert [tuple(r) for r in per_member] == [(200, 5), (300, 3)]

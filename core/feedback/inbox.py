@@ -100,8 +100,10 @@ async def submit(
     user_id = int(user["id"])  # type: ignore[call-overload]
     await uow.claim()
     session = uow.session
+    # Both lock a row until the commit: the member's submissions, then the group's, take turns,
+    # so the count below sees every earlier one (no sixth item from two at once).
     await member_rows.upsert_users(session, [user])
-    number = await rows.next_number(session, group.group_id, "item")  # takes the group's turn
+    number = await rows.next_number(session, group.group_id, "item")
     day = local_day(at, group.timezone, group.day_start_hour)
     since = day_start_instant(day, group.timezone, group.day_start_hour)
     if await rows.count_since(session, group.group_id, user_id, since) >= rules.DAILY_LIMIT:

@@ -43,10 +43,14 @@ class WorldActions(World):
         *,
         date: datetime | int | None = None,
         reply_to_message_id: int | None = None,
+        thread_id: int | None = None,
     ) -> dict[str, Any]:
         extra: dict[str, Any] = {}
         if reply_to_message_id is not None:
             extra["reply_to_message"] = self.messages[(chat_id, reply_to_message_id)]
+        if thread_id is not None:  # a message in a forum topic
+            extra["message_thread_id"] = thread_id
+            extra["is_topic_message"] = True
         if self.status.get((chat_id, user_id), "left") in ("left", "kicked"):
             self.status[(chat_id, user_id)] = "member"
         msg = self._user_message(self.chats[chat_id], user_id, text, date, **extra)

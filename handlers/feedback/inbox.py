@@ -6,7 +6,7 @@ from aiogram import Router
 
 from bot.features import CommandSpec, Feature, Where
 from bot.filters import InGroup, InPrivate
-from handlers.feedback import manage, member, render
+from handlers.feedback import manage, member, render, staff
 
 FEEDBACK = CommandSpec("feedback", where=Where.ANY)
 # Listed for everyone in private (admins find it there); the handler verifies per group.
@@ -26,6 +26,7 @@ def router() -> list[Router]:
 def fallback_router() -> list[Router]:
     """Texts of the guided flows and of threads: after every feature's commands."""
     r = Router(name="feedback_texts")
+    r.message.register(staff.on_topic_message, InGroup(), staff.InTopic())
     r.message.register(member.on_group_reply, InGroup(), member.RepliesToBot())
     r.message.register(member.on_private_message, InPrivate(), member.NotCommand())
     return [r]

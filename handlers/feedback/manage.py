@@ -17,11 +17,13 @@ from bot.outbound import Outbox, Priority
 from bot.replies import reply
 from core.community.groups import GroupService
 from core.community.members import user_row
-from core.feedback import inbox, rules
+from core.feedback import inbox, rules, staff
 from core.feedback.inbox import Item
+from core.text import shorten
 from core.uow import UnitOfWork
 from handlers.common import command_args
 from handlers.feedback import render
+from handlers.feedback import staff as staff_handlers
 
 LIST_SIZE = 10
 STATUS_WORDS = {
@@ -203,3 +205,8 @@ async def send_reply(
         t("feedback-reply-sent", number=item.number, name=item.name),
         priority=Priority.HIGH,
     )
+    topic = await staff.topic_of(uow, item.id)
+    if topic is not None:  # the staff chat sees replies sent from /inbox too
+        staff_handlers.to_topic(
+            outbox, topic, f"✉️ <b>{html.escape(shorten(user.full_name))}</b>: {html.escape(text)}"
+        )

@@ -19,10 +19,13 @@ from bot.replies import reply, send
 from core.community.group_settings import GroupSettings
 from core.community.groups import GroupService
 from core.community.members import user_row
-from core.feedback import inbox, rules
+from core.feedback import inbox, rules, staff
+from core.text import shorten
 from core.uow import UnitOfWork
 from handlers.feedback import render
+from handlers.feedback import staff as staff_handlers
 from handlers.feedback.manage import send_reply
+from storage.db import SessionFactory
 from storage.queries.community import groups as group_rows
 
 
@@ -49,6 +52,22 @@ async def _member_groups(uow: UnitOfWork, user_id: int) -> list[tuple[int, str]]
     ]
 
 
+async def open_staff_topic(
+    uow: UnitOfWork,
+    group: GroupSettings,
+    item_id: int,
+    session_factory: SessionFactory,
+    locales: Locales,
+    outbox: Outbox,
+) -> None:
+    """With a staff chat linked, the new item opens a topic there."""
+    staff_chat = await staff.staff_chat_of(uow, group.group_id)
+    if staff_chat is not None:
+        item = await inbox.get(uow, item_id)
+        t_staff = locales.get(group.language)
+        staff_handlers.open_topic(outbox, session_factory, staff_chat, item, t_staff)
+
+
 async def _submit(
     message: Message,
     uow: UnitOfWork,
@@ -57,6 +76,8 @@ async def _submit(
     event_at: datetime,
     t: Translator,
     outbox: Outbox,
+    session_factory: SessionFactory,
+    locales: Locales,
     category: str | None = None,
 ) -> None:
     created = await inbox.submit(
@@ -77,6 +98,7 @@ async def _submit(
         markup=render.category_keyboard(t, created.item_id, created.category),
         priority=Priority.HIGH,
     )
+    await open_staff_topic(uow, group, created.item_id, session_factory, locales, outbox)
 
 
 async def cmd_feedback(
@@ -84,6 +106,9 @@ async def cmd_feedback(
     uow: UnitOfWork,
     group: GroupSettings | None,
     groups: GroupService,
+    admins: AdminChecker,
+    session_factory: SessionFactory,
+    locales: Locales,
     event_at: datetime,
     t: Translator,
     outbox: Outbox,
@@ -93,6 +118,10 @@ async def cmd_feedback(
     if len(text.strip()) > rules.MAX_TEXT:  # refused before anything else, nothing stored
         raise rules.FeedbackTooLong(limit=rules.MAX_TEXT, length=len(text.strip()))
     user_id = message.from_user.id
+    words = text.split()
+    if group is not None and words and words[0].lower() == "staff":
+        await staff_handlers.link_here(message, uow, words[1:], admins, event_at, t, outbox)
+        return
     if group is None:  # in private: which group is it about?
         known = await _member_groups(uow, user_id)
         if not known:
@@ -111,7 +140,7 @@ async def cmd_feedback(
             return
         group = await render.group_settings(uow, groups, known[0][0])
     if text.strip():
-        await _submit(message, uow, group, text, event_at, t, outbox)
+        await _submit(message, uow, group, text, event_at, t, outbox, session_factory, locales)
         return
     await inbox.start_guided(uow, user_id, message.chat.id, group.group_id, event_at)
     reply(
@@ -128,6 +157,8 @@ async def on_group_pick(
     callback_data: render.GroupButton,
     uow: UnitOfWork,
     groups: GroupService,
+    session_factory: SessionFactory,
+    locales: Locales,
     event_at: datetime,
     t: Translator,
     outbox: Outbox,
@@ -162,6 +193,7 @@ async def on_group_pick(
             render.category_keyboard(t, created.item_id, created.category),
         )
         render.answer(outbox, query)
+        await open_staff_topic(uow, group, created.item_id, session_factory, locales, outbox)
         return
     await inbox.update_draft(uow, user_id, chat_id, event_at, group_id=callback_data.group)
     render.edit(outbox, query, t("feedback-pick-category"), render.category_keyboard(t))
@@ -229,6 +261,8 @@ async def on_group_reply(
     message: Message,
     uow: UnitOfWork,
     group: GroupSettings,
+    session_factory: SessionFactory,
+    locales: Locales,
     event_at: datetime,
     t: Translator,
     outbox: Outbox,
@@ -242,13 +276,16 @@ async def on_group_reply(
         await uow.rollback()
         raise SkipHandler()
     text = message.text if message.text is not None else (message.caption or "")
-    await _submit(message, uow, group, text, event_at, t, outbox, category=draft.category)
+    await _submit(
+        message, uow, group, text, event_at, t, outbox, session_factory, locales, draft.category
+    )
 
 
 async def on_private_message(
     message: Message,
     uow: UnitOfWork,
     groups: GroupService,
+    session_factory: SessionFactory,
     admins: AdminChecker,
     locales: Locales,
     event_at: datetime,
@@ -268,12 +305,28 @@ async def on_private_message(
         return
     if draft is not None and draft.purpose == "feedback" and draft.group_id is not None:
         group = await render.group_settings(uow, groups, draft.group_id)
-        await _submit(message, uow, group, text, event_at, t, outbox, category=draft.category)
+        await _submit(
+            message,
+            uow,
+            group,
+            text,
+            event_at,
+            t,
+            outbox,
+            session_factory,
+            locales,
+            draft.category,
+        )
         return
     item, manager = await inbox.member_answer(
         uow, user_id, text, event_at, _photos(message)[0] if message.photo else None
     )
     reply(outbox, message, t("feedback-answer-added", number=item.number), priority=Priority.HIGH)
+    topic = await staff.topic_of(uow, item.id)
+    if topic is not None:
+        staff_handlers.to_topic(
+            outbox, topic, f"💬 <b>{html.escape(shorten(item.name))}</b>: {html.escape(text)}"
+        )
     if manager is not None:
         manager_t = locales.get((await render.group_settings(uow, groups, item.group_id)).language)
         send(

@@ -89,3 +89,9 @@ survey-results-csat = Average: <b>{ $average }</b> of 5 ({ $satisfied }% satisfi
 survey-error-unknown = That survey does not exist in this group.
 survey-error-closed = This survey is closed.
 survey-error-question = Please add a question (at most { $limit } characters): /survey nps How likely are you to recommend us?
+
+feedback-staff-not-forum = Send /feedback staff in a forum supergroup (topics enabled) of your managers.
+feedback-staff-which = Which group should this staff chat serve? Send /feedback staff &lt;group id&gt;, one of: { $options }. You must administer both chats.
+feedback-staff-linked = ✅ This chat is now the staff chat of { $group }: each new feedback opens a topic here, and what you write in a topic goes to the member.
+feedback-staff-topic-head = 📮 <b>#{ $number }</b> · { $group } · { $category }
+    From { $name }. Write in this topic to answer them.

@@ -80,3 +80,9 @@ survey-results-csat = 平均分:<b>{ $average }</b> / 5(满意 4–5 分占 { $s
 survey-error-unknown = 本群没有这个调查。
 survey-error-closed = 这个调查已结束。
 survey-error-question = 请写上问题(最多 { $limit } 个字符):/survey nps 你有多大可能把我们推荐给朋友?
+
+feedback-staff-not-forum = 请在管理团队的论坛型超级群(已开启话题)里发送 /feedback staff。
+feedback-staff-which = 这个工作群要服务哪个群?请发送 /feedback staff &lt;群 ID&gt;,可选:{ $options }。你需要同时是两个群的管理员。
+feedback-staff-linked = ✅ 本群已设为 { $group } 的工作群:每条新反馈会在这里开一个话题,你在话题里写的内容会发给该成员。
+feedback-staff-topic-head = 📮 <b>#{ $number }</b> · { $group } · { $category }
+    来自 { $name }。在本话题里回复即可答复对方。

@@ -20,6 +20,8 @@ from storage.tables.feedback import (
     FeedbackDraft,
     FeedbackItem,
     FeedbackMessage,
+    FeedbackStaffChat,
+    FeedbackTopic,
     Survey,
     SurveyAnswer,
 )
@@ -36,6 +38,8 @@ __all__ = [
     "FeedbackDraft",
     "FeedbackItem",
     "FeedbackMessage",
+    "FeedbackStaffChat",
+    "FeedbackTopic",
     "GroupMigration",
     "GroupSetting",
     "LedgerEntry",

@@ -81,6 +81,30 @@ class FeedbackDraft(SQLModel, table=True):
     created_at: datetime = ts(nullable=False)
 
 
+class FeedbackStaffChat(SQLModel, table=True):
+    """The forum supergroup where a group's managers work its feedback, a topic per item."""
+
+    __tablename__ = "feedback_staff_chat"
+
+    group_id: int = tg_id(primary_key=True)
+    staff_chat_id: int = tg_id()
+    linked_by: int = tg_id()
+    linked_at: datetime = ts(nullable=False)
+
+
+class FeedbackTopic(SQLModel, table=True):
+    """The staff chat's forum topic of an item: what managers write there goes to the member."""
+
+    __tablename__ = "feedback_topic"
+    __table_args__ = (
+        sa.UniqueConstraint("chat_id", "thread_id", name="uq_feedback_topic_chat_thread"),
+    )
+
+    item_id: int = Field(sa_column=sa.Column(sa.BigInteger, primary_key=True))
+    chat_id: int = tg_id()
+    thread_id: int = Field()
+
+
 class Survey(SQLModel, table=True):
     """An NPS (0-10) or CSAT (1-5) question posted to a group."""
 

@@ -88,3 +88,46 @@ async def test_feedback_thread_member_to_manager_and_back(
     # Every press was answered.
     presses = [c for c in emu.calls if c.method == "answerCallbackQuery"]
     assert len(presses) == 5
+
+
+STAFF = -1001500000099
+
+
+async def test_feedback_through_a_staff_forum_topic(
+    emu: BotAPIEmulator, bot_process: BotProcess
+) -> None:
+    emu.add_group(STAFF, "E2E Staff", is_forum=True)
+    emu.set_member_status(STAFF, ALICE, "creator")
+    emu.add_bot_to_group(GROUP, ALICE)
+    emu.add_bot_to_group(STAFF, ALICE)
+    emu.start_private(BOB)
+    mark = emu.mark()
+    emu.send_message(GROUP, ALICE, "hello everyone")  # the bot now knows Alice is in GROUP
+    emu.send_message(GROUP, CAROL, "/feedback staff")  # not in a forum: refused
+    await emu.wait_for_message(
+        chat_id=GROUP, contains="forum supergroup", after=mark, timeout=WAIT
+    )
+
+    mark = emu.mark()
+    emu.send_message(STAFF, ALICE, "/feedback staff")
+    await emu.wait_for_message(
+        chat_id=STAFF, contains="staff chat of E2E Community", after=mark, timeout=WAIT
+    )
+
+    mark = emu.mark()
+    emu.send_message(GROUP, BOB, "/feedback please add a dark mode")
+    head = await emu.wait_for_message(chat_id=STAFF, contains="#1", after=mark, timeout=WAIT)
+    assert head.thread_id is not None and "please add a dark mode" in head.plain_text
+    assert emu.topics[(STAFF, head.thread_id)] == "#1 · Bob · 💡 Feature"
+
+    # Alice answers in the topic: Bob gets it by DM; Bob's answer comes back to the topic.
+    mark = emu.mark()
+    emu.send_message(STAFF, ALICE, "Planned for next month!", thread_id=head.thread_id)
+    dm = await emu.wait_for_message(chat_id=BOB, after=mark, timeout=WAIT)
+    assert "Planned for next month!" in dm.plain_text
+    mark = emu.mark()
+    emu.send_private(BOB, "Thank you!")
+    back = await emu.wait_for_message(
+        chat_id=STAFF, contains="Thank you!", after=mark, timeout=WAIT
+    )
+    assert back.thread_id == head.thread_id and "Bob" in back.plain_text

@@ -5,7 +5,8 @@ Revises: 0004
 Create Date: 2026-12-01
 
 New tables only: feedback items numbered per group (feedback_counter) with their threads
-(feedback_message), drafts of the guided flows (feedback_draft), surveys and their answers.
+(feedback_message), drafts of the guided flows (feedback_draft), staff chats and their forum
+topics per item (feedback_staff_chat, feedback_topic), surveys and their answers.
 """
 
 from collections.abc import Sequence
@@ -95,6 +96,22 @@ def upgrade() -> None:
         batch_op.create_index("ix_feedback_message_item", ["item_id", "id"], unique=False)
 
     op.create_table(
+        "feedback_staff_chat",
+        sa.Column("group_id", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("staff_chat_id", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("linked_by", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("linked_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("group_id", name=op.f("pk_feedback_staff_chat")),
+    )
+    op.create_table(
+        "feedback_topic",
+        sa.Column("item_id", sa.BigInteger(), nullable=False),
+        sa.Column("chat_id", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("thread_id", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("item_id", name=op.f("pk_feedback_topic")),
+        sa.UniqueConstraint("chat_id", "thread_id", name="uq_feedback_topic_chat_thread"),
+    )
+    op.create_table(
         "survey",
         sa.Column(
             "id",
@@ -126,6 +143,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("survey_answer")
     op.drop_table("survey")
+    op.drop_table("feedback_topic")
+    op.drop_table("feedback_staff_chat")
     with op.batch_alter_table("feedback_message", schema=None) as batch_op:
         batch_op.drop_index("ix_feedback_message_item")
 

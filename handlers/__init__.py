@@ -16,7 +16,7 @@ from handlers import errors, wrong_chat
 from handlers.community import export, group_lifecycle, help, settings
 from handlers.engagement import activity, admin_points, checkin, leaderboard, profile
 from handlers.feedback import inbox as feedback_inbox
-from handlers.feedback import surveys
+from handlers.feedback import polls, surveys
 
 
 def features() -> list[Feature]:
@@ -31,6 +31,7 @@ def features() -> list[Feature]:
         export.feature(),  # /export (admins)
         feedback_inbox.feature(),  # /feedback, /inbox; texts of its flows (before activity)
         surveys.feature(),  # /survey nps|csat|results|close (admins), answer buttons
+        polls.feature(),  # /poll (admins): native polls, votes from poll_answer
         activity.feature(),  # every other group message: tracking and activity points (last)
     ]
 

@@ -60,7 +60,15 @@ def test_menus_per_scope() -> None:
     assert shown[BotCommandScopeAllGroupChats] == ["checkin", "help", "me", "top", "feedback"]
     admin_menu = shown[BotCommandScopeAllChatAdministrators]
     assert admin_menu[:4] == ["checkin", "help", "me", "top"]
-    assert set(admin_menu[4:]) == {"grant", "deduct", "settings", "export", "feedback", "survey"}
+    assert set(admin_menu[4:]) == {
+        "grant",
+        "deduct",
+        "settings",
+        "export",
+        "feedback",
+        "survey",
+        "poll",
+    }
     assert BotCommandScopeChat not in shown  # no owner-only command, no owner menu
 
 
@@ -141,6 +149,7 @@ async def test_default_update_types_are_the_ones_routers_handle(db_url: str) -> 
             "chat_member",
             "message",
             "my_chat_member",
+            "poll_answer",
         ]
 
 

@@ -152,6 +152,29 @@ class WorldActions(World):
             }
         )
 
+    def vote(self, poll_id: str, user_id: int, option_ids: list[int]) -> dict[str, Any] | None:
+        """A member votes in a poll ([] retracts the vote). Telegram sends poll_answer only for
+        non-anonymous polls that are still open; None when it sends nothing."""
+        poll = self.polls[poll_id]
+        if poll["closed"]:
+            return None
+        if option_ids:
+            poll["votes"][user_id] = list(option_ids)
+        else:
+            poll["votes"].pop(user_id, None)
+        if poll["anonymous"]:
+            return None
+        return self.push_update(
+            {
+                "poll_answer": {
+                    "poll_id": poll_id,
+                    "user": self.users[user_id],
+                    "option_ids": list(option_ids),
+                    "option_persistent_ids": [f"{poll_id}-{i}" for i in option_ids],
+                }
+            }
+        )
+
     def press_button_by_label(self, chat_id: int, user_id: int, label: str) -> dict[str, Any]:
         for sent in reversed(self.sent):
             if sent.chat_id != chat_id:

@@ -72,6 +72,7 @@ class World:
         self.status: dict[tuple[int, int], str] = {}
         self.started: set[int] = set()
         self.topics: dict[tuple[int, int], str] = {}  # (forum chat, message_thread_id) -> name
+        self.polls: dict[str, dict[str, Any]] = {}  # poll id -> question, options, votes...
         self.blocked: set[int] = set()
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
         self.calls: list[Call] = []

@@ -95,3 +95,17 @@ feedback-staff-which = Which group should this staff chat serve? Send /feedback 
 feedback-staff-linked = ✅ This chat is now the staff chat of { $group }: each new feedback opens a topic here, and what you write in a topic goes to the member.
 feedback-staff-topic-head = 📮 <b>#{ $number }</b> · { $group } · { $category }
     From { $name }. Write in this topic to answer them.
+
+cmd-poll = Post a poll (admins)
+help-poll = &lt;question&gt; | &lt;option&gt; | &lt;option&gt; … (anon first for an anonymous one); results | close &lt;number&gt;
+poll-results-title = 🗳 <b>Poll #{ $number }</b>: { $question }
+    { $votes ->
+        [one] { $votes } vote
+       *[other] { $votes } votes
+    }{ $closed ->
+        [yes] {" "}· closed
+       *[no] {""}
+    }
+poll-results-anonymous = (Anonymous poll: Telegram does not tell the bot who voted.)
+poll-error-usage = Usage: /poll Where shall we meet? | Café | Park (2 to { $max } different options).
+poll-error-unknown = That poll does not exist in this group.

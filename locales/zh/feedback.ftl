@@ -86,3 +86,14 @@ feedback-staff-which = 这个工作群要服务哪个群?请发送 /feedback sta
 feedback-staff-linked = ✅ 本群已设为 { $group } 的工作群:每条新反馈会在这里开一个话题,你在话题里写的内容会发给该成员。
 feedback-staff-topic-head = 📮 <b>#{ $number }</b> · { $group } · { $category }
     来自 { $name }。在本话题里回复即可答复对方。
+
+cmd-poll = 发起投票(管理员)
+help-poll = &lt;问题&gt; | &lt;选项&gt; | &lt;选项&gt; …(开头加 anon 为匿名投票);results | close &lt;编号&gt;
+poll-results-title = 🗳 <b>投票 #{ $number }</b>:{ $question }
+    共 { $votes } 票{ $closed ->
+        [yes] {" "}· 已结束
+       *[no] {""}
+    }
+poll-results-anonymous = (匿名投票:Telegram 不会告诉机器人谁投了票。)
+poll-error-usage = 用法:/poll 在哪里见面? | 咖啡馆 | 公园(2 到 { $max } 个不同的选项)。
+poll-error-unknown = 本群没有这个投票。

@@ -22,6 +22,8 @@ from storage.tables.feedback import (
     FeedbackMessage,
     FeedbackStaffChat,
     FeedbackTopic,
+    Poll,
+    PollVote,
     Survey,
     SurveyAnswer,
 )
@@ -43,6 +45,8 @@ __all__ = [
     "GroupMigration",
     "GroupSetting",
     "LedgerEntry",
+    "Poll",
+    "PollVote",
     "Member",
     "ProcessedKey",
     "ProcessedUpdate",

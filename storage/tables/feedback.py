@@ -131,3 +131,36 @@ class SurveyAnswer(SQLModel, table=True):
     user_id: int = tg_id(primary_key=True)
     score: int = Field()
     answered_at: datetime = ts(nullable=False)
+
+
+class Poll(SQLModel, table=True):
+    """A native Telegram poll posted with /poll (numbered per group)."""
+
+    __tablename__ = "poll"
+    __table_args__ = (
+        sa.UniqueConstraint("group_id", "number", name="uq_poll_group_number"),
+        sa.UniqueConstraint("tg_poll_id", name="uq_poll_tg_poll_id"),
+    )
+
+    id: int | None = surrogate_id()
+    group_id: int = tg_id()
+    number: int = Field()
+    question: str = Field(max_length=300)
+    options: str = Field(sa_column=sa.Column(sa.Text, nullable=False))  # one per line
+    anonymous: bool = Field(default=False)
+    tg_poll_id: str | None = Field(default=None, max_length=64)  # once Telegram sent it
+    message_id: int | None = Field(default=None)
+    created_by: int = tg_id()
+    created_at: datetime = ts(nullable=False)
+    closed_at: datetime | None = ts()
+
+
+class PollVote(SQLModel, table=True):
+    """A member's current choice in a poll (a retracted vote removes the row)."""
+
+    __tablename__ = "poll_vote"
+
+    poll_id: int = Field(sa_column=sa.Column(sa.BigInteger, primary_key=True))
+    user_id: int = tg_id(primary_key=True)
+    option_ids: str = Field(max_length=64)  # comma-separated option indexes
+    answered_at: datetime = ts(nullable=False)

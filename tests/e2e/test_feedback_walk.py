@@ -4,6 +4,8 @@ member's answer reaches the admin, and the member hears when it is resolved."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from devtools.emulator import BotAPIEmulator
@@ -131,3 +133,41 @@ async def test_feedback_through_a_staff_forum_topic(
         chat_id=STAFF, contains="Thank you!", after=mark, timeout=WAIT
     )
     assert back.thread_id == head.thread_id and "Bob" in back.plain_text
+
+
+async def test_poll_votes_stored_changed_and_retracted(
+    emu: BotAPIEmulator, bot_process: BotProcess
+) -> None:
+    emu.add_bot_to_group(GROUP, ALICE)
+    mark = emu.mark()
+    emu.send_message(GROUP, BOB, "/poll Where? | Café | Park")
+    refusal = await emu.wait_for_message(chat_id=GROUP, after=mark, timeout=WAIT)
+    assert "administrators" in refusal.plain_text
+    emu.send_message(GROUP, ALICE, "/poll Where shall we meet? | Café")
+    await emu.wait_for_message(chat_id=GROUP, contains="Usage: /poll", after=mark, timeout=WAIT)
+    emu.send_message(GROUP, ALICE, "/poll Where shall we meet? | Café | Park")
+    poll = await emu.wait_for(lambda: next(iter(emu.polls.values()), None), timeout=WAIT)
+    assert poll["anonymous"] is False and poll["options"] == ["Café", "Park"]
+    await asyncio.sleep(1.0)  # the bot records the poll's id once sendPoll answered
+
+    emu.vote(poll["id"], BOB, [0])
+    emu.vote(poll["id"], CAROL, [1])
+    changed = emu.vote(poll["id"], BOB, [1])  # Bob changes his mind
+    assert changed is not None
+    emu.redeliver(changed)  # the same update again: stored once
+    emu.vote(poll["id"], CAROL, [])  # Carol retracts
+    await asyncio.sleep(1.0)
+    mark = emu.mark()
+    emu.send_message(GROUP, ALICE, "/poll results 1")
+    results = await emu.wait_for_message(
+        chat_id=GROUP, contains="Poll #1", after=mark, timeout=WAIT
+    )
+    assert "1 vote" in results.plain_text
+    assert "• Café — 0" in results.plain_text and "• Park — 1" in results.plain_text
+
+    mark = emu.mark()
+    emu.send_message(GROUP, ALICE, "/poll close 1")
+    closed = await emu.wait_for_message(chat_id=GROUP, contains="closed", after=mark, timeout=WAIT)
+    assert "• Park — 1" in closed.plain_text
+    await emu.wait_for(lambda: poll["closed"], timeout=WAIT)
+    assert emu.vote(poll["id"], CAROL, [0]) is None  # Telegram sends nothing for a closed poll

@@ -6,7 +6,8 @@ Create Date: 2026-12-01
 
 New tables only: feedback items numbered per group (feedback_counter) with their threads
 (feedback_message), drafts of the guided flows (feedback_draft), staff chats and their forum
-topics per item (feedback_staff_chat, feedback_topic), surveys and their answers.
+topics per item (feedback_staff_chat, feedback_topic), surveys and their answers, native
+polls and their votes.
 """
 
 from collections.abc import Sequence
@@ -112,6 +113,36 @@ def upgrade() -> None:
         sa.UniqueConstraint("chat_id", "thread_id", name="uq_feedback_topic_chat_thread"),
     )
     op.create_table(
+        "poll",
+        sa.Column(
+            "id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            autoincrement=True,
+            nullable=False,
+        ),
+        sa.Column("group_id", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("number", sa.Integer(), nullable=False),
+        sa.Column("question", sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
+        sa.Column("options", sa.Text(), nullable=False),
+        sa.Column("anonymous", sa.Boolean(), nullable=False),
+        sa.Column("tg_poll_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+        sa.Column("message_id", sa.Integer(), nullable=True),
+        sa.Column("created_by", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("created_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("closed_at", storage.types.UTCDateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_poll")),
+        sa.UniqueConstraint("group_id", "number", name="uq_poll_group_number"),
+        sa.UniqueConstraint("tg_poll_id", name="uq_poll_tg_poll_id"),
+    )
+    op.create_table(
+        "poll_vote",
+        sa.Column("poll_id", sa.BigInteger(), nullable=False),
+        sa.Column("user_id", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("option_ids", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("answered_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("poll_id", "user_id", name=op.f("pk_poll_vote")),
+    )
+    op.create_table(
         "survey",
         sa.Column(
             "id",
@@ -143,6 +174,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("survey_answer")
     op.drop_table("survey")
+    op.drop_table("poll_vote")
+    op.drop_table("poll")
     op.drop_table("feedback_topic")
     op.drop_table("feedback_staff_chat")
     with op.batch_alter_table("feedback_message", schema=None) as batch_op:

@@ -118,3 +118,19 @@ async def test_csat_average_and_bad_input(db_url: str) -> None:
             await bot.feed(press(member, survey_id, score))
         await bot.feed(f.message(ADMIN, "/survey results #1", date=NOW))
         assert "Average: <b>3.67</b> of 5 (67% satisfied" in bot.last_text()
+
+
+async def test_export_survey_csv(db_url: str) -> None:
+    async with running_bot(db_url, admins={(f.GROUP_ID, 100)}) as bot:
+        await bot.feed(f.message(ADMIN, "/survey nps Recommend us?", date=NOW))
+        survey_id = await the_survey(bot)
+        await bot.feed(press(MEMBERS[1], survey_id, 9), press(MEMBERS[0], survey_id, 4))
+        await bot.feed(f.message(ADMIN, "/export survey 2", date=NOW))
+        assert "does not exist" in bot.last_text() and not bot.documents()
+        await bot.feed(f.message(ADMIN, "/export survey 1", date=NOW))
+        doc = bot.documents()[-1]
+        assert doc.caption == "📄 Survey answers: 2 rows (UTF-8 CSV, times in UTC)."
+        lines = doc.document.data.decode("utf-8").splitlines()
+        assert lines[0] == "user_id,score,answered_at"
+        assert [line.split(",")[:2] for line in lines[1:]] == [["200", "4"], ["201", "9"]]
+        assert lines[1].endswith("Z")

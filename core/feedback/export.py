@@ -5,7 +5,9 @@ from __future__ import annotations
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.community.export import _csv, iso
+from core.feedback.surveys import UnknownSurvey
 from storage.queries.feedback import items as rows
+from storage.queries.feedback import surveys as survey_rows
 
 FEEDBACK_COLUMNS = [
     "id",
@@ -33,4 +35,19 @@ async def feedback_csv(session: AsyncSession, group_id: int) -> tuple[bytes, int
             iso(r.resolved_at),
             r.text,
         ),
+    )
+
+
+SURVEY_COLUMNS = ["user_id", "score", "answered_at"]
+
+
+async def survey_csv(session: AsyncSession, group_id: int, number: int) -> tuple[bytes, int]:
+    """The answers of survey #number of the group; an unknown number is refused."""
+    survey = await survey_rows.by_number(session, group_id, number)
+    if survey is None:
+        raise UnknownSurvey()
+    return await _csv(
+        SURVEY_COLUMNS,
+        survey_rows.answer_rows(session, survey.id),
+        lambda r: (r.user_id, r.score, iso(r.answered_at)),
     )

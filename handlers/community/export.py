@@ -27,6 +27,8 @@ KINDS = {
     "积分": "ledger",
     "feedback": "feedback",
     "反馈": "feedback",
+    "survey": "survey",
+    "调查": "survey",
 }
 
 
@@ -43,12 +45,18 @@ async def cmd_export(
     kind = KINDS.get(args[0].lower()) if args else None
     if kind is None:
         raise UnknownSubcommand(
-            word=(args[0] if args else "")[:32], options="members, ledger, feedback"
+            word=(args[0] if args else "")[:32], options="members, ledger, feedback, survey <n>"
         )
     if kind == "members":
         data, count = await export.members_csv(uow.session, group, event_at)
     elif kind == "feedback":
         data, count = await feedback_export.feedback_csv(uow.session, group.group_id)
+    elif kind == "survey":
+        number = args[1].lstrip("#") if len(args) > 1 else ""
+        if not number.isdecimal():
+            raise UnknownSubcommand(word="survey", options="survey <n>")
+        data, count = await feedback_export.survey_csv(uow.session, group.group_id, int(number))
+        kind = f"survey-{int(number)}"
     else:
         data, count = await export.ledger_csv(uow.session, group.group_id)
     await export.record_export(uow, group.group_id, actor_id(message), kind, count, event_at)
@@ -58,7 +66,7 @@ async def cmd_export(
         SendDocument(
             chat_id=message.chat.id,
             document=BufferedInputFile(data, filename=name),
-            caption=t(f"export-{kind}", count=count),
+            caption=t(f"export-{kind.split('-')[0]}", count=count),
             reply_parameters=ReplyParameters(
                 message_id=message.message_id, allow_sending_without_reply=True
             ),

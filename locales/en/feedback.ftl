@@ -109,3 +109,4 @@ poll-results-title = 🗳 <b>Poll #{ $number }</b>: { $question }
 poll-results-anonymous = (Anonymous poll: Telegram does not tell the bot who voted.)
 poll-error-usage = Usage: /poll Where shall we meet? | Café | Park (2 to { $max } different options).
 poll-error-unknown = That poll does not exist in this group.
+export-survey = 📄 Survey answers: { $count } rows (UTF-8 CSV, times in UTC).

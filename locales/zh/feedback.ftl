@@ -97,3 +97,4 @@ poll-results-title = 🗳 <b>投票 #{ $number }</b>:{ $question }
 poll-results-anonymous = (匿名投票:Telegram 不会告诉机器人谁投了票。)
 poll-error-usage = 用法:/poll 在哪里见面? | 咖啡馆 | 公园(2 到 { $max } 个不同的选项)。
 poll-error-unknown = 本群没有这个投票。
+export-survey = 📄 调查回答:{ $count } 行(UTF-8 CSV,时间为 UTC)。

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
 
@@ -61,3 +62,9 @@ async def distribution(session: AsyncSession, survey_id: int) -> dict[int, int]:
 async def count(session: AsyncSession, survey_id: int) -> int:
     stmt = sa.select(sa.func.count()).select_from(_A).where(_A.c.survey_id == survey_id)
     return int((await session.exec(stmt)).scalar_one())
+
+
+async def answer_rows(session: AsyncSession, survey_id: int) -> AsyncIterator[Any]:
+    stmt = sa.select(_A).where(_A.c.survey_id == survey_id).order_by(_A.c.user_id)
+    for row in (await session.exec(stmt)).all():  # one survey's answers: a group's members
+        yield row

@@ -40,6 +40,10 @@ async def staff_chat_of(uow: UnitOfWork, group_id: int) -> int | None:
     return await rows.staff_chat_of(uow.session, group_id)
 
 
+async def is_staff_chat(uow: UnitOfWork, chat_id: int) -> bool:
+    return await rows.is_staff_chat(uow.session, chat_id)
+
+
 async def topic_of(uow: UnitOfWork, item_id: int) -> tuple[int, int] | None:
     return await rows.topic_of(uow.session, item_id)
 

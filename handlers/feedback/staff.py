@@ -19,6 +19,7 @@ from bot.admins import AdminChecker
 from bot.i18n import Locales, Translator
 from bot.outbound import Outbox, Priority
 from bot.replies import clip, react, reply
+from core.cache import BoundedCache
 from core.community.groups import GroupService
 from core.community.members import user_row
 from core.feedback import inbox, rules, staff
@@ -30,6 +31,9 @@ from storage.db import SessionFactory
 from storage.queries.community import groups as group_rows
 
 logger = logging.getLogger(__name__)
+# Forum chats known to be (or not to be) a staff chat: a forum community's every topic message
+# would otherwise cost a query. A chat linked by another process is seen within the minute.
+_staff_chats: BoundedCache[int, bool] = BoundedCache(10_000, 60.0)
 _tasks: set[asyncio.Task[None]] = set()  # topic follow-ups in flight (kept from the GC)
 
 
@@ -70,6 +74,7 @@ async def link_here(
         raise WhichGroup(options=options or "—")
     group_id, title = candidates[0]
     await staff.link(uow, group_id, chat.id, user.id, event_at)
+    _staff_chats.put(chat.id, True)
     reply(outbox, message, t("feedback-staff-linked", group=title), priority=Priority.HIGH)
 
 
@@ -155,6 +160,13 @@ async def on_topic_message(
     """A manager writes in an item's topic: it goes to the member (by DM, else in the group)."""
     user = message.from_user
     assert user is not None and message.message_thread_id is not None
+    known = _staff_chats.get(message.chat.id)
+    if known is None:
+        known = await staff.is_staff_chat(uow, message.chat.id)
+        _staff_chats.put(message.chat.id, known)
+    if not known:
+        await uow.rollback()
+        raise SkipHandler()
     item_id = await staff.item_of_topic(uow, message.chat.id, message.message_thread_id)
     if item_id is None:
         await uow.rollback()

@@ -69,8 +69,8 @@ class CounterEdits:
         self._posts.move_to_end(key)
         while len(self._posts) > MAX_TRACKED:
             self._posts.popitem(last=False)
-        if count < post.count:  # an older transaction's view: the post already shows more
-            return
+        if count <= post.count:  # shown or due already (a changed answer keeps the count), or an
+            return  # older transaction's view: editing to the same text is an error
         post.count, post.text, post.markup = count, text, markup
         if post.pending:
             return

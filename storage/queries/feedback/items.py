@@ -128,7 +128,7 @@ async def list_items(
     limit: int,
 ) -> list[Any]:
     stmt = (
-        sa.select(_I, _U.c.display_name, _G.c.title)
+        sa.select(_I, _U.c.display_name, _U.c.username, _G.c.title)
         .select_from(_I)
         .outerjoin(_U, _U.c.id == _I.c.user_id)
         .outerjoin(_G, _G.c.id == _I.c.group_id)

@@ -1,7 +1,7 @@
 """feedback inbox, threads, drafts and surveys
 
 Revision ID: 0007
-Revises: 0004
+Revises: 0006
 Create Date: 2026-12-01
 
 New tables only: feedback items numbered per group (feedback_counter) with their threads
@@ -19,7 +19,7 @@ from alembic import op
 import storage.types
 
 revision: str = "0007"
-down_revision: str | None = "0004"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -40,10 +40,17 @@ BOT_USER = User(id=123456, is_bot=True, first_name="Community Bot", username="co
 
 
 class InProcessSession(BaseSession):
-    def __init__(self, admins: set[tuple[int, int]] | None = None, record: bool = True) -> None:
+    def __init__(
+        self,
+        admins: set[tuple[int, int]] | None = None,
+        record: bool = True,
+        unreachable: set[int] | None = None,
+    ) -> None:
         super().__init__()
         self.calls: list[TelegramMethod[Any]] = []
         self.admins = admins or set()
+        # Private chats Telegram refuses (403): users who never started the bot or blocked it.
+        self.unreachable = unreachable if unreachable is not None else set()
         self._record = record
         self._ids = itertools.count(1_000_000)
         # Private chats of users who never started the bot: sendMessage there fails with 403.

@@ -15,6 +15,8 @@ from bot.middlewares import TrackAuthorMiddleware
 from handlers import errors, wrong_chat
 from handlers.community import export, group_lifecycle, help, settings
 from handlers.engagement import activity, admin_points, checkin, leaderboard, profile
+from handlers.feedback import inbox as feedback_inbox
+from handlers.feedback import polls, surveys
 from handlers.schedule import birthday, greeting, posts, welcome
 from handlers.shop import shop
 
@@ -30,6 +32,9 @@ def features() -> list[Feature]:
         admin_points.feature(),  # /grant, /deduct (admins)
         settings.feature(),  # /settings (admins)
         export.feature(),  # /export (admins)
+        feedback_inbox.feature(),  # /feedback, /inbox; texts of its flows (before activity)
+        surveys.feature(),  # /survey nps|csat|results|close (admins), answer buttons
+        polls.feature(),  # /poll (admins): native polls, votes from poll_answer
         activity.feature(),  # every other group message: tracking and activity points (last)
         # Scheduled posts (admins). After activity only so its settings show last: activity's
         # router is a fallback, attached after every feature's routers anyway.

@@ -72,6 +72,9 @@ async def test_export_refused_for_members_and_bad_kinds(db_url: str) -> None:
         await bot.feed(f.message(f.user(300, "Bob"), "/export members", date=DAY))
         assert "Only group administrators" in bot.last_text() and not bot.documents()
         await bot.feed(f.message(ADMIN, "/export everything", date=DAY))
-        assert "Unknown option" in bot.last_text() and "members, ledger" in bot.last_text()
+        assert (
+            "Unknown option" in bot.last_text()
+            and "members, ledger, redemptions, feedback" in bot.last_text()
+        )
         await bot.feed(f.message(ADMIN, "/export", date=DAY))
         assert "Unknown option" in bot.last_text() and not bot.documents()

@@ -62,9 +62,11 @@ def test_menus_per_scope() -> None:
         "start",
         "help",
         "me",
+        "feedback",
+        "inbox",
         "birthday",
     ]
-    members = ["checkin", "shop", "redeem", "myrewards", "help", "me", "top"]
+    members = ["checkin", "shop", "redeem", "myrewards", "help", "me", "top", "feedback"]
     assert shown[BotCommandScopeAllGroupChats] == members
     admin_menu = shown[BotCommandScopeAllChatAdministrators]
     assert [name for name in admin_menu if name in members] == members
@@ -88,6 +90,8 @@ def test_menus_per_scope() -> None:
         "welcome",
         "goodbye",
         "greeting",
+        "survey",
+        "poll",
     }
     assert BotCommandScopeChat not in shown  # no owner-only command, no owner menu
 
@@ -169,6 +173,7 @@ async def test_default_update_types_are_the_ones_routers_handle(db_url: str) -> 
             "chat_member",
             "message",
             "my_chat_member",
+            "poll_answer",
         ]
 
 

@@ -43,10 +43,14 @@ class WorldActions(World):
         *,
         date: datetime | int | None = None,
         reply_to_message_id: int | None = None,
+        thread_id: int | None = None,
     ) -> dict[str, Any]:
         extra: dict[str, Any] = {}
         if reply_to_message_id is not None:
             extra["reply_to_message"] = self.messages[(chat_id, reply_to_message_id)]
+        if thread_id is not None:  # a message in a forum topic
+            extra["message_thread_id"] = thread_id
+            extra["is_topic_message"] = True
         if self.status.get((chat_id, user_id), "left") in ("left", "kicked"):
             self.status[(chat_id, user_id)] = "member"
         msg = self._user_message(self.chats[chat_id], user_id, text, date, **extra)
@@ -144,6 +148,29 @@ class WorldActions(World):
                     "chat_instance": str(chat_id),
                     "message": message,
                     "data": data,
+                }
+            }
+        )
+
+    def vote(self, poll_id: str, user_id: int, option_ids: list[int]) -> dict[str, Any] | None:
+        """A member votes in a poll ([] retracts the vote). Telegram sends poll_answer only for
+        non-anonymous polls that are still open; None when it sends nothing."""
+        poll = self.polls[poll_id]
+        if poll["closed"]:
+            return None
+        if option_ids:
+            poll["votes"][user_id] = list(option_ids)
+        else:
+            poll["votes"].pop(user_id, None)
+        if poll["anonymous"]:
+            return None
+        return self.push_update(
+            {
+                "poll_answer": {
+                    "poll_id": poll_id,
+                    "user": self.users[user_id],
+                    "option_ids": list(option_ids),
+                    "option_persistent_ids": [f"{poll_id}-{i}" for i in option_ids],
                 }
             }
         )

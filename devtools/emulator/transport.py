@@ -23,6 +23,7 @@ JSON_PARAMS = {
     "link_preview_options",
     "entities",
     "caption_entities",
+    "options",
 }
 
 Dispatch = Callable[[str, dict[str, Any]], Awaitable[Any]]

@@ -42,6 +42,7 @@ class SentMessage:
     document: bytes | None = None
     file_name: str | None = None
     edits: list[str] = field(default_factory=list)
+    thread_id: int | None = None  # the forum topic it was sent to
 
     def buttons(self) -> list[str]:
         rows = (self.reply_markup or {}).get("inline_keyboard", [])
@@ -70,6 +71,8 @@ class World:
         self.chats: dict[int, dict[str, Any]] = {}
         self.status: dict[tuple[int, int], str] = {}
         self.started: set[int] = set()
+        self.topics: dict[tuple[int, int], str] = {}  # (forum chat, message_thread_id) -> name
+        self.polls: dict[str, dict[str, Any]] = {}  # poll id -> question, options, votes...
         self.blocked: set[int] = set()
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
         self.calls: list[Call] = []
@@ -112,8 +115,12 @@ class World:
         self.users[user_id] = user
         return user
 
-    def add_group(self, chat_id: int, title: str, *, type: str = "supergroup") -> dict[str, Any]:
-        chat = {"id": chat_id, "type": type, "title": title}
+    def add_group(
+        self, chat_id: int, title: str, *, type: str = "supergroup", is_forum: bool = False
+    ) -> dict[str, Any]:
+        chat: dict[str, Any] = {"id": chat_id, "type": type, "title": title}
+        if is_forum:
+            chat["is_forum"] = True
         self.chats[chat_id] = chat
         return chat
 

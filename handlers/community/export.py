@@ -1,4 +1,4 @@
-"""/export members | ledger: CSV documents for administrators."""
+"""/export members | ledger | feedback: CSV documents for administrators."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from bot.outbound import Outbox, Priority
 from core.community import export
 from core.community.group_settings import GroupSettings
 from core.errors import UnknownSubcommand
+from core.feedback import export as feedback_export
 from core.shop import export as shop_export
 from core.uow import UnitOfWork
 from handlers.common import actor_id, command_args
@@ -27,6 +28,10 @@ KINDS = {
     "积分": "ledger",
     "redemptions": "redemptions",
     "兑换": "redemptions",
+    "feedback": "feedback",
+    "反馈": "feedback",
+    "survey": "survey",
+    "调查": "survey",
 }
 
 
@@ -43,12 +48,21 @@ async def cmd_export(
     kind = KINDS.get(args[0].lower()) if args else None
     if kind is None:
         raise UnknownSubcommand(
-            word=(args[0] if args else "")[:32], options="members, ledger, redemptions"
+            word=(args[0] if args else "")[:32],
+            options="members, ledger, redemptions, feedback, survey <n>",
         )
     if kind == "members":
         data, count = await export.members_csv(uow.session, group, event_at)
     elif kind == "redemptions":
         data, count = await shop_export.redemptions_csv(uow.session, group.group_id)
+    elif kind == "feedback":
+        data, count = await feedback_export.feedback_csv(uow.session, group.group_id)
+    elif kind == "survey":
+        number = args[1].lstrip("#") if len(args) > 1 else ""
+        if not number.isdecimal():
+            raise UnknownSubcommand(word="survey", options="survey <n>")
+        data, count = await feedback_export.survey_csv(uow.session, group.group_id, int(number))
+        kind = f"survey-{int(number)}"
     else:
         data, count = await export.ledger_csv(uow.session, group.group_id)
     await export.record_export(uow, group.group_id, actor_id(message), kind, count, event_at)
@@ -58,7 +72,7 @@ async def cmd_export(
         SendDocument(
             chat_id=message.chat.id,
             document=BufferedInputFile(data, filename=name),
-            caption=t(f"export-{kind}", count=count),
+            caption=t(f"export-{kind.split('-')[0]}", count=count),
             reply_parameters=ReplyParameters(
                 message_id=message.message_id, allow_sending_without_reply=True
             ),

@@ -15,6 +15,18 @@ from storage.tables.engagement import (
     DailyCheckinCount,
     LedgerEntry,
 )
+from storage.tables.feedback import (
+    FeedbackCounter,
+    FeedbackDraft,
+    FeedbackItem,
+    FeedbackMessage,
+    FeedbackStaffChat,
+    FeedbackTopic,
+    Poll,
+    PollVote,
+    Survey,
+    SurveyAnswer,
+)
 from storage.tables.idempotency import ProcessedKey, ProcessedUpdate, SetAsideUpdate
 from storage.tables.schedule import (
     GreetingTemplate,
@@ -33,6 +45,12 @@ __all__ = [
     "ChatGroup",
     "Checkin",
     "DailyCheckinCount",
+    "FeedbackCounter",
+    "FeedbackDraft",
+    "FeedbackItem",
+    "FeedbackMessage",
+    "FeedbackStaffChat",
+    "FeedbackTopic",
     "GreetingTemplate",
     "GroupMigration",
     "GroupSetting",
@@ -40,6 +58,8 @@ __all__ = [
     "Member",
     "MemberBadge",
     "MemberBirthday",
+    "Poll",
+    "PollVote",
     "PostOccurrence",
     "PostVote",
     "ProcessedKey",
@@ -50,5 +70,7 @@ __all__ = [
     "ScheduleDraft",
     "ScheduledPost",
     "SetAsideUpdate",
+    "Survey",
+    "SurveyAnswer",
     "TgUser",
 ]

@@ -23,7 +23,13 @@ def send_message(world: World, params: dict[str, Any]) -> dict[str, Any]:
     chat = world.chat(params)
     plain = checked_text(params.get("text"), params.get("parse_mode"), 4096, "message text")
     check_markup(params.get("reply_markup"))
-    result = bot_message(world, chat, params, text=plain)
+    thread = params.get("message_thread_id")
+    extra: dict[str, Any] = {}
+    if thread is not None:
+        if (chat["id"], int(thread)) not in world.topics:
+            raise ApiError(400, "Bad Request: message thread not found")
+        extra = {"message_thread_id": int(thread), "is_topic_message": True}
+    result = bot_message(world, chat, params, text=plain, **extra)
     world.sent.append(
         SentMessage(
             chat["id"],
@@ -33,6 +39,7 @@ def send_message(world: World, params: dict[str, Any]) -> dict[str, Any]:
             plain,
             params.get("reply_markup"),
             (result.get("reply_to_message") or {}).get("message_id"),
+            thread_id=int(thread) if thread is not None else None,
         )
     )
     return result

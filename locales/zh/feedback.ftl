@@ -1,0 +1,100 @@
+cmd-feedback = 向管理团队反馈
+help-feedback = [内容] — 建议、问题都可以;只发 /feedback 会有引导(可附图片)
+cmd-inbox = 你所管理群的反馈收件箱(管理员)
+help-inbox = [new | progress | resolved] [feature | service | bug | other] — 查看、回复、关闭反馈
+
+feedback-cat-feature = 💡 功能建议
+feedback-cat-service = 🤝 服务体验
+feedback-cat-bug = 🐞 技术问题
+feedback-cat-other = 📝 其他
+feedback-status-new = 新反馈
+feedback-status-in_progress = 处理中
+feedback-status-resolved = 已解决
+feedback-status-wontfix = 暂不处理
+feedback-priority-0 = 低
+feedback-priority-1 = 普通
+feedback-priority-2 = 高
+feedback-priority-3 = 紧急
+
+feedback-error = 这条反馈有点问题。
+feedback-error-empty = 请写点内容:/feedback 你的内容(或只发 /feedback 按引导填写)。
+feedback-error-too-long = 内容太长了:{ $length } 个字符,最多 { $limit } 个。没有保存,请精简后再发。
+feedback-error-daily-limit = 谢谢!你今天已经提交了 { $limit } 条反馈,已达每日上限,请明天再来。
+feedback-error-no-group = 还不知道你要反馈的是哪个群。请在群里发送 /feedback,或先在群里说句话。
+feedback-error-unknown-item = 这条反馈不存在(或已删除)。
+feedback-error-not-manager = 只有该反馈所在群的管理员可以这样做。
+feedback-error-nothing-open = 目前没有需要你回复的反馈。要提交反馈,请发送 /feedback。
+
+feedback-received = 📮 谢谢!你的反馈已记录为 <b>#{ $number }</b>({ $group }),分类:{ $category }。分类不对?点下面换一个。
+feedback-pick-group = 你的反馈是关于哪个群的?
+feedback-pick-category = 是关于什么的?选一个分类(或直接发送内容)。
+feedback-send-text = { $category }:请用一条消息发送你的反馈(可以是带说明的图片)。
+feedback-send-text-group = { $category }:请回复这条消息发送你的反馈(可以是带说明的图片)。
+feedback-stale = 这个表单已过期,请重新发送 /feedback。
+feedback-not-yours = 只有提交者可以修改这条反馈的分类。
+feedback-category-changed = 分类已修改。
+feedback-answer-added = ✅ 已补充到你的反馈 #{ $number },团队会看到。
+feedback-member-answered = 💬 { $name } 回复了反馈 #{ $number }:
+feedback-button-open = 打开
+feedback-button-reply = ✉️ 回复
+feedback-button-back = « 返回
+feedback-filter-open = 未关闭
+feedback-filter-all = 全部
+feedback-inbox-title = 📥 <b>反馈收件箱</b> — { $filters }({ $groups } 个群)
+feedback-inbox-empty = 暂无反馈。🎉
+feedback-inbox-line = <b>#{ $number }</b> · { $group } · { $category } · { $status } · { $priority } — { $name }:{ $text }
+feedback-item-title = <b>#{ $number }</b> · { $group }
+    来自 { $name } · { $category }
+    状态:{ $status } · 优先级:{ $priority }
+    提交于 { $created }
+feedback-thread-member = 成员
+feedback-item-attachments = 📎 { $count } 张图片
+feedback-status-set = 状态:{ $status }
+feedback-priority-set = 优先级:{ $priority }
+feedback-reply-now = ✉️ 请现在用一条消息发送你对 #{ $number } 的回复。
+feedback-reply-dm = 📮 团队回复了你的反馈 #{ $number }({ $group }):
+feedback-reply-hint = 直接在这里回复即可继续沟通。
+feedback-reply-sent = ✅ 对 #{ $number } 的回复已发给 { $name }。
+feedback-closed-dm-resolved = ✅ 你的反馈 #{ $number }({ $group })已解决,谢谢!
+feedback-closed-dm-wontfix = 你的反馈 #{ $number }({ $group })暂不处理,已关闭。谢谢你告诉我们。
+export-feedback = 📄 反馈:{ $count } 条(UTF-8 CSV,时间为 UTC)。
+
+cmd-survey = 发布 NPS 或满意度调查(管理员)
+help-survey = nps | csat &lt;问题&gt; — 发布调查;results | close &lt;编号&gt;
+survey-post-nps = 📊 <b>调查 #{ $number }</b>
+    { $question }
+    0 = 完全不可能,10 = 非常可能。再点一次可修改答案。
+    已回答:{ $responses }
+survey-post-csat = 📊 <b>调查 #{ $number }</b>
+    { $question }
+    1 = 非常不满意,5 = 非常满意。再点一次可修改答案。
+    已回答:{ $responses }
+survey-answered = 谢谢!你的答案:{ $score }
+survey-results-title = 📊 <b>调查 #{ $number }</b>:{ $question }
+    共 { $responses } 份回答{ $closed ->
+        [yes] {" "}· 已结束
+       *[no] {""}
+    }
+survey-results-nps = NPS:<b>{ $nps }</b>(推荐者 { $promoters },中立者 { $passives },贬损者 { $detractors })
+survey-results-csat = 平均分:<b>{ $average }</b> / 5(满意 4–5 分占 { $satisfied }%)
+survey-error-unknown = 本群没有这个调查。
+survey-error-closed = 这个调查已结束。
+survey-error-question = 请写上问题(最多 { $limit } 个字符):/survey nps 你有多大可能把我们推荐给朋友?
+
+feedback-staff-not-forum = 请在管理团队的论坛型超级群(已开启话题)里发送 /feedback staff。
+feedback-staff-which = 这个工作群要服务哪个群?请发送 /feedback staff &lt;群 ID&gt;,可选:{ $options }。你需要同时是两个群的管理员。
+feedback-staff-linked = ✅ 本群已设为 { $group } 的工作群:每条新反馈会在这里开一个话题,你在话题里写的内容会发给该成员。
+feedback-staff-topic-head = 📮 <b>#{ $number }</b> · { $group } · { $category }
+    来自 { $name }。在本话题里回复即可答复对方。
+
+cmd-poll = 发起投票(管理员)
+help-poll = &lt;问题&gt; | &lt;选项&gt; | &lt;选项&gt; …(开头加 anon 为匿名投票);results | close &lt;编号&gt;
+poll-results-title = 🗳 <b>投票 #{ $number }</b>:{ $question }
+    共 { $votes } 票{ $closed ->
+        [yes] {" "}· 已结束
+       *[no] {""}
+    }
+poll-results-anonymous = (匿名投票:Telegram 不会告诉机器人谁投了票。)
+poll-error-usage = 用法:/poll 在哪里见面? | 咖啡馆 | 公园(2 到 { $max } 个不同的选项)。
+poll-error-unknown = 本群没有这个投票。
+export-survey = 📄 调查回答:{ $count } 行(UTF-8 CSV,时间为 UTC)。

@@ -222,6 +222,14 @@ async def create_app(
     )
 
 
+def freeze_after_start() -> None:
+    """What start-up built (locales, routers, compiled statements) lives as long as the process:
+    out of the collector's scans, and the young generation collected less often."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
+
+
 async def run_app(settings: Settings, *, stop_event: asyncio.Event | None = None) -> None:
     """Run the bot until stop_event is set (or SIGINT/SIGTERM); finish in-flight work, then exit."""
     stop = stop_event or asyncio.Event()
@@ -236,9 +244,7 @@ async def run_app(settings: Settings, *, stop_event: asyncio.Event | None = None
             app.bot, app.dispatcher["locales"], app.catalog, settings.bot_owner_ids
         )
         # Start-up objects live for the whole run: keep them out of every cyclic-GC scan.
-        gc.collect()
-        gc.freeze()
-        gc.set_threshold(*GC_THRESHOLDS)
+        freeze_after_start()
         app.outbox.start()
         app.scheduler.start()
         app.posts.start()  # becomes the leader, or tries every few seconds

@@ -23,7 +23,7 @@ migrate: $(STAMP)
 	$(BIN)/python -m bot migrate
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 4
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

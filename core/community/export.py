@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime
-from typing import Any
+from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.calendar import local_day
 from core.community.group_settings import GroupSettings
+from core.csv_export import iso, write_csv
 from core.engagement.profile import current_streak
 from core.uow import UnitOfWork
 from storage.queries.community import audit
@@ -34,30 +31,6 @@ MEMBER_COLUMNS = [
 LEDGER_COLUMNS = ["id", "user_id", "amount", "reason", "created_at", "actor_id", "note", "source"]
 
 
-def iso(value: datetime | None) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if value else ""
-
-
-def safe_cell(value: object) -> object:
-    """Spreadsheets run cells starting with = + - @ as formulas; names are user-controlled."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-async def _csv(
-    header: list[str], records: AsyncIterator[Any], cells: Callable[[Any], tuple[object, ...]]
-) -> tuple[bytes, int]:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    count = 0
-    async for record in records:
-        writer.writerow([safe_cell(v) for v in cells(record)])
-        count += 1
-    return out.getvalue().encode("utf-8"), count
-
-
 async def members_csv(
     session: AsyncSession, group: GroupSettings, now: datetime
 ) -> tuple[bytes, int]:
@@ -65,7 +38,7 @@ async def members_csv(
 
     today = local_day(now, group.timezone, group.day_start_hour)
     ranks = await member_ranks(session, group)
-    return await _csv(
+    return await write_csv(
         MEMBER_COLUMNS,
         rows.member_rows(session, group.group_id),
         lambda r: (
@@ -86,7 +59,7 @@ async def members_csv(
 
 
 async def ledger_csv(session: AsyncSession, group_id: int) -> tuple[bytes, int]:
-    return await _csv(
+    return await write_csv(
         LEDGER_COLUMNS,
         rows.ledger_rows(session, group_id),
         lambda r: (

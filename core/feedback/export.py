@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from core.community.export import _csv, iso
+from core.csv_export import iso, write_csv
 from core.feedback.surveys import UnknownSurvey
 from storage.queries.feedback import items as rows
 from storage.queries.feedback import surveys as survey_rows
@@ -22,7 +22,7 @@ FEEDBACK_COLUMNS = [
 
 
 async def feedback_csv(session: AsyncSession, group_id: int) -> tuple[bytes, int]:
-    return await _csv(
+    return await write_csv(
         FEEDBACK_COLUMNS,
         rows.export_rows(session, group_id),
         lambda r: (
@@ -46,7 +46,7 @@ async def survey_csv(session: AsyncSession, group_id: int, number: int) -> tuple
     survey = await survey_rows.by_number(session, group_id, number)
     if survey is None:
         raise UnknownSurvey()
-    return await _csv(
+    return await write_csv(
         SURVEY_COLUMNS,
         survey_rows.answer_rows(session, survey.id),
         lambda r: (r.user_id, r.score, iso(r.answered_at)),

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from core.community.export import _csv, iso
 from core.community.group_settings import GroupSettings
+from core.csv_export import iso, write_csv
 from core.shop.levels import level_curve
 from storage.queries.engagement.ledger import EARNING_REASONS
 from storage.queries.shop import redemptions as q
@@ -28,7 +28,7 @@ REDEMPTION_COLUMNS = [
 
 
 async def redemptions_csv(session: AsyncSession, group_id: int) -> tuple[bytes, int]:
-    return await _csv(
+    return await write_csv(
         REDEMPTION_COLUMNS,
         q.redemption_rows(session, group_id),
         lambda r: (

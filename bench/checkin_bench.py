@@ -16,7 +16,7 @@ from aiogram.types import Message, Update
 from pydantic import SecretStr
 from sqlalchemy import func, select
 
-from bot.app import create_app, freeze_after_start
+from bot.app import create_app, ready_for_traffic
 from bot.config import Settings
 from devtools.inprocess import InProcessSession
 from storage.tables import Checkin
@@ -79,7 +79,7 @@ async def ours(database_url: str, updates: list[Update]) -> tuple[float, int]:
     )
     app = await create_app(settings, bot_session=InProcessSession(record=False))
     app.dispatcher["bot_username"] = "community_test_bot"
-    freeze_after_start()
+    ready_for_traffic(app)
     app.outbox.start()
     try:
         warm = make_updates(

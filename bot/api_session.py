@@ -8,6 +8,7 @@ burst of 3,000 check-ins. Holding each one used keeps it built.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from aiogram import Bot
@@ -20,10 +21,20 @@ class BotApiSession(AiohttpSession):
         super().__init__(**kwargs)
         self._response_models: dict[Any, Any] = {}
 
+    def keep_response_models(self, returning: Iterable[Any]) -> None:
+        """Build and hold the reply models of these return types now (at start-up)."""
+        for kind in returning:
+            self._response_model(kind)
+
+    def _response_model(self, returning: Any) -> Any:
+        model = self._response_models.get(returning)
+        if model is None:
+            model = self._response_models[returning] = Response[returning]  # type: ignore[valid-type]
+            model.model_rebuild()
+        return model
+
     def check_response(
         self, bot: Bot, method: TelegramMethod[Any], status_code: int, content: str
     ) -> Response[Any]:
-        returning = method.__returning__
-        if returning not in self._response_models:
-            self._response_models[returning] = Response[returning]  # type: ignore[valid-type]
+        self._response_model(method.__returning__)
         return super().check_response(bot, method, status_code, content)

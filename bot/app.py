@@ -25,6 +25,7 @@ from bot.commands import publish_commands
 from bot.config import Settings
 from bot.digest import Digest
 from bot.features import CommandCatalog, Feature
+from bot.hot_models import build_hot_models
 from bot.i18n import Locales
 from bot.intake import Poller, UpdateProcessor
 from bot.metrics import Metrics
@@ -222,6 +223,12 @@ async def create_app(
     )
 
 
+def ready_for_traffic(app: App) -> None:
+    """Build what the first burst would otherwise build, then freeze what start-up built."""
+    build_hot_models(app.bot.session)
+    freeze_after_start()
+
+
 def freeze_after_start() -> None:
     """What start-up built (locales, routers, compiled statements) lives as long as the process:
     out of the collector's scans, and the young generation collected less often."""
@@ -244,7 +251,7 @@ async def run_app(settings: Settings, *, stop_event: asyncio.Event | None = None
             app.bot, app.dispatcher["locales"], app.catalog, settings.bot_owner_ids
         )
         # Start-up objects live for the whole run: keep them out of every cyclic-GC scan.
-        freeze_after_start()
+        ready_for_traffic(app)
         app.outbox.start()
         app.scheduler.start()
         app.posts.start()  # becomes the leader, or tries every few seconds

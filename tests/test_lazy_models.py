@@ -63,3 +63,35 @@ def test_every_aiogram_type_builds_on_first_use() -> None:
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.startswith("ok ")
+
+
+HOT = textwrap.dedent(
+    """
+    import bot
+    import aiogram.types as types
+    from aiogram.methods import EditMessageText, GetUpdates, SendMessage, SetMessageReaction
+    from aiogram.methods.base import Response
+    from bot.api_session import BotApiSession
+    from bot.hot_models import build_hot_models
+
+    assert not types.Update.__pydantic_complete__ and not types.Message.__pydantic_complete__
+    session = BotApiSession()
+    build_hot_models(session)
+    for model in (types.Update, types.Message, SendMessage, EditMessageText, SetMessageReaction):
+        assert model.__pydantic_complete__, model
+    for method in (GetUpdates, SendMessage, EditMessageText):
+        assert session._response_models[method.__returning__].__pydantic_complete__, method
+    assert Response[list[types.Update]] is session._response_models[list[types.Update]]
+    print("ok")
+    """
+)
+
+
+def test_the_models_of_every_burst_are_built_at_start_up() -> None:
+    """Update, Message and the usual replies are built before the first getUpdates: built
+    lazily, the first burst of updates waited about half a second for their schemas."""
+    done = subprocess.run(
+        [sys.executable, "-c", HOT], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip() == "ok"

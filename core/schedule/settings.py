@@ -9,6 +9,11 @@ DEFAULT_GRACE_MINUTES = 10
 WELCOME_DELETE_MINUTES = "welcome_delete_minutes"
 ANNIVERSARIES = "anniversaries"
 BIRTHDAY_POINTS = "birthday_points"
+FEED_MAX_ITEMS = "feed_max_items"
+DEFAULT_FEED_ITEMS = 5
+HOLIDAY_GREETINGS = "holiday_greetings"
+HOLIDAY_COUNTRY = "holiday_country"
+DEFAULT_COUNTRY = "CN"
 
 
 def parse_switch(text: str) -> str:
@@ -18,6 +23,12 @@ def parse_switch(text: str) -> str:
     if value in ("off", "no", "0", "false", "关", "关闭"):
         return "off"
     raise ValueError(text)
+
+
+def parse_country(text: str) -> str:
+    from core.schedule.festivals import supported_country
+
+    return supported_country(text)
 
 
 SCHEDULE_SETTINGS = SettingsSection(
@@ -43,6 +54,24 @@ SCHEDULE_SETTINGS = SettingsSection(
             default="off",
             choices=("on", "off"),
             hint="on, off",
+        ),
+        # Items a content feed (/feed) posts at most per fetch.
+        int_spec(FEED_MAX_ITEMS, 1, 20, DEFAULT_FEED_ITEMS, choices=("1", "3", "5", "10")),
+        # Public holidays and festivals greeted after the morning greeting (/greeting holiday).
+        SettingSpec(
+            key=HOLIDAY_GREETINGS,
+            parse=parse_switch,
+            default="on",
+            choices=("on", "off"),
+            hint="on, off",
+        ),
+        # Whose holidays: an ISO 3166 country code the holidays package knows (CN, US, DE…).
+        SettingSpec(
+            key=HOLIDAY_COUNTRY,
+            parse=parse_country,
+            default=DEFAULT_COUNTRY,
+            choices=("CN", "HK", "TW", "SG", "US", "GB"),
+            hint="CN, HK, TW, SG, US, GB, DE, JP…",
         ),
     ),
 )

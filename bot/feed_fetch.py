@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import logging
 import socket
 from collections.abc import Awaitable, Callable
@@ -69,7 +70,8 @@ class AddressGuard:
         host = parts.hostname or ""
         port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
         try:
-            found = await self._resolve(host, port)
+            found = [str(ipaddress.ip_address(host))] if _is_literal(host) else []
+            found = found or await self._resolve(host, port)
         except (OSError, TimeoutError, UnicodeError):
             raise FeedAddressRefused(host=host[:60], reason="unresolved") from None
         if not found:
@@ -82,6 +84,14 @@ class AddressGuard:
         await self.addresses(url)
 
 
+def _is_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
 def _pinned(url: str, address: str) -> tuple[str, str, str]:
     """(the URL with its host replaced by `address`, the Host header, the TLS server name)."""
     parts = urlsplit(url)
@@ -89,7 +99,11 @@ def _pinned(url: str, address: str) -> tuple[str, str, str]:
     literal = f"[{address}]" if ":" in address else address
     netloc = literal if parts.port is None else f"{literal}:{parts.port}"
     host_header = parts.netloc.rsplit("@", 1)[-1]
-    return urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, "")), host_header, host
+    return (
+        urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, "")),
+        host_header,
+        host,
+    )
 
 
 class FeedFetcher:

@@ -195,7 +195,6 @@ class JobSource(Protocol):
         ...
 
 
-
 class PostScheduler:
     def __init__(
         self,

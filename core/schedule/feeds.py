@@ -238,7 +238,9 @@ class FeedService:
     async def listing(self, uow: UnitOfWork, group_id: int) -> list[Feed]:
         return await rows.of_group(uow.session, group_id)
 
-    async def remove(self, uow: UnitOfWork, group_id: int, actor_id: int, feed_id: int, at: datetime) -> Feed:
+    async def remove(
+        self, uow: UnitOfWork, group_id: int, actor_id: int, feed_id: int, at: datetime
+    ) -> Feed:
         feed = await rows.get(uow.session, feed_id)
         if feed is None or feed.group_id != group_id:
             raise FeedNotFound(id=feed_id)
@@ -295,9 +297,7 @@ class FeedService:
             outcome = _Outcome({"next_run_at": next_run})
             failure = None
             if fetched.error is not None:
-                outcome.values.update(
-                    error_streak=feed.error_streak + 1, last_error=fetched.error
-                )
+                outcome.values.update(error_streak=feed.error_streak + 1, last_error=fetched.error)
                 failure = fetched.error if feed.error_streak == 0 else None
             else:
                 outcome.values.update(error_streak=0, last_error=None, fetched_at=now)
@@ -359,9 +359,10 @@ class FeedService:
         await rows.prune_seen(uow.session, feed.id)
         if len(marked) == len(new):
             # Validators only once everything new was taken: a 304 must not hide the rest.
-            outcome.values.update(etag=_short(fetched.etag, 255), last_modified=_short(fetched.last_modified, 64))
+            outcome.values.update(
+                etag=_short(fetched.etag, 255), last_modified=_short(fetched.last_modified, 64)
+            )
 
 
 def _short(value: str | None, limit: int) -> str | None:
     return value if value is not None and len(value) <= limit else None
-

@@ -60,9 +60,7 @@ def _language(country: str, wanted: str) -> str | None:
 @lru_cache(maxsize=512)
 def _named_days(country: str, year: int, language: str | None) -> dict[date, tuple[str, ...]]:
     """date -> the names of the holidays on it, in `language`; swaps and observed days out."""
-    found = holiday_data.country_holidays(
-        country, years=year, language=language, observed=False
-    )
+    found = holiday_data.country_holidays(country, years=year, language=language, observed=False)
     swap_prefix = ""
     if getattr(found, "has_substituted_holidays", False):
         swap_prefix = found.tr(found.substituted_label).split("%s")[0]

@@ -20,7 +20,7 @@ logger = logging.getLogger(__name__)
 
 def items_text(run: FeedRun, locales: Locales) -> str:
     t = locales.get(run.language)
-    lines = [t("feed-post-title", title=html.escape(run.title or run.url, quote=False))]
+    lines = [t("feed-post-title", title=run.title or run.url)]
     for item in run.items:
         title = html.escape(item.title or item.link, quote=False)
         if item.link:
@@ -69,9 +69,9 @@ class FeedJobs:
             text = t(
                 "feed-failed",
                 id=run.feed_id,
-                url=html.escape(run.url, quote=False),
+                url=run.url,
                 reason=t(f"feed-failed-{run.failure.replace('_', '-')}"),
-                detail=html.escape(run.detail, quote=False),
+                detail=run.detail,
             )
             chat_id = run.report_chat_id or run.group_id
             self._outbox.send(

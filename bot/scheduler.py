@@ -434,10 +434,34 @@ class PostScheduler:
             await self._posts.record_sent(dispatch.occurrence_id, message_id)
         except Exception:  # noqa: BLE001
             logger.exception("could not record the message of post %s", dispatch.post_id)
+        if dispatch.holidays:
+            self._holidays(dispatch)
         if dispatch.birthdays:
             self._congratulate(dispatch)
         if dispatch.anniversaries:
             self._anniversaries(dispatch)
+
+    def _holidays(self, dispatch: Dispatch) -> None:
+        """One message for the day's holidays: each the group's own text or the default."""
+        t = self._locales.get(dispatch.language)
+        lines = []
+        for holiday in dispatch.holidays:
+            if holiday.text is not None:
+                lines.append(holiday.text)
+            elif t.has(holiday.locale_key):
+                lines.append(t(holiday.locale_key))
+            else:
+                lines.append(t("holiday-default", name=holiday.name))
+        self._outbox.send(
+            dispatch.group_id,
+            SendMessage(
+                chat_id=dispatch.group_id,
+                text=clip("\n\n".join(lines)),
+                message_thread_id=dispatch.thread_id,
+            ),
+            kind=Kind.ANSWER,
+            priority=Priority.NORMAL,
+        )
 
     def _anniversaries(self, dispatch: Dispatch) -> None:
         t = self._locales.get(dispatch.language)

@@ -441,3 +441,17 @@ async def test_remove_and_unknown_ids(session_factory: SessionFactory) -> None:
             await service.remove(UnitOfWork(session), GROUP, ADMIN, feed.id, T0)
     assert await service.run(feed.id, T0) is None  # a job still planned for it does nothing
     assert source.fetches == 0
+
+
+def test_items_are_posted_escaped() -> None:
+    from bot.feeds import items_text
+    from bot.i18n import Locales
+    from core.schedule.feed_parse import FeedItem
+    from core.schedule.feeds import FeedRun
+
+    item = FeedItem("1", "x<y & z", 'https://e.com/?a=1&b="2"')
+    run = FeedRun(1, GROUP, None, "en", "A <b>&", "https://e.com/feed", (item,))
+    assert items_text(run, Locales()) == (
+        "📰 <b>A &lt;b&gt;&amp;</b>\n"
+        '• <a href="https://e.com/?a=1&amp;b=&quot;2&quot;">x&lt;y &amp; z</a>'
+    )

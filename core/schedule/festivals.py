@@ -97,11 +97,14 @@ def greeted_on(country: str, day: date) -> list[Holiday]:
 
 
 def upcoming(country: str, today: date, limit: int = 30) -> list[Holiday]:
-    """The year's holidays from `today` on (next year's once this one's are over)."""
-    found = [h for h in holidays_of_year(country, today.year) if h.day >= today]
-    if not found:
-        found = list(holidays_of_year(country, today.year + 1))
-    return found[:limit]
+    """The holidays of the twelve months from `today` on."""
+    this_year = [h for h in holidays_of_year(country, today.year) if h.day >= today]
+    next_year = [
+        h
+        for h in holidays_of_year(country, today.year + 1)
+        if (h.day.month, h.day.day) < (today.month, today.day)
+    ]
+    return (this_year + next_year)[:limit]
 
 
 def find(country: str, today: date, word: str) -> Holiday | None:

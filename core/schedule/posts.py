@@ -32,6 +32,7 @@ from core.schedule.birthdays import (
     birthdays_on,
     credit_birthdays,
 )
+from core.schedule.holiday_greetings import HolidayGreeting, greetings_for
 from core.schedule.settings import (
     ANNIVERSARIES,
     BIRTHDAY_POINTS,
@@ -120,6 +121,8 @@ class Dispatch:
     birthdays: tuple[tuple[int, str], ...] = ()
     anniversaries: tuple[tuple[int, str, int], ...] = ()  # (user id, name, years)
     birthday_points: int = 0  # credited to each of `birthdays` with this occurrence
+    # Holidays greeted today (the morning greeting's occurrence, once per group and date).
+    holidays: tuple[HolidayGreeting, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -422,6 +425,7 @@ class PostService:
             await self._advance(uow, post, next_run, now, sent=True)
             celebrants: list[tuple[int, str]] = []
             anniversaries: list[tuple[int, str, int]] = []
+            holidays: list[HolidayGreeting] = []
             bonus = 0
             if post.label == MORNING:
                 local_day = due.astimezone(ZoneInfo(tz)).date()
@@ -443,6 +447,7 @@ class PostService:
                     anniversaries = await birthday_rows.anniversaries(
                         uow.session, post.group_id, anniversary_windows(local_day, tz)
                     )
+                holidays = await greetings_for(uow.session, group, local_day, now)
             dispatch = Dispatch(
                 occurrence_id,
                 post_id,
@@ -457,6 +462,7 @@ class PostService:
                 tuple(celebrants),
                 tuple(anniversaries),
                 bonus,
+                tuple(holidays),
             )
             return Fired(dispatch, None, next_run)
 

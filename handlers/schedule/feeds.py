@@ -6,7 +6,6 @@ core/schedule/feeds.py for what a fetch does and bot/feed_fetch.py for how it is
 
 from __future__ import annotations
 
-import html
 from datetime import datetime
 
 from aiogram import Router
@@ -28,13 +27,13 @@ from storage.queries.schedule.feeds import Feed
 
 
 def feed_line(t: Translator, feed: Feed, timezone: str) -> str:
-    name = html.escape(shorten(feed.title or feed.url, 60), quote=False)
+    name = shorten(feed.title or feed.url, 60)
     state = t(f"feed-failed-{feed.last_error.replace('_', '-')}") if feed.last_error else ""
     return t(
         "feed-line",
         id=feed.id,
         name=name,
-        url=html.escape(feed.url, quote=False),
+        url=feed.url,
         desc=describe(t, parse_rule(feed.rule), timezone),
         next=local_text(feed.next_run_at, timezone) if feed.next_run_at else t("schedule-none"),
         failing="yes" if feed.last_error else "no",
@@ -45,7 +44,7 @@ def feed_line(t: Translator, feed: Feed, timezone: str) -> str:
 def _feed_id(word: str) -> int:
     word = word.lstrip("#")
     if not word.isdecimal() or len(word) > 12:
-        raise FeedNotFound(id=html.escape(shorten(word, 16), quote=False))
+        raise FeedNotFound(id=shorten(word, 16))
     return int(word)
 
 
@@ -69,14 +68,14 @@ async def cmd_feed(
         text = t(
             "feed-added",
             id=feed.id,
-            url=html.escape(feed.url, quote=False),
+            url=feed.url,
             desc=describe(t, rule, group.timezone),
         )
     elif action in ("remove", "delete", "rm") and len(args) == 2:
         feed = await feeds.remove(
             uow, group.group_id, actor_id(message), _feed_id(args[1]), event_at
         )
-        text = t("feed-removed", id=feed.id, url=html.escape(feed.url, quote=False))
+        text = t("feed-removed", id=feed.id, url=feed.url)
     elif action in ("list", "ls") and len(args) == 1:
         found = await feeds.listing(uow, group.group_id)
         if not found:

@@ -131,7 +131,7 @@ welcome-error-too-long = That welcome is too long ({ $limit } characters at most
 
 ## Daily greetings: /greeting
 cmd-greeting = Daily morning or evening greeting (admins)
-help-greeting = morning 07:30 &lt;text&gt; — a daily greeting (or <code>evening</code>); <code>/greeting morning off</code>
+help-greeting = morning 07:30 &lt;text&gt; — a daily greeting (or <code>evening</code>); <code>/greeting morning off</code>; <code>/greeting holiday</code> for holiday greetings
 greeting-usage = 🌅 <b>Daily greeting</b>: <code>/greeting morning 07:30 Good morning, everyone!</code> (or <code>evening</code>), in the group's timezone; <code>/greeting morning off</code> stops it. It shows in /posts.
 greeting-kind-morning = morning greeting
 greeting-kind-evening = evening greeting

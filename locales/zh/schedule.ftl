@@ -122,7 +122,7 @@ welcome-error-too-long = 欢迎语太长了(最多 { $limit } 字)。
 
 ## Daily greetings: /greeting
 cmd-greeting = 每日早安/晚安问候(管理员)
-help-greeting = morning 07:30 &lt;内容&gt; — 每日问候(或 <code>evening</code>);<code>/greeting morning off</code> 关闭
+help-greeting = morning 07:30 &lt;内容&gt; — 每日问候(或 <code>evening</code>);<code>/greeting morning off</code> 关闭;<code>/greeting holiday</code> 设置节日祝福
 greeting-usage = 🌅 <b>每日问候</b>:<code>/greeting morning 07:30 大家早上好!</code>(或 <code>evening</code>),按本群时区;<code>/greeting morning off</code> 关闭。可在 /posts 中查看。
 greeting-kind-morning = 早安问候
 greeting-kind-evening = 晚安问候

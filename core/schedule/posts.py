@@ -54,6 +54,7 @@ MAX_TEXT = 3500  # leaves room in Telegram's 4,096 for the escaping
 MAX_POSTS_PER_GROUP = 100
 MAX_MISSED_COUNTED = 1000
 DRAFT_LIFETIME = timedelta(minutes=30)  # a guided /schedule waits this long for its content
+MAX_VARIANTS = 5
 
 
 class EmptyPost(DomainError):
@@ -74,6 +75,10 @@ class UnknownVariant(PostNotFound):
 
 class TooManyPosts(DomainError):
     key = "schedule-error-too-many"
+
+
+class TooManyVariants(DomainError):
+    key = "schedule-error-too-many-variants"
 
 
 class NeverRuns(DomainError):
@@ -101,6 +106,14 @@ VARIANT_SEPARATOR = "||"
 def variants(text: str) -> list[str]:
     """A post's texts: `A || B` is two variants, posted in turn."""
     return [part.strip() for part in text.split(VARIANT_SEPARATOR) if part.strip()]
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A guided /schedule in progress: when, and the text variants replied so far."""
+
+    rule: Rule
+    texts: list[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,12 +258,65 @@ class PostService:
 
     async def take_draft(
         self, uow: UnitOfWork, group_id: int, prompt_id: int, at: datetime
-    ) -> Rule | None:
-        """The rule picked on that prompt (once: the draft is gone after), if still fresh."""
+    ) -> Draft | None:
+        """The draft of that prompt (once: it is gone after), if still fresh."""
         found = await rows.take_draft(uow.session, group_id, prompt_id)
         if found is None or at - found[2] > DRAFT_LIFETIME:
             return None
-        return parse_rule(found[0])
+        return Draft(parse_rule(found[0]), variants(found[3] or ""))
+
+    async def draft(
+        self, uow: UnitOfWork, group_id: int, prompt_id: int, at: datetime
+    ) -> Draft | None:
+        found = await rows.get_draft(uow.session, group_id, prompt_id)
+        if found is None or at - found[2] > DRAFT_LIFETIME:
+            return None
+        return Draft(parse_rule(found[0]), variants(found[3] or ""))
+
+    async def add_variant(
+        self, uow: UnitOfWork, group_id: int, prompt_id: int, text: str, at: datetime
+    ) -> Draft | None:
+        """The guided flow: one more text variant for the post of that prompt (A/B: each
+        occurrence posts the next one); None if the draft is gone."""
+        draft = await self.draft(uow, group_id, prompt_id, at)
+        if draft is None:
+            return None
+        added = variants(text)
+        if not added:
+            raise EmptyPost()
+        texts = [*draft.texts, *added]
+        if len(texts) > MAX_VARIANTS:
+            raise TooManyVariants(limit=MAX_VARIANTS)
+        joined = f" {VARIANT_SEPARATOR} ".join(texts)
+        if len(html.escape(joined, quote=False)) > MAX_TEXT:
+            raise PostTooLong(limit=MAX_TEXT)
+        await rows.set_draft_texts(uow.session, group_id, prompt_id, joined)
+        await uow.commit()
+        return Draft(draft.rule, texts)
+
+    async def confirm_draft(
+        self,
+        uow: UnitOfWork,
+        group: GroupSettings,
+        actor_id: int,
+        prompt_id: int,
+        thread_id: int | None,
+        at: datetime,
+    ) -> Post | None:
+        """✅ on the prompt: the post with the draft's variants (None: no draft, or no text
+        yet: nothing is created)."""
+        draft = await self.draft(uow, group.group_id, prompt_id, at)
+        if draft is None or not draft.texts:
+            await uow.rollback()
+            return None
+        await rows.take_draft(uow.session, group.group_id, prompt_id)
+        content = Content(text=f" {VARIANT_SEPARATOR} ".join(draft.texts))
+        return await self.create(uow, group, actor_id, draft.rule, content, thread_id, at)
+
+    async def cancel_draft(self, uow: UnitOfWork, group_id: int, prompt_id: int) -> bool:
+        found = await rows.take_draft(uow.session, group_id, prompt_id)
+        await uow.commit()
+        return found is not None
 
     async def listing(self, uow: UnitOfWork, group_id: int) -> list[Post]:
         return await rows.of_group(uow.session, group_id)

@@ -121,7 +121,8 @@ class MemberBirthday(SQLModel, table=True):
 
 class ScheduleDraft(SQLModel, table=True):
     """The guided /schedule: an administrator picked when on the bot's prompt (message_id);
-    replying to that prompt with the content creates the post."""
+    replying to that prompt with a message to copy creates the post; replies with text are
+    its variants (`texts`, " || " between them) until ✅ on the prompt creates it."""
 
     __tablename__ = "schedule_draft"
 
@@ -134,6 +135,7 @@ class ScheduleDraft(SQLModel, table=True):
     rule: str = Field(max_length=200)
     created_by: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False))
     created_at: datetime = ts(nullable=False)
+    texts: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
 
 
 class ContentFeed(SQLModel, table=True):

@@ -1,4 +1,4 @@
-"""content feeds and the items they posted; holiday greeting choices
+"""content feeds and the items they posted; holiday greeting choices; draft variants
 
 Revision ID: 0009
 Revises: 0007
@@ -6,7 +6,8 @@ Create Date: 2026-12-01
 
 New tables only: content_feed (a feed a group follows, planned like a scheduled post),
 feed_seen_item (hashes of the ids and links of items posted or passed over, so none is posted
-twice), holiday_greeting (a group's holiday turned off, or given its own text).
+twice), holiday_greeting (a group's holiday turned off, or given its own text); and
+schedule_draft.texts, the text variants of a guided /schedule before it is confirmed.
 """
 
 from collections.abc import Sequence
@@ -66,8 +67,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("group_id", "holiday", name=op.f("pk_holiday_greeting")),
     )
 
+    with op.batch_alter_table("schedule_draft") as batch:
+        batch.add_column(sa.Column("texts", sa.Text(), nullable=True))
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("schedule_draft") as batch:
+        batch.drop_column("texts")
     op.drop_table("holiday_greeting")
     op.drop_table("feed_seen_item")
     op.drop_index("ix_content_feed_group", table_name="content_feed")

@@ -18,7 +18,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from core.community.group_settings import GroupSettings
@@ -42,6 +42,7 @@ from core.schedule.settings import (
 from core.schedule.when import ONCE, Rule, parse_rule
 from core.uow import UnitOfWork
 from storage.db import SessionFactory
+from storage.queries import updates
 from storage.queries.community import audit
 from storage.queries.schedule import birthdays as birthday_rows
 from storage.queries.schedule import posts as rows
@@ -154,6 +155,13 @@ class Fired:
     dispatch: Dispatch | None
     skipped: Skipped | None
     next_run_at: datetime | None
+
+
+async def once_a_day(uow: UnitOfWork, kind: str, group_id: int, day: date, at: datetime) -> bool:
+    """Claim `<kind>:<group>:<local date>` in the occurrence's transaction: False if a message
+    of that kind went to the group that day already (one combined message per day, even when
+    the morning greeting is set again and fires a second time the same day)."""
+    return await updates.claim_key(uow.session, f"{kind}:{group_id}:{day.isoformat()}", at)
 
 
 class PostService:
@@ -498,6 +506,10 @@ class PostService:
                 celebrants = await birthday_rows.celebrants(
                     uow.session, post.group_id, birthdays_on(local_day)
                 )
+                if celebrants and not await once_a_day(
+                    uow, "birthdays", post.group_id, local_day, now
+                ):
+                    celebrants = []  # congratulated today already (the greeting was set again)
                 bonus = int(group.values.get(BIRTHDAY_POINTS, 0))
                 if bonus > 0 and celebrants:
                     credited = set(
@@ -513,6 +525,10 @@ class PostService:
                     anniversaries = await birthday_rows.anniversaries(
                         uow.session, post.group_id, anniversary_windows(local_day, tz)
                     )
+                    if anniversaries and not await once_a_day(
+                        uow, "anniversaries", post.group_id, local_day, now
+                    ):
+                        anniversaries = []
                 holidays = await greetings_for(uow.session, group, local_day, now)
             dispatch = Dispatch(
                 occurrence_id,

@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 from core.community.group_settings import GroupSettings
 from core.community.groups import GroupService
 from core.errors import DomainError
-from core.events import EventBus, GroupCalendarChanged, Transaction
+from core.events import EventBus, GroupCalendarChanged, GroupMoved, Transaction
 from core.jobs import occurrence_key, run_once
 from core.schedule.birthdays import (
     MORNING,
@@ -430,6 +430,26 @@ class PostService:
             next_run = self._planner(rule, timezone, post.anchor_at, event.at)
             await rows.update(tx.session, post.id, event.at, next_run_at=next_run)
         tx.after_commit(self.on_change)
+
+    async def on_group_moved(self, tx: Transaction, event: GroupMoved) -> list[int]:
+        """The group became a supergroup: its posts moved with it, but copies of its messages
+        cannot follow (the supergroup numbers its messages anew: message 42 there is another
+        message, and the old chat answers nothing any more). Such posts are paused, not
+        re-pointed at a message of the same number; returns their ids."""
+        found = await rows.copies_from(tx.session, event.group_id, event.old_id)
+        for post in found:
+            await rows.update(tx.session, post.id, event.at, status=PAUSED)
+        if found:
+            await audit.record(
+                tx.session,
+                group_id=event.group_id,
+                actor_id=event.group_id,
+                action="post_paused",
+                at=event.at,
+                details={"posts": [p.id for p in found], "reason": "group_moved"},
+            )
+            tx.after_commit(self.on_change)
+        return [p.id for p in found]
 
     # ---- what the scheduler does ----------------------------------------------------------
     async def planned(self) -> list[tuple[int, int, datetime]]:

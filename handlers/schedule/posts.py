@@ -25,7 +25,7 @@ from bot.replies import clip, plain, reply
 from bot.scheduler import UsefulButton, local_time
 from core.community.group_settings import GroupSettings
 from core.errors import NotAdmin
-from core.events import EventBus, GroupCalendarChanged
+from core.events import EventBus, GroupCalendarChanged, GroupMoved, Transaction
 from core.schedule import when as w
 from core.schedule.posts import Content, Draft, PostNotFound, PostService
 from core.schedule.settings import SCHEDULE_SETTINGS
@@ -603,6 +603,21 @@ UNSCHEDULE = CommandSpec("unschedule", role=Role.ADMIN)
 def subscribe(bus: EventBus, deps: dict[str, Any]) -> None:
     posts: PostService = deps["posts"]
     bus.subscribe(GroupCalendarChanged, posts.on_calendar_changed)
+
+    async def on_group_moved(tx: Transaction, event: GroupMoved) -> None:
+        paused = await posts.on_group_moved(tx, event)
+        if not paused:
+            return
+        found = await deps["groups"].settings_in(tx.session, [event.group_id])
+        language = found[event.group_id].language if event.group_id in found else "en"
+        text = deps["locales"].get(language)(
+            "schedule-paused-by-move", ids=", ".join(f"#{i}" for i in paused)
+        )
+        outbox: Outbox = deps["outbox"]
+        method = SendMessage(chat_id=event.group_id, text=clip(text))
+        tx.after_commit(lambda: outbox.send(event.group_id, method, priority=Priority.LOW))
+
+    bus.subscribe(GroupMoved, on_group_moved)
 
 
 def feature() -> Feature:

@@ -170,3 +170,4 @@ goodbye-none = No goodbye line is set (the default). Set one with <code>/goodbye
 goodbye-current = 👋 The goodbye line (placeholders: { $placeholders }; <code>/goodbye off</code> turns it off):
 goodbye-set = ✅ Goodbye line saved. This is how it looks:
 goodbye-off = Goodbye line turned off.
+schedule-paused-by-move = ⏸ This group became a supergroup: posts { $ids } copy messages from before, which Telegram no longer lets me copy, so they are paused. Schedule them again from a new message (reply /schedule to it).

@@ -161,3 +161,4 @@ goodbye-none = 未设置告别语(默认关闭)。用 <code>/goodbye &lt;内容&
 goodbye-current = 👋 当前告别语(占位符:{ $placeholders };<code>/goodbye off</code> 关闭):
 goodbye-set = ✅ 告别语已保存,效果如下:
 goodbye-off = 告别语已关闭。
+schedule-paused-by-move = ⏸ 本群已升级为超级群:第 { $ids } 条定时内容复制的是升级前的消息,Telegram 已不允许再复制,已暂停。请对新消息回复 /schedule 重新安排。

@@ -139,6 +139,16 @@ async def labelled(session: AsyncSession, group_id: int, label: str) -> list[Pos
     return [_post(r) for r in (await session.exec(stmt)).all()]
 
 
+async def copies_from(session: AsyncSession, group_id: int, chat_id: int) -> list[Post]:
+    """The group's posts (active or paused) that copy a message of `chat_id`."""
+    stmt = sa.select(*_COLUMNS).where(
+        _P.c.group_id == group_id,
+        _P.c.source_chat_id == chat_id,
+        _P.c.status.in_((ACTIVE, PAUSED)),
+    )
+    return [_post(r) for r in (await session.exec(stmt)).all()]
+
+
 async def recurring_of_group(session: AsyncSession, group_id: int) -> list[Post]:
     stmt = sa.select(*_COLUMNS).where(
         _P.c.group_id == group_id,

@@ -20,6 +20,7 @@ streak only; a success ends the streak.
 from __future__ import annotations
 
 import ipaddress
+import logging
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -39,6 +40,8 @@ from storage.queries.community import audit
 from storage.queries.feedback import staff as staff_rows
 from storage.queries.schedule import feeds as rows
 from storage.queries.schedule.feeds import Feed
+
+logger = logging.getLogger(__name__)
 
 # (rule, timezone, anchor, after) -> the first occurrence strictly after `after` (UTC), or None.
 Planner = Callable[[Rule, str, datetime, datetime], "datetime | None"]
@@ -280,6 +283,9 @@ class FeedService:
                 parsed = parse_feed(fetched.body, fetched.content_type)
             except NotAFeed:
                 fetched = Fetched(error=NOT_A_FEED, detail="not RSS, Atom or JSON Feed")
+            except Exception as exc:  # noqa: BLE001  (a parser bug: a failed run, not a loop)
+                logger.exception("feed %s could not be parsed", feed_id)
+                fetched = Fetched(error=NOT_A_FEED, detail=type(exc).__name__)
 
         async def work(uow: UnitOfWork) -> FeedRun | None:
             feed = await rows.get(uow.session, feed_id, for_update=True)
@@ -335,7 +341,11 @@ class FeedService:
             await self._guard(feed.url)  # the host may resolve elsewhere than when it was added
         except (FeedAddressRefused, InvalidFeedUrl):
             return Fetched(error=BLOCKED, detail="address refused")
-        return await self._fetch(feed.url, feed.etag, feed.last_modified)
+        try:
+            return await self._fetch(feed.url, feed.etag, feed.last_modified)
+        except Exception as exc:  # noqa: BLE001  (recorded as a failed run; retried on schedule)
+            logger.exception("feed %s could not be fetched", feed.id)
+            return Fetched(error=UNREACHABLE, detail=type(exc).__name__)
 
     async def _take_new(
         self,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.schedule.festivals import supported_country
 from core.settings import SettingSpec, SettingsSection, int_spec
 
 POST_GRACE_MINUTES = "post_grace_minutes"
@@ -23,12 +24,6 @@ def parse_switch(text: str) -> str:
     if value in ("off", "no", "0", "false", "关", "关闭"):
         return "off"
     raise ValueError(text)
-
-
-def parse_country(text: str) -> str:
-    from core.schedule.festivals import supported_country
-
-    return supported_country(text)
 
 
 SCHEDULE_SETTINGS = SettingsSection(
@@ -68,7 +63,7 @@ SCHEDULE_SETTINGS = SettingsSection(
         # Whose holidays: an ISO 3166 country code the holidays package knows (CN, US, DE…).
         SettingSpec(
             key=HOLIDAY_COUNTRY,
-            parse=parse_country,
+            parse=supported_country,
             default=DEFAULT_COUNTRY,
             choices=("CN", "HK", "TW", "SG", "US", "GB"),
             hint="CN, HK, TW, SG, US, GB, DE, JP…",

@@ -135,3 +135,33 @@ async def test_the_leader_fires_a_new_feed_at_once(
             raise AssertionError("the feed's items were not posted")
         [feed] = await _feeds(bot)
         assert feed.runs == 1 and feed.fetched_at is not None and feed.title == "Local news"
+
+
+async def test_a_failing_feed_is_reported_to_the_admins(db_url: str) -> None:
+    from core.schedule.feeds import FeedRun
+
+    async with running_bot(db_url, admins=ADMINS) as bot:
+        jobs = bot.app.dispatcher["feed_jobs"]
+        for language, expected in (
+            (
+                "en",
+                "⚠️ Feed #3 (https://e.com/a?b=1&amp;c=2) could not be read: not an RSS, Atom "
+                "or JSON feed (HTML &lt;page&gt;). I keep trying on its schedule and say "
+                "nothing more until it works again.",
+            ),
+            ("zh", "⚠️ 订阅 #3(https://e.com/a?b=1&amp;c=2)读取失败:不是 RSS、Atom 或 JSON Feed"),
+        ):
+            run = FeedRun(
+                3,
+                f.GROUP_ID,
+                None,
+                language,
+                "",
+                "https://e.com/a?b=1&c=2",
+                failure="not_a_feed",
+                detail="HTML <page>",
+                report_chat_id=f.GROUP_ID,
+            )
+            jobs.deliver(run)
+            await bot.app.outbox.drain(5)
+            assert bot.last_text(f.GROUP_ID).startswith(expected), bot.last_text()

@@ -25,6 +25,8 @@ from bot.commands import publish_commands
 from bot.config import Settings
 from bot.digest import Digest
 from bot.features import CommandCatalog, Feature
+from bot.feed_fetch import AddressGuard, FeedFetcher
+from bot.feeds import FeedJobs
 from bot.hot_models import build_hot_models
 from bot.i18n import Locales
 from bot.intake import Poller, UpdateProcessor
@@ -39,6 +41,7 @@ from core.community.members import MemberService
 from core.community.settings import COMMUNITY_SETTINGS
 from core.engagement.member_events import MemberEventBatcher
 from core.events import EventBus
+from core.schedule.feeds import FeedService
 from core.schedule.posts import PostService
 from core.uow import CommittedUpdates
 from handlers import features as all_features
@@ -67,6 +70,7 @@ class App:
     scheduler: AsyncIOScheduler
     posts: PostScheduler
     http: httpx.AsyncClient
+    feed_http: httpx.AsyncClient
     digest: Digest
     metrics: Metrics
     catalog: CommandCatalog
@@ -94,6 +98,7 @@ class App:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         await self.http.aclose()
+        await self.feed_http.aclose()
         await self.bot.session.close()
         await self.engine.dispose()
 
@@ -154,7 +159,26 @@ async def create_app(
     http = httpx.AsyncClient(timeout=15.0)
     # Scheduled posts: the rows are the schedule; the leader's APScheduler fires them.
     post_service = PostService(session_factory, groups, plan_next, clock=clock, bus=bus)
-    post_scheduler = scheduler_runtime(scheduler, post_service, engine, outbox, locales)
+    # Content feeds: planned and fired by the same leader; fetched by their own client (no
+    # proxies from the environment, no kept connections: each fetch goes to a checked address).
+    feed_http = httpx.AsyncClient(
+        trust_env=False, limits=httpx.Limits(max_keepalive_connections=0)
+    )
+    guard = AddressGuard(allow_private=settings.feed_allow_private)
+    feed_service = FeedService(
+        session_factory,
+        groups,
+        plan_next,
+        FeedFetcher(feed_http, guard, max_bytes=settings.feed_max_bytes),
+        guard,
+        clock=clock,
+        bus=bus,
+    )
+    feed_jobs = FeedJobs(feed_service, outbox, locales)
+    post_scheduler = scheduler_runtime(
+        scheduler, post_service, engine, outbox, locales, sources=(feed_jobs,)
+    )
+    feed_service.on_change = post_scheduler.changed
 
     dispatcher = Dispatcher(
         disable_fsm=True,  # no conversations kept in FSM; saves a middleware on every update
@@ -174,6 +198,8 @@ async def create_app(
         digest=digest,
         clock=clock,
         posts=post_service,
+        feeds=feed_service,
+        feed_jobs=feed_jobs,
     )
     dispatcher.update.outer_middleware(DbSessionMiddleware(session_factory, committed, bus))
     dispatcher.update.outer_middleware(
@@ -216,6 +242,7 @@ async def create_app(
         scheduler,
         post_scheduler,
         http,
+        feed_http,
         digest,
         metrics,
         catalog,

@@ -40,6 +40,11 @@ class Settings(BaseSettings):
     # How long a group's settings are trusted in memory before they are read again (a change
     # made by another process, on the same database, shows within this time).
     settings_cache_seconds: float = Field(default=5.0, ge=0)
+    # Content feeds (/feed) may be fetched from private, loopback and link-local addresses.
+    # Off in production (the bot would fetch inside its own network: SSRF); tests and local
+    # development serve feeds from 127.0.0.1.
+    feed_allow_private: bool = False
+    feed_max_bytes: int = Field(default=2_000_000, ge=1_000, le=50_000_000)
 
     @field_validator("bot_owner_ids", mode="before")
     @classmethod

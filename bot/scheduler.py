@@ -24,7 +24,7 @@ import html
 import logging
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from aiogram.filters.callback_data import CallbackData
@@ -179,6 +179,22 @@ async def _close_quietly(conn: AsyncConnection) -> None:
 # ---- firing ---------------------------------------------------------------------------------
 
 
+class JobSource(Protocol):
+    """Other rows the leader fires the same way as posts (content feeds): one in-memory job
+    per row at its next run, rebuilt when the source's fingerprint changes."""
+
+    prefix: str  # job ids are "<prefix><id>"
+
+    async def planned(self) -> list[tuple[int, datetime]]: ...
+
+    async def fingerprint(self) -> object: ...
+
+    async def fire(self, item_id: int, due: datetime) -> tuple[bool, datetime | None]:
+        """Run the occurrence; (False, _): it did not run (changed meanwhile: re-read the
+        rows), else (True, the next run or None)."""
+        ...
+
+
 class PostScheduler:
     def __init__(
         self,
@@ -190,6 +206,7 @@ class PostScheduler:
         *,
         retry_seconds: float = 3.0,
         sync_seconds: float = 5.0,
+        sources: tuple[JobSource, ...] = (),
     ) -> None:
         self._scheduler = scheduler
         self._posts = posts
@@ -204,6 +221,9 @@ class PostScheduler:
         self._planned: dict[int, datetime] = {}
         self._deliveries: set[asyncio.Task[None]] = set()
         self._stopping = False
+        self._sources = sources
+        self._source_prints: dict[str, object] = {}
+        self._source_planned: dict[str, datetime] = {}  # job id -> due
         posts.on_change = self.changed
 
     @property
@@ -211,8 +231,9 @@ class PostScheduler:
         return self._leadership.is_leader
 
     def changed(self) -> None:
-        """Posts changed (here): re-plan now."""
+        """Posts (or a source's rows) changed here: re-plan now."""
         self._fingerprint = None
+        self._source_prints.clear()
         self._wake.set()
 
     def start(self) -> None:
@@ -251,6 +272,7 @@ class PostScheduler:
                 return
             logger.info("scheduler: this process leads (fires scheduled posts)")
             self._fingerprint = None
+            self._source_prints.clear()
         elif not await self._leadership.still_leader():
             self._unplan_all()
             return
@@ -258,6 +280,59 @@ class PostScheduler:
         if fingerprint != self._fingerprint:
             await self.rebuild()
             self._fingerprint = fingerprint
+        for source in self._sources:
+            printed = await source.fingerprint()
+            if printed != self._source_prints.get(source.prefix):
+                await self.rebuild_source(source)
+                self._source_prints[source.prefix] = printed
+
+    async def rebuild_source(self, source: JobSource) -> None:
+        planned = {f"{source.prefix}{i}": (i, due) for i, due in await source.planned()}
+        for job_id in [j for j in self._source_planned if j.startswith(source.prefix)]:
+            if job_id not in planned:
+                self._unplan_job(job_id)
+        for job_id, (item_id, due) in planned.items():
+            if self._source_planned.get(job_id) != due:
+                self._plan_job(source, item_id, due)
+
+    def _plan_job(self, source: JobSource, item_id: int, due: datetime) -> None:
+        job_id = f"{source.prefix}{item_id}"
+        self._source_planned[job_id] = due
+        self._scheduler.add_job(
+            self._fire_job,
+            DateTrigger(run_date=due, timezone=UTC),
+            args=(source, item_id, due),
+            id=job_id,
+            replace_existing=True,
+            misfire_grace_time=None,
+            coalesce=True,
+            max_instances=10,
+        )
+
+    def _unplan_job(self, job_id: str) -> None:
+        self._source_planned.pop(job_id, None)
+        job = self._scheduler.get_job(job_id)
+        if job is not None:
+            job.remove()
+
+    async def _fire_job(self, source: JobSource, item_id: int, due: datetime) -> None:
+        if not self._leadership.is_leader or self._stopping:
+            return
+        job_id = f"{source.prefix}{item_id}"
+        if self._source_planned.get(job_id) == due:
+            del self._source_planned[job_id]
+        try:
+            ran, next_run = await source.fire(item_id, due)
+        except Exception:  # noqa: BLE001
+            logger.exception("%s due %s failed; trying again later", job_id, due)
+            self._source_prints.pop(source.prefix, None)
+            return
+        if not ran:
+            self._source_prints.pop(source.prefix, None)
+            self._wake.set()
+            return
+        if next_run is not None and job_id not in self._source_planned:
+            self._plan_job(source, item_id, next_run)
 
     async def rebuild(self) -> None:
         """The in-memory jobs, from the tables: one per active post at its next run."""
@@ -291,6 +366,8 @@ class PostScheduler:
     def _unplan_all(self) -> None:
         for post_id in list(self._planned):
             self._unplan(post_id)
+        for job_id in list(self._source_planned):
+            self._unplan_job(job_id)
 
     async def _fire(self, post_id: int, due: datetime) -> None:
         if not self._leadership.is_leader or self._stopping:
@@ -357,10 +434,34 @@ class PostScheduler:
             await self._posts.record_sent(dispatch.occurrence_id, message_id)
         except Exception:  # noqa: BLE001
             logger.exception("could not record the message of post %s", dispatch.post_id)
+        if dispatch.holidays:
+            self._holidays(dispatch)
         if dispatch.birthdays:
             self._congratulate(dispatch)
         if dispatch.anniversaries:
             self._anniversaries(dispatch)
+
+    def _holidays(self, dispatch: Dispatch) -> None:
+        """One message for the day's holidays: each the group's own text or the default."""
+        t = self._locales.get(dispatch.language)
+        lines = []
+        for holiday in dispatch.holidays:
+            if holiday.text is not None:
+                lines.append(holiday.text)
+            elif t.has(holiday.locale_key):
+                lines.append(t(holiday.locale_key))
+            else:
+                lines.append(t("holiday-default", name=holiday.name))
+        self._outbox.send(
+            dispatch.group_id,
+            SendMessage(
+                chat_id=dispatch.group_id,
+                text=clip("\n\n".join(lines)),
+                message_thread_id=dispatch.thread_id,
+            ),
+            kind=Kind.ANSWER,
+            priority=Priority.NORMAL,
+        )
 
     def _anniversaries(self, dispatch: Dispatch) -> None:
         t = self._locales.get(dispatch.language)

@@ -90,3 +90,13 @@ class GroupCalendarChanged(DomainEvent):
     old: tuple[str, int]  # (timezone, day_start_hour)
     new: tuple[str, int]
     at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class GroupMoved(DomainEvent):
+    """Telegram moved the group to a new chat id (upgraded to a supergroup); its rows moved
+    with it, in this transaction, before subscribers hear of it."""
+
+    group_id: int  # the new id
+    old_id: int
+    at: datetime

@@ -92,6 +92,7 @@ def test_menus_per_scope() -> None:
         "greeting",
         "survey",
         "poll",
+        "feed",
     }
     assert BotCommandScopeChat not in shown  # no owner-only command, no owner menu
 

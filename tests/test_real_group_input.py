@@ -249,3 +249,55 @@ def test_long_user_arguments_never_blank_a_message() -> None:
     for value in ("x" * 10_000, "&" * 3_000, "<" * 2_600):
         text = t("error-target-not-found", target=value)
         assert "{???}" not in text and text.startswith("I don't know the member")
+
+
+async def test_scheduled_posts_and_feeds_move_with_the_group_copies_are_paused(
+    db_url: str,
+) -> None:
+    from aiogram.methods import SendMessage
+
+    from storage.queries.schedule import feeds as feed_rows
+    from storage.queries.schedule import posts as post_rows
+
+    admin = f.user(ADMIN, "Ada")
+    now = datetime.now(UTC).replace(microsecond=0)
+    async with running_bot(db_url, admins={(OLD, ADMIN), (NEW, ADMIN)}) as bot:
+        tip = msg(OLD, admin, now, text="Weekly tip: drink water")
+        await bot.feed(tip)
+        assert tip.message is not None
+        reply_to = tip.message.model_dump(mode="json", by_alias=True, exclude_none=True)
+        await bot.feed(
+            msg(OLD, admin, now, text="/schedule daily 09:00", reply_to_message=reply_to)
+        )
+        await bot.feed(msg(OLD, admin, now, text="/schedule daily 10:00 A text post"))
+        async with bot.app.session_factory() as s:
+            feed_id = await feed_rows.insert(
+                s,
+                group_id=OLD,
+                thread_id=None,
+                url="https://example.com/feed",
+                rule="every 3600",
+                created_by=ADMIN,
+                next_run_at=now,
+                at=now,
+            )
+            await s.commit()
+
+        bot.clear()
+        await bot.feed(msg(NEW, admin, now, migrate_from_chat_id=OLD))
+        await bot.feed(msg(OLD, admin, now, migrate_to_chat_id=NEW))
+        async with bot.app.session_factory() as s:
+            posts = {p.text or "copy": p for p in await post_rows.of_group(s, NEW)}
+            feed = await feed_rows.get(s, feed_id)
+            assert await post_rows.of_group(s, OLD) == []
+        assert feed is not None and feed.group_id == NEW
+        assert posts["A text post"].status == "active"
+        copy = posts["copy"]
+        # Not re-pointed at the supergroup's message of the same number (another message).
+        assert (copy.status, copy.source_chat_id) == ("paused", OLD)
+        notices = [m.text for m in bot.sent(SendMessage) if m.chat_id == NEW]
+        assert notices == [
+            f"⏸ This group became a supergroup: posts #{copy.id} copy messages from before, "
+            "which Telegram no longer lets me copy, so they are paused. Schedule them again "
+            "from a new message (reply /schedule to it)."
+        ]

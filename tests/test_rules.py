@@ -473,6 +473,9 @@ def test_the_bot_declares_the_same_keys_and_aliases_as_before() -> None:
         "welcome_delete_minutes",
         "birthday_points",
         "anniversaries",
+        "feed_max_items",
+        "holiday_greetings",
+        "holiday_country",
     )
     assert [s.name for s in CATALOGUE.sections] == [
         "community",

@@ -275,9 +275,69 @@ async def test_the_guided_flow_picks_a_time_then_takes_a_reply(db_url: str) -> N
         edit = bot.sent(EditMessageText)[-1]
         assert edit.text.startswith("🗓 every day at 09:00. Now reply to this message")
         await bot.feed(f.message(ADMIN, "Daily standup in 5 minutes!", date=now, reply_to=prompt))
-        assert bot.last_text().startswith("✅ Post #1 scheduled: every day at 09:00.")
+        assert bot.last_text().startswith("✍️ Variant 1 saved.")
+        assert await _posts(bot) == []  # not before ✅
+        # A second text: an A/B variant, shown on the prompt.
+        await bot.feed(f.message(ADMIN, "Standup soon: <coffee>", date=now, reply_to=prompt))
+        assert bot.last_text().startswith("✍️ Variant 2 saved.")
+        edit = bot.sent(EditMessageText)[-1]
+        assert edit.message_id == 5
+        assert "1. Daily standup in 5 minutes!\n2. Standup soon: &lt;coffee&gt;" in edit.text
+        confirm = _button(bot, "✅ Schedule")
+        # A photo once there are texts: refused, nothing changes.
+        photo = f.message(ADMIN, "", date=now, reply_to=prompt)
+        assert photo.message is not None
+        photo = photo.model_copy(
+            update={"message": photo.message.model_copy(update={"text": None})}
+        )
+        await bot.feed(photo)
+        assert bot.last_text().startswith("Variants are texts")
+        # A member cannot confirm.
+        await bot.feed(f.callback(MEMBER, confirm, 5))
+        assert await _posts(bot) == []
+        bot.clear()
+        await bot.feed(f.callback(ADMIN, confirm, 5))
+        assert bot.sent(EditMessageText)[-1].text.startswith(
+            "✅ Post #1 scheduled: every day at 09:00."
+        )
         [post] = await _posts(bot)
-        assert (post.rule, post.text) == ("daily 09:00", "Daily standup in 5 minutes!")
-        # The draft is used up: a second reply does not schedule again.
+        assert post.rule == "daily 09:00"
+        assert post.text == "Daily standup in 5 minutes! || Standup soon: &lt;coffee&gt;"
+        # The draft is used up: ✅ again and another reply schedule nothing.
+        await bot.feed(f.callback(ADMIN, confirm, 5))
+        assert bot.sent(EditMessageText)[-1].text.startswith("This draft is gone")
         await bot.feed(f.message(ADMIN, "again", date=now, reply_to=prompt))
+        assert len(await _posts(bot)) == 1
+
+
+async def test_the_guided_flow_copies_a_message_or_is_cancelled(db_url: str) -> None:
+    now = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
+    async with running_bot(db_url, admins=ADMINS) as bot:
+        prompts = []
+        for message_id in (6, 7):
+            await bot.feed(f.message(ADMIN, "/schedule", date=now))
+            await bot.feed(f.callback(ADMIN, _button(bot, "In 1 hour"), message_id))
+            prompts.append(
+                {
+                    "message_id": message_id,
+                    "date": int(now.timestamp()),
+                    "chat": f.chat(),
+                    "from": {"id": 123456, "is_bot": True, "first_name": "Bot"},
+                    "text": "…",
+                }
+            )
+        photo = f.message(ADMIN, "", date=now, reply_to=prompts[0])
+        assert photo.message is not None
+        photo = photo.model_copy(
+            update={"message": photo.message.model_copy(update={"text": None})}
+        )
+        await bot.feed(photo)
+        assert bot.last_text().startswith("✅ Post #1 scheduled: once, at")
+        [post] = await _posts(bot)
+        assert post.source_message_id == photo.message.message_id  # type: ignore[union-attr]
+
+        await bot.feed(f.message(ADMIN, "Maybe", date=now, reply_to=prompts[1]))
+        await bot.feed(f.callback(ADMIN, _button(bot, "✖ Cancel"), 7))
+        assert bot.sent(EditMessageText)[-1].text == "✖ Cancelled: nothing was scheduled."
+        await bot.feed(f.message(ADMIN, "More", date=now, reply_to=prompts[1]))
         assert len(await _posts(bot)) == 1

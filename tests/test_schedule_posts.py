@@ -387,6 +387,23 @@ async def test_anniversaries_after_the_morning_greeting(session_factory: Session
     assert fired is not None and fired.dispatch is not None
     assert fired.dispatch.anniversaries == ((401, "Old", 2), (402, "Late", 1))
 
+    # The greeting set again the same morning fires again: one anniversary message a day.
+    async with session_factory() as session:
+        again = await service.create(
+            UnitOfWork(session),
+            group,
+            ADMIN,
+            Rule(DAILY, 7, 30),
+            Content("Morning again!"),
+            None,
+            post.next_run_at - timedelta(minutes=5),
+            label=MORNING,
+        )
+    assert again.next_run_at == post.next_run_at
+    fired = await service.fire(again.id, again.next_run_at)
+    assert fired is not None and fired.dispatch is not None
+    assert fired.dispatch.text == "Morning again!" and fired.dispatch.anniversaries == ()
+
 
 async def test_birthday_points_are_credited_once_a_year(session_factory: SessionFactory) -> None:
     from core.community.members import MemberService, user_row
@@ -427,12 +444,13 @@ async def test_birthday_points_are_credited_once_a_year(session_factory: Session
     fired = [r for r in results if r is not None]
     assert len(fired) == 1 and fired[0].dispatch is not None
     assert fired[0].dispatch.birthday_points == 50
-    # The greeting set again the same day (another post, another occurrence): no second credit.
+    # The greeting set again the same day (another post, another occurrence): no second
+    # credit, and no second congratulation (one message a day).
     second = await morning_post()
     assert second.next_run_at == due
     again = await service.fire(second.id, due)
     assert again is not None and again.dispatch is not None
-    assert again.dispatch.birthdays == ((301, "Ada"),) and again.dispatch.birthday_points == 0
+    assert again.dispatch.birthdays == () and again.dispatch.birthday_points == 0
     async with session_factory() as session:
         entries = (
             await session.exec(

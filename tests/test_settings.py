@@ -172,7 +172,8 @@ async def test_the_panel_shows_one_section_per_area(db_url: str) -> None:
             "There is no setting “colour”. Settings: timezone, day_start, language, "
             "checkin_points, milestones, level_thresholds, level_titles, announce_badges, "
             "activity_points, activity_min_length, activity_cooldown, activity_daily_cap, "
-            "post_grace_minutes, welcome_delete_minutes, birthday_points, anniversaries."
+            "post_grace_minutes, welcome_delete_minutes, birthday_points, anniversaries, "
+            "feed_max_items, holiday_greetings, holiday_country."
         )
 
         bot.clear()

@@ -97,6 +97,9 @@ def test_defaults_from_values_and_from_the_deployment() -> None:
         "welcome_delete_minutes": 0,
         "birthday_points": 0,
         "anniversaries": "off",
+        "feed_max_items": 5,
+        "holiday_greetings": "on",
+        "holiday_country": "CN",
     }
     # Those from the deployment are stored when a group is registered (a later change of
     # DEFAULT_TIMEZONE must not move existing groups to another timezone).

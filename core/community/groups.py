@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.community.group_settings import GroupCache, GroupSettings
 from core.community.settings import DAY_START, LANGUAGE, TIMEZONE
-from core.events import GroupCalendarChanged
+from core.events import GroupCalendarChanged, GroupMoved
 from core.settings import SettingsCatalogue, SettingSpec, SettingsSection
 from core.uow import UnitOfWork
 from storage.db import SessionFactory
@@ -179,6 +179,7 @@ class GroupService:
             at=at,
             details={"from": old_id, "to": new_id},
         )
+        uow.publish(GroupMoved(new_id, old_id, at))
         await uow.commit()
         self._invalidate(old_id)
         self._invalidate(new_id)

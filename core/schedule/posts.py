@@ -18,13 +18,13 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from core.community.group_settings import GroupSettings
 from core.community.groups import GroupService
 from core.errors import DomainError
-from core.events import EventBus, GroupCalendarChanged, Transaction
+from core.events import EventBus, GroupCalendarChanged, GroupMoved, Transaction
 from core.jobs import occurrence_key, run_once
 from core.schedule.birthdays import (
     MORNING,
@@ -32,6 +32,7 @@ from core.schedule.birthdays import (
     birthdays_on,
     credit_birthdays,
 )
+from core.schedule.holiday_greetings import HolidayGreeting, greetings_for
 from core.schedule.settings import (
     ANNIVERSARIES,
     BIRTHDAY_POINTS,
@@ -41,6 +42,7 @@ from core.schedule.settings import (
 from core.schedule.when import ONCE, Rule, parse_rule
 from core.uow import UnitOfWork
 from storage.db import SessionFactory
+from storage.queries import updates
 from storage.queries.community import audit
 from storage.queries.schedule import birthdays as birthday_rows
 from storage.queries.schedule import posts as rows
@@ -53,6 +55,7 @@ MAX_TEXT = 3500  # leaves room in Telegram's 4,096 for the escaping
 MAX_POSTS_PER_GROUP = 100
 MAX_MISSED_COUNTED = 1000
 DRAFT_LIFETIME = timedelta(minutes=30)  # a guided /schedule waits this long for its content
+MAX_VARIANTS = 5
 
 
 class EmptyPost(DomainError):
@@ -73,6 +76,10 @@ class UnknownVariant(PostNotFound):
 
 class TooManyPosts(DomainError):
     key = "schedule-error-too-many"
+
+
+class TooManyVariants(DomainError):
+    key = "schedule-error-too-many-variants"
 
 
 class NeverRuns(DomainError):
@@ -103,6 +110,14 @@ def variants(text: str) -> list[str]:
 
 
 @dataclass(frozen=True, slots=True)
+class Draft:
+    """A guided /schedule in progress: when, and the text variants replied so far."""
+
+    rule: Rule
+    texts: list[str]
+
+
+@dataclass(frozen=True, slots=True)
 class Dispatch:
     """What the runtime sends for an occurrence that is due."""
 
@@ -120,6 +135,8 @@ class Dispatch:
     birthdays: tuple[tuple[int, str], ...] = ()
     anniversaries: tuple[tuple[int, str, int], ...] = ()  # (user id, name, years)
     birthday_points: int = 0  # credited to each of `birthdays` with this occurrence
+    # Holidays greeted today (the morning greeting's occurrence, once per group and date).
+    holidays: tuple[HolidayGreeting, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +155,13 @@ class Fired:
     dispatch: Dispatch | None
     skipped: Skipped | None
     next_run_at: datetime | None
+
+
+async def once_a_day(uow: UnitOfWork, kind: str, group_id: int, day: date, at: datetime) -> bool:
+    """Claim `<kind>:<group>:<local date>` in the occurrence's transaction: False if a message
+    of that kind went to the group that day already (one combined message per day, even when
+    the morning greeting is set again and fires a second time the same day)."""
+    return await updates.claim_key(uow.session, f"{kind}:{group_id}:{day.isoformat()}", at)
 
 
 class PostService:
@@ -242,12 +266,65 @@ class PostService:
 
     async def take_draft(
         self, uow: UnitOfWork, group_id: int, prompt_id: int, at: datetime
-    ) -> Rule | None:
-        """The rule picked on that prompt (once: the draft is gone after), if still fresh."""
+    ) -> Draft | None:
+        """The draft of that prompt (once: it is gone after), if still fresh."""
         found = await rows.take_draft(uow.session, group_id, prompt_id)
         if found is None or at - found[2] > DRAFT_LIFETIME:
             return None
-        return parse_rule(found[0])
+        return Draft(parse_rule(found[0]), variants(found[3] or ""))
+
+    async def draft(
+        self, uow: UnitOfWork, group_id: int, prompt_id: int, at: datetime
+    ) -> Draft | None:
+        found = await rows.get_draft(uow.session, group_id, prompt_id)
+        if found is None or at - found[2] > DRAFT_LIFETIME:
+            return None
+        return Draft(parse_rule(found[0]), variants(found[3] or ""))
+
+    async def add_variant(
+        self, uow: UnitOfWork, group_id: int, prompt_id: int, text: str, at: datetime
+    ) -> Draft | None:
+        """The guided flow: one more text variant for the post of that prompt (A/B: each
+        occurrence posts the next one); None if the draft is gone."""
+        draft = await self.draft(uow, group_id, prompt_id, at)
+        if draft is None:
+            return None
+        added = variants(text)
+        if not added:
+            raise EmptyPost()
+        texts = [*draft.texts, *added]
+        if len(texts) > MAX_VARIANTS:
+            raise TooManyVariants(limit=MAX_VARIANTS)
+        joined = f" {VARIANT_SEPARATOR} ".join(texts)
+        if len(html.escape(joined, quote=False)) > MAX_TEXT:
+            raise PostTooLong(limit=MAX_TEXT)
+        await rows.set_draft_texts(uow.session, group_id, prompt_id, joined)
+        await uow.commit()
+        return Draft(draft.rule, texts)
+
+    async def confirm_draft(
+        self,
+        uow: UnitOfWork,
+        group: GroupSettings,
+        actor_id: int,
+        prompt_id: int,
+        thread_id: int | None,
+        at: datetime,
+    ) -> Post | None:
+        """✅ on the prompt: the post with the draft's variants (None: no draft, or no text
+        yet: nothing is created)."""
+        draft = await self.draft(uow, group.group_id, prompt_id, at)
+        if draft is None or not draft.texts:
+            await uow.rollback()
+            return None
+        await rows.take_draft(uow.session, group.group_id, prompt_id)
+        content = Content(text=f" {VARIANT_SEPARATOR} ".join(draft.texts))
+        return await self.create(uow, group, actor_id, draft.rule, content, thread_id, at)
+
+    async def cancel_draft(self, uow: UnitOfWork, group_id: int, prompt_id: int) -> bool:
+        found = await rows.take_draft(uow.session, group_id, prompt_id)
+        await uow.commit()
+        return found is not None
 
     async def listing(self, uow: UnitOfWork, group_id: int) -> list[Post]:
         return await rows.of_group(uow.session, group_id)
@@ -354,6 +431,26 @@ class PostService:
             await rows.update(tx.session, post.id, event.at, next_run_at=next_run)
         tx.after_commit(self.on_change)
 
+    async def on_group_moved(self, tx: Transaction, event: GroupMoved) -> list[int]:
+        """The group became a supergroup: its posts moved with it, but copies of its messages
+        cannot follow (the supergroup numbers its messages anew: message 42 there is another
+        message, and the old chat answers nothing any more). Such posts are paused, not
+        re-pointed at a message of the same number; returns their ids."""
+        found = await rows.copies_from(tx.session, event.group_id, event.old_id)
+        for post in found:
+            await rows.update(tx.session, post.id, event.at, status=PAUSED)
+        if found:
+            await audit.record(
+                tx.session,
+                group_id=event.group_id,
+                actor_id=event.group_id,
+                action="post_paused",
+                at=event.at,
+                details={"posts": [p.id for p in found], "reason": "group_moved"},
+            )
+            tx.after_commit(self.on_change)
+        return [p.id for p in found]
+
     # ---- what the scheduler does ----------------------------------------------------------
     async def planned(self) -> list[tuple[int, int, datetime]]:
         async with self._session_factory() as session:
@@ -422,12 +519,17 @@ class PostService:
             await self._advance(uow, post, next_run, now, sent=True)
             celebrants: list[tuple[int, str]] = []
             anniversaries: list[tuple[int, str, int]] = []
+            holidays: list[HolidayGreeting] = []
             bonus = 0
             if post.label == MORNING:
                 local_day = due.astimezone(ZoneInfo(tz)).date()
                 celebrants = await birthday_rows.celebrants(
                     uow.session, post.group_id, birthdays_on(local_day)
                 )
+                if celebrants and not await once_a_day(
+                    uow, "birthdays", post.group_id, local_day, now
+                ):
+                    celebrants = []  # congratulated today already (the greeting was set again)
                 bonus = int(group.values.get(BIRTHDAY_POINTS, 0))
                 if bonus > 0 and celebrants:
                     credited = set(
@@ -443,6 +545,11 @@ class PostService:
                     anniversaries = await birthday_rows.anniversaries(
                         uow.session, post.group_id, anniversary_windows(local_day, tz)
                     )
+                    if anniversaries and not await once_a_day(
+                        uow, "anniversaries", post.group_id, local_day, now
+                    ):
+                        anniversaries = []
+                holidays = await greetings_for(uow.session, group, local_day, now)
             dispatch = Dispatch(
                 occurrence_id,
                 post_id,
@@ -457,6 +564,7 @@ class PostService:
                 tuple(celebrants),
                 tuple(anniversaries),
                 bonus,
+                tuple(holidays),
             )
             return Fired(dispatch, None, next_run)
 

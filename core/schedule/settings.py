@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.schedule.festivals import supported_country
 from core.settings import SettingSpec, SettingsSection, int_spec
 
 POST_GRACE_MINUTES = "post_grace_minutes"
@@ -9,6 +10,11 @@ DEFAULT_GRACE_MINUTES = 10
 WELCOME_DELETE_MINUTES = "welcome_delete_minutes"
 ANNIVERSARIES = "anniversaries"
 BIRTHDAY_POINTS = "birthday_points"
+FEED_MAX_ITEMS = "feed_max_items"
+DEFAULT_FEED_ITEMS = 5
+HOLIDAY_GREETINGS = "holiday_greetings"
+HOLIDAY_COUNTRY = "holiday_country"
+DEFAULT_COUNTRY = "CN"
 
 
 def parse_switch(text: str) -> str:
@@ -43,6 +49,24 @@ SCHEDULE_SETTINGS = SettingsSection(
             default="off",
             choices=("on", "off"),
             hint="on, off",
+        ),
+        # Items a content feed (/feed) posts at most per fetch.
+        int_spec(FEED_MAX_ITEMS, 1, 20, DEFAULT_FEED_ITEMS, choices=("1", "3", "5", "10")),
+        # Public holidays and festivals greeted after the morning greeting (/greeting holiday).
+        SettingSpec(
+            key=HOLIDAY_GREETINGS,
+            parse=parse_switch,
+            default="on",
+            choices=("on", "off"),
+            hint="on, off",
+        ),
+        # Whose holidays: an ISO 3166 country code the holidays package knows (CN, US, DE…).
+        SettingSpec(
+            key=HOLIDAY_COUNTRY,
+            parse=supported_country,
+            default=DEFAULT_COUNTRY,
+            choices=("CN", "HK", "TW", "SG", "US", "GB"),
+            hint="CN, HK, TW, SG, US, GB, DE, JP…",
         ),
     ),
 )

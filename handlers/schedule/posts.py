@@ -25,9 +25,9 @@ from bot.replies import clip, plain, reply
 from bot.scheduler import UsefulButton, local_time
 from core.community.group_settings import GroupSettings
 from core.errors import NotAdmin
-from core.events import EventBus, GroupCalendarChanged
+from core.events import EventBus, GroupCalendarChanged, GroupMoved, Transaction
 from core.schedule import when as w
-from core.schedule.posts import Content, PostNotFound, PostService
+from core.schedule.posts import Content, Draft, PostNotFound, PostService
 from core.schedule.settings import SCHEDULE_SETTINGS
 from core.schedule.when import Rule, parse_rule, parse_when
 from core.text import shorten
@@ -45,6 +45,11 @@ QUICK = ("+30m", "+1h", "+3h", "09:00", "daily 09:00", "weekly mon 10:00")
 
 class DraftButton(CallbackData, prefix="sd"):
     choice: int
+
+
+class DraftAction(CallbackData, prefix="sda"):
+    action: str  # confirm | cancel
+    prompt: int  # the prompt's message id (the draft's key)
 
 
 class PostButton(CallbackData, prefix="sp"):
@@ -271,34 +276,130 @@ async def on_draft_reply(
     t: Translator,
     outbox: Outbox,
 ) -> None:
-    """Guided flow, step 2: the reply to the prompt is the content (text, or any message to
-    copy). Any other reply to the bot goes on to the other handlers."""
+    """Guided flow, step 2: a reply to the prompt. A text is a variant of the post (more
+    replies, more variants: A/B, each occurrence posts the next), confirmed with ✅ on the
+    prompt; any other message (photo, file, poll) is posted as a copy, scheduled at once. Any
+    other reply to the bot goes on to the other handlers."""
     assert message.reply_to_message is not None
-    rule = await posts.take_draft(
-        uow, group.group_id, message.reply_to_message.message_id, event_at
-    )
-    if rule is None:
+    prompt_id = message.reply_to_message.message_id
+    draft = await posts.draft(uow, group.group_id, prompt_id, event_at)
+    if draft is None:
         # Let go of the connection first: the next handler (activity) needs it on SQLite.
         await uow.rollback()
         raise SkipHandler()
     if message.text is not None:
-        content = Content(text=message.text)
-    else:
-        content = Content(source_chat_id=message.chat.id, source_message_id=message.message_id)
+        updated = await posts.add_variant(uow, group.group_id, prompt_id, message.text, event_at)
+        assert updated is not None
+        outbox.send(
+            group.group_id,
+            EditMessageText(
+                chat_id=group.group_id,
+                message_id=prompt_id,
+                text=clip(_draft_text(t, updated, group.timezone)),
+                reply_markup=_draft_keyboard(t, prompt_id),
+            ),
+            priority=Priority.HIGH,
+            counts_as_message=False,
+        )
+        reply(
+            outbox,
+            message,
+            t("schedule-variant-added", n=len(updated.texts)),
+            priority=Priority.HIGH,
+        )
+        return
+    if draft.texts:
+        await uow.rollback()
+        reply(outbox, message, t("schedule-variant-text-only"), priority=Priority.HIGH)
+        return
+    taken = await posts.take_draft(uow, group.group_id, prompt_id, event_at)
+    assert taken is not None
+    content = Content(source_chat_id=message.chat.id, source_message_id=message.message_id)
     thread_id = message.message_thread_id if message.is_topic_message else None
-    post = await posts.create(uow, group, actor_id(message), rule, content, thread_id, event_at)
+    post = await posts.create(
+        uow, group, actor_id(message), taken.rule, content, thread_id, event_at
+    )
+    reply(outbox, message, _created_text(t, post, taken.rule, group), priority=Priority.HIGH)
+
+
+def _created_text(t: Translator, post: Post, rule: Rule, group: GroupSettings) -> str:
     assert post.next_run_at is not None
-    reply(
-        outbox,
-        message,
-        t(
-            "schedule-created",
-            id=post.id,
-            desc=describe(t, rule, group.timezone),
-            next=local_text(post.next_run_at, group.timezone),
-            tz=group.timezone,
-        ),
+    return t(
+        "schedule-created",
+        id=post.id,
+        desc=describe(t, rule, group.timezone),
+        next=local_text(post.next_run_at, group.timezone),
+        tz=group.timezone,
+    )
+
+
+def _draft_text(t: Translator, draft: Draft, timezone: str) -> str:
+    lines = [t("schedule-draft-variants", desc=describe(t, draft.rule, timezone))]
+    for i, text in enumerate(draft.texts, 1):
+        lines.append(
+            t("schedule-draft-variant", n=i, summary=shorten(text.replace("\n", " "), 60))
+        )
+    lines.append(t("schedule-draft-more"))
+    return "\n".join(lines)
+
+
+def _draft_keyboard(t: Translator, prompt_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=t("schedule-draft-confirm"),
+                    callback_data=DraftAction(action="confirm", prompt=prompt_id).pack(),
+                ),
+                InlineKeyboardButton(
+                    text=t("schedule-draft-cancel"),
+                    callback_data=DraftAction(action="cancel", prompt=prompt_id).pack(),
+                ),
+            ]
+        ]
+    )
+
+
+async def on_draft_action(
+    query: CallbackQuery,
+    callback_data: DraftAction,
+    uow: UnitOfWork,
+    group: GroupSettings,
+    posts: PostService,
+    event_at: datetime,
+    t: Translator,
+    outbox: Outbox,
+) -> None:
+    """Guided flow, step 3: ✅ creates the post with its variants; ✖ drops the draft."""
+    chat_id = group.group_id
+    prompt_id = callback_data.prompt
+    notice = ""
+    if callback_data.action == "confirm":
+        thread_id = None
+        if query.message is not None and getattr(query.message, "is_topic_message", False):
+            thread_id = query.message.message_thread_id  # type: ignore[union-attr]
+        post = await posts.confirm_draft(
+            uow, group, query.from_user.id, prompt_id, thread_id, event_at
+        )
+        if post is None:
+            text = t("schedule-draft-gone")
+        else:
+            text = _created_text(t, post, parse_rule(post.rule), group)
+            notice = t("schedule-draft-done", id=post.id)
+    else:
+        await posts.cancel_draft(uow, chat_id, prompt_id)
+        text = t("schedule-draft-cancelled")
+    outbox.send(
+        chat_id,
+        EditMessageText(chat_id=chat_id, message_id=prompt_id, text=clip(text)),
         priority=Priority.HIGH,
+        counts_as_message=False,
+    )
+    outbox.send(
+        chat_id,
+        AnswerCallbackQuery(callback_query_id=query.id, text=plain(notice)[:200] or None),
+        priority=Priority.HIGH,
+        counts_as_message=False,
     )
 
 
@@ -488,6 +589,8 @@ def router() -> list[Router]:
     r.callback_query.register(on_useful, UsefulButton.filter())
     r.callback_query.register(on_draft_button, DraftButton.filter(), IsGroupAdmin())
     r.callback_query.register(refuse, DraftButton.filter(), NotGroupAdmin())
+    r.callback_query.register(on_draft_action, DraftAction.filter(), IsGroupAdmin())
+    r.callback_query.register(refuse, DraftAction.filter(), NotGroupAdmin())
     r.message.register(on_draft_reply, RepliesToBot(), IsGroupAdmin())
     return [r]
 
@@ -500,6 +603,21 @@ UNSCHEDULE = CommandSpec("unschedule", role=Role.ADMIN)
 def subscribe(bus: EventBus, deps: dict[str, Any]) -> None:
     posts: PostService = deps["posts"]
     bus.subscribe(GroupCalendarChanged, posts.on_calendar_changed)
+
+    async def on_group_moved(tx: Transaction, event: GroupMoved) -> None:
+        paused = await posts.on_group_moved(tx, event)
+        if not paused:
+            return
+        found = await deps["groups"].settings_in(tx.session, [event.group_id])
+        language = found[event.group_id].language if event.group_id in found else "en"
+        text = deps["locales"].get(language)(
+            "schedule-paused-by-move", ids=", ".join(f"#{i}" for i in paused)
+        )
+        outbox: Outbox = deps["outbox"]
+        method = SendMessage(chat_id=event.group_id, text=clip(text))
+        tx.after_commit(lambda: outbox.send(event.group_id, method, priority=Priority.LOW))
+
+    bus.subscribe(GroupMoved, on_group_moved)
 
 
 def feature() -> Feature:

@@ -56,7 +56,18 @@ schedule-quick-2 = In 3 hours
 schedule-quick-3 = At 09:00
 schedule-quick-4 = Daily 09:00
 schedule-quick-5 = Mondays 10:00
-schedule-draft = 🗓 { $desc }. Now reply to this message with the post: a text, or any message (photo, file, poll) to post a copy of it.
+schedule-draft = 🗓 { $desc }. Now reply to this message with the post: a text (reply again to add A/B variants), or any message (photo, file, poll) to post a copy of it.
+schedule-draft-variants = 🗓 { $desc }. Texts so far (each occurrence posts the next one):
+schedule-draft-variant = { $n }. { $summary }
+schedule-draft-more = Reply to this message with another text to add a variant, or press ✅ to schedule.
+schedule-draft-confirm = ✅ Schedule
+schedule-draft-cancel = ✖ Cancel
+schedule-draft-done = ✅ Post #{ $id } scheduled.
+schedule-draft-gone = This draft is gone (it waited more than 30 minutes, or was used): start again with /schedule.
+schedule-draft-cancelled = ✖ Cancelled: nothing was scheduled.
+schedule-variant-added = ✍️ Variant { $n } saved. Reply to the prompt again for another, or press ✅ on it to schedule.
+schedule-variant-text-only = Variants are texts: this post already has one. Reply with a text, or press ✅.
+schedule-error-too-many-variants = A post has { $limit } variants at most.
 
 schedule-desc-once = once, at { $at }
 schedule-desc-daily = every day at { $time }
@@ -131,7 +142,7 @@ welcome-error-too-long = That welcome is too long ({ $limit } characters at most
 
 ## Daily greetings: /greeting
 cmd-greeting = Daily morning or evening greeting (admins)
-help-greeting = morning 07:30 &lt;text&gt; — a daily greeting (or <code>evening</code>); <code>/greeting morning off</code>
+help-greeting = morning 07:30 &lt;text&gt; — a daily greeting (or <code>evening</code>); <code>/greeting morning off</code>; <code>/greeting holiday</code> for holiday greetings
 greeting-usage = 🌅 <b>Daily greeting</b>: <code>/greeting morning 07:30 Good morning, everyone!</code> (or <code>evening</code>), in the group's timezone; <code>/greeting morning off</code> stops it. It shows in /posts.
 greeting-kind-morning = morning greeting
 greeting-kind-evening = evening greeting
@@ -159,3 +170,4 @@ goodbye-none = No goodbye line is set (the default). Set one with <code>/goodbye
 goodbye-current = 👋 The goodbye line (placeholders: { $placeholders }; <code>/goodbye off</code> turns it off):
 goodbye-set = ✅ Goodbye line saved. This is how it looks:
 goodbye-off = Goodbye line turned off.
+schedule-paused-by-move = ⏸ This group became a supergroup: posts { $ids } copy messages from before, which Telegram no longer lets me copy, so they are paused. Schedule them again from a new message (reply /schedule to it).

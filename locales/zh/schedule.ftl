@@ -56,7 +56,18 @@ schedule-quick-2 = 3 小时后
 schedule-quick-3 = 09:00
 schedule-quick-4 = 每天 09:00
 schedule-quick-5 = 每周一 10:00
-schedule-draft = 🗓 { $desc }。请回复本消息发送要发布的内容:文字,或任意消息(图片、文件、投票)以发布其副本。
+schedule-draft = 🗓 { $desc }。请回复本消息发送要发布的内容:文字(再次回复可添加 A/B 版本),或任意消息(图片、文件、投票)以发布其副本。
+schedule-draft-variants = 🗓 { $desc }。已收到的文字(每次发布轮流使用下一条):
+schedule-draft-variant = { $n }. { $summary }
+schedule-draft-more = 再回复本消息一段文字可添加版本,或点 ✅ 确认安排。
+schedule-draft-confirm = ✅ 确认安排
+schedule-draft-cancel = ✖ 取消
+schedule-draft-done = ✅ 已安排第 { $id } 条。
+schedule-draft-gone = 这个草稿已失效(超过 30 分钟或已使用):请重新发送 /schedule。
+schedule-draft-cancelled = ✖ 已取消,没有安排任何内容。
+schedule-variant-added = ✍️ 已保存第 { $n } 个版本。再回复提示消息可继续添加,或在提示消息上点 ✅ 确认。
+schedule-variant-text-only = 版本只能是文字:这条已有文字版本。请回复文字,或点 ✅。
+schedule-error-too-many-variants = 每条最多 { $limit } 个版本。
 
 schedule-desc-once = 一次,{ $at }
 schedule-desc-daily = 每天 { $time }
@@ -122,7 +133,7 @@ welcome-error-too-long = 欢迎语太长了(最多 { $limit } 字)。
 
 ## Daily greetings: /greeting
 cmd-greeting = 每日早安/晚安问候(管理员)
-help-greeting = morning 07:30 &lt;内容&gt; — 每日问候(或 <code>evening</code>);<code>/greeting morning off</code> 关闭
+help-greeting = morning 07:30 &lt;内容&gt; — 每日问候(或 <code>evening</code>);<code>/greeting morning off</code> 关闭;<code>/greeting holiday</code> 设置节日祝福
 greeting-usage = 🌅 <b>每日问候</b>:<code>/greeting morning 07:30 大家早上好!</code>(或 <code>evening</code>),按本群时区;<code>/greeting morning off</code> 关闭。可在 /posts 中查看。
 greeting-kind-morning = 早安问候
 greeting-kind-evening = 晚安问候
@@ -150,3 +161,4 @@ goodbye-none = 未设置告别语(默认关闭)。用 <code>/goodbye &lt;内容&
 goodbye-current = 👋 当前告别语(占位符:{ $placeholders };<code>/goodbye off</code> 关闭):
 goodbye-set = ✅ 告别语已保存,效果如下:
 goodbye-off = 告别语已关闭。
+schedule-paused-by-move = ⏸ 本群已升级为超级群:第 { $ids } 条定时内容复制的是升级前的消息,Telegram 已不允许再复制,已暂停。请对新消息回复 /schedule 重新安排。

@@ -29,7 +29,10 @@ from storage.tables.feedback import (
 )
 from storage.tables.idempotency import ProcessedKey, ProcessedUpdate, SetAsideUpdate
 from storage.tables.schedule import (
+    ContentFeed,
+    FeedSeenItem,
     GreetingTemplate,
+    HolidayGreeting,
     MemberBirthday,
     PostOccurrence,
     PostVote,
@@ -44,7 +47,9 @@ __all__ = [
     "BoardValueCount",
     "ChatGroup",
     "Checkin",
+    "ContentFeed",
     "DailyCheckinCount",
+    "FeedSeenItem",
     "FeedbackCounter",
     "FeedbackDraft",
     "FeedbackItem",
@@ -54,6 +59,7 @@ __all__ = [
     "GreetingTemplate",
     "GroupMigration",
     "GroupSetting",
+    "HolidayGreeting",
     "LedgerEntry",
     "Member",
     "MemberBadge",

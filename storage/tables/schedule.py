@@ -121,7 +121,8 @@ class MemberBirthday(SQLModel, table=True):
 
 class ScheduleDraft(SQLModel, table=True):
     """The guided /schedule: an administrator picked when on the bot's prompt (message_id);
-    replying to that prompt with the content creates the post."""
+    replying to that prompt with a message to copy creates the post; replies with text are
+    its variants (`texts`, " || " between them) until ✅ on the prompt creates it."""
 
     __tablename__ = "schedule_draft"
 
@@ -134,3 +135,71 @@ class ScheduleDraft(SQLModel, table=True):
     rule: str = Field(max_length=200)
     created_by: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False))
     created_at: datetime = ts(nullable=False)
+    texts: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+
+
+class ContentFeed(SQLModel, table=True):
+    """An RSS/Atom or JSON Feed a group follows (/feed add): fetched by the scheduler's leader
+    at `next_run_at` (rule: "daily 08:00" or "every <seconds>", as scheduled posts), new items
+    posted to the group.
+
+    etag / last_modified: the validators of the last answer, sent back (a 304 costs nothing).
+    error_streak: failed fetches in a row (admins are told at the first of a streak only);
+    last_error: its kind (unreachable, not_a_feed, too_big, blocked).
+    """
+
+    __tablename__ = "content_feed"
+    __table_args__ = (
+        sa.Index("ix_content_feed_due", "next_run_at"),
+        sa.Index("ix_content_feed_group", "group_id"),
+        {"sqlite_autoincrement": True},  # occurrence keys feed:<id>:<due> never meet again
+    )
+
+    id: int | None = surrogate_id()
+    group_id: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False))
+    thread_id: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger))
+    url: str = Field(max_length=2000)
+    rule: str = Field(max_length=200)
+    title: str = Field(default="", max_length=255)
+    etag: str | None = Field(default=None, max_length=255)
+    last_modified: str | None = Field(default=None, max_length=64)
+    anchor_at: datetime = ts(nullable=False)
+    next_run_at: datetime | None = ts()
+    fetched_at: datetime | None = ts()
+    error_streak: int = Field(default=0)
+    last_error: str | None = Field(default=None, max_length=32)
+    runs: int = Field(default=0)
+    created_by: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False))
+    created_at: datetime = ts(nullable=False)
+    updated_at: datetime = ts(nullable=False)
+
+
+class FeedSeenItem(SQLModel, table=True):
+    """An item of a feed that was posted or passed over (a hash of its id, and one of its link:
+    an item is new only if neither was seen). Written in the transaction of the fetch's
+    occurrence key, so no item is posted twice."""
+
+    __tablename__ = "feed_seen_item"
+
+    feed_id: int = Field(
+        sa_column=sa.Column(sa.BigInteger, primary_key=True, autoincrement=False, nullable=False)
+    )
+    item_key: str = Field(primary_key=True, max_length=64)
+    seen_at: datetime = ts(nullable=False)
+
+
+class HolidayGreeting(SQLModel, table=True):
+    """A group's choice for one holiday (key: the holiday's slug, e.g. "national-day"): turned
+    off, or its own text (HTML-escaped) instead of the default one. No row: on, default text."""
+
+    __tablename__ = "holiday_greeting"
+    __table_args__ = ({"info": {"group_merge": {"keep": "old"}}},)
+
+    group_id: int = Field(
+        sa_column=sa.Column(sa.BigInteger, primary_key=True, autoincrement=False, nullable=False)
+    )
+    holiday: str = Field(primary_key=True, max_length=64)
+    enabled: bool = Field(default=True)
+    text: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    updated_by: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False))
+    updated_at: datetime = ts(nullable=False)

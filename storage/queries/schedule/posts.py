@@ -139,6 +139,16 @@ async def labelled(session: AsyncSession, group_id: int, label: str) -> list[Pos
     return [_post(r) for r in (await session.exec(stmt)).all()]
 
 
+async def copies_from(session: AsyncSession, group_id: int, chat_id: int) -> list[Post]:
+    """The group's posts (active or paused) that copy a message of `chat_id`."""
+    stmt = sa.select(*_COLUMNS).where(
+        _P.c.group_id == group_id,
+        _P.c.source_chat_id == chat_id,
+        _P.c.status.in_((ACTIVE, PAUSED)),
+    )
+    return [_post(r) for r in (await session.exec(stmt)).all()]
+
+
 async def recurring_of_group(session: AsyncSession, group_id: int) -> list[Post]:
     stmt = sa.select(*_COLUMNS).where(
         _P.c.group_id == group_id,
@@ -279,15 +289,38 @@ async def put_draft(
 
 async def take_draft(
     session: AsyncSession, group_id: int, message_id: int
-) -> tuple[str, int, datetime] | None:
-    """(rule, created_by, created_at) of the draft, deleted; None if there is none."""
+) -> tuple[str, int, datetime, str | None] | None:
+    """(rule, created_by, created_at, texts) of the draft, deleted; None if there is none."""
     stmt = (
         sa.delete(_D)
         .where(_D.c.group_id == group_id, _D.c.message_id == message_id)
-        .returning(_D.c.rule, _D.c.created_by, _D.c.created_at)
+        .returning(_D.c.rule, _D.c.created_by, _D.c.created_at, _D.c.texts)
     )
     row = (await session.exec(stmt)).first()
-    return (row.rule, row.created_by, row.created_at) if row is not None else None
+    return (row.rule, row.created_by, row.created_at, row.texts) if row is not None else None
+
+
+async def get_draft(
+    session: AsyncSession, group_id: int, message_id: int
+) -> tuple[str, int, datetime, str | None] | None:
+    """(rule, created_by, created_at, texts) of the draft (locked on PostgreSQL)."""
+    stmt = sa.select(_D.c.rule, _D.c.created_by, _D.c.created_at, _D.c.texts).where(
+        _D.c.group_id == group_id, _D.c.message_id == message_id
+    )
+    if dialect_of(session) == "postgresql":
+        stmt = stmt.with_for_update()
+    row = (await session.exec(stmt)).first()
+    return (row.rule, row.created_by, row.created_at, row.texts) if row is not None else None
+
+
+async def set_draft_texts(
+    session: AsyncSession, group_id: int, message_id: int, texts: str
+) -> None:
+    await session.exec(
+        sa.update(_D)
+        .where(_D.c.group_id == group_id, _D.c.message_id == message_id)
+        .values(texts=texts)
+    )
 
 
 async def prune_drafts(session: AsyncSession, before: datetime) -> None:

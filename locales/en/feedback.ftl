@@ -110,3 +110,16 @@ poll-results-anonymous = (Anonymous poll: Telegram does not tell the bot who vot
 poll-error-usage = Usage: /poll Where shall we meet? | Café | Park (2 to { $max } different options).
 poll-error-unknown = That poll does not exist in this group.
 export-survey = 📄 Survey answers: { $count } rows (UTF-8 CSV, times in UTC).
+
+settings-section-feedback = 📮 <b>Feedback, surveys and polls</b>
+settings-label-feedback_points = Points per feedback
+settings-value-feedback_points = { $value } (0: none)
+settings-label-feedback_points_daily_cap = Feedback points per day (max)
+settings-value-feedback_points_daily_cap = { $value }
+settings-label-survey_followup = Ask NPS detractors why (in private)
+settings-value-survey_followup = { $value ->
+        [on] on
+       *[other] off
+    }
+settings-label-poll_points = Points for voting in a poll
+settings-value-poll_points = { $value } (0: none)

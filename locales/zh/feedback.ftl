@@ -98,3 +98,16 @@ poll-results-anonymous = (匿名投票:Telegram 不会告诉机器人谁投了�
 poll-error-usage = 用法:/poll 在哪里见面? | 咖啡馆 | 公园(2 到 { $max } 个不同的选项)。
 poll-error-unknown = 本群没有这个投票。
 export-survey = 📄 调查回答:{ $count } 行(UTF-8 CSV,时间为 UTC)。
+
+settings-section-feedback = 📮 <b>反馈、调查与投票</b>
+settings-label-feedback_points = 每条反馈积分
+settings-value-feedback_points = { $value }(0:不奖励)
+settings-label-feedback_points_daily_cap = 每日反馈积分上限
+settings-value-feedback_points_daily_cap = { $value }
+settings-label-survey_followup = 私聊询问 NPS 贬损者原因
+settings-value-survey_followup = { $value ->
+        [on] 开
+       *[other] 关
+    }
+settings-label-poll_points = 参与投票积分
+settings-value-poll_points = { $value }(0:不奖励)

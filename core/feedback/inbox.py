@@ -13,7 +13,7 @@ from typing import Any
 
 from core.calendar import day_start_instant, local_day
 from core.community.group_settings import GroupSettings
-from core.feedback import rules
+from core.feedback import keywords, rules
 from core.uow import UnitOfWork
 from storage.queries.community import audit
 from storage.queries.community import members as member_rows
@@ -109,7 +109,7 @@ async def submit(
     if await rows.count_since(session, group.group_id, user_id, since) >= rules.DAILY_LIMIT:
         raise rules.DailyLimitReached(limit=rules.DAILY_LIMIT)
     if category not in rules.CATEGORIES:
-        category = rules.propose_category(text, rules.DEFAULT_KEYWORDS)
+        category = rules.propose_category(text, await keywords.of_group(uow, group.group_id))
     others = await rows.reporters_since(session, group.group_id, category, at - WEEK, user_id)
     priority = rules.default_priority(others + 1)
     item_id = await rows.insert_item(

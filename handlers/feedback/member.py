@@ -22,11 +22,15 @@ from core.community.members import user_row
 from core.feedback import inbox, rules, staff
 from core.text import shorten
 from core.uow import UnitOfWork
+from handlers.feedback import keywords as keyword_handlers
 from handlers.feedback import render
 from handlers.feedback import staff as staff_handlers
 from handlers.feedback.manage import send_reply
 from storage.db import SessionFactory
 from storage.queries.community import groups as group_rows
+
+
+KEYWORDS_WORDS = ("keywords", "关键词")
 
 
 def _body(message: Message) -> str:
@@ -121,6 +125,12 @@ async def cmd_feedback(
     words = text.split()
     if group is not None and words and words[0].lower() == "staff":
         await staff_handlers.link_here(message, uow, words[1:], admins, event_at, t, outbox)
+        return
+    if group is not None and words and words[0].lower() in KEYWORDS_WORDS:
+        rest = text.split(maxsplit=1)[1] if len(words) > 1 else ""
+        await keyword_handlers.handle(
+            message, uow, group.group_id, rest, admins, event_at, t, outbox
+        )
         return
     if group is None:  # in private: which group is it about?
         known = await _member_groups(uow, user_id)

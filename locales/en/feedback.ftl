@@ -1,5 +1,5 @@
 cmd-feedback = Send feedback to the team
-help-feedback = [text] — a suggestion, a problem, anything; alone for a guided form (a photo may come with it)
+help-feedback = [text] — a suggestion, a problem, anything; alone for a guided form (a photo may come with it). Admins: <code>/feedback keywords</code> edits the words that propose a category
 cmd-inbox = Feedback inbox of your groups (admins)
 help-inbox = [new | progress | resolved] [feature | service | bug | other] — open, answer and close feedback
 
@@ -123,3 +123,15 @@ settings-value-survey_followup = { $value ->
     }
 settings-label-poll_points = Points for voting in a poll
 settings-value-poll_points = { $value } (0: none)
+
+feedback-keywords-title = 🔑 <b>Keywords that propose a category</b> (a feedback sent without one gets the category whose words it contains most)
+feedback-keywords-line = { $category } ({ $source }): { $words }
+feedback-keywords-own = this group's list
+feedback-keywords-default = default
+feedback-keywords-usage = Change: <code>/feedback keywords bug add crash lag</code> (words separated by spaces, or phrases by commas: <code>add not loading, 打不开</code>), <code>/feedback keywords bug remove lag</code>, <code>/feedback keywords bug reset</code>. Categories: feature, service, bug.
+feedback-keywords-saved = ✅ { $category }: { $count } keywords now: { $words }
+feedback-keywords-reset = ✅ { $category }: back to the default { $count } keywords.
+feedback-keywords-unknown-category = There is no category “{ $category }” with keywords. Categories: { $options }. Nothing was changed.
+feedback-keywords-empty = Which words? E.g. <code>/feedback keywords bug add crash lag</code>. Nothing was changed.
+feedback-keywords-too-long = A keyword may have at most { $limit } characters. Nothing was changed.
+feedback-keywords-too-many = A category may have at most { $limit } keywords. Nothing was changed.

@@ -1,5 +1,5 @@
 cmd-feedback = 向管理团队反馈
-help-feedback = [内容] — 建议、问题都可以;只发 /feedback 会有引导(可附图片)
+help-feedback = [内容] — 建议、问题都可以;只发 /feedback 会有引导(可附图片)。管理员:<code>/feedback keywords</code> 编辑推荐分类的关键词
 cmd-inbox = 你所管理群的反馈收件箱(管理员)
 help-inbox = [new | progress | resolved] [feature | service | bug | other] — 查看、回复、关闭反馈
 
@@ -111,3 +111,15 @@ settings-value-survey_followup = { $value ->
     }
 settings-label-poll_points = 参与投票积分
 settings-value-poll_points = { $value }(0:不奖励)
+
+feedback-keywords-title = 🔑 <b>用于推荐分类的关键词</b>(未选分类的反馈归入关键词出现最多的分类)
+feedback-keywords-line = { $category }({ $source }):{ $words }
+feedback-keywords-own = 本群自定义
+feedback-keywords-default = 默认
+feedback-keywords-usage = 修改:<code>/feedback keywords bug add 崩溃 卡顿</code>(词之间用空格,短语之间用逗号:<code>add 打不开, not loading</code>),<code>/feedback keywords bug remove 卡顿</code>,<code>/feedback keywords bug reset</code>。分类:feature(功能建议)、service(服务体验)、bug(技术问题)。
+feedback-keywords-saved = ✅ { $category }:现有 { $count } 个关键词:{ $words }
+feedback-keywords-reset = ✅ { $category }:已恢复默认的 { $count } 个关键词。
+feedback-keywords-unknown-category = 没有名为“{ $category }”的关键词分类。可选:{ $options }。未做任何修改。
+feedback-keywords-empty = 要哪些词?例如 <code>/feedback keywords bug add 崩溃 卡顿</code>。未做任何修改。
+feedback-keywords-too-long = 每个关键词最多 { $limit } 个字符。未做任何修改。
+feedback-keywords-too-many = 每个分类最多 { $limit } 个关键词。未做任何修改。

@@ -37,7 +37,9 @@ def test_parse_words_and_categories() -> None:
         keywords.parse_words(" , ,")
     with pytest.raises(keywords.WordTooLong):
         keywords.parse_words("x" * (keywords.MAX_WORD + 1))
-    assert keywords.category_of("技术问题") == "bug" and keywords.category_of("Feature") == "feature"
+    assert (
+        keywords.category_of("技术问题") == "bug" and keywords.category_of("Feature") == "feature"
+    )
     with pytest.raises(keywords.UnknownCategory):
         keywords.category_of("other")
 

@@ -29,7 +29,6 @@ from handlers.feedback.manage import send_reply
 from storage.db import SessionFactory
 from storage.queries.community import groups as group_rows
 
-
 KEYWORDS_WORDS = ("keywords", "关键词")
 
 

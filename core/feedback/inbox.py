@@ -14,6 +14,7 @@ from typing import Any
 from core.calendar import day_start_instant, local_day
 from core.community.group_settings import GroupSettings
 from core.feedback import keywords, rules
+from core.feedback import points as feedback_points
 from core.uow import UnitOfWork
 from storage.queries.community import audit
 from storage.queries.community import members as member_rows
@@ -30,6 +31,7 @@ class Created:
     number: int
     category: str
     priority: int
+    points: int = 0  # credited for it
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,8 +133,9 @@ async def submit(
         session, item_id, user_id, "member", text, at, attachments[0] if attachments else None
     )
     await rows.drop_draft(session, user_id, source_chat_id)
+    points = await feedback_points.for_feedback(uow, group, user_id, item_id, at)
     await uow.commit()
-    return Created(item_id, group.group_id, number, category, priority)
+    return Created(item_id, group.group_id, number, category, priority, points)
 
 
 async def recategorize(uow: UnitOfWork, item_id: int, user_id: int, category: str) -> Item:

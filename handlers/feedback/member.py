@@ -97,7 +97,13 @@ async def _submit(
     reply(
         outbox,
         message,
-        render.received(t, created.number, created.category, group.title or str(group.group_id)),
+        render.received(
+            t,
+            created.number,
+            created.category,
+            group.title or str(group.group_id),
+            created.points,
+        ),
         markup=render.category_keyboard(t, created.item_id, created.category),
         priority=Priority.HIGH,
     )
@@ -198,7 +204,9 @@ async def on_group_pick(
         render.edit(
             outbox,
             query,
-            render.received(t, created.number, created.category, known[callback_data.group]),
+            render.received(
+                t, created.number, created.category, known[callback_data.group], created.points
+            ),
             render.category_keyboard(t, created.item_id, created.category),
         )
         render.answer(outbox, query)

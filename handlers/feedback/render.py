@@ -90,13 +90,14 @@ def group_keyboard(groups: list[tuple[int, str]]) -> InlineKeyboardMarkup:
     )
 
 
-def received(t: Translator, number: int, category: str, group_title: str) -> str:
-    return t(
+def received(t: Translator, number: int, category: str, group_title: str, points: int = 0) -> str:
+    text = t(
         "feedback-received",
         number=number,
         category=category_label(t, category),
         group=shorten(group_title),
     )
+    return text + "\n" + t("feedback-points-earned", points=points) if points else text
 
 
 def inbox_text(t: Translator, items: list[Item], status: str, category: str, groups: int) -> str:

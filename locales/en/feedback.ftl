@@ -135,3 +135,4 @@ feedback-keywords-unknown-category = There is no category “{ $category }” wi
 feedback-keywords-empty = Which words? E.g. <code>/feedback keywords bug add crash lag</code>. Nothing was changed.
 feedback-keywords-too-long = A keyword may have at most { $limit } characters. Nothing was changed.
 feedback-keywords-too-many = A category may have at most { $limit } keywords. Nothing was changed.
+feedback-points-earned = 🎁 +{ $points } points for your feedback.

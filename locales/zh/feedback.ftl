@@ -123,3 +123,4 @@ feedback-keywords-unknown-category = 没有名为“{ $category }”的关键词
 feedback-keywords-empty = 要哪些词?例如 <code>/feedback keywords bug add 崩溃 卡顿</code>。未做任何修改。
 feedback-keywords-too-long = 每个关键词最多 { $limit } 个字符。未做任何修改。
 feedback-keywords-too-many = 每个分类最多 { $limit } 个关键词。未做任何修改。
+feedback-points-earned = 🎁 感谢反馈,+{ $points } 积分。

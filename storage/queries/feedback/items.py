@@ -16,6 +16,8 @@ from storage.tables import (
     FeedbackDraft,
     FeedbackItem,
     FeedbackMessage,
+    LedgerEntry,
+    Member,
     TgUser,
 )
 
@@ -25,6 +27,8 @@ _T = FeedbackMessage.__table__
 _D = FeedbackDraft.__table__
 _U = TgUser.__table__
 _G = ChatGroup.__table__
+_L = LedgerEntry.__table__
+_M = Member.__table__
 CHUNK = 1000
 
 
@@ -208,3 +212,28 @@ async def get_draft(session: AsyncSession, user_id: int, chat_id: int) -> Any | 
 
 async def drop_draft(session: AsyncSession, user_id: int, chat_id: int) -> None:
     await session.exec(sa.delete(_D).where(_D.c.user_id == user_id, _D.c.chat_id == chat_id))
+
+
+# ---- points -------------------------------------------------------------------------------
+async def add_member(session: AsyncSession, group_id: int, user_id: int, at: datetime) -> None:
+    """The member row points are credited to, if there is none yet (a member who left stays
+    away: unlike members.ensure_member, which marks them present)."""
+    stmt = upsert(session, _M).values(group_id=group_id, user_id=user_id, first_seen_at=at)
+    await session.exec(stmt.on_conflict_do_nothing(index_elements=["group_id", "user_id"]))
+
+
+async def points_since(
+    session: AsyncSession, group_id: int, user_id: int, reason: str, since: datetime
+) -> int:
+    stmt = sa.select(sa.func.coalesce(sa.func.sum(_L.c.amount), 0)).where(
+        _L.c.group_id == group_id,
+        _L.c.user_id == user_id,
+        _L.c.reason == reason,
+        _L.c.created_at >= since,
+    )
+    return int((await session.exec(stmt)).scalar_one())
+
+
+async def ledger_has(session: AsyncSession, key: str) -> bool:
+    stmt = sa.select(_L.c.id).where(_L.c.idempotency_key == key)
+    return (await session.exec(stmt)).first() is not None

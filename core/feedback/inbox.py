@@ -21,6 +21,7 @@ from storage.queries.community import members as member_rows
 from storage.queries.feedback import items as rows
 
 DRAFT_TTL = timedelta(hours=1)  # a guided flow left longer than this is forgotten
+SURVEY_DRAFT_TTL = timedelta(days=1)  # a detractor's "why?" waits longer
 WEEK = timedelta(days=7)
 
 
@@ -53,6 +54,7 @@ class Item:
     source_message_id: int | None
     created_at: datetime
     resolved_at: datetime | None
+    survey_number: int | None = None  # the survey it answers (a detractor's "why?")
 
     @classmethod
     def of(cls, row: Any) -> Item:
@@ -72,6 +74,7 @@ class Item:
             source_message_id=row.source_message_id,
             created_at=row.created_at,
             resolved_at=row.resolved_at,
+            survey_number=getattr(row, "survey_number", None),
         )
 
 
@@ -96,6 +99,7 @@ async def submit(
     source_message_id: int | None,
     category: str | None = None,
     attachments: tuple[str, ...] = (),
+    survey_id: int | None = None,
 ) -> Created:
     """Store a new item (#n of its group); refused when empty, too long or over the day's limit."""
     text = rules.check_text(text)
@@ -126,6 +130,7 @@ async def submit(
         attachments=",".join(attachments[: rules.MAX_ATTACHMENTS]),
         source_chat_id=source_chat_id,
         source_message_id=source_message_id,
+        survey_id=survey_id,
         created_at=at,
         updated_at=at,
     )
@@ -189,6 +194,7 @@ async def update_draft(
         item_id=draft.item_id,
         category=values.get("category", draft.category),
         text=values.get("text", draft.text),
+        survey_id=draft.survey_id,
         created_at=draft.created_at,
     )
     await uow.commit()
@@ -197,7 +203,8 @@ async def update_draft(
 
 async def fresh_draft(uow: UnitOfWork, user_id: int, chat_id: int, at: datetime) -> Any | None:
     draft = await rows.get_draft(uow.session, user_id, chat_id)
-    if draft is None or draft.created_at < at - DRAFT_TTL:
+    ttl = SURVEY_DRAFT_TTL if draft is not None and draft.purpose == "survey" else DRAFT_TTL
+    if draft is None or draft.created_at < at - ttl:
         return None
     return draft
 

@@ -7,13 +7,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from core.feedback.inbox import DRAFT_TTL
 from core.feedback.rules import FeedbackError
 from core.uow import UnitOfWork
 from storage.queries.community import audit
+from storage.queries.community import members as member_rows
 from storage.queries.feedback import items as item_rows
 from storage.queries.feedback import surveys as rows
 
 NPS, CSAT = "nps", "csat"
+DETRACTORS = range(0, 7)
 SCALES = {NPS: range(0, 11), CSAT: range(1, 6)}
 MAX_QUESTION = 300
 
@@ -113,21 +116,67 @@ async def create(
     return SurveyInfo(survey_id, group_id, number, kind, question, False)
 
 
+@dataclass(frozen=True, slots=True)
+class Answered:
+    survey: SurveyInfo
+    responses: int
+    ask_why: bool  # a detractor to ask "why?" in private now (a draft awaits their text)
+
+
 async def answer(
-    uow: UnitOfWork, survey_id: int, group_id: int, user_id: int, score: int, at: datetime
-) -> tuple[SurveyInfo, int]:
-    """Store (or change) the member's answer; returns the survey and its number of responses.
-    A button of another group's survey, or a score off the scale, is refused."""
+    uow: UnitOfWork,
+    survey_id: int,
+    group_id: int,
+    user_id: int,
+    score: int,
+    at: datetime,
+    *,
+    followup: bool = False,
+) -> Answered:
+    """Store (or change) the member's answer. A button of another group's survey, or a score
+    off the scale, is refused; so is any answer once the survey closed (or its time is up).
+
+    With `followup` (the group's setting), an NPS detractor who started the bot in private is
+    asked "why?" once per survey, whatever they answer later: their next private text becomes
+    a feedback item linked to the survey (a "survey" draft, unless another flow is under way)."""
     row = await rows.get(uow.session, survey_id)
     if row is None or row.group_id != group_id or score not in SCALES.get(row.kind, ()):
         raise UnknownSurvey()
-    if row.closed_at is not None:
+    if row.closed_at is not None or (row.closes_at is not None and row.closes_at <= at):
         raise SurveyClosed()
     await uow.claim()
-    await rows.put_answer(uow.session, survey_id, user_id, score, at)
-    responses = await rows.count(uow.session, survey_id)
+    session = uow.session
+    await rows.put_answer(session, survey_id, user_id, score, at)
+    responses = await rows.count(session, survey_id)
+    ask = followup and row.kind == NPS and score in DETRACTORS
+    if ask:
+        ask = await _may_ask(uow, user_id, at) and await rows.mark_followup(
+            session, survey_id, user_id, at
+        )
+    if ask:
+        await item_rows.put_draft(
+            session,
+            user_id,
+            user_id,
+            purpose="survey",
+            group_id=group_id,
+            item_id=None,
+            category=None,
+            text=None,
+            survey_id=survey_id,
+            created_at=at,
+        )
     await uow.commit()
-    return SurveyInfo.of(row), responses
+    return Answered(SurveyInfo.of(row), responses, ask)
+
+
+async def _may_ask(uow: UnitOfWork, user_id: int, at: datetime) -> bool:
+    """They started the bot (and did not block it), and nothing else awaits their text there."""
+    user = await member_rows.get_user(uow.session, user_id)
+    if user is None or user.started_at is None or user.blocked_at is not None:
+        return False
+    draft = await item_rows.get_draft(uow.session, user_id, user_id)
+    return draft is None or draft.purpose == "survey" or draft.created_at < at - DRAFT_TTL
 
 
 async def results(uow: UnitOfWork, group_id: int, number: int) -> Results:

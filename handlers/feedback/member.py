@@ -82,6 +82,7 @@ async def _submit(
     session_factory: SessionFactory,
     locales: Locales,
     category: str | None = None,
+    survey_id: int | None = None,
 ) -> None:
     created = await inbox.submit(
         uow,
@@ -93,11 +94,13 @@ async def _submit(
         source_message_id=message.message_id,
         category=category,
         attachments=_photos(message),
+        survey_id=survey_id,
     )
     reply(
         outbox,
         message,
-        render.received(
+        (t("survey-followup-thanks") + "\n" if survey_id is not None else "")
+        + render.received(
             t,
             created.number,
             created.category,
@@ -318,6 +321,21 @@ async def on_private_message(
     if draft is not None and draft.purpose == "reply" and draft.item_id is not None:
         await send_reply(
             message, uow, draft.item_id, text, admins, locales, groups, event_at, t, outbox
+        )
+        return
+    if draft is not None and draft.purpose == "survey" and draft.group_id is not None:
+        group = await render.group_settings(uow, groups, draft.group_id)
+        await _submit(
+            message,
+            uow,
+            group,
+            text,
+            event_at,
+            t,
+            outbox,
+            session_factory,
+            locales,
+            survey_id=draft.survey_id,
         )
         return
     if draft is not None and draft.purpose == "feedback" and draft.group_id is not None:

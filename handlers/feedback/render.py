@@ -119,6 +119,11 @@ def inbox_text(t: Translator, items: list[Item], status: str, category: str, gro
                 name=shorten(item.name, 32),
                 text=shorten(" ".join(item.text.split()), PREVIEW),
             )
+            + (
+                ""
+                if item.survey_number is None
+                else " " + t("feedback-inbox-survey", survey=item.survey_number)
+            )
         )
     return "\n".join(lines)
 
@@ -169,7 +174,10 @@ def item_text(t: Translator, item: Item, lines: list[ThreadLine]) -> str:
         priority=priority_label(t, item.priority),
         created=item.created_at.strftime("%Y-%m-%d %H:%M UTC"),
     )
-    parts = [head, ""]
+    parts = [head]
+    if item.survey_number is not None:
+        parts.append(t("feedback-item-survey", survey=item.survey_number))
+    parts.append("")
     for line in lines:
         who = t("feedback-thread-member") if line.role == "member" else shorten(line.name, 32)
         photo = " 📷" if line.file_id else ""

@@ -22,6 +22,7 @@ from bot.replies import clip, reply, send
 from core.community.group_settings import GroupSettings
 from core.errors import UnknownSubcommand
 from core.feedback import surveys
+from core.feedback.settings import survey_followup
 from core.feedback.surveys import Results, SurveyInfo
 from core.text import shorten
 from core.uow import UnitOfWork
@@ -206,8 +207,14 @@ async def on_answer(
     outbox: Outbox,
 ) -> None:
     try:
-        survey, responses = await surveys.answer(
-            uow, callback_data.s, group.group_id, query.from_user.id, callback_data.v, event_at
+        answered = await surveys.answer(
+            uow,
+            callback_data.s,
+            group.group_id,
+            query.from_user.id,
+            callback_data.v,
+            event_at,
+            followup=survey_followup(group),
         )
     except surveys.SurveyClosed:
         render.answer(outbox, query, t("survey-error-closed"), alert=True)
@@ -215,7 +222,12 @@ async def on_answer(
     except surveys.UnknownSurvey:
         render.answer(outbox, query, t("survey-error-unknown"), alert=True)
         return
+    survey, responses = answered.survey, answered.responses
     render.answer(outbox, query, t("survey-answered", score=callback_data.v))
+    if answered.ask_why:
+        question = shorten(survey.question, 120)
+        text = t("survey-followup-ask", number=survey.number, question=question)
+        send(outbox, query.from_user.id, text, priority=Priority.NORMAL)
     if query.message is not None:
         counter_edits().update(
             outbox,

@@ -136,3 +136,7 @@ feedback-keywords-empty = Which words? E.g. <code>/feedback keywords bug add cra
 feedback-keywords-too-long = A keyword may have at most { $limit } characters. Nothing was changed.
 feedback-keywords-too-many = A category may have at most { $limit } keywords. Nothing was changed.
 feedback-points-earned = 🎁 +{ $points } points for your feedback.
+survey-followup-ask = 📊 Thanks for answering survey #{ $number } ({ $question }). What could we do better? Just send your answer here in one message; the team will read it.
+survey-followup-thanks = 🙏 Thank you for telling us why.
+feedback-item-survey = 📊 Answer to survey #{ $survey } (why the low score)
+feedback-inbox-survey = (📊 survey #{ $survey })

@@ -124,3 +124,7 @@ feedback-keywords-empty = 要哪些词?例如 <code>/feedback keywords bug add �
 feedback-keywords-too-long = 每个关键词最多 { $limit } 个字符。未做任何修改。
 feedback-keywords-too-many = 每个分类最多 { $limit } 个关键词。未做任何修改。
 feedback-points-earned = 🎁 感谢反馈,+{ $points } 积分。
+survey-followup-ask = 📊 感谢参与调查 #{ $number }({ $question })。我们哪里可以做得更好?直接在这里回复一条消息即可,团队会认真阅读。
+survey-followup-thanks = 🙏 感谢你告诉我们原因。
+feedback-item-survey = 📊 调查 #{ $survey } 的回答(低分原因)
+feedback-inbox-survey = (📊 调查 #{ $survey })

@@ -67,15 +67,17 @@ class FeedbackMessage(SQLModel, table=True):
 
 class FeedbackDraft(SQLModel, table=True):
     """What a person is in the middle of, in one chat: a guided /feedback (category picked,
-    text awaited) or a manager's reply to an item (text awaited)."""
+    text awaited), a manager's reply to an item (text awaited), or a survey detractor's
+    answer to "why?" (text awaited, in private)."""
 
     __tablename__ = "feedback_draft"
 
     user_id: int = tg_id(primary_key=True)
     chat_id: int = tg_id(primary_key=True)
-    purpose: str = Field(max_length=16)  # feedback | reply
+    purpose: str = Field(max_length=16)  # feedback | reply | survey
     group_id: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger))
     item_id: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger))
+    survey_id: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger))
     category: str | None = Field(default=None, max_length=16)
     text: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
     created_at: datetime = ts(nullable=False)

@@ -6,7 +6,8 @@ Create Date: 2026-12-01
 
 A new table feedback_keywords (a group's own keyword list per category); survey.closes_at
 (with a partial index of the open surveys that have one) and survey_answer.followup_at
-(when a detractor was asked "why?"). Nullable columns only: existing rows stay as they are.
+(when a detractor was asked "why?"), feedback_draft.survey_id (the survey a detractor's
+awaited answer belongs to). Nullable columns only: existing rows stay as they are.
 """
 
 from collections.abc import Sequence
@@ -35,6 +36,8 @@ def upgrade() -> None:
         sa.Column("updated_at", storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("group_id", "category", name=op.f("pk_feedback_keywords")),
     )
+    with op.batch_alter_table("feedback_draft", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("survey_id", sa.BigInteger(), nullable=True))
     with op.batch_alter_table("survey", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("closes_at", storage.types.UTCDateTime(timezone=True), nullable=True)
@@ -58,4 +61,6 @@ def downgrade() -> None:
     with op.batch_alter_table("survey", schema=None) as batch_op:
         batch_op.drop_index("ix_survey_closes_at")
         batch_op.drop_column("closes_at")
+    with op.batch_alter_table("feedback_draft", schema=None) as batch_op:
+        batch_op.drop_column("survey_id")
     op.drop_table("feedback_keywords")

@@ -18,6 +18,7 @@ from storage.tables import (
     FeedbackMessage,
     LedgerEntry,
     Member,
+    Survey,
     TgUser,
 )
 
@@ -29,6 +30,7 @@ _U = TgUser.__table__
 _G = ChatGroup.__table__
 _L = LedgerEntry.__table__
 _M = Member.__table__
+_S = Survey.__table__
 CHUNK = 1000
 
 
@@ -92,10 +94,13 @@ async def add_message(
 
 async def get_item(session: AsyncSession, item_id: int) -> Any | None:
     stmt = (
-        sa.select(_I, _U.c.display_name, _U.c.username, _G.c.title)
+        sa.select(
+            _I, _U.c.display_name, _U.c.username, _G.c.title, _S.c.number.label("survey_number")
+        )
         .select_from(_I)
         .outerjoin(_U, _U.c.id == _I.c.user_id)
         .outerjoin(_G, _G.c.id == _I.c.group_id)
+        .outerjoin(_S, _S.c.id == _I.c.survey_id)
         .where(_I.c.id == item_id)
     )
     return (await session.exec(stmt)).first()
@@ -132,10 +137,13 @@ async def list_items(
     limit: int,
 ) -> list[Any]:
     stmt = (
-        sa.select(_I, _U.c.display_name, _U.c.username, _G.c.title)
+        sa.select(
+            _I, _U.c.display_name, _U.c.username, _G.c.title, _S.c.number.label("survey_number")
+        )
         .select_from(_I)
         .outerjoin(_U, _U.c.id == _I.c.user_id)
         .outerjoin(_G, _G.c.id == _I.c.group_id)
+        .outerjoin(_S, _S.c.id == _I.c.survey_id)
         .where(_I.c.group_id.in_(list(group_ids)), _I.c.status.in_(list(statuses)))
         .order_by(_I.c.priority.desc(), _I.c.created_at.desc(), _I.c.id.desc())
         .limit(limit)
@@ -196,7 +204,7 @@ async def export_rows(session: AsyncSession, group_id: int) -> AsyncIterator[Any
 
 # ---- drafts -------------------------------------------------------------------------------
 async def put_draft(session: AsyncSession, user_id: int, chat_id: int, **values: Any) -> None:
-    row = {"user_id": user_id, "chat_id": chat_id, **values}
+    row = {"user_id": user_id, "chat_id": chat_id, "survey_id": None, **values}
     stmt = upsert(session, _D).values(**row)
     stmt = stmt.on_conflict_do_update(
         index_elements=["user_id", "chat_id"],

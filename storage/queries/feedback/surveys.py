@@ -68,3 +68,13 @@ async def answer_rows(session: AsyncSession, survey_id: int) -> AsyncIterator[An
     stmt = sa.select(_A).where(_A.c.survey_id == survey_id).order_by(_A.c.user_id)
     for row in (await session.exec(stmt)).all():  # one survey's answers: a group's members
         yield row
+
+
+async def mark_followup(session: AsyncSession, survey_id: int, user_id: int, at: datetime) -> bool:
+    """Record that the member is asked "why?" now; False if they were asked before."""
+    stmt = (
+        sa.update(_A)
+        .where(_A.c.survey_id == survey_id, _A.c.user_id == user_id, _A.c.followup_at.is_(None))
+        .values(followup_at=at)
+    )
+    return bool((await session.exec(stmt)).rowcount)

@@ -173,6 +173,7 @@ async def create_app(
         digest=digest,
         clock=clock,
         posts=post_service,
+        post_scheduler=post_scheduler,  # features' leader-only sweeps (Feature.setup)
     )
     dispatcher.update.outer_middleware(DbSessionMiddleware(session_factory, committed, bus))
     dispatcher.update.outer_middleware(

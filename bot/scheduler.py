@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
@@ -204,11 +205,17 @@ class PostScheduler:
         self._planned: dict[int, datetime] = {}
         self._deliveries: set[asyncio.Task[None]] = set()
         self._stopping = False
+        self._rounds: list[Callable[[], Awaitable[object]]] = []
         posts.on_change = self.changed
 
     @property
     def is_leader(self) -> bool:
         return self._leadership.is_leader
+
+    def every_round(self, work: Callable[[], Awaitable[object]]) -> None:
+        """Run `work` in each of the leader's rounds (every `sync_seconds`): sweeps of what
+        has come due (surveys closing at their time), each occurrence through run_once."""
+        self._rounds.append(work)
 
     def changed(self) -> None:
         """Posts changed (here): re-plan now."""
@@ -258,6 +265,13 @@ class PostScheduler:
         if fingerprint != self._fingerprint:
             await self.rebuild()
             self._fingerprint = fingerprint
+        for work in self._rounds:
+            try:
+                await work()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001  (one sweep failing must not stop the others)
+                logger.exception("scheduler: a leader round's work failed")
 
     async def rebuild(self) -> None:
         """The in-memory jobs, from the tables: one per active post at its next run."""

@@ -7,9 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from core.feedback.closing import ClosingInPast
 from core.feedback.inbox import DRAFT_TTL
 from core.feedback.rules import FeedbackError
+from core.jobs import occurrence_key, run_once
 from core.uow import UnitOfWork
+from storage.db import SessionFactory
 from storage.queries.community import audit
 from storage.queries.community import members as member_rows
 from storage.queries.feedback import items as item_rows
@@ -41,11 +44,20 @@ class SurveyInfo:
     kind: str
     question: str
     closed: bool
+    closes_at: datetime | None = None  # when it closes by itself
+    message_id: int | None = None  # its post, once sent
 
     @classmethod
     def of(cls, row: Any) -> SurveyInfo:
         return cls(
-            row.id, row.group_id, row.number, row.kind, row.question, row.closed_at is not None
+            row.id,
+            row.group_id,
+            row.number,
+            row.kind,
+            row.question,
+            row.closed_at is not None,
+            row.closes_at,
+            row.message_id,
         )
 
 
@@ -90,9 +102,17 @@ def check_question(text: str) -> str:
 
 
 async def create(
-    uow: UnitOfWork, group_id: int, kind: str, question: str, actor_id: int, at: datetime
+    uow: UnitOfWork,
+    group_id: int,
+    kind: str,
+    question: str,
+    actor_id: int,
+    at: datetime,
+    closes_at: datetime | None = None,
 ) -> SurveyInfo:
     question = check_question(question)
+    if closes_at is not None and closes_at <= at:
+        raise ClosingInPast()
     await uow.claim()
     number = await item_rows.next_number(uow.session, group_id, "survey")
     survey_id = await rows.insert(
@@ -103,6 +123,7 @@ async def create(
         question=question,
         created_by=actor_id,
         created_at=at,
+        closes_at=closes_at,
     )
     await audit.record(
         uow.session,
@@ -110,10 +131,21 @@ async def create(
         actor_id=actor_id,
         action="survey_create",
         at=at,
-        details={"survey": number, "kind": kind},
+        details={
+            "survey": number,
+            "kind": kind,
+            "closes_at": closes_at.isoformat() if closes_at else None,
+        },
     )
     await uow.commit()
-    return SurveyInfo(survey_id, group_id, number, kind, question, False)
+    return SurveyInfo(survey_id, group_id, number, kind, question, False, closes_at)
+
+
+async def record_sent(session_factory: SessionFactory, survey_id: int, message_id: int) -> None:
+    """The post's message id (closing edits it), once sendMessage answered."""
+    async with session_factory() as session:
+        await rows.set_message(session, survey_id, message_id)
+        await session.commit()
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,3 +237,43 @@ async def close(
     )
     await uow.commit()
     return await results(uow, group_id, number)
+
+
+# ---- closing times ------------------------------------------------------------------------
+async def due_for_closing(
+    session_factory: SessionFactory, now: datetime
+) -> list[tuple[int, datetime]]:
+    """(survey id, closing time) of the open surveys whose time has come."""
+    async with session_factory() as session:
+        return await rows.due(session, now)
+
+
+async def close_on_time(
+    session_factory: SessionFactory, survey_id: int, due: datetime
+) -> Results | None:
+    """Close a survey whose time has come: one occurrence (its key: survey and time), so two
+    leaders or a second round close (and announce) it once. None: closed before."""
+
+    async def work(uow: UnitOfWork) -> Results | None:
+        row = await rows.get(uow.session, survey_id)
+        if row is None or row.closed_at is not None or row.closes_at != due:
+            return None
+        await rows.close(uow.session, survey_id, due)
+        found = await rows.distribution(uow.session, survey_id)
+        info = SurveyInfo.of(row)
+        info = SurveyInfo(
+            info.id,
+            info.group_id,
+            info.number,
+            info.kind,
+            info.question,
+            True,
+            info.closes_at,
+            info.message_id,
+        )
+        return Results(info, {s: found.get(s, 0) for s in SCALES[row.kind]})
+
+    done, result = await run_once(
+        session_factory, occurrence_key("survey_close", survey_id, due), work
+    )
+    return result if done else None

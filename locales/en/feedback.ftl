@@ -66,7 +66,7 @@ feedback-closed-dm-wontfix = Your feedback #{ $number } ({ $group }) was closed 
 export-feedback = 📄 Feedback: { $count } items (UTF-8 CSV, times in UTC).
 
 cmd-survey = Post an NPS or satisfaction survey (admins)
-help-survey = nps | csat &lt;question&gt; — post a survey; results | close &lt;number&gt;
+help-survey = nps | csat &lt;question&gt; — post a survey; to have it close by itself, end with a last “|” and <code>until 18:00</code>, <code>until 2026-12-05 18:00</code> or <code>for 24h</code> (30m, 24h, 2d; the group's timezone). results | close &lt;number&gt;
 survey-post-nps = 📊 <b>Survey #{ $number }</b>
     { $question }
     0 = not at all likely, 10 = extremely likely. Tap again to change your answer.
@@ -140,3 +140,8 @@ survey-followup-ask = 📊 Thanks for answering survey #{ $number } ({ $question
 survey-followup-thanks = 🙏 Thank you for telling us why.
 feedback-item-survey = 📊 Answer to survey #{ $survey } (why the low score)
 feedback-inbox-survey = (📊 survey #{ $survey })
+survey-closes-at = ⏳ Closes { $at } ({ $tz }).
+survey-closed-post = 🔒 <b>Closed</b> — final result:
+survey-error-closing = I don't understand the closing time “{ $value }”. After a last “|”, write <code>until 18:00</code>, <code>until 2026-12-05 18:00</code> or <code>for 24h</code> (30m, 24h, 2d), in the group's timezone. Nothing was posted.
+survey-error-closing-past = That closing time has passed already. Nothing was posted.
+survey-error-closing-too-far = A survey may stay open { $days } days at most. Nothing was posted.

@@ -60,7 +60,7 @@ feedback-closed-dm-wontfix = 你的反馈 #{ $number }({ $group })暂不处理,�
 export-feedback = 📄 反馈:{ $count } 条(UTF-8 CSV,时间为 UTC)。
 
 cmd-survey = 发布 NPS 或满意度调查(管理员)
-help-survey = nps | csat &lt;问题&gt; — 发布调查;results | close &lt;编号&gt;
+help-survey = nps | csat &lt;问题&gt; — 发起调查;要到时自动结束,在末尾加“|”和 <code>until 18:00</code>、<code>until 2026-12-05 18:00</code> 或 <code>for 24h</code>(30m、24h、2d;按群时区)。results | close &lt;编号&gt;
 survey-post-nps = 📊 <b>调查 #{ $number }</b>
     { $question }
     0 = 完全不可能,10 = 非常可能。再点一次可修改答案。
@@ -128,3 +128,8 @@ survey-followup-ask = 📊 感谢参与调查 #{ $number }({ $question })。我�
 survey-followup-thanks = 🙏 感谢你告诉我们原因。
 feedback-item-survey = 📊 调查 #{ $survey } 的回答(低分原因)
 feedback-inbox-survey = (📊 调查 #{ $survey })
+survey-closes-at = ⏳ 截止时间:{ $at }({ $tz })。
+survey-closed-post = 🔒 <b>已结束</b> — 最终结果:
+survey-error-closing = 看不懂截止时间“{ $value }”。请在最后一个“|”后写 <code>until 18:00</code>、<code>until 2026-12-05 18:00</code> 或 <code>for 24h</code>(30m、24h、2d),按群时区。未发起调查。
+survey-error-closing-past = 该截止时间已经过去。未发起调查。
+survey-error-closing-too-far = 调查最多开放 { $days } 天。未发起调查。

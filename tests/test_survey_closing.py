@@ -164,3 +164,17 @@ async def test_the_leaders_scheduler_closes_it(db_url: str) -> None:
         assert bot.app.posts.is_leader
         [closed] = await survey_rows(bot)
         assert closed.closed_at is not None
+
+
+async def test_closing_by_hand_edits_the_post_once(db_url: str) -> None:
+    async with running_bot(db_url, admins={(f.GROUP_ID, 100)}) as bot:
+        now = datetime.now(UTC)
+        await bot.feed(f.message(ADMIN, "/survey csat How was the event?", date=now))
+        await asyncio.sleep(0.3)  # the post's message id is recorded once sent
+        [survey] = await survey_rows(bot)
+        await bot.feed(f.message(ADMIN, "/survey close 1", date=now))
+        await bot.feed(f.message(ADMIN, "/survey close 1", date=now))  # closed already
+        await bot.app.outbox.drain(5)
+        edits = [e for e in bot.sent(EditMessageText) if e.message_id == survey.message_id]
+        assert len(edits) == 1 and edits[0].reply_markup is None and "Closed" in edits[0].text
+        assert "Average" in edits[0].text

@@ -65,6 +65,7 @@ class SurveyInfo:
 class Results:
     survey: SurveyInfo
     distribution: dict[int, int]  # every score of the scale, answered or not
+    just_closed: bool = False  # closed by this call (its post is to show the result)
 
     @property
     def responses(self) -> int:
@@ -225,6 +226,8 @@ async def close(
     row = await rows.by_number(uow.session, group_id, number)
     if row is None:
         raise UnknownSurvey()
+    if row.closed_at is not None:
+        return await results(uow, group_id, number)
     await uow.claim()
     await rows.close(uow.session, row.id, at)
     await audit.record(
@@ -236,7 +239,8 @@ async def close(
         details={"survey": number},
     )
     await uow.commit()
-    return await results(uow, group_id, number)
+    found = await results(uow, group_id, number)
+    return Results(found.survey, found.distribution, just_closed=True)
 
 
 # ---- closing times ------------------------------------------------------------------------
@@ -271,7 +275,7 @@ async def close_on_time(
             info.closes_at,
             info.message_id,
         )
-        return Results(info, {s: found.get(s, 0) for s in SCALES[row.kind]})
+        return Results(info, {s: found.get(s, 0) for s in SCALES[row.kind]}, just_closed=True)
 
     done, result = await run_once(
         session_factory, occurrence_key("survey_close", survey_id, due), work

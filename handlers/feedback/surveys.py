@@ -283,7 +283,8 @@ async def cmd_survey(
         number = int(args[1].lstrip("#"))
         if word == "close":
             found = await surveys.close(uow, group.group_id, number, actor_id(message), event_at)
-            show_closed(outbox, locales.get(group.language), found)
+            if found.just_closed:
+                show_closed(outbox, locales.get(group.language), found)
         else:
             found = await surveys.results(uow, group.group_id, number)
         reply(outbox, message, results_text(t, found), priority=Priority.HIGH)

@@ -92,7 +92,10 @@ async def test_bad_keyword_input_is_refused_and_changes_nothing(db_url: str) -> 
         # A member may not edit (nor read) the lists.
         await bot.feed(f.message(BOB, "/feedback keywords bug add lag", date=DAY))
         assert bot.last_text() == "Only administrators of the feedback's group can do that."
-        assert await stored(bot) == []
+        # In private it is no feedback text either: the lists belong to a group.
+        await bot.feed(f.message(ADMIN, "/feedback keywords", chat_id=100, date=DAY))
+        assert "send <code>/feedback keywords</code> in the group" in bot.last_text(100)
+        assert await stored(bot) == [] and await categories(bot) == []
 
 
 def test_defaults_are_used_for_categories_without_a_list() -> None:

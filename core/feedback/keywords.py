@@ -33,6 +33,10 @@ class UnknownCategory(FeedbackError):
     key = "feedback-keywords-unknown-category"  # args: category, options
 
 
+class KeywordsInGroup(FeedbackError):
+    key = "feedback-keywords-in-group"
+
+
 class NoWords(FeedbackError):
     key = "feedback-keywords-empty"
 

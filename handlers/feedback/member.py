@@ -19,7 +19,7 @@ from bot.replies import reply, send
 from core.community.group_settings import GroupSettings
 from core.community.groups import GroupService
 from core.community.members import user_row
-from core.feedback import inbox, rules, staff
+from core.feedback import inbox, keywords, rules, staff
 from core.text import shorten
 from core.uow import UnitOfWork
 from handlers.feedback import keywords as keyword_handlers
@@ -134,6 +134,8 @@ async def cmd_feedback(
     if group is not None and words and words[0].lower() == "staff":
         await staff_handlers.link_here(message, uow, words[1:], admins, event_at, t, outbox)
         return
+    if group is None and words and words[0].lower() in KEYWORDS_WORDS:
+        raise keywords.KeywordsInGroup()
     if group is not None and words and words[0].lower() in KEYWORDS_WORDS:
         rest = text.split(maxsplit=1)[1] if len(words) > 1 else ""
         await keyword_handlers.handle(

@@ -145,3 +145,4 @@ survey-closed-post = 🔒 <b>Closed</b> — final result:
 survey-error-closing = I don't understand the closing time “{ $value }”. After a last “|”, write <code>until 18:00</code>, <code>until 2026-12-05 18:00</code> or <code>for 24h</code> (30m, 24h, 2d), in the group's timezone. Nothing was posted.
 survey-error-closing-past = That closing time has passed already. Nothing was posted.
 survey-error-closing-too-far = A survey may stay open { $days } days at most. Nothing was posted.
+feedback-keywords-in-group = Keyword lists belong to a group: send <code>/feedback keywords</code> in the group (admins).

@@ -133,3 +133,4 @@ survey-closed-post = 🔒 <b>已结束</b> — 最终结果:
 survey-error-closing = 看不懂截止时间“{ $value }”。请在最后一个“|”后写 <code>until 18:00</code>、<code>until 2026-12-05 18:00</code> 或 <code>for 24h</code>(30m、24h、2d),按群时区。未发起调查。
 survey-error-closing-past = 该截止时间已经过去。未发起调查。
 survey-error-closing-too-far = 调查最多开放 { $days } 天。未发起调查。
+feedback-keywords-in-group = 关键词列表属于各个群:请在群里发送 <code>/feedback keywords</code>(管理员)。

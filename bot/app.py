@@ -200,6 +200,7 @@ async def create_app(
         posts=post_service,
         feeds=feed_service,
         feed_jobs=feed_jobs,
+        post_scheduler=post_scheduler,  # features' leader-only sweeps (Feature.setup)
     )
     dispatcher.update.outer_middleware(DbSessionMiddleware(session_factory, committed, bus))
     dispatcher.update.outer_middleware(

@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any, Protocol
@@ -224,11 +225,17 @@ class PostScheduler:
         self._sources = sources
         self._source_prints: dict[str, object] = {}
         self._source_planned: dict[str, datetime] = {}  # job id -> due
+        self._rounds: list[Callable[[], Awaitable[object]]] = []
         posts.on_change = self.changed
 
     @property
     def is_leader(self) -> bool:
         return self._leadership.is_leader
+
+    def every_round(self, work: Callable[[], Awaitable[object]]) -> None:
+        """Run `work` in each of the leader's rounds (every `sync_seconds`): sweeps of what
+        has come due (surveys closing at their time), each occurrence through run_once."""
+        self._rounds.append(work)
 
     def changed(self) -> None:
         """Posts (or a source's rows) changed here: re-plan now."""
@@ -285,6 +292,13 @@ class PostScheduler:
             if printed != self._source_prints.get(source.prefix):
                 await self.rebuild_source(source)
                 self._source_prints[source.prefix] = printed
+        for work in self._rounds:
+            try:
+                await work()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001  (one sweep failing must not stop the others)
+                logger.exception("scheduler: a leader round's work failed")
 
     async def rebuild_source(self, source: JobSource) -> None:
         planned = {f"{source.prefix}{i}": (i, due) for i, due in await source.planned()}

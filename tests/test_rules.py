@@ -465,6 +465,10 @@ def test_the_bot_declares_the_same_keys_and_aliases_as_before() -> None:
         "level_thresholds",
         "level_titles",
         "announce_badges",
+        "feedback_points",
+        "feedback_points_daily_cap",
+        "survey_followup",
+        "poll_points",
         "activity_points",
         "activity_min_length",
         "activity_cooldown",
@@ -481,6 +485,7 @@ def test_the_bot_declares_the_same_keys_and_aliases_as_before() -> None:
         "community",
         "checkin",
         "shop",
+        "feedback",
         "activity",
         "schedule",
     ]

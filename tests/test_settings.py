@@ -171,6 +171,7 @@ async def test_the_panel_shows_one_section_per_area(db_url: str) -> None:
         assert bot.last_text() == (
             "There is no setting “colour”. Settings: timezone, day_start, language, "
             "checkin_points, milestones, level_thresholds, level_titles, announce_badges, "
+            "feedback_points, feedback_points_daily_cap, survey_followup, poll_points, "
             "activity_points, activity_min_length, activity_cooldown, activity_daily_cap, "
             "post_grace_minutes, welcome_delete_minutes, birthday_points, anniversaries, "
             "feed_max_items, holiday_greetings, holiday_country."

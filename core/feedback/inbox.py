@@ -13,13 +13,15 @@ from typing import Any
 
 from core.calendar import day_start_instant, local_day
 from core.community.group_settings import GroupSettings
-from core.feedback import rules
+from core.feedback import keywords, rules
+from core.feedback import points as feedback_points
 from core.uow import UnitOfWork
 from storage.queries.community import audit
 from storage.queries.community import members as member_rows
 from storage.queries.feedback import items as rows
 
 DRAFT_TTL = timedelta(hours=1)  # a guided flow left longer than this is forgotten
+SURVEY_DRAFT_TTL = timedelta(days=1)  # a detractor's "why?" waits longer
 WEEK = timedelta(days=7)
 
 
@@ -30,6 +32,7 @@ class Created:
     number: int
     category: str
     priority: int
+    points: int = 0  # credited for it
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +54,7 @@ class Item:
     source_message_id: int | None
     created_at: datetime
     resolved_at: datetime | None
+    survey_number: int | None = None  # the survey it answers (a detractor's "why?")
 
     @classmethod
     def of(cls, row: Any) -> Item:
@@ -70,6 +74,7 @@ class Item:
             source_message_id=row.source_message_id,
             created_at=row.created_at,
             resolved_at=row.resolved_at,
+            survey_number=getattr(row, "survey_number", None),
         )
 
 
@@ -94,6 +99,7 @@ async def submit(
     source_message_id: int | None,
     category: str | None = None,
     attachments: tuple[str, ...] = (),
+    survey_id: int | None = None,
 ) -> Created:
     """Store a new item (#n of its group); refused when empty, too long or over the day's limit."""
     text = rules.check_text(text)
@@ -109,7 +115,7 @@ async def submit(
     if await rows.count_since(session, group.group_id, user_id, since) >= rules.DAILY_LIMIT:
         raise rules.DailyLimitReached(limit=rules.DAILY_LIMIT)
     if category not in rules.CATEGORIES:
-        category = rules.propose_category(text, rules.DEFAULT_KEYWORDS)
+        category = rules.propose_category(text, await keywords.of_group(uow, group.group_id))
     others = await rows.reporters_since(session, group.group_id, category, at - WEEK, user_id)
     priority = rules.default_priority(others + 1)
     item_id = await rows.insert_item(
@@ -124,6 +130,7 @@ async def submit(
         attachments=",".join(attachments[: rules.MAX_ATTACHMENTS]),
         source_chat_id=source_chat_id,
         source_message_id=source_message_id,
+        survey_id=survey_id,
         created_at=at,
         updated_at=at,
     )
@@ -131,8 +138,9 @@ async def submit(
         session, item_id, user_id, "member", text, at, attachments[0] if attachments else None
     )
     await rows.drop_draft(session, user_id, source_chat_id)
+    points = await feedback_points.for_feedback(uow, group, user_id, item_id, at)
     await uow.commit()
-    return Created(item_id, group.group_id, number, category, priority)
+    return Created(item_id, group.group_id, number, category, priority, points)
 
 
 async def recategorize(uow: UnitOfWork, item_id: int, user_id: int, category: str) -> Item:
@@ -186,6 +194,7 @@ async def update_draft(
         item_id=draft.item_id,
         category=values.get("category", draft.category),
         text=values.get("text", draft.text),
+        survey_id=draft.survey_id,
         created_at=draft.created_at,
     )
     await uow.commit()
@@ -194,7 +203,8 @@ async def update_draft(
 
 async def fresh_draft(uow: UnitOfWork, user_id: int, chat_id: int, at: datetime) -> Any | None:
     draft = await rows.get_draft(uow.session, user_id, chat_id)
-    if draft is None or draft.created_at < at - DRAFT_TTL:
+    ttl = SURVEY_DRAFT_TTL if draft is not None and draft.purpose == "survey" else DRAFT_TTL
+    if draft is None or draft.created_at < at - ttl:
         return None
     return draft
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from core.community.groups import GroupService
+from core.feedback import points
 from core.feedback.rules import FeedbackError
 from core.uow import UnitOfWork
 from storage.db import SessionFactory
@@ -110,15 +112,26 @@ async def record_sent(
 
 
 async def vote(
-    uow: UnitOfWork, tg_poll_id: str, user_id: int, option_ids: list[int], at: datetime
+    uow: UnitOfWork,
+    tg_poll_id: str,
+    user_id: int,
+    option_ids: list[int],
+    at: datetime,
+    groups: GroupService | None = None,
 ) -> bool:
-    """Store a poll_answer (no options: the vote was retracted). False for a poll not ours."""
+    """Store a poll_answer (no options: the vote was retracted). False for a poll not ours.
+    With the group's poll_points, a vote earns them once per poll and member (a retracted
+    and repeated vote, or a changed one, earns nothing more)."""
     row = await rows.by_tg_id(uow.session, tg_poll_id)
     if row is None:
         return False
     await uow.claim()
     if option_ids:
         await rows.put_vote(uow.session, row.id, user_id, ",".join(map(str, option_ids)), at)
+        if groups is not None:
+            found = await groups.settings_in(uow.session, [row.group_id])
+            if row.group_id in found:
+                await points.for_poll_vote(uow, found[row.group_id], user_id, row.id, at)
     else:
         await rows.drop_vote(uow.session, row.id, user_id)
     await uow.commit()

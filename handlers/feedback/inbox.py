@@ -6,6 +6,7 @@ from aiogram import Router
 
 from bot.features import CommandSpec, Feature, Where
 from bot.filters import InGroup, InPrivate
+from core.feedback.settings import FEEDBACK_SETTINGS
 from handlers.feedback import manage, member, render, staff
 
 FEEDBACK = CommandSpec("feedback", where=Where.ANY)
@@ -38,4 +39,5 @@ def feature() -> Feature:
         router,
         commands=(FEEDBACK, INBOX),
         fallback_routers=fallback_router,
+        settings=(FEEDBACK_SETTINGS,),
     )

@@ -19,14 +19,17 @@ from bot.replies import reply, send
 from core.community.group_settings import GroupSettings
 from core.community.groups import GroupService
 from core.community.members import user_row
-from core.feedback import inbox, rules, staff
+from core.feedback import inbox, keywords, rules, staff
 from core.text import shorten
 from core.uow import UnitOfWork
+from handlers.feedback import keywords as keyword_handlers
 from handlers.feedback import render
 from handlers.feedback import staff as staff_handlers
 from handlers.feedback.manage import send_reply
 from storage.db import SessionFactory
 from storage.queries.community import groups as group_rows
+
+KEYWORDS_WORDS = ("keywords", "关键词")
 
 
 def _body(message: Message) -> str:
@@ -79,6 +82,7 @@ async def _submit(
     session_factory: SessionFactory,
     locales: Locales,
     category: str | None = None,
+    survey_id: int | None = None,
 ) -> None:
     created = await inbox.submit(
         uow,
@@ -90,11 +94,19 @@ async def _submit(
         source_message_id=message.message_id,
         category=category,
         attachments=_photos(message),
+        survey_id=survey_id,
     )
     reply(
         outbox,
         message,
-        render.received(t, created.number, created.category, group.title or str(group.group_id)),
+        (t("survey-followup-thanks") + "\n" if survey_id is not None else "")
+        + render.received(
+            t,
+            created.number,
+            created.category,
+            group.title or str(group.group_id),
+            created.points,
+        ),
         markup=render.category_keyboard(t, created.item_id, created.category),
         priority=Priority.HIGH,
     )
@@ -121,6 +133,14 @@ async def cmd_feedback(
     words = text.split()
     if group is not None and words and words[0].lower() == "staff":
         await staff_handlers.link_here(message, uow, words[1:], admins, event_at, t, outbox)
+        return
+    if group is None and words and words[0].lower() in KEYWORDS_WORDS:
+        raise keywords.KeywordsInGroup()
+    if group is not None and words and words[0].lower() in KEYWORDS_WORDS:
+        rest = text.split(maxsplit=1)[1] if len(words) > 1 else ""
+        await keyword_handlers.handle(
+            message, uow, group.group_id, rest, admins, event_at, t, outbox
+        )
         return
     if group is None:  # in private: which group is it about?
         known = await _member_groups(uow, user_id)
@@ -189,7 +209,9 @@ async def on_group_pick(
         render.edit(
             outbox,
             query,
-            render.received(t, created.number, created.category, known[callback_data.group]),
+            render.received(
+                t, created.number, created.category, known[callback_data.group], created.points
+            ),
             render.category_keyboard(t, created.item_id, created.category),
         )
         render.answer(outbox, query)
@@ -301,6 +323,21 @@ async def on_private_message(
     if draft is not None and draft.purpose == "reply" and draft.item_id is not None:
         await send_reply(
             message, uow, draft.item_id, text, admins, locales, groups, event_at, t, outbox
+        )
+        return
+    if draft is not None and draft.purpose == "survey" and draft.group_id is not None:
+        group = await render.group_settings(uow, groups, draft.group_id)
+        await _submit(
+            message,
+            uow,
+            group,
+            text,
+            event_at,
+            t,
+            outbox,
+            session_factory,
+            locales,
+            survey_id=draft.survey_id,
         )
         return
     if draft is not None and draft.purpose == "feedback" and draft.group_id is not None:

@@ -20,6 +20,7 @@ from bot.i18n import Translator
 from bot.outbound import Outbox, Priority
 from bot.replies import reply
 from core.community.group_settings import GroupSettings
+from core.community.groups import GroupService
 from core.feedback import polls
 from core.feedback.polls import PollInfo
 from core.text import shorten
@@ -66,7 +67,9 @@ def _send_poll(
     )
 
     def sent(done: Any) -> None:
-        if done.cancelled() or done.exception() is not None or done.result().poll is None:
+        if done.cancelled() or done.exception() is not None:
+            return
+        if getattr(done.result(), "poll", None) is None:
             return
         message = done.result()
         task = asyncio.get_running_loop().create_task(
@@ -117,10 +120,14 @@ async def cmd_poll(
     _send_poll(outbox, session_factory, message.chat.id, info)
 
 
-async def on_poll_answer(answer: PollAnswer, uow: UnitOfWork, event_at: datetime) -> None:
+async def on_poll_answer(
+    answer: PollAnswer, uow: UnitOfWork, groups: GroupService, event_at: datetime
+) -> None:
     if answer.user is None:  # a vote on behalf of a chat: nobody to attribute it to
         return
-    await polls.vote(uow, answer.poll_id, answer.user.id, list(answer.option_ids), event_at)
+    await polls.vote(
+        uow, answer.poll_id, answer.user.id, list(answer.option_ids), event_at, groups
+    )
 
 
 def router() -> list[Router]:

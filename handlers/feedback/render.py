@@ -90,13 +90,14 @@ def group_keyboard(groups: list[tuple[int, str]]) -> InlineKeyboardMarkup:
     )
 
 
-def received(t: Translator, number: int, category: str, group_title: str) -> str:
-    return t(
+def received(t: Translator, number: int, category: str, group_title: str, points: int = 0) -> str:
+    text = t(
         "feedback-received",
         number=number,
         category=category_label(t, category),
         group=shorten(group_title),
     )
+    return text + "\n" + t("feedback-points-earned", points=points) if points else text
 
 
 def inbox_text(t: Translator, items: list[Item], status: str, category: str, groups: int) -> str:
@@ -117,6 +118,11 @@ def inbox_text(t: Translator, items: list[Item], status: str, category: str, gro
                 priority=priority_label(t, item.priority),
                 name=shorten(item.name, 32),
                 text=shorten(" ".join(item.text.split()), PREVIEW),
+            )
+            + (
+                ""
+                if item.survey_number is None
+                else " " + t("feedback-inbox-survey", survey=item.survey_number)
             )
         )
     return "\n".join(lines)
@@ -168,7 +174,10 @@ def item_text(t: Translator, item: Item, lines: list[ThreadLine]) -> str:
         priority=priority_label(t, item.priority),
         created=item.created_at.strftime("%Y-%m-%d %H:%M UTC"),
     )
-    parts = [head, ""]
+    parts = [head]
+    if item.survey_number is not None:
+        parts.append(t("feedback-item-survey", survey=item.survey_number))
+    parts.append("")
     for line in lines:
         who = t("feedback-thread-member") if line.role == "member" else shorten(line.name, 32)
         photo = " 📷" if line.file_id else ""

@@ -1,5 +1,5 @@
 cmd-feedback = Send feedback to the team
-help-feedback = [text] — a suggestion, a problem, anything; alone for a guided form (a photo may come with it)
+help-feedback = [text] — a suggestion, a problem, anything; alone for a guided form (a photo may come with it). Admins: <code>/feedback keywords</code> edits the words that propose a category
 cmd-inbox = Feedback inbox of your groups (admins)
 help-inbox = [new | progress | resolved] [feature | service | bug | other] — open, answer and close feedback
 
@@ -66,7 +66,7 @@ feedback-closed-dm-wontfix = Your feedback #{ $number } ({ $group }) was closed 
 export-feedback = 📄 Feedback: { $count } items (UTF-8 CSV, times in UTC).
 
 cmd-survey = Post an NPS or satisfaction survey (admins)
-help-survey = nps | csat &lt;question&gt; — post a survey; results | close &lt;number&gt;
+help-survey = nps | csat &lt;question&gt; — post a survey; to have it close by itself, end with a last “|” and <code>until 18:00</code>, <code>until 2026-12-05 18:00</code> or <code>for 24h</code> (30m, 24h, 2d; the group's timezone). results | close &lt;number&gt;
 survey-post-nps = 📊 <b>Survey #{ $number }</b>
     { $question }
     0 = not at all likely, 10 = extremely likely. Tap again to change your answer.
@@ -110,3 +110,39 @@ poll-results-anonymous = (Anonymous poll: Telegram does not tell the bot who vot
 poll-error-usage = Usage: /poll Where shall we meet? | Café | Park (2 to { $max } different options).
 poll-error-unknown = That poll does not exist in this group.
 export-survey = 📄 Survey answers: { $count } rows (UTF-8 CSV, times in UTC).
+
+settings-section-feedback = 📮 <b>Feedback, surveys and polls</b>
+settings-label-feedback_points = Points per feedback
+settings-value-feedback_points = { $value } (0: none)
+settings-label-feedback_points_daily_cap = Feedback points per day (max)
+settings-value-feedback_points_daily_cap = { $value }
+settings-label-survey_followup = Ask NPS detractors why (in private)
+settings-value-survey_followup = { $value ->
+        [on] on
+       *[other] off
+    }
+settings-label-poll_points = Points for voting in a poll
+settings-value-poll_points = { $value } (0: none)
+
+feedback-keywords-title = 🔑 <b>Keywords that propose a category</b> (a feedback sent without one gets the category whose words it contains most)
+feedback-keywords-line = { $category } ({ $source }): { $words }
+feedback-keywords-own = this group's list
+feedback-keywords-default = default
+feedback-keywords-usage = Change: <code>/feedback keywords bug add crash lag</code> (words separated by spaces, or phrases by commas: <code>add not loading, 打不开</code>), <code>/feedback keywords bug remove lag</code>, <code>/feedback keywords bug reset</code>. Categories: feature, service, bug.
+feedback-keywords-saved = ✅ { $category }: { $count } keywords now: { $words }
+feedback-keywords-reset = ✅ { $category }: back to the default { $count } keywords.
+feedback-keywords-unknown-category = There is no category “{ $category }” with keywords. Categories: { $options }. Nothing was changed.
+feedback-keywords-empty = Which words? E.g. <code>/feedback keywords bug add crash lag</code>. Nothing was changed.
+feedback-keywords-too-long = A keyword may have at most { $limit } characters. Nothing was changed.
+feedback-keywords-too-many = A category may have at most { $limit } keywords. Nothing was changed.
+feedback-points-earned = 🎁 +{ $points } points for your feedback.
+survey-followup-ask = 📊 Thanks for answering survey #{ $number } ({ $question }). What could we do better? Just send your answer here in one message; the team will read it.
+survey-followup-thanks = 🙏 Thank you for telling us why.
+feedback-item-survey = 📊 Answer to survey #{ $survey } (why the low score)
+feedback-inbox-survey = (📊 survey #{ $survey })
+survey-closes-at = ⏳ Closes { $at } ({ $tz }).
+survey-closed-post = 🔒 <b>Closed</b> — final result:
+survey-error-closing = I don't understand the closing time “{ $value }”. After a last “|”, write <code>until 18:00</code>, <code>until 2026-12-05 18:00</code> or <code>for 24h</code> (30m, 24h, 2d), in the group's timezone. Nothing was posted.
+survey-error-closing-past = That closing time has passed already. Nothing was posted.
+survey-error-closing-too-far = A survey may stay open { $days } days at most. Nothing was posted.
+feedback-keywords-in-group = Keyword lists belong to a group: send <code>/feedback keywords</code> in the group (admins).

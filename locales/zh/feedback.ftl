@@ -1,5 +1,5 @@
 cmd-feedback = 向管理团队反馈
-help-feedback = [内容] — 建议、问题都可以;只发 /feedback 会有引导(可附图片)
+help-feedback = [内容] — 建议、问题都可以;只发 /feedback 会有引导(可附图片)。管理员:<code>/feedback keywords</code> 编辑推荐分类的关键词
 cmd-inbox = 你所管理群的反馈收件箱(管理员)
 help-inbox = [new | progress | resolved] [feature | service | bug | other] — 查看、回复、关闭反馈
 
@@ -60,7 +60,7 @@ feedback-closed-dm-wontfix = 你的反馈 #{ $number }({ $group })暂不处理,�
 export-feedback = 📄 反馈:{ $count } 条(UTF-8 CSV,时间为 UTC)。
 
 cmd-survey = 发布 NPS 或满意度调查(管理员)
-help-survey = nps | csat &lt;问题&gt; — 发布调查;results | close &lt;编号&gt;
+help-survey = nps | csat &lt;问题&gt; — 发起调查;要到时自动结束,在末尾加“|”和 <code>until 18:00</code>、<code>until 2026-12-05 18:00</code> 或 <code>for 24h</code>(30m、24h、2d;按群时区)。results | close &lt;编号&gt;
 survey-post-nps = 📊 <b>调查 #{ $number }</b>
     { $question }
     0 = 完全不可能,10 = 非常可能。再点一次可修改答案。
@@ -98,3 +98,39 @@ poll-results-anonymous = (匿名投票:Telegram 不会告诉机器人谁投了�
 poll-error-usage = 用法:/poll 在哪里见面? | 咖啡馆 | 公园(2 到 { $max } 个不同的选项)。
 poll-error-unknown = 本群没有这个投票。
 export-survey = 📄 调查回答:{ $count } 行(UTF-8 CSV,时间为 UTC)。
+
+settings-section-feedback = 📮 <b>反馈、调查与投票</b>
+settings-label-feedback_points = 每条反馈积分
+settings-value-feedback_points = { $value }(0:不奖励)
+settings-label-feedback_points_daily_cap = 每日反馈积分上限
+settings-value-feedback_points_daily_cap = { $value }
+settings-label-survey_followup = 私聊询问 NPS 贬损者原因
+settings-value-survey_followup = { $value ->
+        [on] 开
+       *[other] 关
+    }
+settings-label-poll_points = 参与投票积分
+settings-value-poll_points = { $value }(0:不奖励)
+
+feedback-keywords-title = 🔑 <b>用于推荐分类的关键词</b>(未选分类的反馈归入关键词出现最多的分类)
+feedback-keywords-line = { $category }({ $source }):{ $words }
+feedback-keywords-own = 本群自定义
+feedback-keywords-default = 默认
+feedback-keywords-usage = 修改:<code>/feedback keywords bug add 崩溃 卡顿</code>(词之间用空格,短语之间用逗号:<code>add 打不开, not loading</code>),<code>/feedback keywords bug remove 卡顿</code>,<code>/feedback keywords bug reset</code>。分类:feature(功能建议)、service(服务体验)、bug(技术问题)。
+feedback-keywords-saved = ✅ { $category }:现有 { $count } 个关键词:{ $words }
+feedback-keywords-reset = ✅ { $category }:已恢复默认的 { $count } 个关键词。
+feedback-keywords-unknown-category = 没有名为“{ $category }”的关键词分类。可选:{ $options }。未做任何修改。
+feedback-keywords-empty = 要哪些词?例如 <code>/feedback keywords bug add 崩溃 卡顿</code>。未做任何修改。
+feedback-keywords-too-long = 每个关键词最多 { $limit } 个字符。未做任何修改。
+feedback-keywords-too-many = 每个分类最多 { $limit } 个关键词。未做任何修改。
+feedback-points-earned = 🎁 感谢反馈,+{ $points } 积分。
+survey-followup-ask = 📊 感谢参与调查 #{ $number }({ $question })。我们哪里可以做得更好?直接在这里回复一条消息即可,团队会认真阅读。
+survey-followup-thanks = 🙏 感谢你告诉我们原因。
+feedback-item-survey = 📊 调查 #{ $survey } 的回答(低分原因)
+feedback-inbox-survey = (📊 调查 #{ $survey })
+survey-closes-at = ⏳ 截止时间:{ $at }({ $tz })。
+survey-closed-post = 🔒 <b>已结束</b> — 最终结果:
+survey-error-closing = 看不懂截止时间“{ $value }”。请在最后一个“|”后写 <code>until 18:00</code>、<code>until 2026-12-05 18:00</code> 或 <code>for 24h</code>(30m、24h、2d),按群时区。未发起调查。
+survey-error-closing-past = 该截止时间已经过去。未发起调查。
+survey-error-closing-too-far = 调查最多开放 { $days } 天。未发起调查。
+feedback-keywords-in-group = 关键词列表属于各个群:请在群里发送 <code>/feedback keywords</code>(管理员)。

@@ -67,18 +67,34 @@ class FeedbackMessage(SQLModel, table=True):
 
 class FeedbackDraft(SQLModel, table=True):
     """What a person is in the middle of, in one chat: a guided /feedback (category picked,
-    text awaited) or a manager's reply to an item (text awaited)."""
+    text awaited), a manager's reply to an item (text awaited), or a survey detractor's
+    answer to "why?" (text awaited, in private)."""
 
     __tablename__ = "feedback_draft"
 
     user_id: int = tg_id(primary_key=True)
     chat_id: int = tg_id(primary_key=True)
-    purpose: str = Field(max_length=16)  # feedback | reply
+    purpose: str = Field(max_length=16)  # feedback | reply | survey
     group_id: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger))
     item_id: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger))
+    survey_id: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger))
     category: str | None = Field(default=None, max_length=16)
     text: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
     created_at: datetime = ts(nullable=False)
+
+
+class FeedbackKeywords(SQLModel, table=True):
+    """A group's own keyword list of a category (replacing the default list); no row: the
+    defaults of core/feedback/rules.py."""
+
+    __tablename__ = "feedback_keywords"
+    __table_args__ = ({"info": {"group_merge": {"keep": "old"}}},)
+
+    group_id: int = tg_id(primary_key=True)
+    category: str = Field(primary_key=True, max_length=16)
+    words: str = Field(sa_column=sa.Column(sa.Text, nullable=False))  # one per line
+    updated_by: int = tg_id()
+    updated_at: datetime = ts(nullable=False)
 
 
 class FeedbackStaffChat(SQLModel, table=True):
@@ -105,11 +121,23 @@ class FeedbackTopic(SQLModel, table=True):
     thread_id: int = Field()
 
 
+_OPEN_TIMED = sa.text("closed_at IS NULL AND closes_at IS NOT NULL")
+
+
 class Survey(SQLModel, table=True):
     """An NPS (0-10) or CSAT (1-5) question posted to a group."""
 
     __tablename__ = "survey"
-    __table_args__ = (sa.UniqueConstraint("group_id", "number", name="uq_survey_group_number"),)
+    __table_args__ = (
+        sa.UniqueConstraint("group_id", "number", name="uq_survey_group_number"),
+        # The closing sweep reads open surveys with a closing time only.
+        sa.Index(
+            "ix_survey_closes_at",
+            "closes_at",
+            postgresql_where=_OPEN_TIMED,
+            sqlite_where=_OPEN_TIMED,
+        ),
+    )
 
     id: int | None = surrogate_id()
     group_id: int = tg_id()
@@ -120,6 +148,8 @@ class Survey(SQLModel, table=True):
     created_by: int = tg_id()
     created_at: datetime = ts(nullable=False)
     closed_at: datetime | None = ts()
+    # When it closes by itself (the leader's scheduler closes it then); None: when asked.
+    closes_at: datetime | None = ts()
 
 
 class SurveyAnswer(SQLModel, table=True):
@@ -131,6 +161,8 @@ class SurveyAnswer(SQLModel, table=True):
     user_id: int = tg_id(primary_key=True)
     score: int = Field()
     answered_at: datetime = ts(nullable=False)
+    # When the member was asked "why?" in private (a detractor, once per survey).
+    followup_at: datetime | None = ts()
 
 
 class Poll(SQLModel, table=True):

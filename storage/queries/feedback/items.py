@@ -16,6 +16,9 @@ from storage.tables import (
     FeedbackDraft,
     FeedbackItem,
     FeedbackMessage,
+    LedgerEntry,
+    Member,
+    Survey,
     TgUser,
 )
 
@@ -25,6 +28,9 @@ _T = FeedbackMessage.__table__
 _D = FeedbackDraft.__table__
 _U = TgUser.__table__
 _G = ChatGroup.__table__
+_L = LedgerEntry.__table__
+_M = Member.__table__
+_S = Survey.__table__
 CHUNK = 1000
 
 
@@ -88,10 +94,13 @@ async def add_message(
 
 async def get_item(session: AsyncSession, item_id: int) -> Any | None:
     stmt = (
-        sa.select(_I, _U.c.display_name, _U.c.username, _G.c.title)
+        sa.select(
+            _I, _U.c.display_name, _U.c.username, _G.c.title, _S.c.number.label("survey_number")
+        )
         .select_from(_I)
         .outerjoin(_U, _U.c.id == _I.c.user_id)
         .outerjoin(_G, _G.c.id == _I.c.group_id)
+        .outerjoin(_S, _S.c.id == _I.c.survey_id)
         .where(_I.c.id == item_id)
     )
     return (await session.exec(stmt)).first()
@@ -128,10 +137,13 @@ async def list_items(
     limit: int,
 ) -> list[Any]:
     stmt = (
-        sa.select(_I, _U.c.display_name, _U.c.username, _G.c.title)
+        sa.select(
+            _I, _U.c.display_name, _U.c.username, _G.c.title, _S.c.number.label("survey_number")
+        )
         .select_from(_I)
         .outerjoin(_U, _U.c.id == _I.c.user_id)
         .outerjoin(_G, _G.c.id == _I.c.group_id)
+        .outerjoin(_S, _S.c.id == _I.c.survey_id)
         .where(_I.c.group_id.in_(list(group_ids)), _I.c.status.in_(list(statuses)))
         .order_by(_I.c.priority.desc(), _I.c.created_at.desc(), _I.c.id.desc())
         .limit(limit)
@@ -192,7 +204,7 @@ async def export_rows(session: AsyncSession, group_id: int) -> AsyncIterator[Any
 
 # ---- drafts -------------------------------------------------------------------------------
 async def put_draft(session: AsyncSession, user_id: int, chat_id: int, **values: Any) -> None:
-    row = {"user_id": user_id, "chat_id": chat_id, **values}
+    row = {"user_id": user_id, "chat_id": chat_id, "survey_id": None, **values}
     stmt = upsert(session, _D).values(**row)
     stmt = stmt.on_conflict_do_update(
         index_elements=["user_id", "chat_id"],
@@ -208,3 +220,28 @@ async def get_draft(session: AsyncSession, user_id: int, chat_id: int) -> Any | 
 
 async def drop_draft(session: AsyncSession, user_id: int, chat_id: int) -> None:
     await session.exec(sa.delete(_D).where(_D.c.user_id == user_id, _D.c.chat_id == chat_id))
+
+
+# ---- points -------------------------------------------------------------------------------
+async def add_member(session: AsyncSession, group_id: int, user_id: int, at: datetime) -> None:
+    """The member row points are credited to, if there is none yet (a member who left stays
+    away: unlike members.ensure_member, which marks them present)."""
+    stmt = upsert(session, _M).values(group_id=group_id, user_id=user_id, first_seen_at=at)
+    await session.exec(stmt.on_conflict_do_nothing(index_elements=["group_id", "user_id"]))
+
+
+async def points_since(
+    session: AsyncSession, group_id: int, user_id: int, reason: str, since: datetime
+) -> int:
+    stmt = sa.select(sa.func.coalesce(sa.func.sum(_L.c.amount), 0)).where(
+        _L.c.group_id == group_id,
+        _L.c.user_id == user_id,
+        _L.c.reason == reason,
+        _L.c.created_at >= since,
+    )
+    return int((await session.exec(stmt)).scalar_one())
+
+
+async def ledger_has(session: AsyncSession, key: str) -> bool:
+    stmt = sa.select(_L.c.id).where(_L.c.idempotency_key == key)
+    return (await session.exec(stmt)).first() is not None

@@ -68,3 +68,30 @@ async def answer_rows(session: AsyncSession, survey_id: int) -> AsyncIterator[An
     stmt = sa.select(_A).where(_A.c.survey_id == survey_id).order_by(_A.c.user_id)
     for row in (await session.exec(stmt)).all():  # one survey's answers: a group's members
         yield row
+
+
+async def mark_followup(session: AsyncSession, survey_id: int, user_id: int, at: datetime) -> bool:
+    """Record that the member is asked "why?" now; False if they were asked before."""
+    stmt = (
+        sa.update(_A)
+        .where(_A.c.survey_id == survey_id, _A.c.user_id == user_id, _A.c.followup_at.is_(None))
+        .values(followup_at=at)
+    )
+    return bool((await session.exec(stmt)).rowcount)
+
+
+async def set_message(session: AsyncSession, survey_id: int, message_id: int) -> None:
+    await session.exec(sa.update(_S).where(_S.c.id == survey_id).values(message_id=message_id))
+
+
+async def due(
+    session: AsyncSession, now: datetime, limit: int = 100
+) -> list[tuple[int, datetime]]:
+    """Open surveys whose closing time has come (the partial index ix_survey_closes_at)."""
+    stmt = (
+        sa.select(_S.c.id, _S.c.closes_at)
+        .where(_S.c.closed_at.is_(None), _S.c.closes_at.is_not(None), _S.c.closes_at <= now)
+        .order_by(_S.c.closes_at)
+        .limit(limit)
+    )
+    return [(int(i), at) for i, at in (await session.exec(stmt)).all()]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import UTC, datetime, timedelta
 
@@ -203,3 +204,19 @@ def test_every_button_fits_telegrams_callback_data_limit() -> None:
     # The longest a key may be still fits, with two-digit choice indexes.
     longest = SettingsButton(action="pick", key="k" * MAX_KEY_LENGTH, choice=99).pack()
     assert len(longest.encode()) <= 64
+
+
+async def test_a_calendar_change_with_the_cache_expired_does_not_wait_for_a_connection(
+    db_url: str,
+) -> None:
+    """With the settings cache expired (here: no cache at all), changing the timezone used to
+    read the group's settings through a second session while its own held SQLite's only
+    connection: the update hung for the pool's 120 s timeout."""
+    async with running_bot(db_url, admins={(f.GROUP_ID, 100)}, settings_cache_seconds=0) as bot:
+        await bot.feed(f.message(ADMIN, "/settings", date=DAY))
+        async with asyncio.timeout(20):
+            await bot.feed(f.message(ADMIN, "/settings timezone Europe/Berlin", date=DAY))
+            await bot.feed(f.message(ADMIN, "/settings day_start 4", date=DAY))
+        values, audit = await stored(bot)
+        assert values["timezone"] == "Europe/Berlin" and values["day_start"] == "4"
+        assert [json.loads(a.details)["new"] for a in audit][-2:] == ["Europe/Berlin", 4]

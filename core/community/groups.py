@@ -201,9 +201,11 @@ class GroupService:
         # The old value as stored now (another process may have changed it since it was cached).
         stored = await group_rows.setting_text(uow.session, group_id, spec.key)
         old = self.catalogue.value_of(spec, stored, self._deployment)
+        # Read with the use case's session, before the write: settings_for may need a second
+        # connection, and SQLite has one, held by this session from here on.
+        current = (await self.settings_in(uow.session, [group_id]))[group_id]
         await group_rows.put_setting(uow.session, group_id, spec.key, spec.text(parsed), at)
         if spec.key in ("timezone", "day_start"):  # weeks and months now begin elsewhere
-            current = await self.settings_for(group_id)
             before = (current.timezone, current.day_start_hour)
             after = (parsed, before[1]) if spec.key == "timezone" else (before[0], parsed)
             if before != after:

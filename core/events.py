@@ -90,3 +90,12 @@ class GroupCalendarChanged(DomainEvent):
     old: tuple[str, int]  # (timezone, day_start_hour)
     new: tuple[str, int]
     at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PointsEarned(DomainEvent):
+    """Members' lifetime earned points moved (the ledger append's before and after values):
+    one event for a whole write, a check-in batch included."""
+
+    changes: tuple[tuple[int, int, int, int], ...]  # (group_id, user_id, before, after)
+    at: datetime

@@ -36,7 +36,7 @@ from storage.tables.schedule import (
     ScheduledPost,
     ScheduleDraft,
 )
-from storage.tables.shop import MemberBadge, Redemption, Reward, RewardCode
+from storage.tables.shop import MemberBadge, Redemption, Reward, RewardCode, RewardPhotoPrompt
 
 __all__ = [
     "ALL_TIME",
@@ -67,6 +67,7 @@ __all__ = [
     "Redemption",
     "Reward",
     "RewardCode",
+    "RewardPhotoPrompt",
     "ScheduleDraft",
     "ScheduledPost",
     "SetAsideUpdate",

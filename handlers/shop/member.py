@@ -13,9 +13,11 @@ from aiogram.filters import CommandStart
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, ReplyParameters
 
+from bot.digest import Digest
 from bot.i18n import Translator
 from bot.outbound import Outbox, Priority
 from bot.replies import clip, plain, reply
+from core.calendar import local_day
 from core.community.group_settings import GroupSettings
 from core.community.members import MemberService, user_row
 from core.errors import DomainError
@@ -194,6 +196,7 @@ async def on_confirm(
     outbox: Outbox,
     bot_username: str,
     session_factory: Any,
+    digest: Digest,
 ) -> None:
     _own(query, callback_data.u)
     data = callback_data
@@ -250,10 +253,16 @@ async def on_confirm(
         pending = render.pending_text(t, [(r, name)])
         markup = render.pending_keyboard(t, [r])
         tell_admins(outbox, session_factory, chat_id, pending, markup=markup)
+    if outbox.group_is_busy(chat_id):  # a line each in the check-in digest
+        day = local_day(event_at, group.timezone, group.day_start_hour)
+        for b in done.new_badges:
+            line = t("digest-badge", name=shorten(name, 40), badge=render.badge_name(t, b))
+            digest.notice(chat_id, day, group.language, line)
+        return
     badges = [
         t("badge-awarded", name=name, badge=render.badge_name(t, b)) for b in done.new_badges
     ]
-    if badges and not outbox.group_is_busy(chat_id):
+    if badges:
         outbox.send(chat_id, SendMessage(chat_id=chat_id, text=clip("\n".join(badges))))
 
 

@@ -44,6 +44,9 @@ badge-streak_30 = 30-day streak
 badge-streak_100 = 100-day streak
 badge-first_redemption = First redemption
 badge-awarded = 🏅 { $name } earned a badge: { $badge }
+level-up = 🎉 { $name } reached level { $level } · { $title }
+digest-badge = 🏅 { $name }: { $badge }
+digest-level = 🎉 { $name }: level { $level } · { $title }
 
 shop-title = 🛍 <b>Shop</b> — your balance: { $balance } points · level { $level }
 shop-empty = The shop is empty for now.

@@ -44,6 +44,9 @@ badge-streak_30 = 连续签到 30 天
 badge-streak_100 = 连续签到 100 天
 badge-first_redemption = 首次兑换
 badge-awarded = 🏅 { $name } 获得徽章：{ $badge }
+level-up = 🎉 { $name } 升到了 { $level } 级 · { $title }
+digest-badge = 🏅 { $name }：{ $badge }
+digest-level = 🎉 { $name }：{ $level } 级 · { $title }
 
 shop-title = 🛍 <b>积分商城</b> — 你的积分：{ $balance } · 等级 { $level }
 shop-empty = 商城里暂时还没有奖品。

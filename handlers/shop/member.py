@@ -10,7 +10,13 @@ from typing import Any
 from aiogram import F, Router
 from aiogram.exceptions import TelegramForbiddenError
 from aiogram.filters import CommandStart
-from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    EditMessageCaption,
+    EditMessageText,
+    SendMessage,
+    SendPhoto,
+)
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, ReplyParameters
 
 from bot.digest import Digest
@@ -31,6 +37,7 @@ from handlers.shop.notify import tell_admins
 from handlers.shop.render import ShopCancel, ShopConfirm, ShopNav, ShopPick
 
 CLAIM_PREFIX = "rw"
+MAX_CAPTION = 1024  # Telegram's limit for a photo's caption
 
 
 def answer(outbox: Outbox, query: CallbackQuery, text: str = "", *, alert: bool = False) -> None:
@@ -48,19 +55,49 @@ def answer(outbox: Outbox, query: CallbackQuery, text: str = "", *, alert: bool 
 def edit(
     outbox: Outbox, query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None
 ) -> None:
+    """Edit the pressed message: its caption when it is a photo (a reward's)."""
     if query.message is None:
         return
     chat_id = query.message.chat.id
-    outbox.send(
-        chat_id,
-        EditMessageText(
+    method: EditMessageText | EditMessageCaption
+    if getattr(query.message, "photo", None):
+        method = EditMessageCaption(
+            chat_id=chat_id,
+            message_id=query.message.message_id,
+            caption=clip(text, MAX_CAPTION),
+            reply_markup=markup,
+        )
+    else:
+        method = EditMessageText(
             chat_id=chat_id,
             message_id=query.message.message_id,
             text=clip(text),
             reply_markup=markup,
+        )
+    outbox.send(chat_id, method, priority=Priority.HIGH, counts_as_message=False)
+
+
+def send_photo(
+    outbox: Outbox,
+    chat_id: int,
+    photo: str,
+    caption: str,
+    markup: InlineKeyboardMarkup | None,
+    reply_to: int | None,
+) -> None:
+    """A reward's photo with its text as the caption (a reply in the group)."""
+    outbox.send(
+        chat_id,
+        SendPhoto(
+            chat_id=chat_id,
+            photo=photo,
+            caption=clip(caption, MAX_CAPTION),
+            reply_markup=markup,
+            reply_parameters=ReplyParameters(message_id=reply_to, allow_sending_without_reply=True)
+            if reply_to
+            else None,
         ),
         priority=Priority.HIGH,
-        counts_as_message=False,
     )
 
 
@@ -96,7 +133,8 @@ async def on_nav(
 
 async def _confirmation(
     uow: UnitOfWork, group: GroupSettings, user_id: int, number: int, t: Translator
-) -> tuple[str, InlineKeyboardMarkup]:
+) -> tuple[str, InlineKeyboardMarkup, str | None]:
+    """The confirmation's text, its buttons and the reward's photo (a file id), if it has one."""
     reward = await redeem.reward_for(uow, group.group_id, number)
     who = await redeem.standing(uow, group, user_id)
     redeem.check_available(reward, who)
@@ -104,6 +142,7 @@ async def _confirmation(
     return (
         render.confirm_text(t, reward, who.balance),
         render.confirm_keyboard(t, reward, user_id, uow.update_id),
+        reward.photo_file_id,
     )
 
 
@@ -116,7 +155,10 @@ async def cmd_redeem(
         reply(outbox, message, t("shop-error-number"))
         return
     number = catalogue.parse_number(args[0])
-    text, markup = await _confirmation(uow, group, message.from_user.id, number, t)
+    text, markup, photo = await _confirmation(uow, group, message.from_user.id, number, t)
+    if photo is not None:
+        send_photo(outbox, message.chat.id, photo, text, markup, message.message_id)
+        return
     reply(outbox, message, text, markup=markup, priority=Priority.HIGH)
 
 
@@ -129,8 +171,13 @@ async def on_pick(
     outbox: Outbox,
 ) -> None:
     _own(query, callback_data.u)
-    text, markup = await _confirmation(uow, group, callback_data.u, callback_data.n, t)
-    edit(outbox, query, text, markup)
+    text, markup, photo = await _confirmation(uow, group, callback_data.u, callback_data.n, t)
+    if photo is not None and query.message is not None:
+        # The item with its photo, as a new message (a listing is text: it stays as it is).
+        chat_id = query.message.chat.id
+        send_photo(outbox, chat_id, photo, text, markup, query.message.message_id)
+    else:
+        edit(outbox, query, text, markup)
     answer(outbox, query)
 
 

@@ -184,3 +184,22 @@ async def test_notices_alone_open_a_digest_after_a_moment() -> None:
     await asyncio.sleep(0.05)
     assert outbox.calls[-1].text == "🏅 C：7 天连续"
     await digest.close()
+
+
+async def test_a_first_redemption_in_a_busy_group_is_a_digest_line(db_url: str) -> None:
+    from handlers.shop.render import ShopConfirm
+
+    async with busy_bot(db_url) as bot:
+        await bot.feed(f.message(ADMIN, "/reward_add 5 9 Sticker", date=DAY1))
+        rush = [f.message(f.user(7000 + i, f"Rush{i}"), "/checkin", date=DAY1) for i in range(12)]
+        await bot.feed(*rush)
+        await settle(bot)
+        bot.clear()
+        confirm = ShopConfirm(u=7000, n=1, c=5, k=987654).pack()
+        await bot.feed(f.callback(f.user(7000, "Rush0"), confirm, 5))
+        await settle(bot)
+        assert not [m for m in bot.sent(SendMessage) if "earned a badge" in m.text]
+        assert "Rush0 redeemed #1 Sticker" in plain(bot.sent(EditMessageText)[0].text)
+        # The press is today (the rush was on 2 March): today's digest opens with the line.
+        said = [plain(m.text) for m in bot.sent(SendMessage)]
+        assert said == ["🏅 Rush0: First redemption"], said

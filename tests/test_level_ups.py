@@ -70,7 +70,11 @@ async def test_levels_by_private_message_or_not_at_all(db_url: str) -> None:
         await bot.feed(f.message(ADMIN, "/settings levels 0,10,20", date=DAY1))
         await bot.feed(f.message(ADMIN, "/settings announce_badges dm", date=DAY1))
         await bot.feed(f.message(BOB, "/checkin", date=DAY1))
-        assert level_texts(bot, BOB["id"]) == ["🎉 Bob reached level 2 · Regular"]
+        # Bob never started the bot in private: nothing can reach him there.
+        assert level_texts(bot) == []
+        await bot.feed(f.message(BOB, "/start", chat_id=BOB["id"], date=DAY1))
+        await bot.feed(f.message(BOB, "/checkin", date=DAY1 + timedelta(days=1)))
+        assert level_texts(bot, BOB["id"]) == ["🎉 Bob reached level 3 · Core member"]
         assert level_texts(bot, f.GROUP_ID) == []
         await bot.feed(f.message(ADMIN, "/settings announce_badges off", date=DAY1))
         await bot.feed(f.message(ADMIN, "/grant @bob 50", date=DAY1))

@@ -89,6 +89,8 @@ class Announcer:
             return
         t = self._locales.get(group.language)
         user = await member_rows.get_user(tx.session, user_id)
+        if where == "dm" and (user is None or user.started_at is None or user.blocked_at):
+            return  # the bot cannot write to them (Telegram would answer 403); /me shows it
         name = shorten((user.display_name if user else "") or str(user_id), NAME)
         message, line = texts(t, name)
         outbox, digest = self._outbox, self._deps["digest"]

@@ -6,6 +6,9 @@ sends the message, the next ones edit it, at most once every `edit_interval` sec
 ends with its period (the check-in day) or after `idle_after` seconds without a new entry; the
 next one starts a new message. Folds are kept in a bounded cache, and a fold counts at most
 MAX_MEMBERS distinct members before the next entry starts a new one.
+
+Badges and levels reached in a busy group are lines of the day's check-in digest ("🏅 Alice:
+7-day streak"), the latest MAX_NOTICES of them and how many more, never a message each.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from aiogram.methods import EditMessageText, SendMessage
 
 from bot.i18n import Locales, Translator
 from bot.outbound import Kind, Outbox, Priority
+from bot.replies import clip
 from core.cache import BoundedCache
 
 logger = logging.getLogger(__name__)
@@ -28,6 +32,7 @@ logger = logging.getLogger(__name__)
 RECENT_NAMES = 5
 MAX_MEMBERS = 1000
 MAX_FOLDS = 1000
+MAX_NOTICES = 8  # badge and level lines shown in a check-in digest
 
 
 @dataclass
@@ -42,6 +47,8 @@ class Fold:
     members: set[int] = field(default_factory=set)
     total: int = 0
     amounts: set[int] = field(default_factory=set)  # distinct amounts, up to two
+    notices: list[str] = field(default_factory=list)  # the latest MAX_NOTICES, oldest first
+    more_notices: int = 0  # earlier ones no longer shown
     message_id: int | None = None
     creating: bool = False
     shown_text: str = ""
@@ -61,9 +68,20 @@ class Fold:
         if len(self.amounts) < 2:
             self.amounts.add(amount)
 
+    def note(self, line: str) -> None:
+        self.notices.append(line)
+        if len(self.notices) > MAX_NOTICES:
+            del self.notices[0]
+            self.more_notices += 1
+
 
 def checkin_text(t: Translator, fold: Fold) -> str:
-    return t("checkin-digest", count=fold.count, names=", ".join(fold.names))
+    lines = []
+    if fold.count:
+        lines.append(t("checkin-digest", count=fold.count, names=", ".join(fold.names)))
+    if fold.more_notices:
+        lines.append(t("digest-more-notices", count=fold.more_notices))
+    return clip("\n".join(lines + fold.notices))
 
 
 def _points_text(key: str) -> Callable[[Translator, Fold], str]:
@@ -94,11 +112,13 @@ class Digest:
         edit_interval: float = 10.0,
         idle_after: float = 900.0,
         max_folds: int = MAX_FOLDS,
+        notice_delay: float = 1.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._outbox = outbox
         self._locales = locales
         self._interval = edit_interval
+        self._notice_delay = notice_delay
         self._clock = clock
         # (group, topic) -> its open fold; written on every entry, so idle folds expire.
         self._folds: BoundedCache[tuple[int, str], Fold] = BoundedCache(
@@ -124,6 +144,23 @@ class Digest:
         """An administrator granted (or deducted) `amount` points to a member."""
         topic, render = ("deduct", deduct_text) if deduct else ("grant", grant_text)
         self._add(group_id, topic, None, language, render, name, member_id, amount, 0)
+
+    def notice(self, group_id: int, day: date, language: str, line: str) -> None:
+        """A badge or a level reached in a busy group: a line of that day's check-in digest.
+
+        A notice usually comes just before the check-in that earned it (it is queued when the
+        batch commits): a digest it would open waits `notice_delay` seconds, so that check-in
+        opens it with both."""
+        key = (group_id, "checkin")
+        fold = self._folds.get(key)
+        if fold is None or fold.period != day:
+            fold = Fold(period=day, language=language, render=checkin_text)
+        self._folds.put(key, fold)
+        fold.note(line)
+        if fold.message_id is None and not fold.creating:
+            self._track(asyncio.create_task(self._create_later(group_id, fold)))
+            return
+        self._schedule_edit(group_id, fold)
 
     def __len__(self) -> int:
         return len(self._folds)
@@ -152,18 +189,30 @@ class Digest:
         self._folds.put(key, fold)  # a new entry keeps the fold open
         fold.add(name, member_id, amount, position)
         if fold.message_id is None and not fold.creating:
-            fold.creating = True
-            text = self._text(fold)
-            future = self._outbox.send(
-                group_id,
-                SendMessage(chat_id=group_id, text=text),
-                kind=Kind.ACK,
-                priority=Priority.NORMAL,
-            )
-            fold.shown_text = text
-            future.add_done_callback(lambda f, d=fold, g=group_id: self._created(g, d, f))
+            self._create(group_id, fold)
             return
         self._schedule_edit(group_id, fold)
+
+    def _create(self, group_id: int, fold: Fold) -> None:
+        fold.creating = True
+        text = self._text(fold)
+        future = self._outbox.send(
+            group_id,
+            SendMessage(chat_id=group_id, text=text),
+            kind=Kind.ACK,
+            priority=Priority.NORMAL,
+        )
+        fold.shown_text = text
+        future.add_done_callback(lambda f, d=fold, g=group_id: self._created(g, d, f))
+
+    async def _create_later(self, group_id: int, fold: Fold) -> None:
+        await asyncio.sleep(self._notice_delay)
+        if fold.message_id is None and not fold.creating:
+            self._create(group_id, fold)
+
+    def _track(self, task: asyncio.Task[None]) -> None:
+        self._editors.add(task)
+        task.add_done_callback(self._editors.discard)
 
     def _text(self, fold: Fold) -> str:
         return fold.render(self._locales.get(fold.language), fold)
@@ -180,8 +229,7 @@ class Digest:
         if fold.message_id is None or (fold.editor is not None and not fold.editor.done()):
             return
         fold.editor = asyncio.create_task(self._edit_later(group_id, fold))
-        self._editors.add(fold.editor)
-        fold.editor.add_done_callback(self._editors.discard)
+        self._track(fold.editor)
 
     async def _edit_later(self, group_id: int, fold: Fold) -> None:
         wait = fold.last_edit + self._interval - self._clock()

@@ -100,3 +100,12 @@ class GroupMoved(DomainEvent):
     group_id: int  # the new id
     old_id: int
     at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PointsEarned(DomainEvent):
+    """Members' lifetime earned points moved (the ledger append's before and after values):
+    one event for a whole write, a check-in batch included."""
+
+    changes: tuple[tuple[int, int, int, int], ...]  # (group_id, user_id, before, after)
+    at: datetime

@@ -16,6 +16,7 @@ from aiogram.client.session.base import BaseSession
 from aiogram.exceptions import TelegramForbiddenError
 from aiogram.methods import (
     CopyMessage,
+    EditMessageCaption,
     EditMessageText,
     GetChatAdministrators,
     GetChatMember,
@@ -23,6 +24,7 @@ from aiogram.methods import (
     GetUpdates,
     SendDocument,
     SendMessage,
+    SendPhoto,
     TelegramMethod,
 )
 from aiogram.methods.base import TelegramType
@@ -33,6 +35,7 @@ from aiogram.types import (
     Document,
     Message,
     MessageId,
+    PhotoSize,
     User,
 )
 
@@ -78,19 +81,27 @@ class InProcessSession(BaseSession):
             return BOT_USER
         if isinstance(method, GetUpdates):
             return []
-        if isinstance(method, (SendMessage, EditMessageText, SendDocument)):
+        if isinstance(
+            method, (SendMessage, EditMessageText, SendDocument, SendPhoto, EditMessageCaption)
+        ):
             chat_id = int(method.chat_id)  # type: ignore[arg-type]
             chat = Chat(id=chat_id, type="private" if chat_id > 0 else "supergroup")
             document = None
             if isinstance(method, SendDocument):
                 document = Document(file_id="f", file_unique_id="f", file_name="export.csv")
+            photo = None
+            if isinstance(method, (SendPhoto, EditMessageCaption)):
+                file_id = method.photo if isinstance(method, SendPhoto) else "p"
+                photo = [PhotoSize(file_id=str(file_id), file_unique_id="p", width=1, height=1)]
             return Message(
                 message_id=getattr(method, "message_id", None) or next(self._ids),
                 date=datetime.now(UTC),
                 chat=chat,
                 from_user=BOT_USER,
                 text=getattr(method, "text", None),
+                caption=getattr(method, "caption", None),
                 document=document,
+                photo=photo,
             )
         if isinstance(method, GetChatAdministrators):
             chat_id = int(method.chat_id)  # type: ignore[arg-type]

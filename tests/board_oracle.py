@@ -19,7 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from core.calendar import GroupCalendar, day_start_instant, local_day, period_starts
 from core.community.group_settings import GroupSettings
 from core.engagement.leaderboard import Board, Entry
-from storage.queries.engagement.ledger import EARNING_REASONS
+from storage.queries.engagement.ledger import EARNING_REASONS, LIFETIME_REASONS
 from storage.tables import ALL_TIME, BoardValueCount, LedgerEntry, Member, TgUser
 from tests.group_service import group_service
 
@@ -161,3 +161,17 @@ def stored_totals(snap: Snapshot) -> dict[int, tuple[date | None, int, date | No
         u: (m.week_start, m.week_points, m.month_start, m.month_points)
         for u, m in snap.members.items()
     }
+
+
+def lifetime_earned(snap: Snapshot) -> dict[int, int]:
+    """Every member's lifetime earned points rebuilt from the ledger: the positive rows of the
+    lifetime reasons (spending, deductions and refunds never count)."""
+    totals = dict.fromkeys(snap.members, 0)
+    for row in snap.ledger:
+        if row.reason in LIFETIME_REASONS and row.amount > 0:
+            totals[row.user_id] = totals.get(row.user_id, 0) + row.amount
+    return totals
+
+
+def stored_lifetime(snap: Snapshot) -> dict[int, int]:
+    return {u: m.lifetime_earned for u, m in snap.members.items()}

@@ -73,9 +73,72 @@ def message_payload(update: Update) -> dict[str, Any]:
     return update.message.model_dump(mode="json", by_alias=True, exclude_none=True)
 
 
-def callback(
-    from_user: dict[str, Any], data: str, message_id: int, *, chat_id: int = GROUP_ID
+def photo_with_id(
+    from_user: dict[str, Any],
+    file_id: str,
+    caption: str | None = None,
+    *,
+    date: datetime | int | None = None,
+    reply_to: dict[str, Any] | None = None,
 ) -> Update:
+    """A group message with a photo (two sizes: the larger's id is `file_id`) and a caption."""
+    msg: dict[str, Any] = {
+        "message_id": next(_message_ids),
+        "date": ts(date),
+        "chat": chat(GROUP_ID),
+        "from": from_user,
+        "photo": [
+            {"file_id": f"{file_id}-small", "file_unique_id": "s", "width": 90, "height": 90},
+            {"file_id": file_id, "file_unique_id": "l", "width": 800, "height": 800},
+        ],
+    }
+    if caption is not None:
+        msg["caption"] = caption
+        if caption.startswith("/"):
+            length = len(caption.split()[0])
+            msg["caption_entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+    if reply_to is not None:
+        msg["reply_to_message"] = reply_to
+    return Update.model_validate({"update_id": next_update_id(), "message": msg})
+
+
+def bot_message(message_id: int, text: str = "…", *, photo: bool = False) -> dict[str, Any]:
+    """One of the bot's messages in the group (to reply to it, or press its buttons)."""
+    msg: dict[str, Any] = {
+        "message_id": message_id,
+        "date": ts(None),
+        "chat": chat(GROUP_ID),
+        "from": {"id": 123456, "is_bot": True, "first_name": "Bot"},
+    }
+    if photo:
+        msg["photo"] = [{"file_id": "p", "file_unique_id": "p", "width": 1, "height": 1}]
+        msg["caption"] = text
+    else:
+        msg["text"] = text
+    return msg
+
+
+def callback(
+    from_user: dict[str, Any],
+    data: str,
+    message_id: int,
+    *,
+    chat_id: int = GROUP_ID,
+    photo: bool = False,
+) -> Update:
+    if photo:
+        return Update.model_validate(
+            {
+                "update_id": next_update_id(),
+                "callback_query": {
+                    "id": str(next_update_id()),
+                    "from": from_user,
+                    "chat_instance": "ci",
+                    "data": data,
+                    "message": bot_message(message_id, photo=True),
+                },
+            }
+        )
     return Update.model_validate(
         {
             "update_id": next_update_id(),

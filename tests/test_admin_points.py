@@ -50,7 +50,9 @@ async def test_grant_and_deduct_every_way(db_url: str) -> None:
         await bot.feed(grant)  # redelivered: credited once, answered once
         assert len([t for t in bot.texts() if "+50" in t]) == 1
         await bot.feed(f.message(ADMIN, "/grant @bob 20", date=DAY))
-        assert "Balance: 71" in bot.last_text()
+        # 71 earned: level 2 (70), announced after the answer.
+        assert "Balance: 71" in bot.texts()[-2]
+        assert bot.last_text() == "🎉 Bob reached level 2 · Regular"
         await bot.feed(f.message(ADMIN, "/deduct 200 10", date=DAY))
         assert "Who?" in bot.last_text()  # 200 is too short to be an id: no target given
         await bot.feed(f.message(ADMIN, "/deduct 00200 10 spam", date=DAY))

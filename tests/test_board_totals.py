@@ -176,6 +176,7 @@ async def check_everything(bot: Harness, now: datetime) -> None:
         group = await oracle.group_settings(s, f.GROUP_ID)
         snap = await oracle.snapshot(s, f.GROUP_ID)
         assert oracle.stored_totals(snap) == oracle.running_totals(snap, group), now
+        assert oracle.stored_lifetime(snap) == oracle.lifetime_earned(snap), now
         assert snap.counts == oracle.value_counts(snap), now
         viewers = [u["id"] for u in MEMBERS] + [ADMIN["id"], STRANGER]
         for kind in BOARDS:
@@ -299,6 +300,8 @@ async def test_the_migration_backfills_running_totals_from_the_ledger(empty_db_u
                         },
                     )
             reasons = ["checkin", "streak_bonus", "activity", "admin_grant", "admin_deduct"]
+            # Not on the boards; only the birthday bonus counts for life (0008).
+            reasons += ["birthday_bonus", "shop_redeem", "shop_refund"]
             rows = []
             for n in range(600):
                 group_id = rng.choice(groups)[0]
@@ -310,7 +313,9 @@ async def test_the_migration_backfills_running_totals_from_the_ledger(empty_db_u
                     {
                         "g": group_id,
                         "u": rng.randrange(1, 8 if n % 5 else 9),
-                        "a": -3 if reason == "admin_deduct" else rng.randrange(1, 30),
+                        "a": -3
+                        if reason in ("admin_deduct", "shop_redeem")
+                        else rng.randrange(1, 30),
                         "r": reason,
                         "k": f"k{n}",
                         "t": stamp(moment),
@@ -325,14 +330,17 @@ async def test_the_migration_backfills_running_totals_from_the_ledger(empty_db_u
             )
         await upgrade(engine)
         async with create_session_factory(engine)() as s:
-            checked = 0
+            checked = lifetime = 0
             for group_id, _, _ in groups:
                 group = await oracle.group_settings(s, group_id)
                 snap = await oracle.snapshot(s, group_id)
                 assert oracle.stored_totals(snap) == oracle.running_totals(snap, group)
                 assert snap.counts == oracle.value_counts(snap)
+                assert oracle.stored_lifetime(snap) == oracle.lifetime_earned(snap)
                 checked += sum(1 for t in oracle.stored_totals(snap).values() if t[1] > 0)
+                lifetime += sum(1 for v in oracle.stored_lifetime(snap).values() if v > 0)
             assert checked >= 20  # most members earned in their latest week
+            assert lifetime >= 20
     finally:
         await engine.dispose()
 
@@ -432,10 +440,18 @@ def test_period_deltas_keep_each_members_latest_period() -> None:
             row(1, -7, "admin_deduct", w2, apr),  # deductions do not lower the boards
             row(2, 3, "activity", w1, mar),
             row(2, 4, "admin_grant", w2, mar),  # a week of March and April: same month
+            row(4, 9, "birthday_bonus", w1, mar),  # for life only: the boards do not move
+            row(4, 2, "checkin", w1, mar),
         ]
     )
+    # le: lifetime earned (every earning row and birthday bonuses; never a deduction).
     assert sorted(deltas, key=lambda d: d["u"]) == [
-        {"g": -1, "u": 1, "w": w2, "wp": 30, "m": apr, "mp": 30},
-        {"g": -1, "u": 2, "w": w2, "wp": 4, "m": mar, "mp": 7},
+        {"g": -1, "u": 1, "w": w2, "wp": 30, "m": apr, "mp": 30, "le": 35},
+        {"g": -1, "u": 2, "w": w2, "wp": 4, "m": mar, "mp": 7, "le": 7},
+        {"g": -1, "u": 4, "w": w1, "wp": 2, "m": mar, "mp": 2, "le": 11},
     ]
     assert period_deltas([row(3, 8, "admin_deduct", w1, mar)]) == []
+    for reason in ("shop_redeem", "shop_refund"):
+        assert period_deltas([row(3, -8 if reason == "shop_redeem" else 8, reason, w1, mar)]) == []
+    birthday = period_deltas([row(5, 6, "birthday_bonus", w1, mar)])
+    assert birthday == [{"g": -1, "u": 5, "w": None, "wp": 0, "m": None, "mp": 0, "le": 6}]

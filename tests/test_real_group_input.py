@@ -128,9 +128,11 @@ async def test_the_new_chat_used_before_the_move_is_merged(
         await bot.feed(msg(OLD, admin, day1 + timedelta(days=1), migrate_to_chat_id=NEW))
         bot.clear()
         await bot.feed(msg(NEW, ann, day1 + timedelta(days=2), text="/checkin"))
-        assert "+30 points" in bot.last_text()  # the old group's settings won
+        assert "+30 points" in bot.texts()[0]  # the old group's settings won
+        assert bot.last_text() == "🎉 Ann reached level 2 · Regular"  # 70 earned in all
     merged = await _member(session_factory, NEW, ANN)
     assert merged.points == 30 + 10 + 30 and merged.checkins == 3
+    assert merged.lifetime_earned == 70  # the two rows' totals added up
     # The two streaks are not joined up: the longer one goes on (a race of a few seconds).
     assert merged.streak == 2
     assert await _count(session_factory, Member, OLD) == 0

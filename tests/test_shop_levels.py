@@ -66,6 +66,8 @@ async def test_week_of_checkins_reaches_level_2_and_badges_once(db_url: str) -> 
     # A restart (a new app on the same database): badges are not awarded twice.
     async with running_bot(db_url, admins={(f.GROUP_ID, 100)}) as bot:
         await bot.feed(f.message(ADMIN, "/settings announce_badges dm", date=DAY1))
+        await bot.feed(f.message(BOB, "/start", chat_id=BOB["id"], date=DAY1))  # DMs reach him
+        bot.clear()
         for day in range(7, 31):
             await bot.feed(f.message(BOB, "/checkin", date=DAY1 + timedelta(days=day)))
         assert await badges(bot, 200) == ["first_checkin", "streak_30", "streak_7"]

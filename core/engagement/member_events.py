@@ -22,7 +22,7 @@ from core.community.group_settings import GroupSettings
 from core.community.groups import GroupService
 from core.engagement.rules import ActivityState, activity_credit, milestone_bonus, next_streak
 from core.engagement.settings import activity_rule, checkin_rule
-from core.events import CheckedIn, EventBus
+from core.events import CheckedIn, EventBus, PointsEarned
 from core.uow import CommittedUpdates, UnitOfWork
 from storage.db import SessionFactory
 from storage.queries import updates
@@ -265,7 +265,7 @@ class MemberEventBatcher:
                 results[id(e)] = results[id(e)].at_position(next_position[position_key])  # type: ignore[union-attr]
                 next_position[position_key] += 1
             # The ledger rows, and the members' progress and running totals in one UPDATE.
-            await ledger.append(session, plan.ledger_rows, progress=plan.progress)
+            earned = await ledger.append(session, plan.ledger_rows, progress=plan.progress)
             # Features reacting to a check-in write in this same transaction.
             uow = UnitOfWork(session, bus=self._bus)
             if self._bus is not None and self._bus.wants(CheckedIn):
@@ -277,7 +277,9 @@ class MemberEventBatcher:
                             e.group_id, e.user.user_id, done.day, done.streak, done.checkins, e.at
                         )
                     )
-                await uow.dispatch_events()
+            if earned and self._bus is not None and self._bus.wants(PointsEarned):
+                uow.publish(PointsEarned(tuple(earned), now))  # one event for the batch
+            await uow.dispatch_events()
             await session.commit()
         uow.run_after_commit()
         if self._committed is not None:

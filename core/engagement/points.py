@@ -8,6 +8,7 @@ from datetime import datetime
 
 from core.calendar import GroupCalendar, local_day, period_starts
 from core.errors import InsufficientPoints, InvalidAmount, TargetNotFound
+from core.events import PointsEarned
 from core.text import shorten
 from core.uow import UnitOfWork
 from storage.queries.community import audit
@@ -87,7 +88,7 @@ async def _change(
         balance = await member_rows.credit(session, group_id, target.user_id, amount)
     key = f"admin:{uow.update_id}" if uow.update_id is not None else f"admin:{uuid.uuid4()}"
     week, month = period_starts(local_day(at, group.timezone, group.day_start_hour))
-    await ledger.append(
+    earned = await ledger.append(
         session,
         [
             {
@@ -105,6 +106,8 @@ async def _change(
             }
         ],
     )
+    if earned:
+        uow.publish(PointsEarned(tuple(earned), at))
     await audit.record(
         session,
         group_id=group_id,

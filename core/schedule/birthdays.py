@@ -15,9 +15,8 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlmodel.ext.asyncio.session import AsyncSession
-
 from core.errors import DomainError
+from core.events import PointsEarned, Transaction
 from core.uow import UnitOfWork
 from storage.queries.community import members as member_rows
 from storage.queries.engagement import ledger
@@ -92,7 +91,7 @@ def anniversary_windows(day: date, timezone: str) -> list[tuple[int, datetime, d
 
 
 async def credit_birthdays(
-    session: AsyncSession,
+    tx: Transaction,
     group_id: int,
     people: list[tuple[int, str]],
     amount: int,
@@ -101,7 +100,9 @@ async def credit_birthdays(
 ) -> list[int]:
     """Birthday points through the ledger, once a year per member and group (the ledger's
     unique key `birthday:<group>:<user>:<year>`; a concurrent second credit fails its
-    transaction instead of paying twice). Returns who was credited now."""
+    transaction instead of paying twice). Returns who was credited now; what it adds to their
+    lifetime earned points is published (PointsEarned: a level reached is announced)."""
+    session = tx.session
     keys = {user_id: f"birthday:{group_id}:{user_id}:{year}" for user_id, _ in people}
     done = await rows.ledger_keys(session, list(keys.values()))
     entries = []
@@ -122,5 +123,7 @@ async def credit_birthdays(
                 "created_at": at,
             }
         )
-    await ledger.append(session, entries)
+    earned = await ledger.append(session, entries)
+    if earned:
+        tx.publish(PointsEarned(tuple(earned), at))
     return [e["user_id"] for e in entries]

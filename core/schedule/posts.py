@@ -534,7 +534,7 @@ class PostService:
                 if bonus > 0 and celebrants:
                     credited = set(
                         await credit_birthdays(
-                            uow.session, post.group_id, celebrants, bonus, local_day.year, now
+                            uow, post.group_id, celebrants, bonus, local_day.year, now
                         )
                     )
                     if credited != {user_id for user_id, _ in celebrants}:

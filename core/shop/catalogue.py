@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from core.shop.errors import InvalidReward, NoCodes, NotCodeReward, RewardUnknown
 from core.text import shorten
 from core.uow import UnitOfWork
 from storage.queries.community import audit
+from storage.queries.shop import photos
 from storage.queries.shop import rewards as rows
 from storage.tables import Reward
 
@@ -24,6 +25,8 @@ MAX_CODES = 1000  # per message
 MODES = ("auto", "manual", "code")
 UNLIMITED = ("unlimited", "∞", "-", "inf", "无限")
 FIELDS = ("cost", "stock", "limit", "level", "mode", "name", "desc")
+MAX_FILE_ID = 255
+PHOTO_PROMPT_LIFETIME = timedelta(minutes=30)  # the photo step waits this long for the photo
 
 
 def _int(text: str, field: str, low: int, high: int) -> int:
@@ -158,9 +161,22 @@ async def get(uow: UnitOfWork, group_id: int, number: int) -> Reward:
     return await _get(uow, group_id, number)
 
 
+def clean_file_id(file_id: str | None) -> str | None:
+    """A Telegram file id to keep (one longer than the column holds is not kept)."""
+    if not file_id or len(file_id) > MAX_FILE_ID:
+        return None
+    return file_id
+
+
 async def add(
-    uow: UnitOfWork, group_id: int, actor_id: int, new: NewReward, at: datetime
+    uow: UnitOfWork,
+    group_id: int,
+    actor_id: int,
+    new: NewReward,
+    at: datetime,
+    photo: str | None = None,
 ) -> Reward:
+    """photo: the Telegram file id of the photo the command came with, if any."""
     await uow.claim()
     session = uow.session
     number = await rows.next_number(session, group_id)
@@ -178,6 +194,7 @@ async def add(
             "mode": new.mode,
             "enabled": True,
             "low_stock_reported": False,
+            "photo_file_id": clean_file_id(photo),
             "created_at": at,
         },
     )
@@ -216,6 +233,44 @@ async def edit(
     await uow.commit()
     await uow.session.refresh(reward)
     return reward
+
+
+async def set_photo(
+    uow: UnitOfWork, group_id: int, actor_id: int, number: int, photo: str | None, at: datetime
+) -> Reward:
+    """A reward's photo (a Telegram file id), or none."""
+    return await edit(uow, group_id, actor_id, number, {"photo_file_id": clean_file_id(photo)}, at)
+
+
+async def ask_photo(
+    uow: UnitOfWork, group_id: int, actor_id: int, number: int, prompt_id: int, at: datetime
+) -> Reward:
+    """The photo step: the bot's message `prompt_id` now asks for the photo of #number."""
+    reward = await _get(uow, group_id, number)
+    await photos.prune(uow.session, at - PHOTO_PROMPT_LIFETIME)
+    await photos.put_prompt(uow.session, group_id, prompt_id, number, actor_id, at)
+    await uow.commit()
+    return reward
+
+
+async def skip_photo(uow: UnitOfWork, group_id: int, number: int, prompt_id: int) -> Reward:
+    reward = await _get(uow, group_id, number)
+    await photos.drop_prompt(uow.session, group_id, prompt_id)
+    await uow.commit()
+    return reward
+
+
+async def photo_reply(
+    uow: UnitOfWork, group_id: int, actor_id: int, prompt_id: int, photo: str, at: datetime
+) -> Reward | None:
+    """A photo sent in reply to the bot's message `prompt_id`: the photo of the reward that
+    prompt asked for (None: it asked for none, or too long ago)."""
+    await uow.claim()
+    number = await photos.take_prompt(uow.session, group_id, prompt_id, at - PHOTO_PROMPT_LIFETIME)
+    if number is None:
+        await uow.rollback()
+        return None
+    return await set_photo(uow, group_id, actor_id, number, photo, at)
 
 
 async def set_enabled(

@@ -9,7 +9,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from core.community.group_settings import GroupSettings
 from core.csv_export import iso, write_csv
 from core.shop.levels import level_curve
-from storage.queries.engagement.ledger import EARNING_REASONS
 from storage.queries.shop import redemptions as q
 
 REDEMPTION_COLUMNS = [
@@ -63,7 +62,7 @@ class MemberRanks:
 
 async def member_ranks(session: AsyncSession, group: GroupSettings) -> MemberRanks:
     curve = level_curve(group)
-    earned = await q.earned_by_member(session, group.group_id, EARNING_REASONS)
+    earned = await q.lifetime_earned_by_member(session, group.group_id)
     return MemberRanks(
         {u: curve.level(p) for u, p in earned.items()},
         await q.badges_by_member(session, group.group_id),

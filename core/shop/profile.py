@@ -8,7 +8,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.community.group_settings import GroupSettings
 from core.shop.levels import LevelCurve, Progress, level_curve
-from storage.queries.engagement.ledger import EARNING_REASONS
+from storage.queries.community import members as member_rows
 from storage.queries.shop import redemptions as q
 
 
@@ -20,7 +20,8 @@ class Standing:
 
 
 async def level_and_badges(session: AsyncSession, group: GroupSettings, user_id: int) -> Standing:
-    earned = await q.earned(session, group.group_id, user_id, EARNING_REASONS)
+    member = await member_rows.get_member(session, group.group_id, user_id)
+    earned = member.lifetime_earned if member else 0  # the running total (the ledger's sum)
     curve = level_curve(group)
     badges = await q.badges_of(session, group.group_id, user_id)
     return Standing(curve, curve.progress(earned), badges)

@@ -34,7 +34,6 @@ from core.uow import UnitOfWork
 from storage.queries.community import audit
 from storage.queries.community import members as member_rows
 from storage.queries.engagement import ledger
-from storage.queries.engagement.ledger import EARNING_REASONS
 from storage.queries.shop import redemptions as q
 from storage.queries.shop import rewards as reward_rows
 from storage.tables import Redemption, Reward
@@ -60,7 +59,7 @@ class Standing:
 async def standing(uow: UnitOfWork, group: GroupSettings, user_id: int) -> Standing:
     session = uow.session
     member = await member_rows.get_member(session, group.group_id, user_id)
-    earned = await q.earned(session, group.group_id, user_id, EARNING_REASONS)
+    earned = member.lifetime_earned if member else 0
     redeemed = await q.counts_for_member(session, group.group_id, user_id)
     curve = level_curve(group)
     return Standing(member.points if member else 0, earned, curve.progress(earned), redeemed)
@@ -161,7 +160,7 @@ async def redeem(
     if reward.stock is not None and reward.stock <= 0:
         await refuse(SoldOut(number=number, name=reward.name))
     curve: LevelCurve = level_curve(group)
-    level = curve.level(await q.earned(session, group_id, user_id, EARNING_REASONS))
+    level = curve.level(member.lifetime_earned if member else 0)
     if level < reward.min_level:
         await refuse(LevelTooLow(name=reward.name, level=level, need=reward.min_level))
     limit = reward.per_member_limit

@@ -56,6 +56,39 @@ class WorldActions(World):
         msg = self._user_message(self.chats[chat_id], user_id, text, date, **extra)
         return self.push_update({"message": msg})
 
+    def send_photo(
+        self,
+        chat_id: int,
+        user_id: int,
+        *,
+        caption: str | None = None,
+        date: datetime | int | None = None,
+        reply_to_message_id: int | None = None,
+    ) -> dict[str, Any]:
+        """A photo (two sizes, each with a file id the bot may send again), with a caption: a
+        command in it is marked as Telegram marks one (caption_entities)."""
+        n = len(self.files) // 2 + 1
+        sizes = [
+            {"file_id": f"photo{n}-small", "file_unique_id": f"p{n}s", "width": 90, "height": 90},
+            {"file_id": f"photo{n}", "file_unique_id": f"p{n}", "width": 1280, "height": 960},
+        ]
+        for size in sizes:
+            self.files[size["file_id"]] = sizes
+        extra: dict[str, Any] = {"photo": sizes}
+        if caption is not None:
+            extra["caption"] = caption
+            if caption.startswith("/"):
+                length = len(caption.split()[0])
+                extra["caption_entities"] = [
+                    {"type": "bot_command", "offset": 0, "length": length}
+                ]
+        if reply_to_message_id is not None:
+            extra["reply_to_message"] = self.messages[(chat_id, reply_to_message_id)]
+        if self.status.get((chat_id, user_id), "left") in ("left", "kicked"):
+            self.status[(chat_id, user_id)] = "member"
+        msg = self._user_message(self.chats[chat_id], user_id, None, date, **extra)
+        return self.push_update({"message": msg})
+
     def send_private(
         self, user_id: int, text: str, *, date: datetime | int | None = None
     ) -> dict[str, Any]:

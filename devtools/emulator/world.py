@@ -43,6 +43,7 @@ class SentMessage:
     file_name: str | None = None
     edits: list[str] = field(default_factory=list)
     thread_id: int | None = None  # the forum topic it was sent to
+    photo: str | None = None  # the file id of its photo (text is then the caption)
 
     def buttons(self) -> list[str]:
         rows = (self.reply_markup or {}).get("inline_keyboard", [])
@@ -73,6 +74,9 @@ class World:
         self.started: set[int] = set()
         self.topics: dict[tuple[int, int], str] = {}  # (forum chat, message_thread_id) -> name
         self.polls: dict[str, dict[str, Any]] = {}  # poll id -> question, options, votes...
+        # Photos by file id (each size's id), as sent by users or uploaded by the bot: the bot
+        # may send one again by its id; an unknown id is refused as Telegram does.
+        self.files: dict[str, list[dict[str, Any]]] = {}
         self.blocked: set[int] = set()
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
         self.calls: list[Call] = []

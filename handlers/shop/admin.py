@@ -7,9 +7,11 @@ import asyncio
 from datetime import datetime
 from typing import Any
 
-from aiogram import Router
+from aiogram import Bot, Router
+from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.enums import ChatType
 from aiogram.exceptions import TelegramForbiddenError
+from aiogram.filters import BaseFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.methods import SendMessage
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
@@ -49,7 +51,8 @@ LEVEL_CHOICES = (1, 2, 3)
 
 class RewardSet(CallbackData, prefix="sr"):
     """A button of the reward panel: n the reward number, f the field (m mode, l limit,
-    v level, e enabled, x done), v the value (an index into catalogue.MODES for the mode)."""
+    v level, e enabled, x done; p the photo step, s skip it, r remove the photo), v the value
+    (an index into catalogue.MODES for the mode)."""
 
     n: int
     f: str
@@ -85,9 +88,53 @@ def panel_keyboard(t: Translator, reward: Reward) -> InlineKeyboardMarkup:
         "e",
         0 if reward.enabled else 1,
     )
+    photo = button(t("shop-panel-photo"), "p")
     return InlineKeyboardMarkup(
-        inline_keyboard=[modes, limits, levels, [toggle, button(t("shop-panel-done"), "x")]]
+        inline_keyboard=[
+            modes,
+            limits,
+            levels,
+            [photo, toggle, button(t("shop-panel-done"), "x")],
+        ]
     )
+
+
+def photo_keyboard(t: Translator, reward: Reward) -> InlineKeyboardMarkup:
+    """The photo step: skip it (back to the panel), or remove the photo the reward has."""
+    row = [
+        InlineKeyboardButton(
+            text=t("shop-photo-skip"), callback_data=RewardSet(n=reward.number, f="s").pack()
+        )
+    ]
+    if reward.photo_file_id:
+        row.append(
+            InlineKeyboardButton(
+                text=t("shop-photo-remove"),
+                callback_data=RewardSet(n=reward.number, f="r").pack(),
+            )
+        )
+    return InlineKeyboardMarkup(inline_keyboard=[row])
+
+
+def largest_photo(message: Message | None) -> str | None:
+    """The file id of the message's photo (its largest size), if it has one."""
+    if message is None or not message.photo:
+        return None
+    return message.photo[-1].file_id
+
+
+class PhotoReplyToBot(BaseFilter):
+    """A photo sent in reply to one of the bot's messages (maybe its photo prompt)."""
+
+    async def __call__(self, message: Message, bot: Bot) -> bool:
+        replied = message.reply_to_message
+        return (
+            bool(message.photo)
+            and replied is not None
+            and replied.from_user is not None
+            and replied.from_user.id == bot.id
+            and not (message.caption or "").startswith("/")
+        )
 
 
 def panel_text(t: Translator, reward: Reward) -> str:
@@ -116,8 +163,10 @@ async def cmd_reward_add(
     t: Translator,
     outbox: Outbox,
 ) -> None:
-    new = catalogue.parse_add(command_args(message.text))
-    reward = await catalogue.add(uow, group.group_id, actor_id(message), new, event_at)
+    # Sent as a photo's caption, or in reply to a photo: that photo is the reward's.
+    new = catalogue.parse_add(command_args(message.text or message.caption))
+    photo = largest_photo(message) or largest_photo(message.reply_to_message)
+    reward = await catalogue.add(uow, group.group_id, actor_id(message), new, event_at, photo)
     text = t(
         "shop-added",
         number=reward.number,
@@ -132,6 +181,10 @@ async def cmd_reward_add(
     )
     if reward.mode == "code":
         text += "\n" + t("shop-added-codes", number=reward.number)
+    if reward.photo_file_id:
+        text += "\n" + t("shop-photo-kept")
+    else:  # the guided flow's photo step
+        text += "\n" + t("shop-photo-offer")
     text += "\n\n" + t("shop-panel-how", number=reward.number)
     reply(outbox, message, text, markup=panel_keyboard(t, reward), priority=Priority.HIGH)
 
@@ -418,6 +471,9 @@ async def on_panel(
         values = {"min_level": data.v}
     elif data.f == "e" and data.v in (0, 1):
         values = {"enabled": bool(data.v)}
+    elif data.f in ("p", "s", "r"):
+        await _photo_step(query, data, uow, group, event_at, t, outbox)
+        return
     elif data.f != "x":
         raise InvalidReward(field="field", low=0, high=0)  # a forged button
     if values is None:
@@ -430,6 +486,71 @@ async def on_panel(
     )
     edit(outbox, query, panel_text(t, reward), panel_keyboard(t, reward))
     answer(outbox, query, t("shop-panel-saved"))
+
+
+async def _photo_step(
+    query: CallbackQuery,
+    data: RewardSet,
+    uow: UnitOfWork,
+    group: GroupSettings,
+    event_at: datetime,
+    t: Translator,
+    outbox: Outbox,
+) -> None:
+    """p: this message asks for the photo (a reply to it brings it); s: skip, back to the
+    panel; r: remove the photo."""
+    if query.message is None:
+        answer(outbox, query)
+        return
+    prompt = query.message.message_id
+    if data.f == "p":
+        reward = await catalogue.ask_photo(
+            uow, group.group_id, query.from_user.id, data.n, prompt, event_at
+        )
+        text = t("shop-photo-ask", number=reward.number, name=reward.name)
+        edit(outbox, query, text, photo_keyboard(t, reward))
+        answer(outbox, query)
+        return
+    if data.f == "s":
+        reward = await catalogue.skip_photo(uow, group.group_id, data.n, prompt)
+    else:
+        reward = await catalogue.set_photo(
+            uow, group.group_id, query.from_user.id, data.n, None, event_at
+        )
+    edit(outbox, query, panel_text(t, reward), panel_keyboard(t, reward))
+    answer(outbox, query, t("shop-panel-saved"))
+
+
+async def on_photo_reply(
+    message: Message,
+    uow: UnitOfWork,
+    group: GroupSettings,
+    event_at: datetime,
+    t: Translator,
+    outbox: Outbox,
+) -> None:
+    """The photo step: a photo in reply to the bot's prompt becomes the reward's photo."""
+    assert message.reply_to_message is not None
+    photo = largest_photo(message)
+    assert photo is not None
+    reward = await catalogue.photo_reply(
+        uow,
+        group.group_id,
+        actor_id(message),
+        message.reply_to_message.message_id,
+        photo,
+        event_at,
+    )
+    if reward is None:
+        raise SkipHandler()  # not a photo prompt: a scheduled post's draft, say
+    text = t("shop-photo-set", number=reward.number, name=reward.name)
+    reply(
+        outbox,
+        message,
+        text + "\n\n" + panel_text(t, reward),
+        markup=panel_keyboard(t, reward),
+        priority=Priority.HIGH,
+    )
 
 
 async def refuse(query: CallbackQuery) -> None:
@@ -448,6 +569,7 @@ def routers() -> list[Router]:
     group.message.register(cmd_reward_enable, REWARD_ENABLE.filter())
     group.message.register(cmd_rewards, REWARDS.filter())
     group.message.register(cmd_codes, CODES.filter())
+    group.message.register(on_photo_reply, PhotoReplyToBot())
     anywhere = Router(name="shop_fulfilment")
     anywhere.message.register(cmd_redemptions, REDEMPTIONS.filter())
     anywhere.message.register(cmd_reject, REJECT.filter())

@@ -10,12 +10,20 @@ from typing import Any
 from aiogram import F, Router
 from aiogram.exceptions import TelegramForbiddenError
 from aiogram.filters import CommandStart
-from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    EditMessageCaption,
+    EditMessageText,
+    SendMessage,
+    SendPhoto,
+)
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, ReplyParameters
 
+from bot.digest import Digest
 from bot.i18n import Translator
 from bot.outbound import Outbox, Priority
 from bot.replies import clip, plain, reply
+from core.calendar import local_day
 from core.community.group_settings import GroupSettings
 from core.community.members import MemberService, user_row
 from core.errors import DomainError
@@ -29,6 +37,7 @@ from handlers.shop.notify import tell_admins
 from handlers.shop.render import ShopCancel, ShopConfirm, ShopNav, ShopPick
 
 CLAIM_PREFIX = "rw"
+MAX_CAPTION = 1024  # Telegram's limit for a photo's caption
 
 
 def answer(outbox: Outbox, query: CallbackQuery, text: str = "", *, alert: bool = False) -> None:
@@ -46,19 +55,49 @@ def answer(outbox: Outbox, query: CallbackQuery, text: str = "", *, alert: bool 
 def edit(
     outbox: Outbox, query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None
 ) -> None:
+    """Edit the pressed message: its caption when it is a photo (a reward's)."""
     if query.message is None:
         return
     chat_id = query.message.chat.id
-    outbox.send(
-        chat_id,
-        EditMessageText(
+    method: EditMessageText | EditMessageCaption
+    if getattr(query.message, "photo", None):
+        method = EditMessageCaption(
+            chat_id=chat_id,
+            message_id=query.message.message_id,
+            caption=clip(text, MAX_CAPTION),
+            reply_markup=markup,
+        )
+    else:
+        method = EditMessageText(
             chat_id=chat_id,
             message_id=query.message.message_id,
             text=clip(text),
             reply_markup=markup,
+        )
+    outbox.send(chat_id, method, priority=Priority.HIGH, counts_as_message=False)
+
+
+def send_photo(
+    outbox: Outbox,
+    chat_id: int,
+    photo: str,
+    caption: str,
+    markup: InlineKeyboardMarkup | None,
+    reply_to: int | None,
+) -> None:
+    """A reward's photo with its text as the caption (a reply in the group)."""
+    outbox.send(
+        chat_id,
+        SendPhoto(
+            chat_id=chat_id,
+            photo=photo,
+            caption=clip(caption, MAX_CAPTION),
+            reply_markup=markup,
+            reply_parameters=ReplyParameters(message_id=reply_to, allow_sending_without_reply=True)
+            if reply_to
+            else None,
         ),
         priority=Priority.HIGH,
-        counts_as_message=False,
     )
 
 
@@ -94,7 +133,8 @@ async def on_nav(
 
 async def _confirmation(
     uow: UnitOfWork, group: GroupSettings, user_id: int, number: int, t: Translator
-) -> tuple[str, InlineKeyboardMarkup]:
+) -> tuple[str, InlineKeyboardMarkup, str | None]:
+    """The confirmation's text, its buttons and the reward's photo (a file id), if it has one."""
     reward = await redeem.reward_for(uow, group.group_id, number)
     who = await redeem.standing(uow, group, user_id)
     redeem.check_available(reward, who)
@@ -102,6 +142,7 @@ async def _confirmation(
     return (
         render.confirm_text(t, reward, who.balance),
         render.confirm_keyboard(t, reward, user_id, uow.update_id),
+        reward.photo_file_id,
     )
 
 
@@ -114,7 +155,10 @@ async def cmd_redeem(
         reply(outbox, message, t("shop-error-number"))
         return
     number = catalogue.parse_number(args[0])
-    text, markup = await _confirmation(uow, group, message.from_user.id, number, t)
+    text, markup, photo = await _confirmation(uow, group, message.from_user.id, number, t)
+    if photo is not None:
+        send_photo(outbox, message.chat.id, photo, text, markup, message.message_id)
+        return
     reply(outbox, message, text, markup=markup, priority=Priority.HIGH)
 
 
@@ -127,8 +171,13 @@ async def on_pick(
     outbox: Outbox,
 ) -> None:
     _own(query, callback_data.u)
-    text, markup = await _confirmation(uow, group, callback_data.u, callback_data.n, t)
-    edit(outbox, query, text, markup)
+    text, markup, photo = await _confirmation(uow, group, callback_data.u, callback_data.n, t)
+    if photo is not None and query.message is not None:
+        # The item with its photo, as a new message (a listing is text: it stays as it is).
+        chat_id = query.message.chat.id
+        send_photo(outbox, chat_id, photo, text, markup, query.message.message_id)
+    else:
+        edit(outbox, query, text, markup)
     answer(outbox, query)
 
 
@@ -194,6 +243,7 @@ async def on_confirm(
     outbox: Outbox,
     bot_username: str,
     session_factory: Any,
+    digest: Digest,
 ) -> None:
     _own(query, callback_data.u)
     data = callback_data
@@ -250,10 +300,16 @@ async def on_confirm(
         pending = render.pending_text(t, [(r, name)])
         markup = render.pending_keyboard(t, [r])
         tell_admins(outbox, session_factory, chat_id, pending, markup=markup)
+    if outbox.group_is_busy(chat_id):  # a line each in the check-in digest
+        day = local_day(event_at, group.timezone, group.day_start_hour)
+        for b in done.new_badges:
+            line = t("digest-badge", name=shorten(name, 40), badge=render.badge_name(t, b))
+            digest.notice(chat_id, day, group.language, line)
+        return
     badges = [
         t("badge-awarded", name=name, badge=render.badge_name(t, b)) for b in done.new_badges
     ]
-    if badges and not outbox.group_is_busy(chat_id):
+    if badges:
         outbox.send(chat_id, SendMessage(chat_id=chat_id, text=clip("\n".join(badges))))
 
 

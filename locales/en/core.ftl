@@ -40,6 +40,7 @@ checkin-done = ✅ { $name } checked in — streak { $streak } { $streak ->
 checkin-bonus = 🎉 Streak bonus for { $streak } days: +{ $bonus } points!
 checkin-already = { $name }, you have already checked in today — streak { $streak }, balance { $balance }. See you tomorrow!
 checkin-digest = ✅ { $count } checked in today. Latest: { $names }
+digest-more-notices = …and { $count } more
 
 ## Profile
 profile-name = <b>{ $name }</b>

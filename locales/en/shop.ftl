@@ -5,7 +5,7 @@ cmd-redeem = Redeem a reward
 help-redeem = &lt;number&gt; — redeem a reward (asks you to confirm)
 cmd-myrewards = Your redeemed rewards
 cmd-reward_add = Add a reward
-help-reward_add = &lt;cost&gt; &lt;stock|unlimited&gt; &lt;name&gt; [limit=N] [level=N] [mode=auto|manual|code] — add a reward (a description may follow “ | ”)
+help-reward_add = &lt;cost&gt; &lt;stock|unlimited&gt; &lt;name&gt; [limit=N] [level=N] [mode=auto|manual|code] — add a reward (a description may follow “ | ”; send it as a photo’s caption, or in reply to a photo, to show that photo)
 cmd-reward_edit = Change a reward
 help-reward_edit = &lt;number&gt; &lt;cost|stock|limit|level|mode|name|desc&gt; &lt;value&gt; — change a reward
 cmd-reward_disable = Take a reward out of the shop
@@ -44,6 +44,9 @@ badge-streak_30 = 30-day streak
 badge-streak_100 = 100-day streak
 badge-first_redemption = First redemption
 badge-awarded = 🏅 { $name } earned a badge: { $badge }
+level-up = 🎉 { $name } reached level { $level } · { $title }
+digest-badge = 🏅 { $name }: { $badge }
+digest-level = 🎉 { $name }: level { $level } · { $title }
 
 shop-title = 🛍 <b>Shop</b> — your balance: { $balance } points · level { $level }
 shop-empty = The shop is empty for now.
@@ -154,6 +157,13 @@ shop-panel-level = Level { $level }+
 shop-panel-disable = ⏸ Disable
 shop-panel-enable = ▶ Enable
 shop-panel-done = Done
+shop-panel-photo = 🖼 Photo
+shop-photo-offer = 🖼 A photo for it? Press 🖼 Photo below and send one, or skip it.
+shop-photo-kept = 🖼 With the photo you sent.
+shop-photo-ask = 🖼 Send the photo of <b>#{ $number } { $name }</b> as a reply to this message, or skip it.
+shop-photo-skip = Skip
+shop-photo-remove = 🗑 Remove the photo
+shop-photo-set = 🖼 #{ $number } { $name } now shows this photo.
 shop-panel-saved = Saved.
 badge-top3 = Top 3 of { $month }
 

@@ -37,6 +37,7 @@ checkin-done = ✅ { $name } 签到成功!连续 { $streak } 天,+{ $points } �
 checkin-bonus = 🎉 连续签到 { $streak } 天奖励:+{ $bonus } 积分!
 checkin-already = { $name },你今天已经签到过了 — 连续 { $streak } 天,当前 { $balance } 积分。明天见!
 checkin-digest = ✅ 今日已签到 { $count } 人。最新:{ $names }
+digest-more-notices = ……还有 { $count } 条
 
 ## Profile
 profile-name = <b>{ $name }</b>

@@ -5,7 +5,7 @@ cmd-redeem = 兑换奖品
 help-redeem = &lt;编号&gt; — 兑换奖品（需要确认）
 cmd-myrewards = 我兑换的奖品
 cmd-reward_add = 添加奖品
-help-reward_add = &lt;积分&gt; &lt;库存|unlimited&gt; &lt;名称&gt; [limit=N] [level=N] [mode=auto|manual|code] — 添加奖品（名称后可用 “ | ” 接描述）
+help-reward_add = &lt;积分&gt; &lt;库存|unlimited&gt; &lt;名称&gt; [limit=N] [level=N] [mode=auto|manual|code] — 添加奖品（名称后可用 “ | ” 接描述；作为图片说明发送或回复一张图片，即以该图片展示）
 cmd-reward_edit = 修改奖品
 help-reward_edit = &lt;编号&gt; &lt;cost|stock|limit|level|mode|name|desc&gt; &lt;值&gt; — 修改奖品
 cmd-reward_disable = 下架奖品
@@ -44,6 +44,9 @@ badge-streak_30 = 连续签到 30 天
 badge-streak_100 = 连续签到 100 天
 badge-first_redemption = 首次兑换
 badge-awarded = 🏅 { $name } 获得徽章：{ $badge }
+level-up = 🎉 { $name } 升到了 { $level } 级 · { $title }
+digest-badge = 🏅 { $name }：{ $badge }
+digest-level = 🎉 { $name }：{ $level } 级 · { $title }
 
 shop-title = 🛍 <b>积分商城</b> — 你的积分：{ $balance } · 等级 { $level }
 shop-empty = 商城里暂时还没有奖品。
@@ -154,6 +157,13 @@ shop-panel-level = { $level } 级以上
 shop-panel-disable = ⏸ 下架
 shop-panel-enable = ▶ 上架
 shop-panel-done = 完成
+shop-panel-photo = 🖼 图片
+shop-photo-offer = 🖼 要加一张图片吗？点下方的 🖼 图片再发送，或跳过。
+shop-photo-kept = 🖼 已使用你发送的图片。
+shop-photo-ask = 🖼 请回复这条消息发送 <b>#{ $number } { $name }</b> 的图片，或跳过。
+shop-photo-skip = 跳过
+shop-photo-remove = 🗑 删除图片
+shop-photo-set = 🖼 #{ $number } { $name } 现在显示这张图片。
 shop-panel-saved = 已保存。
 badge-top3 = { $month } 月度前三
 

@@ -40,7 +40,7 @@ from storage.tables.schedule import (
     ScheduledPost,
     ScheduleDraft,
 )
-from storage.tables.shop import MemberBadge, Redemption, Reward, RewardCode
+from storage.tables.shop import MemberBadge, Redemption, Reward, RewardCode, RewardPhotoPrompt
 
 __all__ = [
     "ALL_TIME",
@@ -75,6 +75,7 @@ __all__ = [
     "Redemption",
     "Reward",
     "RewardCode",
+    "RewardPhotoPrompt",
     "ScheduleDraft",
     "ScheduledPost",
     "SetAsideUpdate",

@@ -68,8 +68,10 @@ class Member(SQLModel, table=True):
 
     week_points / month_points: points earned (the ledger's earning reasons) in the latest local
     week / month of the group's calendar in which the member earned any, that week's Monday /
-    that month's 1st being week_start / month_start. The ledger append keeps them, in the same
-    statement batch as the rows it writes.
+    that month's 1st being week_start / month_start. lifetime_earned: every point ever earned
+    (the ledger's LIFETIME_REASONS; spending, deductions and refunds never lower it), which
+    levels come from. The ledger append keeps them, in the same statement batch as the rows it
+    writes.
     """
 
     __tablename__ = "member"
@@ -85,7 +87,13 @@ class Member(SQLModel, table=True):
         {
             "info": {
                 "group_merge": {
-                    "sum": ["points", "checkins", "week_points", "month_points"],
+                    "sum": [
+                        "points",
+                        "checkins",
+                        "week_points",
+                        "month_points",
+                        "lifetime_earned",
+                    ],
                     "max": [
                         "streak",
                         "best_streak",
@@ -122,6 +130,9 @@ class Member(SQLModel, table=True):
     week_points: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     month_start: date | None = Field(default=None)
     month_points: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    lifetime_earned: int = Field(
+        default=0, sa_type=sa.BigInteger, sa_column_kwargs={"server_default": "0"}
+    )
 
 
 class AuditLog(SQLModel, table=True):

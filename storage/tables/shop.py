@@ -14,6 +14,7 @@ class Reward(SQLModel, table=True):
     """An item of a group's catalogue; `number` (#1, #2, … in creation order) names it there.
 
     stock NULL: unlimited. per_member_limit NULL: no limit. mode: auto | manual | code.
+    photo_file_id: the Telegram file id of its photo (shown with the item), or NULL.
     """
 
     __tablename__ = "reward"
@@ -35,6 +36,20 @@ class Reward(SQLModel, table=True):
     mode: str = Field(default="auto", max_length=8)
     enabled: bool = Field(default=True)
     low_stock_reported: bool = Field(default=False)
+    photo_file_id: str | None = Field(default=None, max_length=255)
+    created_at: datetime = ts(nullable=False)
+
+
+class RewardPhotoPrompt(SQLModel, table=True):
+    """The guided add flow's photo step: the bot asked, in its message `message_id`, for a
+    photo of reward #number; an administrator's photo sent in reply to it becomes the photo."""
+
+    __tablename__ = "reward_photo_prompt"
+
+    group_id: int = tg_id(primary_key=True)
+    message_id: int = tg_id(primary_key=True)
+    number: int
+    created_by: int = tg_id()
     created_at: datetime = ts(nullable=False)
 
 

@@ -1,4 +1,5 @@
-"""Sending files: sendDocument and sendPhoto (the upload is kept, and saved under files_dir)."""
+"""Sending files: sendDocument, and uploads of sendPhoto (methods/photos.py; the upload is kept,
+and saved under files_dir)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from devtools.emulator.methods import method
 from devtools.emulator.world import SentMessage, World
 
 
-def _send_file(world: World, params: dict[str, Any], kind: str) -> dict[str, Any]:
+def send_file(world: World, params: dict[str, Any], kind: str) -> dict[str, Any]:
     chat = world.chat(params)
     upload = params.get(kind)
     if not isinstance(upload, dict):
@@ -33,6 +34,7 @@ def _send_file(world: World, params: dict[str, Any], kind: str) -> dict[str, Any
         content["photo"] = [
             {"file_id": file_id, "file_unique_id": file_id, "width": 1, "height": 1}
         ]
+        world.files[file_id] = content["photo"]  # the bot may send it again by its id
     if plain_caption:
         content["caption"] = plain_caption
     result = bot_message(world, chat, params, **content)
@@ -50,6 +52,7 @@ def _send_file(world: World, params: dict[str, Any], kind: str) -> dict[str, Any
             None,
             upload["data"],
             upload["file_name"],
+            photo=file_id if kind == "photo" else None,
         )
     )
     return result
@@ -57,9 +60,4 @@ def _send_file(world: World, params: dict[str, Any], kind: str) -> dict[str, Any
 
 @method("sendDocument")
 def send_document(world: World, params: dict[str, Any]) -> dict[str, Any]:
-    return _send_file(world, params, "document")
-
-
-@method("sendPhoto")
-def send_photo(world: World, params: dict[str, Any]) -> dict[str, Any]:
-    return _send_file(world, params, "photo")
+    return send_file(world, params, "document")

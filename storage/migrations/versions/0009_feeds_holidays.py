@@ -1,7 +1,7 @@
 """content feeds and the items they posted; holiday greeting choices; draft variants
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-01
 
 New tables only: content_feed (a feed a group follows, planned like a scheduled post),
@@ -19,7 +19,7 @@ from alembic import op
 import storage.types
 
 revision: str = "0009"
-down_revision: str | None = "0007"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -34,6 +34,13 @@ _COLUMNS = [
 # What counts on the week and month boards (deductions do not lower them).
 EARNING_REASONS = ("checkin", "streak_bonus", "activity", "admin_grant")
 _EARNING = frozenset(EARNING_REASONS)
+# What counts as earned for life (levels): the boards' reasons and birthday bonuses. Spending
+# (shop_redeem), deductions (admin_deduct) and refunds (shop_refund) never move it.
+LIFETIME_REASONS = (*EARNING_REASONS, "birthday_bonus")
+_LIFETIME = frozenset(LIFETIME_REASONS)
+
+# (group_id, user_id, lifetime earned before, after) of each member an append moved.
+EarnedChange = tuple[int, int, int, int]
 
 
 @cache
@@ -43,13 +50,21 @@ def _append(dialect: str) -> tuple[Any, RowSet]:
     return stmt, src
 
 
-_PERIOD_COLUMNS = [("w", sa.Date()), ("wp", sa.Integer()), ("m", sa.Date()), ("mp", sa.Integer())]
-_NO_PERIODS = {"w": None, "wp": 0, "m": None, "mp": 0}
+_PERIOD_COLUMNS = [
+    ("w", sa.Date()),
+    ("wp", sa.Integer()),
+    ("m", sa.Date()),
+    ("mp", sa.Integer()),
+    ("le", sa.BigInteger()),
+]
+_NO_PERIODS = {"w": None, "wp": 0, "m": None, "mp": 0, "le": 0}
+# What the UPDATEs adding to the running totals return: the lifetime total after.
+_RETURNING = (_M.c.group_id, _M.c.user_id, _M.c.lifetime_earned)
 
 
 def _period_values(src: RowSet) -> dict[str, Any]:
     """The SET clause adding earnings of `src` (w/wp: week and points, m/mp: month and points;
-    w or m NULL: none) to the members' running totals."""
+    w or m NULL: none; le: lifetime earned) to the members' running totals."""
 
     def running(start: Any, points: Any, key: Any, earned: Any) -> dict[str, Any]:
         # A later period starts the total again; an earlier one (a late row) is over already.
@@ -62,6 +77,7 @@ def _period_values(src: RowSet) -> dict[str, Any]:
     return {
         **running(_M.c.week_start, _M.c.week_points, src.c.w, src.c.wp),
         **running(_M.c.month_start, _M.c.month_points, src.c.m, src.c.mp),
+        _M.c.lifetime_earned.name: _M.c.lifetime_earned + src.c.le,
     }
 
 
@@ -74,6 +90,7 @@ def _add_to_periods(dialect: str) -> tuple[Any, RowSet]:
         update(_M)
         .where(_M.c.group_id == src.c.g, _M.c.user_id == src.c.u)
         .values(_period_values(src))
+        .returning(*_RETURNING)
     )
     return stmt, src
 
@@ -85,46 +102,70 @@ def _add_with_progress(dialect: str) -> tuple[Any, RowSet]:
         update(_M)
         .where(_M.c.group_id == src.c.g, _M.c.user_id == src.c.u)
         .values({**members.progress_values(src), **_period_values(src)})
+        .returning(*_RETURNING)
     )
     return stmt, src
 
 
 def period_deltas(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """Per member, what their earning rows add to their latest week and month among the rows
-    (keys g, u, w, wp, m, mp)."""
+    and to their lifetime earned points (keys g, u, w, wp, m, mp, le)."""
     latest: dict[tuple[int, int], list[Any]] = {}
     for row in rows:
-        if row["reason"] not in _EARNING:
+        reason = row["reason"]
+        if reason not in _LIFETIME:
             continue
-        week, month, amount = row["week_start"], row["month_start"], row["amount"]
-        found = latest.get((row["group_id"], row["user_id"]))
+        amount = row["amount"]
+        member = (row["group_id"], row["user_id"])
+        found = latest.get(member)
+        if reason not in _EARNING:  # for life only (a birthday bonus): no board moves
+            if found is None:
+                latest[member] = [None, 0, None, 0, max(amount, 0)]
+            else:
+                found[4] += max(amount, 0)
+            continue
+        week, month = row["week_start"], row["month_start"]
         if found is None:
-            latest[(row["group_id"], row["user_id"])] = [week, amount, month, amount]
+            latest[member] = [week, amount, month, amount, max(amount, 0)]
             continue
+        found[4] += max(amount, 0)
         for index, key in ((0, week), (2, month)):
-            if key > found[index]:
+            if found[index] is None or key > found[index]:
                 found[index], found[index + 1] = key, amount
             elif key == found[index]:
                 found[index + 1] += amount
     return [
-        {"g": g, "u": u, "w": w, "wp": wp, "m": m, "mp": mp}
-        for (g, u), (w, wp, m, mp) in latest.items()
+        {"g": g, "u": u, "w": w, "wp": wp, "m": m, "mp": mp, "le": le}
+        for (g, u), (w, wp, m, mp, le) in latest.items()
     ]
+
+
+def _changes(found: Any, deltas: dict[tuple[int, int], int]) -> list[EarnedChange]:
+    changes = []
+    for g, u, after in found:
+        added = deltas.get((g, u), 0)
+        if added:
+            changes.append((int(g), int(u), int(after) - added, int(after)))
+    return changes
 
 
 async def append(
     session: AsyncSession,
     rows: Sequence[dict[str, Any]],
     progress: Sequence[dict[str, Any]] = (),
-) -> None:
+) -> list[EarnedChange]:
     """rows: group_id, user_id, amount, reason, note, source, actor_id, idempotency_key,
     created_at; an earning row (EARNING_REASONS) also week_start and month_start, the local
     week and month of its created_at in the group's calendar (core.calendar.period_starts).
 
-    The members' running week and month totals move in the same transaction, so the boards
-    read them instead of summing the ledger. progress: the batch writer's rows for
-    members.apply_progress, written in the same UPDATE of member (one per member; every member
-    with an earning row must have one).
+    The members' running week and month totals and their lifetime earned points move in the
+    same transaction, so the boards and levels read them instead of summing the ledger.
+    progress: the batch writer's rows for members.apply_progress, written in the same UPDATE of
+    member (one per member; every member with an earning row must have one).
+
+    Returns (group_id, user_id, lifetime earned before, after) of each member whose lifetime
+    earned points moved, from that UPDATE's RETURNING (no query of its own): a level crossed
+    is seen there.
     """
     dialect = dialect_of(session)
     if rows:
@@ -137,10 +178,13 @@ async def append(
         if periods:
             raise ValueError(f"earning rows of members without progress: {sorted(periods)}")
         stmt, src = _add_with_progress(dialect)
-        await session.exec(stmt, params=src.params(both))
-    elif deltas:
+        found = (await session.exec(stmt, params=src.params(both))).all()
+        return _changes(found, {(d["g"], d["u"]): d["le"] for d in both if d["le"]})
+    if deltas:
         stmt, src = _add_to_periods(dialect)
-        await session.exec(stmt, params=src.params(deltas))
+        found = (await session.exec(stmt, params=src.params(deltas))).all()
+        return _changes(found, {(d["g"], d["u"]): d["le"] for d in deltas if d["le"]})
+    return []
 
 
 async def latest_earnings(

@@ -139,16 +139,6 @@ async def member_groups(session: AsyncSession, user_id: int) -> list[int]:
     return [int(g) for g in (await session.exec(stmt)).scalars().all()]
 
 
-async def earned(
-    session: AsyncSession, group_id: int, user_id: int, reasons: Sequence[str]
-) -> int:
-    """Points the member ever earned in the group (the ledger's earning rows)."""
-    stmt = select(func.coalesce(func.sum(_L.c.amount), 0)).where(
-        _L.c.group_id == group_id, _L.c.user_id == user_id, _L.c.reason.in_(list(reasons))
-    )
-    return int((await session.exec(stmt)).scalar_one())
-
-
 @cache
 def _award_badges(dialect: str) -> tuple[Any, RowSet]:
     src = RowSet(
@@ -193,14 +183,9 @@ async def badges_of(session: AsyncSession, group_id: int, user_id: int) -> list[
     return [str(b) for b in (await session.exec(stmt)).scalars().all()]
 
 
-async def earned_by_member(
-    session: AsyncSession, group_id: int, reasons: Sequence[str]
-) -> dict[int, int]:
-    stmt = (
-        select(_L.c.user_id, func.sum(_L.c.amount))
-        .where(_L.c.group_id == group_id, _L.c.reason.in_(list(reasons)))
-        .group_by(_L.c.user_id)
-    )
+async def lifetime_earned_by_member(session: AsyncSession, group_id: int) -> dict[int, int]:
+    """Every member's lifetime earned points (the running total on the member row)."""
+    stmt = select(_M.c.user_id, _M.c.lifetime_earned).where(_M.c.group_id == group_id)
     return {int(u): int(n or 0) for u, n in (await session.exec(stmt)).all()}
 
 

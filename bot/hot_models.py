@@ -20,10 +20,26 @@ from aiogram.methods import (
     SetMessageReaction,
     TelegramMethod,
 )
-from aiogram.types import CallbackQuery, Message, Update
+from aiogram.types import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    ReactionTypeEmoji,
+    ReplyParameters,
+    Update,
+)
 from pydantic import BaseModel
 
-HOT_TYPES: tuple[type[BaseModel], ...] = (Update, Message, CallbackQuery)
+HOT_TYPES: tuple[type[BaseModel], ...] = (
+    Update,
+    Message,
+    CallbackQuery,
+    ReplyParameters,  # of every reply in a group
+    ReactionTypeEmoji,  # of every check-in's reaction
+    InlineKeyboardMarkup,
+    InlineKeyboardButton,
+)
 HOT_METHODS: tuple[type[TelegramMethod[Any]], ...] = (
     GetUpdates,
     SendMessage,

@@ -78,7 +78,7 @@ class _Item:
     priority: int
     seq: int
     chat_id: int
-    method: TelegramMethod[Any]
+    method: TelegramMethod[Any] | Callable[[], TelegramMethod[Any]]
     counts_as_message: bool
     droppable: bool
     future: asyncio.Future[Any]
@@ -87,11 +87,9 @@ class _Item:
     order: int = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        # (kind, priority, seq) as one int: heap comparisons on every push and pop are cheap.
+        # (kind, priority, seq) as one int: the queues hold (order, item) pairs, so the heap
+        # compares ints (unique: seq is), never calls into Python.
         self.order = (self.kind << 56) | (self.priority << 48) | self.seq
-
-    def __lt__(self, other: _Item) -> bool:
-        return self.order < other.order
 
 
 # Requests sent at the edge of a window can reach Telegram bunched closer together than they left
@@ -160,7 +158,7 @@ class Outbox:
         self._seq = itertools.count()
         # Per chat, two queues: messages (paced by the chat's window) and other calls (reactions,
         # edits, callback answers), so those are not held up behind a message that must wait.
-        self._queues: dict[tuple[int, bool], list[_Item]] = {}
+        self._queues: dict[tuple[int, bool], list[tuple[int, _Item]]] = {}
         # A window with nothing in its span says nothing: it is forgotten. The chats written to
         # within the longest span are at most global_per_second x span, which bounds the size.
         longest = max(_Window(limits.group_per_minute, 60.0).span, _private_span(limits))
@@ -183,7 +181,7 @@ class Outbox:
     def send(
         self,
         chat_id: int,
-        method: TelegramMethod[Any],
+        method: TelegramMethod[Any] | Callable[[], TelegramMethod[Any]],
         *,
         kind: Kind = Kind.ANSWER,
         priority: Priority = Priority.NORMAL,
@@ -194,6 +192,8 @@ class Outbox:
 
         A droppable acknowledgement resolves to None if it is dropped: when more than
         `max_low_pending` wait (the oldest go), or when it waited `droppable_max_age` seconds.
+        `method` may be a function that builds the call: it is called only when the call's
+        turn comes (most reactions of a busy group are dropped before that).
         """
         if droppable and kind is not Kind.ACK:
             raise ValueError("only acknowledgements may be dropped; answers never are")
@@ -267,7 +267,7 @@ class Outbox:
             task.cancel()
         await asyncio.gather(*self._in_flight, return_exceptions=True)
         for queue in self._queues.values():
-            for item in queue:
+            for _, item in queue:
                 if not item.future.done():
                     item.future.cancel()
         self._queues.clear()
@@ -296,7 +296,7 @@ class Outbox:
         best: _Item | None = None
         wake = now + 3600.0
         for (chat_id, _), queue in self._queues.items():
-            head = queue[0]
+            head = queue[0][1]
             ready = now
             blocked = self._blocked_until.get(chat_id)
             if blocked is not None:
@@ -312,7 +312,7 @@ class Outbox:
             if ready > now:
                 wake = min(wake, ready)
                 continue
-            if best is None or head < best:
+            if best is None or head.order < best.order:
                 best = head
         return best, wake
 
@@ -351,14 +351,14 @@ class Outbox:
         self._wake.set()  # the loop may now be idle, or a requeued item may be due
 
     def _push(self, item: _Item) -> None:
-        heapq.heappush(self._queues.setdefault(_key(item), []), item)
+        heapq.heappush(self._queues.setdefault(_key(item), []), (item.order, item))
         if item.counts_as_message:
             self._queued_messages[item.chat_id] = self._queued_messages.get(item.chat_id, 0) + 1
 
     def _pop(self, head: _Item) -> _Item:
         key = _key(head)
         queue = self._queues[key]
-        item = heapq.heappop(queue)
+        item = heapq.heappop(queue)[1]
         assert item is head
         chat_id = item.chat_id
         if not queue:
@@ -376,6 +376,8 @@ class Outbox:
         self._wake.set()
 
     async def _deliver(self, item: _Item) -> None:
+        if not isinstance(item.method, TelegramMethod):
+            item.method = item.method()  # built now that its turn has come
         try:
             result = await self._bot(item.method)
         except TelegramRetryAfter as exc:
@@ -453,7 +455,7 @@ class Outbox:
         turn, but while more urgent calls take every send, their turn may not come."""
         for key in list(self._queues):
             queue = self._queues[key]
-            kept = [item for item in queue if not item.future.done()]
+            kept = [entry for entry in queue if not entry[1].future.done()]
             removed = len(queue) - len(kept)
             if not removed:
                 continue

@@ -67,10 +67,12 @@ def _reaction(emoji: str) -> list[ReactionTypeEmoji]:
 
 def react(outbox: Outbox, message: Message, emoji: str) -> asyncio.Future[Any]:
     """Acknowledge a message with a reaction: not a message, dropped if it can no longer matter."""
+    chat_id, message_id = message.chat.id, message.message_id
     return outbox.send(
-        message.chat.id,
-        SetMessageReaction(
-            chat_id=message.chat.id, message_id=message.message_id, reaction=_reaction(emoji)
+        chat_id,
+        # Built when sent: in a busy group most reactions are dropped before their turn.
+        lambda: SetMessageReaction(
+            chat_id=chat_id, message_id=message_id, reaction=_reaction(emoji)
         ),
         kind=Kind.ACK,
         priority=Priority.LOW,

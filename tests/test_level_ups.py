@@ -207,3 +207,18 @@ async def test_a_first_redemption_in_a_busy_group_is_a_digest_line(db_url: str) 
         # The press is today (the rush was on 2 March): today's digest opens with the line.
         said = [plain(m.text) for m in bot.sent(SendMessage)]
         assert said == ["🏅 Rush0: First redemption"], said
+
+
+async def test_no_second_connection_is_waited_for_when_the_settings_cache_has_expired(
+    db_url: str,
+) -> None:
+    """Levels, badges and /me read the group's settings inside the transaction that holds
+    SQLite's only connection: with the cache expired (here: no cache), reading them through a
+    second session hung the check-in batch for the pool's 120 s timeout."""
+    async with running_bot(db_url, admins={(f.GROUP_ID, 100)}, settings_cache_seconds=0) as bot:
+        await bot.feed(f.message(ADMIN, "/settings levels 0,10,30,36", date=DAY1))
+        async with asyncio.timeout(20):
+            await bot.feed(f.message(BOB, "/checkin", date=DAY1))
+            await bot.feed(f.message(BOB, "/me", chat_id=BOB["id"], date=DAY1))
+        assert level_texts(bot) == ["🎉 Bob reached level 2 · Regular"]
+        assert "Regular" in bot.texts(BOB["id"])[-1]

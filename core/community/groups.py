@@ -12,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.community.group_settings import GroupCache, GroupSettings
 from core.community.settings import DAY_START, LANGUAGE, TIMEZONE
+from core.errors import UnknownGroup
 from core.events import GroupCalendarChanged, GroupMoved
 from core.settings import SettingsCatalogue, SettingSpec, SettingsSection
 from core.uow import UnitOfWork
@@ -65,8 +66,23 @@ class GroupService:
     def cached(self, group_id: int) -> GroupSettings | None:
         return self._cache.get(group_id)
 
-    async def settings_for(self, group_id: int, title: str = "") -> GroupSettings:
-        """The group's settings; a group the bot never saw being added is registered on the fly."""
+    async def settings_for(
+        self, group_id: int, title: str = "", *, session: AsyncSession | None = None
+    ) -> GroupSettings:
+        """The group's settings; a group the bot never saw being added is registered on the fly.
+
+        Inside a transaction, pass its session: a group not cached is then read with it, not
+        with a second session (SQLite has one connection, which the transaction holds: the
+        second would wait for it forever). Such a group must exist (UnknownGroup otherwise).
+        """
+        if session is not None:
+            found = self._cache.get(group_id)
+            if found is not None:
+                return found
+            loaded = await self.settings_in(session, [group_id])
+            if group_id not in loaded:
+                raise UnknownGroup()
+            return loaded[group_id]
         while (found := self._cache.get(group_id)) is None:
             loading = self._loading.get(group_id)
             if loading is None:

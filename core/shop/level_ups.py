@@ -39,7 +39,9 @@ class LevelUps:
         for group_id, user_id, before, after in event.changes:
             curve = curves.get(group_id)
             if curve is None:
-                settings: GroupSettings = await self._groups.settings_for(group_id)
+                settings: GroupSettings = await self._groups.settings_for(
+                    group_id, session=tx.session
+                )
                 curve = curves[group_id] = level_curve(settings)
             level = crossed(curve, before, after)
             if level is not None:

@@ -70,7 +70,7 @@ async def cmd_me_private(
         return
     shown = []
     for p in profiles:
-        settings = await groups.settings_for(p.group_id, p.group_title)
+        settings = await groups.settings_for(p.group_id, p.group_title, session=uow.session)
         levels = await profile_lines(uow.session, settings, message.from_user.id, t)
         shown.append(render_profile(t, p) + "\n" + levels)
     reply(outbox, message, "\n\n".join(shown))

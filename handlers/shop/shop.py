@@ -63,7 +63,7 @@ class Announcer:
         await self._announce(tx, event.group_id, event.user_id, event.at, texts)
 
     async def on_level(self, tx: Transaction, event: LeveledUp) -> None:
-        group = await self._groups.settings_for(event.group_id)
+        group = await self._groups.settings_for(event.group_id, session=tx.session)
         curve = level_curve(group)
 
         def texts(t: Translator, name: str) -> tuple[str, str]:
@@ -83,7 +83,7 @@ class Announcer:
         at: datetime,
         texts: Callable[[Translator, str], tuple[str, str]],
     ) -> None:
-        group = await self._groups.settings_for(group_id)
+        group = await self._groups.settings_for(group_id, session=tx.session)
         where = group.value(ANNOUNCE)
         if where == "off":
             return

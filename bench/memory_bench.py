@@ -18,7 +18,7 @@ from typing import Any
 from aiogram.types import Update
 from pydantic import SecretStr
 
-from bot.app import App, create_app
+from bot.app import App, create_app, ready_for_traffic
 from bot.config import Settings
 from devtools.inprocess import InProcessSession
 
@@ -85,6 +85,7 @@ async def measure(database_url: str, members: int, samples: int = 10) -> list[Sa
     )
     app = await create_app(settings, bot_session=InProcessSession(record=False))
     app.dispatcher["bot_username"] = "community_test_bot"
+    ready_for_traffic(app)  # as run_app: the hot models built, start-up frozen
     app.outbox.start()
     every = max(BATCH, members // samples // BATCH * BATCH)
     found = [_sample(app, 0)]

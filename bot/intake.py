@@ -12,7 +12,7 @@ import asyncio
 import json
 import logging
 import time
-from collections import deque
+from bisect import bisect_right
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -87,26 +87,57 @@ class KeyedLocks:
 
 
 class RecentIds:
-    """The last `size` update ids handled to the end in this process."""
+    """The last `size` update ids handled to the end in this process (the lowest go first).
+
+    Kept as ranges of consecutive ids: Telegram numbers updates in sequence, so a burst of
+    100,000 is a handful of ranges, where a set of them held 11 MB.
+    """
 
     def __init__(self, size: int = 100_000) -> None:
-        self._ids: set[int] = set()
-        self._order: deque[int] = deque()
+        self._starts: list[int] = []  # sorted; the ranges never touch or overlap
+        self._ends: list[int] = []  # inclusive
+        self._count = 0
         self._size = size
 
     def __contains__(self, update_id: object) -> bool:
-        return update_id in self._ids
+        if not isinstance(update_id, int):
+            return False
+        i = bisect_right(self._starts, update_id) - 1
+        return i >= 0 and update_id <= self._ends[i]
 
     def __len__(self) -> int:
-        return len(self._ids)
+        return self._count
+
+    def ranges(self) -> int:
+        return len(self._starts)
 
     def add(self, update_id: int) -> None:
-        if update_id in self._ids:
+        starts, ends = self._starts, self._ends
+        i = bisect_right(starts, update_id)  # ranges before i start at or below the id
+        if i and update_id <= ends[i - 1]:
             return
-        self._ids.add(update_id)
-        self._order.append(update_id)
-        if len(self._order) > self._size:
-            self._ids.discard(self._order.popleft())
+        joins_left = i > 0 and ends[i - 1] == update_id - 1
+        joins_right = i < len(starts) and starts[i] == update_id + 1
+        if joins_left and joins_right:
+            ends[i - 1] = ends[i]
+            del starts[i], ends[i]
+        elif joins_left:
+            ends[i - 1] = update_id
+        elif joins_right:
+            starts[i] = update_id
+        else:
+            starts.insert(i, update_id)
+            ends.insert(i, update_id)
+        self._count += 1
+        while self._count > self._size:  # forget the lowest ids
+            excess = self._count - self._size
+            length = ends[0] - starts[0] + 1
+            if length <= excess:
+                del starts[0], ends[0]
+                self._count -= length
+            else:
+                starts[0] += excess
+                self._count -= excess
 
 
 def _settle(future: asyncio.Future[object], outcome: BaseException | None) -> None:

@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import feedparser
-
 from core.errors import DomainError
 
 MAX_TITLE = 200
@@ -81,6 +79,8 @@ def _chronological(items: list[FeedItem]) -> list[FeedItem]:
 
 
 def _xml_feed(body: bytes) -> ParsedFeed:
+    import feedparser  # on first use: only deployments with feeds pay for it
+
     parsed: Any = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
     if not parsed.get("version"):
         raise NotAFeed()

@@ -78,7 +78,7 @@ async def ours(database_url: str, updates: list[Update]) -> tuple[float, int]:
         bot_token=SecretStr("123456:BENCH"), database_url=database_url, log_level="WARNING"
     )
     app = await create_app(settings, bot_session=InProcessSession(record=False))
-    app.dispatcher["bot_username"] = "community_test_bot"
+    app.deps["bot_username"] = "community_test_bot"
     ready_for_traffic(app)
     app.outbox.start()
     try:

@@ -101,7 +101,7 @@ async def run(database_url: str, taps: int = 2000, stock: int = 100) -> FlashRes
         bot_token=SecretStr("123456:BENCH"), database_url=database_url, log_level="WARNING"
     )
     app = await create_app(settings, bot_session=session)
-    app.dispatcher["bot_username"] = "community_test_bot"
+    app.deps["bot_username"] = "community_test_bot"
     app.outbox.start()
     try:
         checkins = make_updates(taps, start_id=1, first_user=FIRST_MEMBER)

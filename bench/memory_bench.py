@@ -84,7 +84,7 @@ async def measure(database_url: str, members: int, samples: int = 10) -> list[Sa
         bot_token=SecretStr("123456:BENCH"), database_url=database_url, log_level="WARNING"
     )
     app = await create_app(settings, bot_session=InProcessSession(record=False))
-    app.dispatcher["bot_username"] = "community_test_bot"
+    app.deps["bot_username"] = "community_test_bot"
     ready_for_traffic(app)  # as run_app: the hot models built, start-up frozen
     app.outbox.start()
     every = max(BATCH, members // samples // BATCH * BATCH)

@@ -9,12 +9,14 @@ import signal
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
+from aiogram.dispatcher.middlewares.user_context import UserContextMiddleware
 from aiogram.enums import ParseMode
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -31,7 +33,7 @@ from bot.hot_models import build_hot_models
 from bot.i18n import Locales
 from bot.intake import Poller, UpdateProcessor
 from bot.metrics import Metrics
-from bot.middlewares import ContextMiddleware, DbSessionMiddleware
+from bot.middlewares import ContextMiddleware, DbSessionMiddleware, InjectDependencies
 from bot.outbound import OutboundLimits, Outbox
 from bot.scheduler import PostScheduler, plan_next, scheduler_runtime
 from bot.set_aside import SetAside
@@ -76,10 +78,12 @@ class App:
     catalog: CommandCatalog
     # Asked of getUpdates and setWebhook: the types the registered routers handle.
     allowed_updates: list[str]
+    # The services handlers take by name (InjectDependencies); tests may replace one here.
+    deps: dict[str, Any]
 
     def cache_sizes(self) -> dict[str, int]:
         """Entries held by each in-process map that outlives an update (all are bounded)."""
-        data = self.dispatcher.workflow_data
+        data = self.deps
         return {
             "group settings": data["groups"].cached_groups(),
             "known users (batcher)": data["batcher"].known_users(),
@@ -180,8 +184,10 @@ async def create_app(
     )
     feed_service.on_change = post_scheduler.changed
 
-    dispatcher = Dispatcher(
-        disable_fsm=True,  # no conversations kept in FSM; saves a middleware on every update
+    admins = AdminChecker(bot, settings.bot_owner_ids, settings.admin_cache_seconds)
+    # The services handlers take by name. Injected once a handler matched (InjectDependencies);
+    # only what filters need is in the dispatcher's workflow_data.
+    deps: dict[str, Any] = dict(
         settings=settings,
         session_factory=session_factory,
         scheduler=scheduler,
@@ -194,23 +200,33 @@ async def create_app(
         bus=bus,
         set_aside=set_aside,
         locales=locales,
-        admins=AdminChecker(bot, settings.bot_owner_ids, settings.admin_cache_seconds),
+        admins=admins,
         digest=digest,
         clock=clock,
         posts=post_service,
         feeds=feed_service,
         feed_jobs=feed_jobs,
         post_scheduler=post_scheduler,  # features' leader-only sweeps (Feature.setup)
+        bot_username="",  # set at start-up from getMe
     )
+    dispatcher = Dispatcher(
+        disable_fsm=True,  # no conversations kept in FSM; saves a middleware on every update
+        admins=admins,  # for the permission filters
+    )
+    _without_user_context(dispatcher)
     dispatcher.update.outer_middleware(DbSessionMiddleware(session_factory, committed, bus))
     dispatcher.update.outer_middleware(
         ContextMiddleware(locales, groups, settings.default_language, clock)
     )
+    inject = InjectDependencies(deps)
+    for name, observer in dispatcher.observers.items():
+        if name != "update":  # not around the router tree: at the handler that matched
+            observer.middleware(inject)
     catalog = register_routers(dispatcher, features)
-    dispatcher["catalog"] = catalog
+    deps["catalog"] = catalog
     for feature in features:
         if feature.setup is not None:
-            feature.setup(bus, dispatcher.workflow_data)
+            feature.setup(bus, deps)
 
     scheduler.add_job(
         members.prune_processed_updates,
@@ -248,7 +264,18 @@ async def create_app(
         metrics,
         catalog,
         dispatcher.resolve_used_update_types(),
+        deps,
     )
+
+
+def _without_user_context(dispatcher: Dispatcher) -> None:
+    """aiogram's UserContextMiddleware adds five keys (event_chat, event_from_user, ...) that
+    nothing here reads, and a middleware level, to every update: ContextMiddleware resolves the
+    chat and the user for what does need them."""
+    manager = dispatcher.update.outer_middleware
+    for middleware in list(manager):
+        if isinstance(middleware, UserContextMiddleware):
+            manager.unregister(middleware)
 
 
 def ready_for_traffic(app: App) -> None:
@@ -273,11 +300,9 @@ async def run_app(settings: Settings, *, stop_event: asyncio.Event | None = None
     web_runner = None
     try:
         me = await app.bot.get_me()
-        app.dispatcher["bot_username"] = me.username or ""
+        app.deps["bot_username"] = me.username or ""
         logger.info("running as @%s (id %s) in %s mode", me.username, me.id, settings.bot_mode)
-        await publish_commands(
-            app.bot, app.dispatcher["locales"], app.catalog, settings.bot_owner_ids
-        )
+        await publish_commands(app.bot, app.deps["locales"], app.catalog, settings.bot_owner_ids)
         # Start-up objects live for the whole run: keep them out of every cyclic-GC scan.
         ready_for_traffic(app)
         app.outbox.start()

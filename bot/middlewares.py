@@ -88,6 +88,25 @@ class ContextMiddleware(BaseMiddleware):
         return at
 
 
+class InjectDependencies(BaseMiddleware):
+    """Inner middleware on every dispatcher observer: the app's services reach a handler only
+    once it matched.
+
+    aiogram copies the keyword data at every level an update passes (router, filter, handler:
+    about 25 copies for a check-in), so each key in `workflow_data` cost every update ~3.5 µs
+    on the 2-core bench machine. The two dozen services live here instead and are added to the
+    data of the one handler that runs; filters get only what `workflow_data` keeps (`admins`).
+    The dict is shared: services a feature's setup adds later are injected too.
+    """
+
+    def __init__(self, deps: dict[str, Any]) -> None:
+        self._deps = deps
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        data.update(self._deps)
+        return await handler(event, data)
+
+
 class TrackAuthorMiddleware(BaseMiddleware):
     """Inner middleware for command routers: whoever uses a command in a group is present.
 

@@ -55,7 +55,7 @@ async def running_bot(
     app = await create_app(
         make_settings(db_url, **settings), bot_session=session, features=features
     )
-    app.dispatcher["bot_username"] = "community_test_bot"
+    app.deps["bot_username"] = "community_test_bot"
     app.outbox.start()
     try:
         yield Harness(app, session)

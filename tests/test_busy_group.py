@@ -38,8 +38,8 @@ async def busy_bot(db_url: str, **settings: Any) -> AsyncIterator[Harness]:
     """The bot with a small group allowance and a digest that edits after 20 ms, not 10 s."""
     settings.setdefault("outbound_group_per_minute", PER_MINUTE)
     async with running_bot(db_url, **settings) as bot:
-        digest = Digest(bot.app.outbox, bot.app.dispatcher["locales"], edit_interval=0.02)
-        bot.app.dispatcher["digest"] = digest
+        digest = Digest(bot.app.outbox, bot.app.deps["locales"], edit_interval=0.02)
+        bot.app.deps["digest"] = digest
         bot.app.digest = digest
         yield bot
 
@@ -376,7 +376,7 @@ async def test_two_checkins_of_one_member_in_one_write_batch(db_url: str) -> Non
     from core.engagement.member_events import MemberEvent, UserInfo
 
     async with running_bot(db_url) as bot:
-        batcher = bot.app.dispatcher["batcher"]
+        batcher = bot.app.deps["batcher"]
         written: list[int] = []
         write = batcher._write
 
@@ -416,7 +416,7 @@ async def test_the_same_update_twice_in_one_write_batch(db_url: str) -> None:
     from core.engagement.member_events import MemberEvent, UserInfo
 
     async with running_bot(db_url) as bot:
-        batcher = bot.app.dispatcher["batcher"]
+        batcher = bot.app.deps["batcher"]
         hal = UserInfo(50, None, "Hal", "en")
         event = MemberEvent("checkin", f.next_update_id(), f.GROUP_ID, hal, DAY)
         again = dataclasses.replace(event)  # a second delivery: equal, not the same object

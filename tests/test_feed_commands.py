@@ -93,7 +93,7 @@ async def test_a_feed_is_added_fetched_posted_and_removed(
         [feed] = await _feeds(bot)
         assert feed.next_run_at is not None
 
-        jobs = bot.app.dispatcher["feed_jobs"]
+        jobs = bot.app.deps["feed_jobs"]
         assert await jobs.fire(feed.id, feed.next_run_at) == (
             True,
             feed.next_run_at + timedelta(hours=6),
@@ -141,7 +141,7 @@ async def test_a_failing_feed_is_reported_to_the_admins(db_url: str) -> None:
     from core.schedule.feeds import FeedRun
 
     async with running_bot(db_url, admins=ADMINS) as bot:
-        jobs = bot.app.dispatcher["feed_jobs"]
+        jobs = bot.app.deps["feed_jobs"]
         for language, expected in (
             (
                 "en",

@@ -207,7 +207,7 @@ async def test_greeting_holiday_commands_and_the_message(db_url: str) -> None:
         await bot.feed(f.message(ADMIN_USER, "/greeting morning 07:30 Morning!", date=BEFORE))
         [post] = await _posts(bot)
         assert post.next_run_at == NATIONAL_DAY
-        service = bot.app.dispatcher["posts"]
+        service = bot.app.deps["posts"]
         service._clock = lambda: NATIONAL_DAY
         fired = await service.fire(post.id, NATIONAL_DAY)
         bot.app.posts._handle(post.id, fired)

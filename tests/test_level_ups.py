@@ -91,9 +91,9 @@ async def busy_bot(db_url: str, **settings: Any) -> AsyncIterator[Harness]:
         db_url, admins={(f.GROUP_ID, 100)}, outbound_group_per_minute=PER_MINUTE, **settings
     ) as bot:
         digest = Digest(
-            bot.app.outbox, bot.app.dispatcher["locales"], edit_interval=0.02, notice_delay=0.02
+            bot.app.outbox, bot.app.deps["locales"], edit_interval=0.02, notice_delay=0.02
         )
-        bot.app.dispatcher["digest"] = digest
+        bot.app.deps["digest"] = digest
         bot.app.digest = digest
         yield bot
 

@@ -300,7 +300,7 @@ async def test_bot_added_registers_the_group_and_greets_once(db_url: str) -> Non
             "timezone": "Asia/Shanghai",
             "language": "en",
         }
-        settings = await bot.app.dispatcher["groups"].settings_for(f.GROUP_ID)
+        settings = await bot.app.deps["groups"].settings_for(f.GROUP_ID)
         assert (settings.timezone, settings.language, checkin_points(settings)) == (
             "Asia/Shanghai",
             "en",

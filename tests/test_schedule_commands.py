@@ -158,7 +158,7 @@ async def test_variants_have_a_useful_button_counted_per_member(db_url: str) -> 
         await bot.feed(f.message(ADMIN, "/schedule every 5m Drink water || Stretch", date=now))
         [post] = await _posts(bot)
         assert post.next_run_at is not None
-        fired = await bot.app.dispatcher["posts"].fire(post.id, post.next_run_at)
+        fired = await bot.app.deps["posts"].fire(post.id, post.next_run_at)
         bot.app.posts._handle(post.id, fired)
         for _ in range(50):
             if "Drink water" in bot.texts(f.GROUP_ID):
@@ -210,7 +210,7 @@ async def test_birthday_in_private_and_the_greeting_that_congratulates(db_url: s
         await bot.feed(f.message(ADMIN, "/greeting morning 07:30 Morning!", date=now))
         [post] = await _posts(bot)
         due = datetime(2026, 12, 1, 23, 30, tzinfo=UTC)
-        service = bot.app.dispatcher["posts"]
+        service = bot.app.deps["posts"]
         service._clock = lambda: due  # on time, whatever day the test runs
         fired = await service.fire(post.id, due)
         bot.app.posts._handle(post.id, fired)
@@ -234,8 +234,8 @@ async def test_many_posts_due_at_once_keep_to_twenty_messages_a_minute(db_url: s
 
     now = datetime.now(UTC).replace(microsecond=0)
     async with running_bot(db_url, admins=ADMINS, outbound_group_per_minute=20.0) as bot:
-        service = bot.app.dispatcher["posts"]
-        group = await bot.app.dispatcher["groups"].settings_for(f.GROUP_ID, "G")
+        service = bot.app.deps["posts"]
+        group = await bot.app.deps["groups"].settings_for(f.GROUP_ID, "G")
         rule = Rule(ONCE, at=now + timedelta(hours=1))
         for i in range(25):
             async with bot.app.session_factory() as session:

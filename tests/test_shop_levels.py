@@ -105,19 +105,13 @@ async def test_top_three_of_a_month_awarded_once_when_it_ends(db_url: str) -> No
                 await bot.feed(f.message(ADMIN, f"/grant @p{i} {i * 10}", date=march))
         await bot.feed(f.message(ADMIN, "/grant @p0 500", date=april))  # April: not counted
         app = bot.app
-        groups = app.dispatcher["groups"]
-        early = await monthly.award_last_month(
-            app.session_factory, groups, march, app.dispatcher["bus"]
-        )
+        groups = app.deps["groups"]
+        early = await monthly.award_last_month(app.session_factory, groups, march, app.deps["bus"])
         assert [b for _, _, b in early] == []  # February: nobody earned
-        done = await monthly.award_last_month(
-            app.session_factory, groups, april, app.dispatcher["bus"]
-        )
+        done = await monthly.award_last_month(app.session_factory, groups, april, app.deps["bus"])
         assert sorted(u for _, u, _ in done) == [202, 203, 204]
         assert {b for _, _, b in done} == {"top3_2026_03"}
-        again = await monthly.award_last_month(
-            app.session_factory, groups, april, app.dispatcher["bus"]
-        )
+        again = await monthly.award_last_month(app.session_factory, groups, april, app.deps["bus"])
         assert again == []
         await bot.app.outbox.drain(5)
         assert sum("Top 3 of 2026-03" in plain(t) for t in bot.texts()) == 3

@@ -94,7 +94,7 @@ async def test_a_survey_closes_at_its_time_once_and_refuses_later_answers(db_url
         now = datetime.now(UTC).replace(microsecond=0)
         await bot.feed(f.message(ADMIN, "/survey nps Would you recommend us? | for 1h", date=now))
         post = bot.sent(SendMessage)[-1]
-        tz = (await bot.app.dispatcher["groups"].settings_for(f.GROUP_ID)).timezone
+        tz = (await bot.app.deps["groups"].settings_for(f.GROUP_ID)).timezone
         local = (now + timedelta(hours=1)).astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M")
         assert f"Closes {local} ({tz})" in post.text
         await asyncio.sleep(0.3)  # the post's message id is recorded once sent
@@ -104,7 +104,7 @@ async def test_a_survey_closes_at_its_time_once_and_refuses_later_answers(db_url
 
         def sweep(at: datetime) -> object:
             app = bot.app
-            deps = app.dispatcher.workflow_data
+            deps = app.deps
             return close_due_surveys(
                 app.session_factory, deps["groups"], deps["locales"], app.outbox, lambda: at
             )

@@ -51,7 +51,7 @@ def test_many_names_are_counted_beyond_thirty() -> None:
 
 async def test_welcome_set_shown_greets_once_and_folds_a_wave(db_url: str) -> None:
     async with running_bot(db_url, admins=ADMINS) as bot:
-        bot.app.dispatcher["welcome_folder"]._window = 0.3
+        bot.app.deps["welcome_folder"]._window = 0.3
         await bot.feed(f.message(ADMIN, "/welcome", date=AT))
         assert bot.last_text().startswith("No welcome message is set.")
         await bot.feed(
@@ -96,7 +96,7 @@ async def test_goodbye_line_and_welcome_deleted_after_a_while(db_url: str) -> No
     from aiogram.methods import DeleteMessage
 
     async with running_bot(db_url, admins=ADMINS) as bot:
-        folder = bot.app.dispatcher["welcome_folder"]
+        folder = bot.app.deps["welcome_folder"]
         folder._window, folder.minute = 0.1, 0.2
         await bot.feed(f.message(ADMIN, "/goodbye", date=AT))
         assert bot.last_text().startswith("No goodbye line is set (the default).")
@@ -122,7 +122,7 @@ async def test_a_time_of_day_welcome_is_used_at_those_hours(db_url: str) -> None
     morning_utc = datetime(2026, 11, 30, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
     evening_utc = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)  # 20:00 there
     async with running_bot(db_url, admins=ADMINS) as bot:
-        bot.app.dispatcher["welcome_folder"]._window = 0.1
+        bot.app.deps["welcome_folder"]._window = 0.1
         await bot.feed(f.message(ADMIN, "/welcome Hi {name}", date=AT))
         await bot.feed(f.message(ADMIN, "/welcome morning Good morning {name}", date=AT))
         assert bot.last_text().startswith("✅ Welcome message saved.")

@@ -50,7 +50,7 @@ def subscribe(bus: EventBus, *, die_in_second: bool) -> None:
 
 async def main(db_url: str, update_json: str, mode: str) -> None:
     app = await create_app(make_settings(db_url), bot_session=InProcessSession())
-    subscribe(app.dispatcher["bus"], die_in_second=mode == "kill")
+    subscribe(app.deps["bus"], die_in_second=mode == "kill")
     app.outbox.start()
     try:
         await app.processor.process([Update.model_validate(json.loads(update_json))])

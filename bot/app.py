@@ -21,6 +21,7 @@ from aiogram.enums import ParseMode
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot import aiogram_speedups
 from bot.admins import AdminChecker
 from bot.api_session import BotApiSession
 from bot.commands import publish_commands
@@ -115,6 +116,7 @@ async def create_app(
     features: Sequence[Feature] | None = None,
 ) -> App:
     features = all_features() if features is None else features
+    aiogram_speedups.install()  # the same dispatch, less CPU per update (see the module)
     engine = create_engine(settings.database_url)
     await upgrade(engine)
     session_factory = create_session_factory(engine)

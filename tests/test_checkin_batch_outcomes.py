@@ -10,6 +10,7 @@ from itertools import count
 from sqlmodel import select
 
 from core.engagement.member_events import CheckinResult, MemberEvent, MemberEventBatcher, UserInfo
+from core.uow import CommittedUpdates
 from storage.db import SessionFactory
 from storage.tables import Checkin, LedgerEntry, Member
 from tests.group_service import group_service
@@ -108,3 +109,31 @@ async def test_a_conflicting_checkin_corrects_the_rest_of_its_batch(
         (date(2026, 3, 4), 3, 10),  # the other writer's row is left as it was
         (date(2026, 3, 5), 1, 10),
     ]
+
+
+async def test_the_intake_hears_of_the_commit_before_the_handlers_resume(
+    session_factory: SessionFactory,
+) -> None:
+    """The handlers' rendering must not delay the next getUpdates: the settled update lets the
+    intake (here: a task that needs two more turns of the loop, as gather and the poller do)
+    ask again before the submitting handler resumes."""
+    committed = CommittedUpdates()
+    batcher = MemberEventBatcher(session_factory, group_service(session_factory), committed)
+    order: list[str] = []
+    event = checkin(DAY1)
+    assert event.update_id is not None
+    settled: asyncio.Future[object] = asyncio.get_running_loop().create_future()
+    committed.notify(event.update_id, settled)
+
+    async def intake() -> None:
+        await settled
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+        order.append("intake asks for the next batch")
+
+    async def handler() -> None:
+        await batcher.submit(event)
+        order.append("handler renders its reply")
+
+    await asyncio.gather(intake(), handler())
+    assert order == ["intake asks for the next batch", "handler renders its reply"]

@@ -25,7 +25,7 @@ from statistics import median
 
 from bench.boards_bench import measure as measure_boards
 from bench.boards_bench import report as report_boards
-from bench.checkin_bench import ceiling, make_updates, ours, with_postgres
+from bench.checkin_bench import ceiling, make_payloads, ours, with_postgres
 from bench.e2e_bench import e2e_ceiling, e2e_ours
 from bench.flash_bench import report as report_flash
 from bench.flash_bench import run as run_flash
@@ -146,8 +146,8 @@ async def main() -> None:
         )
         return
     n = args.n or 5000
-    updates = make_updates(n)
-    # The pre-built updates are the harness's, not the bot's: keep them out of GC scans.
+    updates = make_payloads(n)
+    # The pre-built payloads are the harness's, not the bot's: keep them out of GC scans.
     gc.collect()
     gc.freeze()
     await compare(

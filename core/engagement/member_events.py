@@ -185,7 +185,7 @@ class MemberEventBatcher:
                 await asyncio.sleep(0)
             batch, self._queue = self._queue[: self._max_batch], self._queue[self._max_batch :]
             try:
-                results = await self._write(batch)
+                results, after_commit = await self._write(batch)
             except Exception as exc:  # noqa: BLE001
                 if len(batch) == 1:
                     _resolve(batch, exc)
@@ -194,17 +194,21 @@ class MemberEventBatcher:
                 logger.warning("batch of %d failed (%r); retrying one by one", len(batch), exc)
                 for item in batch:
                     try:
-                        _resolve([item], await self._write([item]))
+                        single, after_single = await self._write([item])
                     except Exception as single_exc:  # noqa: BLE001
                         _resolve([item], single_exc)
+                    else:
+                        _resume([item], single, after_single)
                 continue
             for _ in range(TURNS_BEFORE_RESUMING):
                 await asyncio.sleep(0)
-            _resolve(batch, results)
+            _resume(batch, results, after_commit)
 
     async def _write(
         self, batch: Sequence[tuple[MemberEvent, asyncio.Future[Result]]]
-    ) -> list[Result]:
+    ) -> tuple[list[Result], Callable[[], None]]:
+        """Commit the batch; returns each event's result and what the features that reacted
+        queue after the commit (announcements), to run once the handlers have answered."""
         events = [event for event, _ in batch]
         settings: dict[int, GroupSettings] = {}
         for event in events:
@@ -289,11 +293,10 @@ class MemberEventBatcher:
                 uow.publish(PointsEarned(tuple(earned), now))  # one event for the batch
             await uow.dispatch_events()
             await session.commit()
-        uow.run_after_commit()
         if self._committed is not None:
             self._committed.add(fresh)
         self._remember_users(changed_users)
-        return [results.get(id(e)) or _duplicate(e) for e in events]
+        return [results.get(id(e)) or _duplicate(e) for e in events], uow.run_after_commit
 
     def _changed_users(self, events: Sequence[MemberEvent]) -> list[UserInfo]:
         latest: dict[int, UserInfo] = {}
@@ -451,6 +454,18 @@ def _duplicate(e: MemberEvent) -> Result:
         if e.kind == "checkin"
         else ActivityResult(status="duplicate")
     )
+
+
+def _resume(
+    batch: Sequence[tuple[MemberEvent, asyncio.Future[Result]]],
+    results: list[Result],
+    after_commit: Callable[[], None],
+) -> None:
+    """Wake the handlers, then queue what the reacting features send: the handlers run first
+    (their wake-ups are scheduled before this call), so a member reads their check-in's answer
+    before the level-up it brought."""
+    _resolve(batch, results)
+    asyncio.get_running_loop().call_soon(after_commit)
 
 
 def _resolve(

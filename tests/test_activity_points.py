@@ -49,3 +49,18 @@ async def test_activity_rules(db_url: str) -> None:
         )
         assert await points_and_ledger(bot) == (21, 21)
         assert bot.texts() == []  # activity is silent
+
+
+async def test_chatting_asks_telegram_nothing_about_admin_rights(db_url: str) -> None:
+    """Admin-only routers check their commands before the person: an ordinary message (or a
+    photo) in a group must not cost a getChatMember per member, nor wait for one."""
+    from aiogram.methods import GetChatMember
+
+    async with running_bot(db_url) as bot:
+        chatters = [f.user(300 + i, f"C{i}") for i in range(5)]
+        await bot.feed(*[f.message(c, "hello everyone", date=DAY) for c in chatters])
+        await bot.feed(f.photo_message(chatters[0], date=DAY + timedelta(minutes=2)))
+        assert bot.sent(GetChatMember) == []
+        # An admin command still asks (and a non-admin is refused).
+        await bot.feed(f.message(chatters[1], "/grant @bob 5", date=DAY + timedelta(minutes=3)))
+        assert len(bot.sent(GetChatMember)) == 1

@@ -83,8 +83,10 @@ async def cmd_export(
 
 def router() -> list[Router]:
     r = Router(name="export")
-    r.message.filter(InGroup(), IsGroupAdmin())
-    r.message.register(cmd_export, EXPORT.filter())
+    # The command first, then the person: IsGroupAdmin may ask Telegram (getChatMember), which
+    # every other group message reaching this router must not cost.
+    r.message.filter(InGroup())
+    r.message.register(cmd_export, EXPORT.filter(), IsGroupAdmin())
     return [r]
 
 

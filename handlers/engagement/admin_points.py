@@ -104,9 +104,10 @@ async def cmd_deduct(
 
 def router() -> list[Router]:
     r = Router(name="admin_points")
-    r.message.filter(InGroup(), IsGroupAdmin())
-    r.message.register(cmd_grant, GRANT.filter())
-    r.message.register(cmd_deduct, DEDUCT.filter())
+    # The command first, then the person (IsGroupAdmin may ask Telegram: not for every message).
+    r.message.filter(InGroup())
+    r.message.register(cmd_grant, GRANT.filter(), IsGroupAdmin())
+    r.message.register(cmd_deduct, DEDUCT.filter(), IsGroupAdmin())
     return [r]
 
 

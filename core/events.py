@@ -93,6 +93,14 @@ class GroupCalendarChanged(DomainEvent):
 
 
 @dataclass(frozen=True, slots=True)
+class BotAdded(DomainEvent):
+    """The bot was added to the group: a new community, or one it had left (kept whole)."""
+
+    group_id: int
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class GroupMoved(DomainEvent):
     """Telegram moved the group to a new chat id (upgraded to a supergroup); its rows moved
     with it, in this transaction, before subscribers hear of it."""

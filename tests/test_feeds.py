@@ -16,6 +16,7 @@ from aiohttp import web
 
 from bot.feed_fetch import AddressGuard, FeedFetcher
 from bot.scheduler import plan_next
+from core.events import BotAdded, EventBus
 from core.schedule.feed_parse import NotAFeed, parse_feed
 from core.schedule.feeds import (
     BLOCKED,
@@ -455,3 +456,36 @@ def test_items_are_posted_escaped() -> None:
         "📰 <b>A &lt;b&gt;&amp;</b>\n"
         '• <a href="https://e.com/?a=1&amp;b=&quot;2&quot;">x&lt;y &amp; z</a>'
     )
+
+
+async def test_a_feed_stopped_while_the_bot_was_away_resumes_when_it_is_back(
+    session_factory: SessionFactory,
+) -> None:
+    source = FakeFeed()
+    service, clock = await _service(session_factory, source)
+    bus = EventBus()
+    bus.subscribe(BotAdded, service.on_bot_added)
+    changes: list[str] = []
+    service.on_change = lambda: changes.append("re-planned")
+    source.items = [("1", "Item 1")]
+    feed = await _add(service, session_factory, Rule(EVERY, seconds=3600))
+    changes.clear()
+    async with session_factory() as session:
+        await service._groups.deactivate(UnitOfWork(session), GROUP, T0)  # the bot was removed
+    assert await service.run(feed.id, T0) is None  # the group is gone: nothing planned
+    assert (await _feed(session_factory, feed.id)).next_run_at is None
+
+    back = T0 + timedelta(days=3)
+    clock.now = back
+    async with session_factory() as session:
+        await service._groups.register(UnitOfWork(session, bus=bus), GROUP, "G", ADMIN, back)
+    assert (await _feed(session_factory, feed.id)).next_run_at == back
+    assert changes == ["re-planned"]  # the leader plans it again
+    source.items = [("2", "Item 2"), ("1", "Item 1")]
+    run = await service.run(feed.id, back)  # its first fetch: nothing was posted before
+    assert run is not None and [i.title for i in run.items] == ["Item 1", "Item 2"]
+
+    async with session_factory() as session:  # added again while its feeds run: no change
+        await service._groups.register(UnitOfWork(session, bus=bus), GROUP, "G", ADMIN, back)
+    assert (await _feed(session_factory, feed.id)).next_run_at == back + timedelta(hours=1)
+    assert changes == ["re-planned"]

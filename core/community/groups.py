@@ -13,7 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from core.community.group_settings import GroupCache, GroupSettings
 from core.community.settings import DAY_START, LANGUAGE, TIMEZONE
 from core.errors import UnknownGroup
-from core.events import GroupCalendarChanged, GroupMoved
+from core.events import BotAdded, GroupCalendarChanged, GroupMoved
 from core.settings import SettingsCatalogue, SettingSpec, SettingsSection
 from core.uow import UnitOfWork
 from storage.db import SessionFactory
@@ -170,6 +170,7 @@ class GroupService:
             await audit.record(
                 uow.session, group_id=group_id, actor_id=actor_id, action="bot_added", at=at
             )
+        uow.publish(BotAdded(group_id, at))
         await uow.commit()
         self._invalidate(group_id)
         return await self.settings_for(group_id, title)

@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 
 from core.community.groups import GroupService
 from core.errors import DomainError
-from core.events import EventBus
+from core.events import BotAdded, EventBus, Transaction
 from core.jobs import occurrence_key, run_once
 from core.schedule.feed_parse import FeedItem, NotAFeed, parse_feed
 from core.schedule.settings import DEFAULT_FEED_ITEMS, FEED_MAX_ITEMS
@@ -237,6 +237,12 @@ class FeedService:
         feed = await rows.get(uow.session, feed_id)
         assert feed is not None
         return feed
+
+    async def on_bot_added(self, tx: Transaction, event: BotAdded) -> None:
+        """Back in a group it had left: the feeds that stopped then (a run found the group
+        gone and planned nothing) are fetched again now, and on their schedule after that."""
+        if await rows.resume_unplanned(tx.session, event.group_id, event.at):
+            tx.after_commit(self.on_change)
 
     async def listing(self, uow: UnitOfWork, group_id: int) -> list[Feed]:
         return await rows.of_group(uow.session, group_id)

@@ -7,6 +7,7 @@ core/schedule/feeds.py for what a fetch does and bot/feed_fetch.py for how it is
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from aiogram import Router
 from aiogram.types import Message
@@ -17,6 +18,7 @@ from bot.i18n import Translator
 from bot.outbound import Outbox, Priority
 from bot.replies import reply
 from core.community.group_settings import GroupSettings
+from core.events import BotAdded, EventBus
 from core.schedule.feeds import FeedNotFound, FeedService, parse_feed_schedule
 from core.schedule.when import parse_rule
 from core.text import shorten
@@ -99,5 +101,10 @@ def router() -> list[Router]:
 FEED = CommandSpec("feed", role=Role.ADMIN)
 
 
+def subscribe(bus: EventBus, deps: dict[str, Any]) -> None:
+    feeds: FeedService = deps["feeds"]
+    bus.subscribe(BotAdded, feeds.on_bot_added)  # feeds stopped while the bot was away resume
+
+
 def feature() -> Feature:
-    return Feature("feeds", router, commands=(FEED,))
+    return Feature("feeds", router, commands=(FEED,), setup=subscribe)

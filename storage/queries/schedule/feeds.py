@@ -130,6 +130,16 @@ async def update(session: AsyncSession, feed_id: int, at: datetime, **values: ob
     return bool((await session.exec(stmt)).rowcount)
 
 
+async def resume_unplanned(session: AsyncSession, group_id: int, at: datetime) -> int:
+    """The group's feeds left without a next run (their group had gone): due at `at`."""
+    stmt = (
+        sa.update(_F)
+        .where(_F.c.group_id == group_id, _F.c.next_run_at.is_(None))
+        .values(next_run_at=at, updated_at=at)
+    )
+    return int((await session.exec(stmt)).rowcount or 0)
+
+
 async def delete(session: AsyncSession, feed_id: int) -> bool:
     await session.exec(sa.delete(_S).where(_S.c.feed_id == feed_id))
     return bool((await session.exec(sa.delete(_F).where(_F.c.id == feed_id))).rowcount)

@@ -25,6 +25,20 @@ class Role(StrEnum):
     OWNER = "owner"  # BOT_OWNER_IDS only
 
 
+class Area(StrEnum):
+    """Where a command belongs in /help: a manager's help is an index of these areas."""
+
+    BASICS = "basics"  # /start, /help, /me
+    POINTS = "points"  # check-ins, points, leaderboards, grants
+    SHOP = "shop"  # rewards, redemptions, flash drops
+    SCHEDULE = "schedule"  # scheduled posts, welcomes, greetings, feeds, birthdays
+    FEEDBACK = "feedback"  # feedback, surveys, polls
+    NUMBERS = "numbers"  # statistics, retention, segments, goals
+    CAMPAIGNS = "campaigns"  # campaigns, reactivation, invites, onboarding
+    DASHBOARD = "dashboard"  # the manager dashboard (Mini App)
+    SETTINGS = "settings"  # /settings, /export
+
+
 class Where(StrEnum):
     GROUP = "group"
     PRIVATE = "private"
@@ -39,6 +53,7 @@ class CommandSpec:
     name: str
     role: Role = Role.MEMBER
     where: Where = Where.GROUP
+    area: Area = Area.BASICS
     aliases: tuple[str, ...] = ()
     in_menu: bool = True
 

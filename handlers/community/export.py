@@ -8,7 +8,7 @@ from aiogram import Router
 from aiogram.methods import SendDocument
 from aiogram.types import BufferedInputFile, Message, ReplyParameters
 
-from bot.features import CommandSpec, Feature, Role
+from bot.features import Area, CommandSpec, Feature, Role
 from bot.filters import InGroup, IsGroupAdmin
 from bot.i18n import Translator
 from bot.outbound import Outbox, Priority
@@ -90,7 +90,7 @@ def router() -> list[Router]:
     return [r]
 
 
-EXPORT = CommandSpec("export", role=Role.ADMIN)
+EXPORT = CommandSpec("export", role=Role.ADMIN, area=Area.SETTINGS)
 
 
 def feature() -> Feature:

@@ -10,7 +10,7 @@ from aiogram.filters import CommandStart
 from aiogram.types import Message
 
 from bot.admins import AdminChecker
-from bot.features import CommandCatalog, CommandSpec, Feature, Role, Where
+from bot.features import Area, CommandCatalog, CommandSpec, Feature, Role, Where
 from bot.filters import InGroup, InPrivate
 from bot.i18n import Translator
 from bot.outbound import Outbox, Priority
@@ -99,8 +99,8 @@ def router() -> list[Router]:
     return [r]
 
 
-START = CommandSpec("start", where=Where.PRIVATE)
-HELP = CommandSpec("help", where=Where.ANY)
+START = CommandSpec("start", where=Where.PRIVATE, area=Area.BASICS)
+HELP = CommandSpec("help", where=Where.ANY, area=Area.BASICS)
 
 
 def feature() -> Feature:

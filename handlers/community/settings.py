@@ -9,7 +9,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.methods import AnswerCallbackQuery, EditMessageText
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from bot.features import CommandSpec, Feature, Role
+from bot.features import Area, CommandSpec, Feature, Role
 from bot.filters import InGroup, IsGroupAdmin, NotGroupAdmin
 from bot.i18n import Translator
 from bot.outbound import Outbox, Priority
@@ -230,7 +230,7 @@ def router() -> list[Router]:
     return [r]
 
 
-SETTINGS_COMMAND = CommandSpec("settings", role=Role.ADMIN)
+SETTINGS_COMMAND = CommandSpec("settings", role=Role.ADMIN, area=Area.SETTINGS)
 
 
 def feature() -> Feature:

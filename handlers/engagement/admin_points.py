@@ -8,7 +8,7 @@ from aiogram import Router
 from aiogram.types import Message
 
 from bot.digest import Digest
-from bot.features import CommandSpec, Feature, Role
+from bot.features import Area, CommandSpec, Feature, Role
 from bot.filters import InGroup, IsGroupAdmin
 from bot.i18n import Translator
 from bot.outbound import Kind, Outbox, Priority
@@ -111,8 +111,8 @@ def router() -> list[Router]:
     return [r]
 
 
-GRANT = CommandSpec("grant", role=Role.ADMIN)
-DEDUCT = CommandSpec("deduct", role=Role.ADMIN)
+GRANT = CommandSpec("grant", role=Role.ADMIN, area=Area.POINTS)
+DEDUCT = CommandSpec("deduct", role=Role.ADMIN, area=Area.POINTS)
 
 
 def feature() -> Feature:

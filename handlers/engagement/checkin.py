@@ -8,7 +8,7 @@ from aiogram import Router
 from aiogram.types import Message
 
 from bot.digest import Digest
-from bot.features import CommandSpec, Feature
+from bot.features import Area, CommandSpec, Feature
 from bot.filters import InGroup, TextMatches
 from bot.i18n import Translator
 from bot.outbound import Kind, Outbox
@@ -86,7 +86,7 @@ def router() -> list[Router]:
     return [r]
 
 
-CHECKIN = CommandSpec("checkin", aliases=("qd",))
+CHECKIN = CommandSpec("checkin", aliases=("qd",), area=Area.POINTS)
 
 
 def feature() -> Feature:

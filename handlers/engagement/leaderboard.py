@@ -8,7 +8,7 @@ from typing import Any
 from aiogram import Router
 from aiogram.types import Message
 
-from bot.features import CommandSpec, Feature
+from bot.features import Area, CommandSpec, Feature
 from bot.filters import InGroup
 from bot.i18n import Translator
 from bot.outbound import Outbox
@@ -58,7 +58,7 @@ def router() -> list[Router]:
     return [r]
 
 
-TOP = CommandSpec("top", aliases=("rank",))
+TOP = CommandSpec("top", aliases=("rank",), area=Area.POINTS)
 
 
 def subscribe(bus: EventBus, _deps: dict[str, Any]) -> None:

@@ -7,7 +7,7 @@ from datetime import datetime
 from aiogram import Router
 from aiogram.types import Message
 
-from bot.features import CommandSpec, Feature, Where
+from bot.features import Area, CommandSpec, Feature, Where
 from bot.filters import InGroup, InPrivate
 from bot.i18n import Translator
 from bot.outbound import Outbox
@@ -83,7 +83,7 @@ def router() -> list[Router]:
     return [r]
 
 
-ME = CommandSpec("me", where=Where.ANY)
+ME = CommandSpec("me", where=Where.ANY, area=Area.BASICS)
 
 
 def feature() -> Feature:

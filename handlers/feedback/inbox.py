@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.features import CommandSpec, Feature, Where
+from bot.features import Area, CommandSpec, Feature, Where
 from bot.filters import InGroup, InPrivate
 from core.feedback.settings import FEEDBACK_SETTINGS
 from handlers.feedback import manage, member, render, staff
 
-FEEDBACK = CommandSpec("feedback", where=Where.ANY)
+FEEDBACK = CommandSpec("feedback", where=Where.ANY, area=Area.FEEDBACK)
 # Listed for everyone in private (admins find it there); the handler verifies per group.
-INBOX = CommandSpec("inbox", where=Where.PRIVATE)
+INBOX = CommandSpec("inbox", where=Where.PRIVATE, area=Area.FEEDBACK)
 
 
 def router() -> list[Router]:

@@ -14,7 +14,7 @@ from aiogram import Router
 from aiogram.methods import SendPoll, StopPoll
 from aiogram.types import InputPollOption, Message, PollAnswer
 
-from bot.features import CommandSpec, Feature, Role
+from bot.features import Area, CommandSpec, Feature, Role
 from bot.filters import InGroup, IsGroupAdmin
 from bot.i18n import Translator
 from bot.outbound import Outbox, Priority
@@ -139,7 +139,7 @@ def router() -> list[Router]:
     return [r, answers]
 
 
-POLL = CommandSpec("poll", role=Role.ADMIN)
+POLL = CommandSpec("poll", role=Role.ADMIN, area=Area.FEEDBACK)
 
 
 def feature() -> Feature:

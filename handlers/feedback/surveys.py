@@ -19,7 +19,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.methods import EditMessageText
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from bot.features import CommandSpec, Feature, Role
+from bot.features import Area, CommandSpec, Feature, Role
 from bot.filters import InGroup, IsGroupAdmin
 from bot.i18n import Locales, Translator
 from bot.outbound import Kind, Outbox, Priority
@@ -344,7 +344,7 @@ def router() -> list[Router]:
     return [r]
 
 
-SURVEY = CommandSpec("survey", role=Role.ADMIN)
+SURVEY = CommandSpec("survey", role=Role.ADMIN, area=Area.FEEDBACK)
 
 
 def setup(bus: EventBus, deps: dict[str, Any]) -> None:

@@ -7,7 +7,7 @@ from datetime import datetime
 from aiogram import Router
 from aiogram.types import Message
 
-from bot.features import CommandSpec, Feature, Where
+from bot.features import Area, CommandSpec, Feature, Where
 from bot.filters import InPrivate
 from bot.i18n import Translator
 from bot.outbound import Outbox
@@ -44,7 +44,7 @@ def router() -> list[Router]:
     return [r]
 
 
-BIRTHDAY = CommandSpec("birthday", where=Where.PRIVATE)
+BIRTHDAY = CommandSpec("birthday", where=Where.PRIVATE, area=Area.SCHEDULE)
 
 
 def feature() -> Feature:

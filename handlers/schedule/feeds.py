@@ -12,7 +12,7 @@ from typing import Any
 from aiogram import Router
 from aiogram.types import Message
 
-from bot.features import CommandSpec, Feature, Role
+from bot.features import Area, CommandSpec, Feature, Role
 from bot.filters import InGroup, IsGroupAdmin
 from bot.i18n import Translator
 from bot.outbound import Outbox, Priority
@@ -98,7 +98,7 @@ def router() -> list[Router]:
     return [r]
 
 
-FEED = CommandSpec("feed", role=Role.ADMIN)
+FEED = CommandSpec("feed", role=Role.ADMIN, area=Area.SCHEDULE)
 
 
 def subscribe(bus: EventBus, deps: dict[str, Any]) -> None:

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from aiogram import Router
 from aiogram.types import Message
 
-from bot.features import CommandSpec, Feature, Role
+from bot.features import Area, CommandSpec, Feature, Role
 from bot.filters import InGroup, IsGroupAdmin
 from bot.i18n import Translator
 from bot.outbound import Outbox, Priority
@@ -175,7 +175,7 @@ def router() -> list[Router]:
     return [r]
 
 
-GREETING = CommandSpec("greeting", role=Role.ADMIN)
+GREETING = CommandSpec("greeting", role=Role.ADMIN, area=Area.SCHEDULE)
 
 
 def feature() -> Feature:

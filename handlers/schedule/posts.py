@@ -17,7 +17,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.methods import AnswerCallbackQuery, CopyMessage, EditMessageText, SendMessage
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from bot.features import CommandSpec, Feature, Role
+from bot.features import Area, CommandSpec, Feature, Role
 from bot.filters import InGroup, IsGroupAdmin, NotGroupAdmin
 from bot.i18n import Translator
 from bot.outbound import Outbox, Priority
@@ -595,9 +595,9 @@ def router() -> list[Router]:
     return [r]
 
 
-SCHEDULE = CommandSpec("schedule", role=Role.ADMIN)
-POSTS = CommandSpec("posts", role=Role.ADMIN)
-UNSCHEDULE = CommandSpec("unschedule", role=Role.ADMIN)
+SCHEDULE = CommandSpec("schedule", role=Role.ADMIN, area=Area.SCHEDULE)
+POSTS = CommandSpec("posts", role=Role.ADMIN, area=Area.SCHEDULE)
+UNSCHEDULE = CommandSpec("unschedule", role=Role.ADMIN, area=Area.SCHEDULE)
 
 
 def subscribe(bus: EventBus, deps: dict[str, Any]) -> None:

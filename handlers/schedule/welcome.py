@@ -18,7 +18,7 @@ from aiogram import Router
 from aiogram.methods import DeleteMessage, SendMessage
 from aiogram.types import Message
 
-from bot.features import CommandSpec, Feature, Role
+from bot.features import Area, CommandSpec, Feature, Role
 from bot.filters import InGroup, IsGroupAdmin
 from bot.i18n import Locales, Translator
 from bot.outbound import Kind, Outbox, Priority
@@ -191,8 +191,8 @@ def router() -> list[Router]:
     return [r]
 
 
-WELCOME = CommandSpec("welcome", role=Role.ADMIN)
-GOODBYE = CommandSpec("goodbye", role=Role.ADMIN)
+WELCOME = CommandSpec("welcome", role=Role.ADMIN, area=Area.SCHEDULE)
+GOODBYE = CommandSpec("goodbye", role=Role.ADMIN, area=Area.SCHEDULE)
 
 
 def subscribe(bus: EventBus, deps: dict[str, Any]) -> None:

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from bot.features import CommandSpec, Role, Where
+from bot.features import Area, CommandSpec, Role, Where
 
-SHOP = CommandSpec("shop")
-REDEEM = CommandSpec("redeem")
-MYREWARDS = CommandSpec("myrewards", where=Where.ANY)
-REWARD_ADD = CommandSpec("reward_add", role=Role.ADMIN)
-REWARD_EDIT = CommandSpec("reward_edit", role=Role.ADMIN)
-REWARD_DISABLE = CommandSpec("reward_disable", role=Role.ADMIN)
-REWARD_ENABLE = CommandSpec("reward_enable", role=Role.ADMIN)
-REWARDS = CommandSpec("rewards", role=Role.ADMIN)
-CODES = CommandSpec("codes", role=Role.ADMIN)
-REDEMPTIONS = CommandSpec("redemptions", role=Role.ADMIN, where=Where.ANY)
-REJECT = CommandSpec("reject", role=Role.ADMIN, where=Where.ANY)
-FLASH = CommandSpec("flash", role=Role.ADMIN)
+SHOP = CommandSpec("shop", area=Area.SHOP)
+REDEEM = CommandSpec("redeem", area=Area.SHOP)
+MYREWARDS = CommandSpec("myrewards", where=Where.ANY, area=Area.SHOP)
+REWARD_ADD = CommandSpec("reward_add", role=Role.ADMIN, area=Area.SHOP)
+REWARD_EDIT = CommandSpec("reward_edit", role=Role.ADMIN, area=Area.SHOP)
+REWARD_DISABLE = CommandSpec("reward_disable", role=Role.ADMIN, area=Area.SHOP)
+REWARD_ENABLE = CommandSpec("reward_enable", role=Role.ADMIN, area=Area.SHOP)
+REWARDS = CommandSpec("rewards", role=Role.ADMIN, area=Area.SHOP)
+CODES = CommandSpec("codes", role=Role.ADMIN, area=Area.SHOP)
+REDEMPTIONS = CommandSpec("redemptions", role=Role.ADMIN, where=Where.ANY, area=Area.SHOP)
+REJECT = CommandSpec("reject", role=Role.ADMIN, where=Where.ANY, area=Area.SHOP)
+FLASH = CommandSpec("flash", role=Role.ADMIN, area=Area.SHOP)
 
 MEMBER_COMMANDS = (SHOP, REDEEM, MYREWARDS)
 ADMIN_COMMANDS = (

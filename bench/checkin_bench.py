@@ -17,8 +17,8 @@ from aiogram.types import Message, Update
 from pydantic import SecretStr
 from sqlalchemy import func, select
 
-from bot.app import create_app, ready_for_traffic
 from bot.config import Settings
+from composition.app import create_app, ready_for_traffic
 from devtools.inprocess import InProcessSession
 from storage.tables import Checkin
 

@@ -22,8 +22,8 @@ from pydantic import SecretStr
 from sqlalchemy import func, select
 
 from bench.checkin_bench import BATCH, GROUP, make_updates
-from bot.app import create_app
 from bot.config import Settings
+from composition.app import create_app
 from devtools.inprocess import InProcessSession
 from storage.tables import Redemption
 

@@ -18,8 +18,8 @@ from typing import Any
 from aiogram.types import Update
 from pydantic import SecretStr
 
-from bot.app import App, create_app, ready_for_traffic
 from bot.config import Settings
+from composition.app import App, create_app, ready_for_traffic
 from devtools.inprocess import InProcessSession
 
 GROUPS = [-1009100000000 - i for i in range(20)]

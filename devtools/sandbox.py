@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -229,7 +229,11 @@ class _Printer:
         return bool(out)
 
 
-async def run_sandbox(settings: Settings) -> None:
+RunBot = Callable[..., Awaitable[None]]
+
+
+async def run_sandbox(settings: Settings, run_bot: RunBot) -> None:
+    """`run_bot(settings, stop_event=...)` runs the bot (the composition root passes its own)."""
     database_url = settings.database_url
     if database_url == DEFAULT_DATABASE_URL:
         database_url = "sqlite+aiosqlite:///./data/sandbox.db"
@@ -250,7 +254,7 @@ async def run_sandbox(settings: Settings) -> None:
     )
     logging.getLogger().setLevel(logging.WARNING)
     stop = asyncio.Event()
-    bot_task = asyncio.create_task(_run_bot(bot_settings, stop))
+    bot_task = asyncio.create_task(run_bot(bot_settings, stop_event=stop))
     await emu.wait_for(
         lambda: any(c.method == "getUpdates" for c in emu.calls) or bot_task.done(), 60
     )
@@ -279,12 +283,6 @@ async def run_sandbox(settings: Settings) -> None:
         watcher.cancel()
         await asyncio.gather(bot_task, watcher, return_exceptions=True)
         await emu.stop()
-
-
-async def _run_bot(settings: Settings, stop: asyncio.Event) -> None:
-    from bot.app import run_app
-
-    await run_app(settings, stop_event=stop)
 
 
 async def _watch(emu: BotAPIEmulator, printer: _Printer) -> None:

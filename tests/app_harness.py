@@ -9,8 +9,8 @@ from typing import Any
 from aiogram.methods import SendDocument, SendMessage
 from aiogram.types import Update
 
-from bot.app import App, create_app
 from bot.features import Feature
+from composition.app import App, create_app
 from devtools.inprocess import InProcessSession
 from tests.conftest import make_settings
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 FORBIDDEN_IN_CORE = ("aiogram", "aiohttp", "bot", "handlers", "devtools", "apscheduler")
-FORBIDDEN_IN_RUNTIME = ("devtools", "tests")
+FORBIDDEN_IN_RUNTIME = ("devtools", "tests", "composition")
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -45,8 +45,13 @@ def test_the_scan_would_catch_an_aiogram_import(tmp_path: Path) -> None:
 
 
 def test_runtime_and_storage_import_no_dev_tools() -> None:
-    # The sandbox command starts the emulator on request: the one permitted (lazy) import.
-    allowed = {"bot/cli.py"}
-    assert offenders("bot", FORBIDDEN_IN_RUNTIME, allowed) == []
     assert offenders("storage", FORBIDDEN_IN_RUNTIME + ("aiogram", "bot", "core")) == []
     assert offenders("handlers", FORBIDDEN_IN_RUNTIME) == []
+    assert offenders("devtools", ("composition", "handlers")) == []
+
+
+def test_the_runtime_imports_no_features_and_no_composition() -> None:
+    """bot/ is the runtime the features stand on: building the app (composition/) sits above
+    both. `python -m bot` must start the bot, so bot/__main__.py, the process's launcher and
+    nothing else, hands over to the composition root."""
+    assert offenders("bot", FORBIDDEN_IN_RUNTIME + ("handlers",), {"bot/__main__.py"}) == []

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from aiogram.types import Update
 
-from bot.app import create_app
+from composition.app import create_app
 from core.events import EventBus, MemberJoined
 from core.uow import UnitOfWork
 from devtools.inprocess import InProcessSession

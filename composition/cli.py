@@ -40,9 +40,10 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(migrate(settings))
         return 0
     if command == "sandbox":
+        from composition.app import run_app
         from devtools.sandbox import run_sandbox
 
-        asyncio.run(run_sandbox(settings))
+        asyncio.run(run_sandbox(settings, run_app))
         return 0
     if settings.bot_token is None:
         print(
@@ -50,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    from bot.app import run_app
+    from composition.app import run_app
 
     asyncio.run(run_app(settings))
     return 0

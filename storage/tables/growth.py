@@ -150,7 +150,6 @@ class JoinRequest(SQLModel, table=True):
     step: int = Field(default=0)
     questions: str = Field(default="[]", sa_type=sa.Text)
     timed_out: bool = Field(default=False)
-    question_message_id: int | None = Field(default=None, sa_type=sa.BigInteger)
     decided_by: int | None = Field(default=None, sa_type=sa.BigInteger)
     decided_at: datetime | None = ts()
     updated_at: datetime = ts(nullable=False)

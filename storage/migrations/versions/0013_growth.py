@@ -127,7 +127,6 @@ def upgrade() -> None:
         sa.Column("step", sa.Integer(), nullable=False),
         sa.Column("questions", sa.Text(), nullable=False),
         sa.Column("timed_out", sa.Boolean(), nullable=False),
-        sa.Column("question_message_id", sa.BigInteger(), nullable=True),
         sa.Column("decided_by", sa.BigInteger(), nullable=True),
         sa.Column("decided_at", _TS(), nullable=True),
         sa.Column("updated_at", _TS(), nullable=False),

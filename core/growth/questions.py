@@ -23,6 +23,8 @@ MAX_ANSWER = 200
 # Letters (any script), digits and _; not starting with a digit.
 _FIELD = re.compile(rf"[^\W\d]\w{{0,{MAX_FIELD - 1}}}")
 _OPTION_SEPARATORS = re.compile(r"[,，、;；]")
+# The export's own columns (/export onboarding): no question may fill one of them.
+RESERVED_FIELDS = frozenset({"user_id", "username", "display_name", "updated_at"})
 
 
 class QuestionError(DomainError):
@@ -115,7 +117,7 @@ def load_options(text: str) -> list[str]:
 
 def clean_field(text: str) -> str:
     field = text.strip().lower()
-    if not _FIELD.fullmatch(field):
+    if not _FIELD.fullmatch(field) or field in RESERVED_FIELDS:
         raise BadField(field=text.strip()[:40], max=MAX_FIELD)
     return field
 

@@ -133,6 +133,7 @@ def setup(bus: EventBus, deps: dict[str, Any]) -> None:
     # Leader only: each invite is counted and paid once, each late questionnaire handed over
     # once (conditional updates), whichever process leads.
     deps["post_scheduler"].every_round(sweep)
+    deps["growth_sweep"] = sweep  # tests run a round by hand
 
 
 def _spawn(coro: Any) -> None:

@@ -256,6 +256,9 @@ class RepliesToPrompt(BaseFilter):
         kind = await OnboardingService.prompt_kind(
             uow.session, message.chat.id, replied.message_id
         )
+        # Let go of the connection: the member tracking that runs before the handler writes
+        # with a session of its own (SQLite has one connection).
+        await uow.rollback()
         return {"prompt_kind": kind} if kind is not None else False
 
 

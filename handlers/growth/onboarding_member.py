@@ -191,6 +191,7 @@ class AwaitsAnswer(BaseFilter):
         if text is None or text.startswith("/") or message.from_user is None:
             return False
         found = await OnboardingService.awaiting(uow.session, message.from_user.id)
+        await uow.rollback()  # a read only: no connection held past the filter
         return {"awaiting": found} if found is not None else False
 
 

@@ -61,7 +61,7 @@ export-invites = 📄 Invites: { $count } rows (UTF-8 CSV, times in UTC; rewarde
 export-onboarding = 📄 Onboarding answers: { $count } members (UTF-8 CSV, times in UTC).
 
 onboarding-intro = 👋 Hi! Before you join the group: { $count ->
-        [one] one short question
+        [1] one short question
        *[other] { $count } short questions
     }, please answer within { $minutes } minutes.
 onboarding-question = <b>{ $number }/{ $count }.</b> { $prompt }

@@ -61,7 +61,7 @@ export-invites = 📄 邀请记录:{ $count } 行(UTF-8 CSV,时间为 UTC;reward
 export-onboarding = 📄 入群问卷答案:{ $count } 位成员(UTF-8 CSV,时间为 UTC)。
 
 onboarding-intro = 👋 你好!入群前请回答{ $count ->
-        [one] 一个小问题
+        [1] 一个小问题
        *[other] { $count } 个小问题
     },请在 { $minutes } 分钟内完成。
 onboarding-question = <b>{ $number }/{ $count }.</b> { $prompt }

@@ -20,7 +20,7 @@ from core.growth.invites import InviteService
 from core.growth.sources import joins_by_source
 from core.uow import UnitOfWork
 from storage.db import SessionFactory, create_engine, create_session_factory
-from storage.tables import InviteTally, LedgerEntry, Member, Referral
+from storage.tables import InviteTally, InviteValueCount, LedgerEntry, Member, Referral
 from tests.group_service import group_service
 
 GROUP = -1001000000077
@@ -313,6 +313,22 @@ async def test_the_invites_board_and_the_export(session_factory: SessionFactory)
         mine = await w.invites.board(s, group, BOB, JOIN, limit=2)
         assert mine.viewer is not None and (mine.viewer.rank, mine.viewer.value) == (3, 1)
         data, count = await w.invites.invites_csv(s, GROUP)
+        # The members-per-value counts ranks come from agree with the tally.
+        counts = (
+            await s.exec(
+                select(InviteValueCount.invites, InviteValueCount.members).where(
+                    InviteValueCount.members != 0
+                )
+            )
+        ).all()
+        present = (
+            await s.exec(
+                select(InviteTally.invites, func.count())
+                .where(InviteTally.present == True)  # noqa: E712
+                .group_by(InviteTally.invites)
+            )
+        ).all()
+    assert sorted(counts) == sorted(present) == [(1, 1), (3, 2)]
     rows = list(csv.DictReader(io.StringIO(data.decode())))
     assert count == 10 and list(rows[0]) == [
         "inviter_id",

@@ -31,6 +31,7 @@ from storage.tables.feedback import (
 from storage.tables.growth import (
     InviteLink,
     InviteTally,
+    InviteValueCount,
     JoinRequest,
     JoinSource,
     JoinSourceDay,
@@ -57,6 +58,7 @@ from storage.tables.shop import MemberBadge, Redemption, Reward, RewardCode, Rew
 __all__ = [
     "InviteLink",
     "InviteTally",
+    "InviteValueCount",
     "JoinRequest",
     "JoinSource",
     "JoinSourceDay",

@@ -79,6 +79,19 @@ class InviteTally(SQLModel, table=True):
     present: bool = Field(default=True)
 
 
+class InviteValueCount(SQLModel, table=True):
+    """How many present members of a group have each number of successful invites: a rank on
+    /top invites is one plus the members counted above (a few rows, whatever the group's
+    size). Kept with invite_tally, in the same transactions."""
+
+    __tablename__ = "invite_value_count"
+    __table_args__ = ({"info": {"group_merge": {"sum": ["members"]}}},)
+
+    group_id: int = tg_id(primary_key=True)
+    invites: int = Field(primary_key=True)
+    members: int = Field(default=0)
+
+
 class JoinSource(SQLModel, table=True):
     """Where one join came from (Telegram reports a join twice, with and without its link: the
     more telling report wins). source: invite (a member's personal link), request (an

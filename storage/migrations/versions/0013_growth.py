@@ -6,7 +6,8 @@ Create Date: 2026-12-06
 
 New tables only: invite_link (a member's personal link; joins through it are theirs),
 referral (one row per newcomer and group, ever: joined -> checked_in -> counted, or left),
-invite_tally (successful invites per member, the /top invites board), join_source and
+invite_tally (successful invites per member, the /top invites board) with
+invite_value_count (members per number of invites: ranks), join_source and
 join_source_day (where joins came from, and running totals per local day), and for
 onboarding through join requests: onboarding_question, join_request, onboarding_answer,
 member_field (answers as profile fields) and onboarding_prompt (the guided add's prompts).
@@ -80,6 +81,13 @@ def upgrade() -> None:
     )
     op.create_index(
         "ix_invite_tally_board", "invite_tally", ["group_id", "present", "invites", "user_id"]
+    )
+    op.create_table(
+        "invite_value_count",
+        _tg("group_id"),
+        sa.Column("invites", sa.Integer(), nullable=False),
+        sa.Column("members", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("group_id", "invites", name=op.f("pk_invite_value_count")),
     )
     op.create_table(
         "join_source",
@@ -178,6 +186,7 @@ def downgrade() -> None:
     op.drop_table("onboarding_question")
     op.drop_table("join_source_day")
     op.drop_table("join_source")
+    op.drop_table("invite_value_count")
     op.drop_index("ix_invite_tally_board", table_name="invite_tally")
     op.drop_table("invite_tally")
     op.drop_index("ix_referral_inviter", table_name="referral")

@@ -12,12 +12,21 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.queries.dialect import dialect_of, upsert
 from storage.queries.rowset import RowSet
-from storage.tables import Checkin, InviteLink, InviteTally, Member, Referral, TgUser
+from storage.tables import (
+    Checkin,
+    InviteLink,
+    InviteTally,
+    InviteValueCount,
+    Member,
+    Referral,
+    TgUser,
+)
 from storage.types import UTCDateTime
 
 _L = InviteLink.__table__
 _R = Referral.__table__
 _T = InviteTally.__table__
+_V = InviteValueCount.__table__
 _C = Checkin.__table__
 _M = Member.__table__
 _U = TgUser.__table__
@@ -241,22 +250,41 @@ async def export_rows(session: AsyncSession, group_id: int) -> AsyncIterator[Any
 
 
 async def bump_tally(session: AsyncSession, group_id: int, user_id: int, present: bool) -> int:
-    """One more successful invite for the member; their new total."""
+    """One more successful invite for the member; their new total. The members-per-value
+    counts follow (a present member moves from n to n + 1)."""
     stmt = upsert(session, _T).values(
         group_id=group_id, user_id=user_id, invites=1, present=present
     )
     stmt = stmt.on_conflict_do_update(
         index_elements=["group_id", "user_id"], set_={"invites": _T.c.invites + 1}
-    ).returning(_T.c.invites)
-    return int((await session.exec(stmt)).scalar_one())
+    ).returning(_T.c.invites, _T.c.present)
+    invites, on_board = (await session.exec(stmt)).one()
+    if on_board:
+        if invites > 1:
+            await _count(session, group_id, invites - 1, -1)
+        await _count(session, group_id, invites, 1)
+    return int(invites)
 
 
 async def set_present(session: AsyncSession, group_id: int, user_id: int, present: bool) -> None:
-    await session.exec(
+    """The member joined or left: on or off the board (their value counted or not)."""
+    stmt = (
         sa.update(_T)
         .where(_T.c.group_id == group_id, _T.c.user_id == user_id, _T.c.present.is_not(present))
         .values(present=present)
+        .returning(_T.c.invites)
     )
+    invites = (await session.exec(stmt)).scalar_one_or_none()
+    if invites:
+        await _count(session, group_id, int(invites), 1 if present else -1)
+
+
+async def _count(session: AsyncSession, group_id: int, invites: int, delta: int) -> None:
+    stmt = upsert(session, _V).values(group_id=group_id, invites=invites, members=delta)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["group_id", "invites"], set_={"members": _V.c.members + delta}
+    )
+    await session.exec(stmt)
 
 
 async def tally(session: AsyncSession, group_id: int, user_id: int) -> int:
@@ -296,8 +324,10 @@ async def top(session: AsyncSession, group_id: int, limit: int) -> list[tuple[in
 
 
 async def count_above(session: AsyncSession, group_id: int, invites: int) -> int:
-    """Present members with more successful invites (an index range of the inviters above)."""
-    stmt = sa.select(sa.func.count()).where(_board(group_id), _T.c.invites > invites)
+    """Present members with more successful invites: a sum over the few values above."""
+    stmt = sa.select(sa.func.coalesce(sa.func.sum(_V.c.members), 0)).where(
+        _V.c.group_id == group_id, _V.c.invites > invites
+    )
     return int((await session.exec(stmt)).scalar_one())
 
 

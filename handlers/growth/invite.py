@@ -21,7 +21,6 @@ from core.growth.settings import invite_points, invites_on, onboarding_on
 from core.uow import UnitOfWork
 from handlers.growth import render
 from handlers.growth import telegram as tg
-from handlers.shop.member import answer
 from storage.queries.community import groups as group_rows
 from storage.queries.community import members as member_rows
 
@@ -169,7 +168,7 @@ async def on_pick(
     choices = dict(await _invite_groups(uow, groups, query.from_user.id))
     await uow.rollback()
     if callback_data.g not in choices or query.message is None:
-        answer(outbox, query, t("invite-stale"), alert=True)
+        render.answer(outbox, query, t("invite-stale"), alert=True)
         return
     group = await groups.settings_for(callback_data.g)
     try:
@@ -177,7 +176,7 @@ async def on_pick(
             invites, outbox, group, query.from_user, bot.id, event_at, uow
         )
     except DomainError as error:
-        answer(outbox, query, t(error.key, **error.args_map), alert=True)
+        render.answer(outbox, query, t(error.key, **error.args_map), alert=True)
         return
     text = render.invite_text(t, group.title, link, invite_points(group)[0], state)
     outbox.send(
@@ -188,7 +187,7 @@ async def on_pick(
         priority=Priority.HIGH,
         counts_as_message=False,
     )
-    answer(outbox, query)
+    render.answer(outbox, query)
 
 
 async def _invite_groups(

@@ -31,7 +31,6 @@ from core.uow import UnitOfWork
 from handlers.common import actor_id, command_args
 from handlers.growth import render
 from handlers.growth import telegram as tg
-from handlers.shop.member import answer
 
 logger = logging.getLogger(__name__)
 
@@ -181,11 +180,11 @@ async def on_panel(
         )
         return
     elif action == "pending":
-        answer(outbox, query)
+        render.answer(outbox, query)
         await _pending(chat_id, uow, group, onboarding, t, outbox)
         return
     else:
-        answer(outbox, query, t("error-stale-button"))
+        render.answer(outbox, query, t("error-stale-button"))
         return
     text, markup = await _panel(uow, group, onboarding, t)
     outbox.send(
@@ -199,7 +198,7 @@ async def on_panel(
         priority=Priority.HIGH,
         counts_as_message=False,
     )
-    answer(outbox, query, note)
+    render.answer(outbox, query, note)
 
 
 async def _prompt(
@@ -216,7 +215,7 @@ async def _prompt(
     is recognised (in this process or another)."""
     assert query.message is not None
     chat_id = query.message.chat.id
-    answer(outbox, query)
+    render.answer(outbox, query)
     try:
         sent = await outbox.send(
             chat_id,
@@ -302,24 +301,24 @@ async def on_decide(
     request = await onboarding.request(uow.session, callback_data.r)
     await uow.rollback()
     if request is None or callback_data.a not in ("a", "d"):
-        answer(outbox, query, t("onboarding-error-unknown-request"), alert=True)
+        render.answer(outbox, query, t("onboarding-error-unknown-request"), alert=True)
         return
     presser = query.from_user.id
     admins.forget(request.group_id, presser)
     if not await admins.is_admin(request.group_id, presser):
         raise NotAdmin()
     if request.status not in OPEN:
-        answer(outbox, query, t("onboarding-decided-already"), alert=True)
+        render.answer(outbox, query, t("onboarding-decided-already"), alert=True)
         _close_notice(query, t, request.status, None, outbox)
         return
     approve = callback_data.a == "a"
     call = tg.approve if approve else tg.decline
     outcome = await call(outbox, request.group_id, request.user_id)
     if outcome == tg.Outcome.RIGHTS:
-        answer(outbox, query, t("onboarding-error-rights"), alert=True)
+        render.answer(outbox, query, t("onboarding-error-rights"), alert=True)
         return
     if outcome == tg.Outcome.FAILED:
-        answer(outbox, query, t("onboarding-error-telegram"), alert=True)
+        render.answer(outbox, query, t("onboarding-error-telegram"), alert=True)
         return
     if outcome == tg.Outcome.GONE:
         member = await tg.is_member(outbox, request.group_id, request.user_id)
@@ -328,9 +327,9 @@ async def on_decide(
         decision = APPROVED if approve else DECLINED
     decided = await onboarding.decide(request.id, decision, presser, event_at)
     if decided is None:
-        answer(outbox, query, t("onboarding-decided-already"), alert=True)
+        render.answer(outbox, query, t("onboarding-decided-already"), alert=True)
         return
-    answer(outbox, query, t(f"onboarding-status-{decision}", admin=query.from_user.full_name))
+    render.answer(outbox, query, t(f"onboarding-status-{decision}", admin=query.from_user.full_name))
     _close_notice(query, t, decision, query.from_user.full_name, outbox)
 
 

@@ -22,7 +22,6 @@ from core.growth.onboarding import APPROVED, CLOSED, Next, OnboardingService, Re
 from core.uow import UnitOfWork
 from handlers.growth import notify, render
 from handlers.growth import telegram as tg
-from handlers.shop.member import answer
 from storage.db import SessionFactory
 
 logger = logging.getLogger(__name__)
@@ -154,9 +153,9 @@ async def on_answer_button(
             at=event_at,
         )
     except DomainError as error:
-        answer(outbox, query, t(error.key, **error.args_map), alert=True)
+        render.answer(outbox, query, t(error.key, **error.args_map), alert=True)
         return
-    answer(outbox, query)
+    render.answer(outbox, query)
     t = await onboarding_followers.translator(nxt.request, query.from_user.language_code)
     if query.message is not None and nxt.request.step > callback_data.s:
         chosen = nxt.request.answers[-1][1] if nxt.request.answers else ""

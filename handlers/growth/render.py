@@ -7,9 +7,12 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.methods import AnswerCallbackQuery
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import Translator
+from bot.outbound import Outbox, Priority
+from bot.replies import plain
 from core.growth import onboarding
 from core.growth import questions as qs
 from core.growth.invites import LinkState
@@ -44,6 +47,19 @@ class PanelButton(CallbackData, prefix="obp"):
 
     a: str
     n: int = 0
+
+
+def answer(outbox: Outbox, query: CallbackQuery, text: str = "", *, alert: bool = False) -> None:
+    """Answer a press (a toast, or an alert the presser must close)."""
+    chat_id = query.message.chat.id if query.message is not None else query.from_user.id
+    outbox.send(
+        chat_id,
+        AnswerCallbackQuery(
+            callback_query_id=query.id, text=plain(text)[:200] or None, show_alert=alert or None
+        ),
+        priority=Priority.HIGH,
+        counts_as_message=False,
+    )
 
 
 def mention(user_id: int, name: str) -> str:

@@ -24,7 +24,7 @@ from core.schedule.when import parse_rule
 from core.text import shorten
 from core.uow import UnitOfWork
 from handlers.common import actor_id, command_args
-from handlers.schedule.posts import describe, local_text
+from handlers.schedule.post_render import describe, local_text
 from storage.queries.schedule.feeds import Feed
 
 

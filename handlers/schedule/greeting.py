@@ -26,8 +26,8 @@ from core.schedule.posts import Content, PostService
 from core.schedule.settings import HOLIDAY_GREETINGS
 from core.schedule.when import DAILY, Rule, parse_when
 from core.uow import UnitOfWork
-from handlers.common import actor_id, command_args
-from handlers.schedule.posts import local_text, rest_after
+from handlers.common import actor_id, command_args, rest_after
+from handlers.schedule.post_render import local_text
 
 KINDS = {"morning": "morning", "早安": "morning", "evening": "evening", "晚安": "evening"}
 

@@ -37,8 +37,7 @@ from core.schedule.welcome import (
 from core.schedule.welcome import GOODBYE as GOODBYE_KIND
 from core.schedule.welcome import WELCOME as WELCOME_KIND
 from core.uow import UnitOfWork
-from handlers.common import actor_id, command_args
-from handlers.schedule.posts import rest_after
+from handlers.common import actor_id, command_args, rest_after
 
 FOLD_SECONDS = 2.0
 

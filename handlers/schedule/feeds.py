@@ -13,7 +13,7 @@ from aiogram import Router
 from aiogram.types import Message
 
 from bot.features import Area, CommandSpec, Feature, Role
-from bot.filters import InGroup, IsGroupAdmin
+from bot.filters import InGroup
 from bot.i18n import Translator
 from bot.outbound import Outbox, Priority
 from bot.replies import reply
@@ -94,7 +94,7 @@ async def cmd_feed(
 def router() -> list[Router]:
     r = Router(name="feeds")
     r.message.filter(InGroup())
-    r.message.register(cmd_feed, FEED.filter(), IsGroupAdmin())
+    r.message.register(cmd_feed, FEED.filter())
     return [r]
 
 

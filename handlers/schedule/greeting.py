@@ -14,7 +14,7 @@ from aiogram import Router
 from aiogram.types import Message
 
 from bot.features import Area, CommandSpec, Feature, Role
-from bot.filters import InGroup, IsGroupAdmin
+from bot.filters import InGroup
 from bot.i18n import Translator
 from bot.outbound import Outbox, Priority
 from bot.replies import reply
@@ -171,7 +171,7 @@ async def _listing(
 def router() -> list[Router]:
     r = Router(name="greeting")
     r.message.filter(InGroup())
-    r.message.register(cmd_greeting, GREETING.filter(), IsGroupAdmin())
+    r.message.register(cmd_greeting, GREETING.filter())
     return [r]
 
 

@@ -46,13 +46,11 @@ def routers() -> list[Router]:
         onboarding_member.on_text_answer, InPrivate(), onboarding_member.AwaitsAnswer()
     )
     admin = Router(name="growth_admin")
-    # The command (or the reply to a prompt) first, then the person: IsGroupAdmin may ask
-    # Telegram, which no other group message reaching this router must cost.
+    # Admins only: /onboarding's declaration says so (checked after the command matched); the
+    # reply to a prompt and the panel's buttons check the person after their own filter.
     admin.message.filter(InGroup())
     admin.callback_query.filter(InGroup())
-    admin.message.register(
-        onboarding_admin.cmd_onboarding, ONBOARDING_COMMAND.filter(), IsGroupAdmin()
-    )
+    admin.message.register(onboarding_admin.cmd_onboarding, ONBOARDING_COMMAND.filter())
     admin.message.register(
         onboarding_admin.on_prompt_reply, onboarding_admin.RepliesToPrompt(), IsGroupAdmin()
     )

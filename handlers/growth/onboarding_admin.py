@@ -329,7 +329,9 @@ async def on_decide(
     if decided is None:
         render.answer(outbox, query, t("onboarding-decided-already"), alert=True)
         return
-    render.answer(outbox, query, t(f"onboarding-status-{decision}", admin=query.from_user.full_name))
+    render.answer(
+        outbox, query, t(f"onboarding-status-{decision}", admin=query.from_user.full_name)
+    )
     _close_notice(query, t, decision, query.from_user.full_name, outbox)
 
 

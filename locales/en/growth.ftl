@@ -1,6 +1,8 @@
-cmd-invite = Your personal invite link (points when friends join)
+cmd-invite = Get your personal invite link
 help-invite = — your own link to the group: when someone joins through it, checks in and stays 3 days, you both get points. In private: pick the group
-cmd-onboarding = Questions for join requests (admins)
+cmd-onboarding = Questions for join requests
+example-invite = /invite
+example-onboarding = /onboarding add city | Which city are you in? | Shanghai, Beijing, Other
 help-onboarding = — the panel; on | off, approve auto | admins, add &lt;field&gt; | &lt;question&gt; [| &lt;option&gt;, &lt;option&gt; …], remove &lt;n&gt;, move &lt;n&gt; &lt;to&gt;, pending
 
 settings-section-invites = 🤝 <b>Invites</b>

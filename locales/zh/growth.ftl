@@ -1,6 +1,8 @@
-cmd-invite = 我的专属邀请链接(好友入群得积分)
+cmd-invite = 获取我的专属邀请链接
 help-invite = — 你在本群的专属链接:有人通过它入群、签到并留满 3 天,你们俩都得积分。私聊时先选群
-cmd-onboarding = 入群申请问卷(管理员)
+cmd-onboarding = 入群申请问卷
+example-invite = /invite
+example-onboarding = /onboarding add city | 你在哪个城市? | 上海, 北京, 其他
 help-onboarding = — 设置面板;on | off,approve auto | admins,add &lt;字段&gt; | &lt;问题&gt; [| &lt;选项&gt;, &lt;选项&gt; …],remove &lt;n&gt;,move &lt;n&gt; &lt;到&gt;,pending
 
 settings-section-invites = 🤝 <b>邀请</b>

@@ -123,6 +123,11 @@ async def test_without_the_invite_right_members_and_admins_are_told(db_url: str)
         assert await count(bot, InviteLink) == 0
         await bot.feed(f.message(XIAO, "/invite"))
         assert "没有“通过链接邀请用户”权限" in last(bot, f.GROUP_ID)
+        bot.session.no_invite_right.clear()
+        anonymous = {"id": 1087968824, "is_bot": True, "first_name": "Group"}
+        await bot.feed(f.message(anonymous, "/invite"))  # an admin posting as the group
+        assert "send /invite as yourself" in last(bot, f.GROUP_ID)
+        assert await count(bot, InviteLink) == 0
 
 
 async def test_invite_in_private_for_a_chosen_group(db_url: str) -> None:

@@ -19,6 +19,7 @@ from core.growth import rules
 from core.growth.invites import InviteService, LinkState
 from core.growth.settings import invite_points, invites_on, onboarding_on
 from core.uow import UnitOfWork
+from handlers.common import is_real_member
 from handlers.growth import render
 from handlers.growth import telegram as tg
 from storage.queries.community import groups as group_rows
@@ -46,6 +47,12 @@ class CannotMakeLinks(DomainError):
 
 class LinkFailed(DomainError):
     key = "invite-error-failed"
+
+
+class NoPersonalLink(DomainError):
+    """An anonymous admin (posting as the group) or a bot: nobody to credit."""
+
+    key = "invite-error-anonymous"
 
 
 async def personal_link(
@@ -109,6 +116,8 @@ async def cmd_invite(
 ) -> None:
     user = message.from_user
     assert user is not None
+    if not is_real_member(user) or message.sender_chat is not None:
+        raise NoPersonalLink()
     if group is None:
         await _in_private(message, uow, groups, invites, bot, event_at, t, outbox)
         return

@@ -45,6 +45,7 @@ invite-error-not-admin = I can't make invite links here: I'm not an administrato
 invite-error-no-right = I can't make invite links here: I'm an administrator without the “Invite users via link” right.
     Admins: give me that right, then /invite works.
 invite-error-rights = Telegram did not let me make an invite link here. Admins: check that I'm an administrator with the “Invite users via link” right.
+invite-error-anonymous = An invite link is personal: send /invite as yourself, not as the group.
 invite-error-failed = Telegram did not make the link just now; please try again in a minute.
 invite-paid-inviter = 🎉 { $newcomer } joined through your link and has checked in: +{ $points } points for you! Successful invites: { $invites }.
 invite-paid-capped = 🎉 { $newcomer } joined through your link: it counts as your invite ({ $invites } in all), but without points — today's limit of { $cap } paid invites is reached.

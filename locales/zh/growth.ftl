@@ -45,6 +45,7 @@ invite-error-not-admin = 我无法在这里生成邀请链接:我不是本群管
 invite-error-no-right = 我无法在这里生成邀请链接:我是管理员,但没有“通过链接邀请用户”权限。
     管理员:请授予我这项权限,之后 /invite 即可使用。
 invite-error-rights = Telegram 不允许我在这里生成邀请链接。管理员:请确认我是拥有“通过链接邀请用户”权限的管理员。
+invite-error-anonymous = 邀请链接是个人的:请以你自己的身份发送 /invite,而不是以群组身份。
 invite-error-failed = Telegram 暂时没有生成链接,请一分钟后再试。
 invite-paid-inviter = 🎉 { $newcomer } 通过你的链接入群并已签到:你获得 +{ $points } 积分!成功邀请:{ $invites }。
 invite-paid-capped = 🎉 { $newcomer } 通过你的链接入群:计为你的邀请(共 { $invites } 次),但今天已达 { $cap } 次奖励上限,本次不加积分。

@@ -240,6 +240,15 @@ async def test_a_join_telegram_reports_records_the_approval(
         found = await w.onboarding.request(s, request.id)
     assert found is not None and found.status == APPROVED and found.decided_by is None
     assert await w.fields(BOB) == {"city": "北京"}
+    # The admin whose press Telegram took is named (once), and audited.
+    decided = await w.onboarding.decide(request.id, APPROVED, ADA, AT + timedelta(minutes=2))
+    assert decided is not None and decided.decided_by == ADA
+    assert await w.onboarding.decide(request.id, APPROVED, CAT, AT + timedelta(minutes=3)) is None
+    async with session_factory() as s:
+        audited = (
+            await s.exec(select(AuditLog.actor_id).where(AuditLog.action == "onboarding_approved"))
+        ).all()
+    assert list(audited) == [ADA]
 
 
 async def test_questions_admins_write(session_factory: SessionFactory) -> None:

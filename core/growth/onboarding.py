@@ -392,6 +392,10 @@ class OnboardingService:
                 decided_by=actor_id,
                 decided_at=at,
             )
+            if row is None and decision == APPROVED and actor_id is not None:
+                # The join Telegram reported after this admin's approval was recorded first
+                # (without a name): the approval is theirs.
+                row = await rows.claim_approval(session, request_id, actor_id)
             if row is None:
                 return None
             answers = await rows.answers(session, request_id)

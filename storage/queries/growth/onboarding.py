@@ -115,6 +115,18 @@ async def set_status(
     return (await session.exec(stmt)).first()
 
 
+async def claim_approval(session: AsyncSession, request_id: int, actor_id: int) -> Any | None:
+    """An approval recorded from Telegram's report of the join, without who approved: name
+    the administrator (once)."""
+    stmt = (
+        sa.update(_R)
+        .where(_R.c.id == request_id, _R.c.status == "approved", _R.c.decided_by.is_(None))
+        .values(decided_by=actor_id)
+        .returning(*_R.c)
+    )
+    return (await session.exec(stmt)).first()
+
+
 async def due(session: AsyncSession, states: Sequence[str], before: datetime) -> list[int]:
     stmt = (
         sa.select(_R.c.id)

@@ -1,5 +1,6 @@
 """Every table, by area. Importing this package registers them all on SQLModel.metadata."""
 
+from storage.tables.analytics import GroupDay, MemberDay
 from storage.tables.community import (
     AuditLog,
     ChatGroup,
@@ -12,7 +13,6 @@ from storage.tables.engagement import (
     ALL_TIME,
     BoardValueCount,
     Checkin,
-    DailyCheckinCount,
     LedgerEntry,
 )
 from storage.tables.feedback import (
@@ -49,7 +49,6 @@ __all__ = [
     "ChatGroup",
     "Checkin",
     "ContentFeed",
-    "DailyCheckinCount",
     "FeedSeenItem",
     "FeedbackCounter",
     "FeedbackDraft",
@@ -59,6 +58,7 @@ __all__ = [
     "FeedbackStaffChat",
     "FeedbackTopic",
     "GreetingTemplate",
+    "GroupDay",
     "GroupMigration",
     "GroupSetting",
     "HolidayGreeting",
@@ -66,6 +66,7 @@ __all__ = [
     "Member",
     "MemberBadge",
     "MemberBirthday",
+    "MemberDay",
     "Poll",
     "PollVote",
     "PostOccurrence",

@@ -73,6 +73,23 @@ _PROGRESS_COLUMNS = [
 ]
 
 
+# What the numbers need (core.analytics.recording.Facts) and whether the row is new or was away.
+_ANALYTICS_COLUMNS = [
+    _M.c[name]
+    for name in (
+        "left_at",
+        "first_seen_at",
+        "joined_at",
+        "active_day",
+        "active_bits",
+        "first_checkin_day",
+        "streak3_day",
+        "streak7_day",
+        "first_redeem_day",
+    )
+]
+
+
 @cache
 def _touch(dialect: str) -> tuple[Any, RowSet]:
     src = RowSet(
@@ -94,7 +111,7 @@ def _touch(dialect: str) -> tuple[Any, RowSet]:
     stmt = stmt.on_conflict_do_update(
         index_elements=["group_id", "user_id"],
         set_={"last_active_at": stmt.excluded.last_active_at},
-    ).returning(*_PROGRESS_COLUMNS, _M.c.left_at)
+    ).returning(*_PROGRESS_COLUMNS, *_ANALYTICS_COLUMNS)
     return stmt, src
 
 
@@ -111,7 +128,7 @@ _BACK = (
 
 async def touch_members(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> list[Any]:
     """Insert or refresh members seen speaking (rows: group_id, user_id, at; one per member);
-    returns their running totals (_PROGRESS_COLUMNS, and left_at as it was).
+    returns their running totals (_PROGRESS_COLUMNS, and _ANALYTICS_COLUMNS as they were).
 
     A member who speaks is in the group, so a stale left_at is cleared, but only by a message
     sent after the leave: a ban and the banned member's last message can be written in either
@@ -144,6 +161,13 @@ PROGRESS_COLUMNS = [
     ("ad", sa.Date()),
     ("at", sa.Integer()),
     ("alast", UTCDateTime()),
+    # The analytics facts (core.analytics.recording.Facts): active_day, active_bits, the first
+    # check-in and the first 3- and 7-day streaks.
+    ("yd", sa.Date()),
+    ("yb", sa.BigInteger()),
+    ("fc", sa.Date()),
+    ("s3", sa.Date()),
+    ("s7", sa.Date()),
 ]
 
 
@@ -159,6 +183,11 @@ def progress_values(src: RowSet) -> dict[str, Any]:
         "activity_day": src.c.ad,
         "activity_today": src.c.at,
         "activity_last_at": src.c.alast,
+        "active_day": src.c.yd,
+        "active_bits": src.c.yb,
+        "first_checkin_day": src.c.fc,
+        "streak3_day": src.c.s3,
+        "streak7_day": src.c.s7,
     }
 
 
@@ -174,8 +203,8 @@ def _apply(dialect: str) -> tuple[Any, RowSet]:
 
 
 async def apply_progress(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
-    """Write check-in/activity progress (keys: g,u,delta,streak,best,dc,lcd,ad,at,alast;
-    one row per member). With ledger rows, ledger.append(rows, progress=...) writes both in
+    """Write check-in/activity progress (keys: g,u,delta,streak,best,dc,lcd,ad,at,alast and
+    the analytics facts yd,yb,fc,s3,s7; one row per member). With ledger rows, ledger.append(rows, progress=...) writes both in
     one UPDATE."""
     if rows:
         stmt, src = _apply(dialect_of(session))

@@ -39,7 +39,13 @@ from aiogram.types import (
     User,
 )
 
-BOT_USER = User(id=123456, is_bot=True, first_name="Community Bot", username="community_test_bot")
+BOT_USER = User(
+    id=123456,
+    is_bot=True,
+    first_name="Community Bot",
+    username="community_test_bot",
+    can_read_all_group_messages=True,  # getMe says it; privacy mode off
+)
 
 
 class InProcessSession(BaseSession):

@@ -17,7 +17,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.analytics.recording import Activity, Facts, Plan, history_needed, plan
 from core.calendar import GroupCalendar, local_day, zone
-from core.events import Transaction
+from core.community.groups import GroupService
+from core.events import ButtonPressed, EventBus, MemberJoined, MemberLeft, Transaction
+from core.uow import UnitOfWork
 from storage.queries.analytics import activity as rows
 from storage.queries.community import groups as group_rows
 
@@ -161,3 +163,47 @@ async def record_membership(
     result = Plan()
     result.add(calendar.group_id, day, **amounts)
     await rows.add_group_days(tx.session, result.group_days)
+
+
+class ActivitySubscribers:
+    """What the analytics feature hears of other use cases (domain events), recorded in their
+    transactions."""
+
+    def __init__(self, groups: GroupService) -> None:
+        self._groups = groups
+
+    def subscribe(self, bus: EventBus) -> None:
+        bus.subscribe(MemberJoined, self.on_joined)
+        bus.subscribe(MemberLeft, self.on_left)
+        bus.subscribe(ButtonPressed, self.on_pressed)
+
+    async def _calendar(self, tx: Transaction, group_id: int) -> GroupCalendar:
+        found = await self._groups.settings_in(tx.session, [group_id])
+        return found[group_id] if group_id in found else await calendar_of(tx.session, group_id)
+
+    async def on_joined(self, tx: Transaction, event: MemberJoined) -> None:
+        if event.was_joined:
+            return  # the same join told twice
+        calendar = await self._calendar(tx, event.group_id)
+        await record_membership(
+            tx, calendar, event.at, joins=1, members_delta=0 if event.was_present else 1
+        )
+
+    async def on_left(self, tx: Transaction, event: MemberLeft) -> None:
+        if not event.was_present:
+            return
+        calendar = await self._calendar(tx, event.group_id)
+        await record_membership(tx, calendar, event.at, leaves=1, members_delta=-1)
+
+    async def on_pressed(self, tx: Transaction, event: ButtonPressed) -> None:
+        calendar = await self._calendar(tx, event.group_id)
+        await record(tx, calendar, event.user_id, event.at, presses=1)
+
+
+async def reacted(
+    uow: UnitOfWork, group: GroupCalendar, user_id: int, at: datetime, count: int
+) -> None:
+    """A member added reactions to a message (Telegram sends message_reaction only where the
+    bot is an administrator)."""
+    await record(uow, group, user_id, at, reactions=count)
+    await uow.commit()

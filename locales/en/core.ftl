@@ -24,7 +24,7 @@ help-top = — leaderboard by points; /top streak, /top checkins, /top week, /to
 help-grant = &lt;amount&gt; [reason] — reply to a member's message, or add @username or an id
 help-deduct = &lt;amount&gt; [reason] — the same, taking points away
 help-settings = — show and change settings (timezone, day start, language, points…)
-help-export = members | ledger | feedback | survey &lt;n&gt; — CSV files
+help-export = members | ledger | feedback | survey &lt;n&gt; | daily [period] — CSV files
 help-note-activity = Chatting also earns a few points (messages of some length, with a cooldown).
 
 group-welcome =

@@ -24,7 +24,7 @@ help-top = — 积分排行榜;/top streak 连续签到、/top checkins 签到�
 help-grant = &lt;数量&gt; [原因] — 回复成员的消息,或附上 @用户名 或数字 ID
 help-deduct = &lt;数量&gt; [原因] — 同上,扣除积分
 help-settings = — 查看和修改设置(时区、每日开始时间、语言、积分……)
-help-export = members | ledger | feedback | survey &lt;编号&gt; — 导出 CSV 文件
+help-export = members | ledger | feedback | survey &lt;编号&gt; | daily [时段] — 导出 CSV 文件
 help-note-activity = 正常聊天也能获得少量积分(消息需达到一定长度,有冷却时间)。
 
 group-welcome =

@@ -211,6 +211,20 @@ async def apply_progress(session: AsyncSession, rows: Sequence[dict[str, Any]]) 
         await session.exec(stmt, params=src.params(rows))
 
 
+async def presence(session: AsyncSession, group_id: int, user_id: int) -> tuple[bool, bool]:
+    """(present, present with a join recorded) of the member's row now; locked until the
+    commit on PostgreSQL, so the change that follows is judged against what it changes."""
+    stmt = (
+        select(_M.c.left_at, _M.c.joined_at)
+        .where(_M.c.group_id == group_id, _M.c.user_id == user_id)
+        .with_for_update()
+    )
+    row = (await session.exec(stmt)).first()
+    if row is None or row.left_at is not None:
+        return False, False
+    return True, row.joined_at is not None
+
+
 async def mark_joined(session: AsyncSession, group_id: int, user_id: int, at: datetime) -> None:
     stmt = upsert(session, _M).values(
         group_id=group_id, user_id=user_id, first_seen_at=at, joined_at=at
@@ -275,10 +289,13 @@ async def set_user_blocked(session: AsyncSession, user_id: int, at: datetime) ->
     await session.exec(update(_U).where(_U.c.id == user_id).values(blocked_at=at))
 
 
-async def ensure_member(session: AsyncSession, group_id: int, user_id: int, at: datetime) -> None:
-    """The member exists and is present (they were just seen in the chat)."""
+async def ensure_member(session: AsyncSession, group_id: int, user_id: int, at: datetime) -> bool:
+    """The member exists and is present (they were just seen in the chat); True if they were
+    not present before."""
+    was_present, _ = await presence(session, group_id, user_id)
     stmt = upsert(session, _M).values(group_id=group_id, user_id=user_id, first_seen_at=at)
     stmt = stmt.on_conflict_do_update(
         index_elements=["group_id", "user_id"], set_={"left_at": None}
     )
     await session.exec(stmt)
+    return not was_present

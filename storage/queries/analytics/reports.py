@@ -1,0 +1,146 @@
+"""Reading the analytics tables: a group's days in a range (and the running sums before it),
+one pass of a period's member days, members' facts. Every statement is a range of a primary
+key or an index: nothing scans a whole table."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import and_, func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.tables import FeedbackItem, GroupDay, Member, MemberDay, TgUser
+
+_GD = GroupDay.__table__
+_MD = MemberDay.__table__
+_M = Member.__table__
+_U = TgUser.__table__
+_F = FeedbackItem.__table__
+
+RUNNING = ("members_delta", "wau_delta", "mau_delta")  # summed from the group's first day
+
+
+async def running_before(session: AsyncSession, group_id: int, day: date) -> dict[str, int]:
+    """The running sums (members, WAU, MAU deltas) of every day before `day`."""
+    stmt = select(*(func.coalesce(func.sum(_GD.c[c]), 0) for c in RUNNING)).where(
+        _GD.c.group_id == group_id, _GD.c.day < day
+    )
+    row = (await session.exec(stmt)).one()
+    return {c: int(v) for c, v in zip(RUNNING, row, strict=True)}
+
+
+async def group_days(
+    session: AsyncSession, group_id: int, start: date, end: date, columns: Sequence[str]
+) -> list[Any]:
+    """The group's rows from start to end (days without a row are absent), by day."""
+    stmt = (
+        select(_GD.c.day, *(_GD.c[c] for c in columns))
+        .where(_GD.c.group_id == group_id, _GD.c.day >= start, _GD.c.day <= end)
+        .order_by(_GD.c.day)
+    )
+    return list((await session.exec(stmt)).all())
+
+
+async def first_day(session: AsyncSession, group_id: int) -> date | None:
+    stmt = select(func.min(_GD.c.day)).where(_GD.c.group_id == group_id)
+    return (await session.exec(stmt)).scalar_one_or_none()
+
+
+async def period_members(session: AsyncSession, group_id: int, start: date, end: date) -> Any:
+    """(members active, members who posted) in the period: distinct members, one pass of the
+    period's range of member_day."""
+    stmt = select(
+        func.count(sa.distinct(sa.case((_MD.c.active > 0, _MD.c.user_id)))),
+        func.count(sa.distinct(sa.case((_MD.c.messages > 0, _MD.c.user_id)))),
+    ).where(_MD.c.group_id == group_id, _MD.c.day >= start, _MD.c.day <= end)
+    return (await session.exec(stmt)).one()
+
+
+async def top_contributors(
+    session: AsyncSession, group_id: int, start: date, end: date, limit: int
+) -> list[Any]:
+    """The members who earned the most points in the period (then messages, then active
+    days), with their names: user_id, username, display_name, points, messages, days."""
+    per = (
+        select(
+            _MD.c.user_id,
+            func.sum(_MD.c.points_earned).label("points"),
+            func.sum(_MD.c.messages).label("messages"),
+            func.sum(_MD.c.active).label("days"),
+        )
+        .where(_MD.c.group_id == group_id, _MD.c.day >= start, _MD.c.day <= end)
+        .group_by(_MD.c.user_id)
+        .order_by(sa.desc("points"), sa.desc("messages"), sa.desc("days"), _MD.c.user_id)
+        .limit(limit)
+        .subquery("per")
+    )
+    stmt = (
+        select(
+            per.c.user_id,
+            _U.c.username,
+            _U.c.display_name,
+            per.c.points,
+            per.c.messages,
+            per.c.days,
+        )
+        .select_from(per.outerjoin(_U, _U.c.id == per.c.user_id))
+        .order_by(per.c.points.desc(), per.c.messages.desc(), per.c.days.desc(), per.c.user_id)
+    )
+    return list((await session.exec(stmt)).all())
+
+
+async def open_feedback(session: AsyncSession, group_id: int) -> int:
+    """Items still new or in progress (ix_feedback_item_group_status)."""
+    stmt = select(func.count()).where(
+        _F.c.group_id == group_id, _F.c.status.in_(("new", "in_progress"))
+    )
+    return int((await session.exec(stmt)).scalar_one())
+
+
+_FACTS = (
+    _M.c.user_id,
+    _M.c.joined_at,
+    _M.c.first_seen_at,
+    _M.c.left_at,
+    _M.c.active_day,
+    _M.c.active_bits,
+    _M.c.first_checkin_day,
+    _M.c.streak3_day,
+    _M.c.streak7_day,
+    _M.c.first_redeem_day,
+)
+
+
+async def member_facts(session: AsyncSession, group_id: int, user_id: int) -> Any | None:
+    stmt = select(*_FACTS).where(_M.c.group_id == group_id, _M.c.user_id == user_id)
+    return (await session.exec(stmt)).first()
+
+
+async def members_facts(
+    session: AsyncSession, group_id: int, user_ids: Sequence[int] | None = None
+) -> list[Any]:
+    """Facts of the group's members (all of them, or these), by the primary key's range."""
+    where = [_M.c.group_id == group_id]
+    if user_ids is not None:
+        where.append(_M.c.user_id.in_(list(user_ids)))
+    return list((await session.exec(select(*_FACTS).where(and_(*where)))).all())
+
+
+async def member_days(
+    session: AsyncSession, group_id: int, user_id: int, start: date, end: date
+) -> list[Any]:
+    """One member's days in a range (ix_member_day_member)."""
+    stmt = (
+        select(_MD)
+        .where(
+            _MD.c.group_id == group_id,
+            _MD.c.user_id == user_id,
+            _MD.c.day >= start,
+            _MD.c.day <= end,
+        )
+        .order_by(_MD.c.day)
+    )
+    return list((await session.exec(stmt)).all())

@@ -273,3 +273,31 @@ def promoted_update(
             },
         }
     )
+
+
+def reaction(
+    from_user: dict[str, Any],
+    message_id: int,
+    new: list[str],
+    old: list[str] | None = None,
+    *,
+    date: datetime | int | None = None,
+) -> Update:
+    """message_reaction: a member's reactions to a message changed from `old` to `new`."""
+
+    def emoji(values: list[str]) -> list[dict[str, str]]:
+        return [{"type": "emoji", "emoji": e} for e in values]
+
+    return Update.model_validate(
+        {
+            "update_id": next_update_id(),
+            "message_reaction": {
+                "chat": chat(),
+                "message_id": message_id,
+                "user": from_user,
+                "date": ts(date),
+                "old_reaction": emoji(old or []),
+                "new_reaction": emoji(new),
+            },
+        }
+    )

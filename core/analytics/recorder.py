@@ -55,15 +55,12 @@ def day_and_hour(at: datetime, calendar: GroupCalendar) -> tuple[Any, int]:
     return local_day(at, calendar.timezone, calendar.day_start_hour), local.hour
 
 
-def facts_of(row: Any, calendar: GroupCalendar) -> Facts:
+def facts_of(row: Any) -> Facts:
     """A member's facts from their row (storage.queries.analytics.activity.FACT_COLUMNS)."""
-    joined = row.joined_at
     return Facts(
         active_day=row.active_day,
         bits=int(row.active_bits or 0),
-        join_day=None
-        if joined is None
-        else local_day(joined, calendar.timezone, calendar.day_start_hour),
+        join_day=row.join_day,
         first_checkin=row.first_checkin_day,
         streak3=row.streak3_day,
         streak7=row.streak7_day,
@@ -119,7 +116,7 @@ async def record(
     result = Plan()
     if is_new_member(row, at) or (row.left_at is not None and row.left_at < at):
         result.add(group_id, day, members_delta=1)
-    facts = {(group_id, user_id): facts_of(row, calendar)}
+    facts = {(group_id, user_id): facts_of(row)}
     activities = [Activity(group_id, user_id, day, hour, True, **counts)]
     wanted = history_needed(activities, facts)
     history = await rows.active_days(session, wanted) if wanted else None
@@ -188,6 +185,8 @@ class ActivitySubscribers:
         await record_membership(
             tx, calendar, event.at, joins=1, members_delta=0 if event.was_present else 1
         )
+        day, _ = day_and_hour(event.at, calendar)
+        await rows.set_join_day(tx.session, event.group_id, event.user_id, day)
 
     async def on_left(self, tx: Transaction, event: MemberLeft) -> None:
         if not event.was_present:

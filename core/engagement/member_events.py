@@ -443,7 +443,7 @@ async def _plan_numbers(
     for r in rows:
         key = (r.group_id, r.user_id)
         calendar = settings[r.group_id]
-        facts[key] = facts_of(r, calendar)
+        facts[key] = facts_of(r)
         at = seen[key]
         if is_new_member(r, at) or (r.left_at is not None and r.left_at < at):
             day = local_day(at, calendar.timezone, calendar.day_start_hour)

@@ -79,6 +79,7 @@ GROUP_DAY_COUNTS = (
 )
 BIG = ("points_issued", "points_spent")
 MEMBER_FACTS = (
+    ("join_day", sa.Date()),
     ("active_day", sa.Date()),
     ("first_checkin_day", sa.Date()),
     ("streak3_day", sa.Date()),
@@ -452,6 +453,10 @@ def _group_days(run, sql: _Sql) -> None:  # type: ignore[no-untyped-def]
         + ", ".join(f"x.{member} AS {name}" for name, member in FUNNEL.items())
         + f" FROM member x {sql.cal_join('x.group_id', 'x.joined_at')} "
         "WHERE x.joined_at IS NOT NULL"
+    )
+    run(
+        "UPDATE member SET join_day = j.jday FROM tmp_join j "
+        "WHERE member.group_id = j.group_id AND member.user_id = j.user_id"
     )
     offset = sql.diff_days("d.day", "j.jday")
     part(

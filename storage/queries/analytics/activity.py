@@ -31,6 +31,7 @@ FACT_COLUMNS = (
     "active_day",
     "active_bits",
     "joined_at",
+    "join_day",
     "first_checkin_day",
     "streak3_day",
     "streak7_day",
@@ -259,3 +260,10 @@ async def active_days(
 
 def member_keys(rows: Iterable[Any]) -> list[tuple[int, int]]:
     return [(r.group_id, r.user_id) for r in rows]
+
+
+async def set_join_day(session: AsyncSession, group_id: int, user_id: int, day: date) -> None:
+    """The member's cohort: the local day of the join just recorded."""
+    await session.exec(
+        update(_M).where(_M.c.group_id == group_id, _M.c.user_id == user_id).values(join_day=day)
+    )

@@ -103,6 +103,7 @@ async def open_feedback(session: AsyncSession, group_id: int) -> int:
 _FACTS = (
     _M.c.user_id,
     _M.c.joined_at,
+    _M.c.join_day,
     _M.c.first_seen_at,
     _M.c.left_at,
     _M.c.active_day,

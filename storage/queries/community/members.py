@@ -80,6 +80,7 @@ _ANALYTICS_COLUMNS = [
         "left_at",
         "first_seen_at",
         "joined_at",
+        "join_day",
         "active_day",
         "active_bits",
         "first_checkin_day",

@@ -61,6 +61,7 @@ class InProcessSession(BaseSession):
         # Private chats Telegram refuses (403): users who never started the bot or blocked it.
         self.unreachable = unreachable if unreachable is not None else set()
         self._record = record
+        self.me = BOT_USER  # what getMe says (a test may turn privacy mode on)
         self._ids = itertools.count(1_000_000)
         # Private chats of users who never started the bot: sendMessage there fails with 403.
         self.unreachable: set[int] = set()
@@ -84,7 +85,7 @@ class InProcessSession(BaseSession):
 
     def _answer(self, method: TelegramMethod[Any]) -> Any:
         if isinstance(method, GetMe):
-            return BOT_USER
+            return self.me
         if isinstance(method, GetUpdates):
             return []
         if isinstance(

@@ -50,11 +50,12 @@ def message(
     date: datetime | int | None = None,
     update_id: int | None = None,
     reply_to: dict[str, Any] | None = None,
+    title: str = "Test Group",
 ) -> Update:
     msg: dict[str, Any] = {
         "message_id": next(_message_ids),
         "date": ts(date),
-        "chat": chat(chat_id)
+        "chat": chat(chat_id, title)
         if chat_id < 0
         else {**chat(chat_id), "first_name": from_user["first_name"]},
         "from": from_user,

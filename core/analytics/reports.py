@@ -238,10 +238,17 @@ class Summary:
     open_feedback: int  # now, not per period
     top: list[Contributor] = field(default_factory=list)
     series: list[DayNumbers] = field(default_factory=list)  # both periods' days, oldest first
+    first_day: date | None = None  # the group's first recorded day
 
     @property
     def has_data(self) -> bool:
-        return self.current.has_data
+        """Something to report: the group was counted for a whole day before the period's
+        last one (a group the bot joined today has a day of numbers at most: not enough)."""
+        return (
+            self.first_day is not None
+            and self.first_day < self.current.period.end
+            and self.current.has_data
+        )
 
 
 async def summary(session: AsyncSession, group_id: int, period: Period) -> Summary:
@@ -260,8 +267,10 @@ async def summary(session: AsyncSession, group_id: int, period: Period) -> Summa
         start_members,
         await rows.period_members(session, group_id, before.start, before.end),
     )
+    first = await rows.first_day(session, group_id)
     top = await top_contributors(session, group_id, period) if current.has_data else []
-    return Summary(current, previous, await rows.open_feedback(session, group_id), top, series)
+    open_now = await rows.open_feedback(session, group_id)
+    return Summary(current, previous, open_now, top, series, first)
 
 
 async def chart_series(session: AsyncSession, group_id: int, period: Period) -> list[DayNumbers]:

@@ -75,6 +75,7 @@ def test_menus_per_scope() -> None:
         "deduct",
         "settings",
         "export",
+        "stats",
         "reward_add",
         "reward_edit",
         "reward_disable",
@@ -173,6 +174,7 @@ async def test_default_update_types_are_the_ones_routers_handle(db_url: str) -> 
             "callback_query",
             "chat_member",
             "message",
+            "message_reaction",
             "my_chat_member",
             "poll_answer",
         ]

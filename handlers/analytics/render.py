@@ -128,6 +128,7 @@ def stats_text(t: Translator, title: str, s: Summary, notes: list[str]) -> str:
             messages=number(c.messages),
             change=change(t, c.messages, p.messages),
             posters=number(c.posters),
+            posters_count=c.posters,
             posters_change=change(t, c.posters, p.posters),
         ),
         t(

@@ -9,7 +9,10 @@ stats-members = 👥 Members: <b>{ $members }</b> (net { $net }) · joined { $jo
 stats-active = 🔥 Daily active (avg) <b>{ $dau }</b> { $dau_change } · weekly { $wau } { $wau_change } · monthly { $mau } { $mau_change }
 stats-stickiness = 📌 Stickiness (DAU/MAU): { $value } { $change }
 stats-checkins = ✅ Check-ins: { $checkins } { $change } · check-in rate { $rate } { $rate_change }
-stats-messages = 💬 Messages: { $messages } { $change } from { $posters } members { $posters_change }
+stats-messages = 💬 Messages: { $messages } { $change } from { $posters } { $posters_count ->
+        [one] member
+       *[other] members
+    } { $posters_change }
 stats-points = 🪙 Points issued { $issued } { $issued_change } · spent { $spent } { $spent_change }
 stats-redemptions = 🎁 Redemptions: { $count } { $change }
 stats-feedback = 📮 Feedback: { $new } new { $change } · { $open } open now

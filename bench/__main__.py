@@ -9,6 +9,9 @@ group of M members and L ledger rows (default 200,000 and 1,000,000).
 stock 100): every tap's answer latency, exactly S redemptions.
 --memory [--members M]: resident memory and cache sizes while M distinct members (default
 1,000,000) check in (SQLite).
+--analytics [--members M] [--db …]: /stats 30d and 90d, retention, funnel on a generated year
+of a group of M members (default 100,000; bench/analytics_data.py, cached), and check-ins
+answered while reports run in a loop.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from statistics import median
 
+from bench.analytics_bench import run as run_analytics
 from bench.boards_bench import measure as measure_boards
 from bench.boards_bench import report as report_boards
 from bench.checkin_bench import ceiling, make_payloads, ours, with_postgres
@@ -104,6 +108,7 @@ async def main() -> None:
     parser.add_argument("--boards", action="store_true", help="/top and /me in a big group")
     parser.add_argument("--memory", action="store_true", help="memory as members arrive")
     parser.add_argument("--flash", action="store_true", help="a flash drop: tap latency")
+    parser.add_argument("--analytics", action="store_true", help="/stats on a generated year")
     parser.add_argument("--stock", type=int, default=100, help="--flash: the drop's stock")
     parser.add_argument(
         "--members", type=int, default=None, help="--boards: group size; --memory: members"
@@ -118,6 +123,9 @@ async def main() -> None:
     pg = None if args.skip_postgres else args.pg
     if args.boards:
         await boards(args.members or 200_000, args.ledger, args.db, pg)
+        return
+    if args.analytics:
+        await run_analytics(args.members or 100_000, args.db, pg)
         return
     if args.flash:
         n = args.n or 2000

@@ -165,7 +165,7 @@ class PeriodNumbers:
 
 
 def _period(
-    period: Period, series: list[DayNumbers], members_before: int, distinct: Any
+    period: Period, series: list[DayNumbers], members_before: int, distinct: tuple[int, int]
 ) -> PeriodNumbers:
     days = [d for d in series if period.start <= d.day <= period.end]
     # Averages over the days the community was there (not the days before the bot came).
@@ -187,8 +187,8 @@ def _period(
         checkins=checkins,
         checkin_rate=checkins / present if present else None,
         messages=sum(d.messages for d in days),
-        posters=int(distinct[1]),
-        active_members=int(distinct[0]),
+        posters=distinct[1],
+        active_members=distinct[0],
         points_issued=sum(d.points_issued for d in days),
         points_spent=sum(d.points_spent for d in days),
         redemptions=sum(d.redemptions for d in days),
@@ -210,11 +210,7 @@ class Contributor:
     active_days: int
 
 
-async def top_contributors(
-    session: AsyncSession, group_id: int, period: Period, limit: int = TOP
-) -> list[Contributor]:
-    """Who earned the most points in the period (ties: more messages, more active days)."""
-    found = await rows.top_contributors(session, group_id, period.start, period.end, limit)
+def _contributors(found: list[Any]) -> list[Contributor]:
     return [
         Contributor(
             int(r.user_id),
@@ -227,6 +223,14 @@ async def top_contributors(
         for r in found
         if r.points or r.messages
     ]
+
+
+async def top_contributors(
+    session: AsyncSession, group_id: int, period: Period, limit: int = TOP
+) -> list[Contributor]:
+    """Who earned the most points in the period (ties: more messages, more active days)."""
+    _, _, found = await rows.period_members(session, group_id, period.start, period.end, limit)
+    return _contributors(found)
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,20 +259,14 @@ async def summary(session: AsyncSession, group_id: int, period: Period) -> Summa
     """/stats: the period's numbers, the previous period's, the top contributors."""
     before = period.previous()
     start_members, series = await _series(session, group_id, before.start, period.end)
-    current = _period(
-        period,
-        series,
-        series[before.days - 1].members,
-        await rows.period_members(session, group_id, period.start, period.end),
+    actives, posters, found = await rows.period_members(
+        session, group_id, period.start, period.end, TOP
     )
-    previous = _period(
-        before,
-        series,
-        start_members,
-        await rows.period_members(session, group_id, before.start, before.end),
-    )
+    current = _period(period, series, series[before.days - 1].members, (actives, posters))
+    actives, posters, _ = await rows.period_members(session, group_id, before.start, before.end)
+    previous = _period(before, series, start_members, (actives, posters))
     first = await rows.first_day(session, group_id)
-    top = await top_contributors(session, group_id, period) if current.has_data else []
+    top = _contributors(found) if current.has_data else []
     open_now = await rows.open_feedback(session, group_id)
     return Summary(current, previous, open_now, top, series, first)
 

@@ -49,47 +49,41 @@ async def first_day(session: AsyncSession, group_id: int) -> date | None:
     return (await session.exec(stmt)).scalar_one_or_none()
 
 
-async def period_members(session: AsyncSession, group_id: int, start: date, end: date) -> Any:
-    """(members active, members who posted) in the period: distinct members, one pass of the
-    period's range of member_day."""
-    stmt = select(
-        func.count(sa.distinct(sa.case((_MD.c.active > 0, _MD.c.user_id)))),
-        func.count(sa.distinct(sa.case((_MD.c.messages > 0, _MD.c.user_id)))),
-    ).where(_MD.c.group_id == group_id, _MD.c.day >= start, _MD.c.day <= end)
-    return (await session.exec(stmt)).one()
+_PERIOD = sa.text(
+    # One pass of the period's range of member_day, summed per member (materialized once),
+    # gives both the distinct members (active, posting) and the top contributors.
+    "WITH per AS MATERIALIZED ("
+    " SELECT user_id, sum(points_earned) AS points, sum(messages) AS messages,"
+    " sum(active) AS days FROM member_day"
+    " WHERE group_id = :g AND day >= :start AND day <= :end GROUP BY user_id)"
+    " SELECT per.user_id, u.username, u.display_name, per.points, per.messages, per.days,"
+    " (SELECT count(*) FROM per WHERE days > 0) AS actives,"
+    " (SELECT count(*) FROM per WHERE messages > 0) AS posters"
+    " FROM per LEFT JOIN tg_user u ON u.id = per.user_id"
+    " ORDER BY per.points DESC, per.messages DESC, per.days DESC, per.user_id LIMIT :top"
+).columns(
+    sa.column("user_id", sa.BigInteger()),
+    sa.column("username", sa.String()),
+    sa.column("display_name", sa.String()),
+    sa.column("points", sa.BigInteger()),
+    sa.column("messages", sa.BigInteger()),
+    sa.column("days", sa.BigInteger()),
+    sa.column("actives", sa.BigInteger()),
+    sa.column("posters", sa.BigInteger()),
+)
 
 
-async def top_contributors(
-    session: AsyncSession, group_id: int, start: date, end: date, limit: int
-) -> list[Any]:
-    """The members who earned the most points in the period (then messages, then active
-    days), with their names: user_id, username, display_name, points, messages, days."""
-    per = (
-        select(
-            _MD.c.user_id,
-            func.sum(_MD.c.points_earned).label("points"),
-            func.sum(_MD.c.messages).label("messages"),
-            func.sum(_MD.c.active).label("days"),
-        )
-        .where(_MD.c.group_id == group_id, _MD.c.day >= start, _MD.c.day <= end)
-        .group_by(_MD.c.user_id)
-        .order_by(sa.desc("points"), sa.desc("messages"), sa.desc("days"), _MD.c.user_id)
-        .limit(limit)
-        .subquery("per")
-    )
-    stmt = (
-        select(
-            per.c.user_id,
-            _U.c.username,
-            _U.c.display_name,
-            per.c.points,
-            per.c.messages,
-            per.c.days,
-        )
-        .select_from(per.outerjoin(_U, _U.c.id == per.c.user_id))
-        .order_by(per.c.points.desc(), per.c.messages.desc(), per.c.days.desc(), per.c.user_id)
-    )
-    return list((await session.exec(stmt)).all())
+async def period_members(
+    session: AsyncSession, group_id: int, start: date, end: date, top: int = 0
+) -> tuple[int, int, list[Any]]:
+    """(members active, members who posted, the `top` members by points earned then messages
+    then active days: user_id, username, display_name, points, messages, days) in the period.
+    Distinct members need the period's rows: one pass of their range of the primary key."""
+    params = {"g": group_id, "start": start, "end": end, "top": max(top, 1)}
+    rows = list((await session.exec(_PERIOD, params=params)).all())
+    if not rows:
+        return 0, 0, []
+    return int(rows[0].actives), int(rows[0].posters), rows[:top]
 
 
 async def open_feedback(session: AsyncSession, group_id: int) -> int:

@@ -51,16 +51,19 @@ async def first_day(session: AsyncSession, group_id: int) -> date | None:
 
 _PERIOD = sa.text(
     # One pass of the period's range of member_day, summed per member (materialized once),
-    # gives both the distinct members (active, posting) and the top contributors.
+    # gives both the distinct members (active, posting) and the top contributors (named
+    # after the LIMIT: ten lookups of tg_user, not one per member).
     "WITH per AS MATERIALIZED ("
     " SELECT user_id, sum(points_earned) AS points, sum(messages) AS messages,"
     " sum(active) AS days FROM member_day"
-    " WHERE group_id = :g AND day >= :start AND day <= :end GROUP BY user_id)"
-    " SELECT per.user_id, u.username, u.display_name, per.points, per.messages, per.days,"
+    " WHERE group_id = :g AND day >= :start AND day <= :end GROUP BY user_id),"
+    " top AS (SELECT * FROM per"
+    " ORDER BY points DESC, messages DESC, days DESC, user_id LIMIT :top)"
+    " SELECT top.user_id, u.username, u.display_name, top.points, top.messages, top.days,"
     " (SELECT count(*) FROM per WHERE days > 0) AS actives,"
     " (SELECT count(*) FROM per WHERE messages > 0) AS posters"
-    " FROM per LEFT JOIN tg_user u ON u.id = per.user_id"
-    " ORDER BY per.points DESC, per.messages DESC, per.days DESC, per.user_id LIMIT :top"
+    " FROM top LEFT JOIN tg_user u ON u.id = top.user_id"
+    " ORDER BY top.points DESC, top.messages DESC, top.days DESC, top.user_id"
 ).columns(
     sa.column("user_id", sa.BigInteger()),
     sa.column("username", sa.String()),
@@ -73,6 +76,14 @@ _PERIOD = sa.text(
 )
 
 
+_COUNTS = sa.text(
+    "SELECT count(*) AS actives, coalesce(sum(CASE WHEN m > 0 THEN 1 ELSE 0 END), 0) AS posters"
+    " FROM (SELECT user_id, max(active) AS a, sum(messages) AS m FROM member_day"
+    " WHERE group_id = :g AND day >= :start AND day <= :end GROUP BY user_id) AS per"
+    " WHERE a > 0 OR m > 0"
+)
+
+
 async def period_members(
     session: AsyncSession, group_id: int, start: date, end: date, top: int = 0
 ) -> tuple[int, int, list[Any]]:
@@ -80,6 +91,9 @@ async def period_members(
     then active days: user_id, username, display_name, points, messages, days) in the period.
     Distinct members need the period's rows: one pass of their range of the primary key."""
     params = {"g": group_id, "start": start, "end": end, "top": max(top, 1)}
+    if not top:
+        found = (await session.exec(_COUNTS, params=params)).one()
+        return int(found.actives), int(found.posters), []
     rows = list((await session.exec(_PERIOD, params=params)).all())
     if not rows:
         return 0, 0, []

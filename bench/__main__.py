@@ -9,6 +9,9 @@ group of M members and L ledger rows (default 200,000 and 1,000,000).
 stock 100): every tap's answer latency, exactly S redemptions.
 --memory [--members M]: resident memory and cache sizes while M distinct members (default
 1,000,000) check in (SQLite).
+--analytics [--members M] [--db …]: /stats 30d and 90d, retention, funnel on a generated year
+of a group of M members (default 100,000; bench/analytics_data.py, cached), and check-ins
+answered while reports run in a loop.
 """
 
 from __future__ import annotations
@@ -23,10 +26,11 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from statistics import median
 
+from bench.analytics_bench import run as run_analytics
 from bench.boards_bench import measure as measure_boards
 from bench.boards_bench import report as report_boards
 from bench.checkin_bench import ceiling, make_payloads, ours, with_postgres
-from bench.e2e_bench import e2e_ceiling, e2e_ours
+from bench.e2e_bench import CPU, e2e_ceiling, e2e_ours
 from bench.flash_bench import report as report_flash
 from bench.flash_bench import run as run_flash
 from bench.memory_bench import run as run_memory
@@ -39,13 +43,20 @@ async def compare(
     n: int,
     pg: str | None,
     rounds: int,
+    baseline_on: Callable[[str], Awaitable[tuple[float, int]]] | None = None,
 ) -> None:
     """Rates on SQLite (and PostgreSQL) as ratios of the ceiling measured in the same round.
 
     Rounds alternate ceiling and ours, so a slow spell of the machine hits both; the medians
-    over rounds are what to quote (the range shows the noise).
+    over rounds are what to quote (the range shows the noise). With a baseline (another
+    checkout's bot), each round runs it too, alternating which of the two goes first.
     """
-    names = ["SQLite"] + (["PostgreSQL"] if pg is not None else [])
+    backends = ["SQLite"] + (["PostgreSQL"] if pg is not None else [])
+    names = [
+        name
+        for backend in backends
+        for name in ([backend] + ([f"{backend} baseline"] if baseline_on else []))
+    ]
     ceilings: list[float] = []
     rates: dict[str, list[float]] = {name: [] for name in names}
     ratios: dict[str, list[float]] = {name: [] for name in names}
@@ -53,13 +64,16 @@ async def compare(
         for index in range(rounds):
             top = await ceiling_run()
             ceilings.append(top)
-            for name in names:
-                if name == "SQLite":
-                    url = f"sqlite+aiosqlite:///{Path(tmp) / f'bench-{index}.db'}"
-                    rate, recorded = await ours_on(url)
+            order = names if index % 2 == 0 else names[::-1]
+            for name in order:
+                run = baseline_on if name.endswith("baseline") else ours_on
+                assert run is not None
+                if name.startswith("SQLite"):
+                    url = f"sqlite+aiosqlite:///{Path(tmp) / f'bench-{index}-{len(name)}.db'}"
+                    rate, recorded = await run(url)
                 else:
                     assert pg is not None
-                    rate, recorded = await with_postgres(pg, ours_on)
+                    rate, recorded = await with_postgres(pg, run)
                 if recorded != n:
                     raise SystemExit(f"{name}: recorded {recorded} of {n} check-ins")
                 rates[name].append(rate)
@@ -101,9 +115,16 @@ async def main() -> None:
         "--e2e", action="store_true", help="the bot as a process, via the emulator"
     )
     parser.add_argument("--rounds", type=int, default=None, help="default 5 (e2e), 1")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        default=None,
+        help="--e2e: another checkout whose bot runs in the same rounds (e.g. main, exported)",
+    )
     parser.add_argument("--boards", action="store_true", help="/top and /me in a big group")
     parser.add_argument("--memory", action="store_true", help="memory as members arrive")
     parser.add_argument("--flash", action="store_true", help="a flash drop: tap latency")
+    parser.add_argument("--analytics", action="store_true", help="/stats on a generated year")
     parser.add_argument("--stock", type=int, default=100, help="--flash: the drop's stock")
     parser.add_argument(
         "--members", type=int, default=None, help="--boards: group size; --memory: members"
@@ -118,6 +139,9 @@ async def main() -> None:
     pg = None if args.skip_postgres else args.pg
     if args.boards:
         await boards(args.members or 200_000, args.ledger, args.db, pg)
+        return
+    if args.analytics:
+        await run_analytics(args.members or 100_000, args.db, pg)
         return
     if args.flash:
         n = args.n or 2000
@@ -143,7 +167,13 @@ async def main() -> None:
             n,
             pg,
             args.rounds or 5,
+            (lambda url: e2e_ours(url, n, args.baseline.resolve())) if args.baseline else None,
         )
+        for label, values in CPU.items():
+            print(
+                f"e2e bot CPU per update, {label + ':':22} median {median(values) * 1e6:5.0f} µs"
+                f"  ({_span([v * 1e6 for v in values])})"
+            )
         return
     n = args.n or 5000
     updates = make_payloads(n)

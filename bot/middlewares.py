@@ -7,14 +7,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiogram import BaseMiddleware
-from aiogram.types import Message, TelegramObject, Update
+from aiogram.types import CallbackQuery, Message, TelegramObject, Update
 
 from bot.filters import GROUP_TYPES
 from bot.i18n import Locales, pick_language
 from bot.update_parts import chat_and_user, event_of, event_time, is_real_member, user_info
 from core.community.groups import GroupService
 from core.engagement.member_events import MemberEvent, MemberEventBatcher
-from core.events import EventBus
+from core.errors import DuplicateUpdate
+from core.events import ButtonPressed, EventBus
 from core.uow import CommittedUpdates, UnitOfWork
 from storage.db import SessionFactory
 
@@ -132,3 +133,37 @@ class TrackAuthorMiddleware(BaseMiddleware):
                     )
                 )
         return await handler(event, data)
+
+
+class PublishPresses(BaseMiddleware):
+    """Inner middleware on callback queries: a member's press of one of the bot's buttons in a
+    group is published (ButtonPressed) into the handler's transaction, so whoever counts
+    presses does so in it. A handler that commits nothing (turning a page, a refusal it
+    answers itself) has the press committed on its own, with the update id: a redelivered
+    press counts once either way. A handler that fails records nothing."""
+
+    def __init__(self, bus: EventBus) -> None:
+        self._bus = bus
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        group = data.get("group")
+        uow: UnitOfWork | None = data.get("uow")
+        if (
+            group is None
+            or uow is None
+            or not isinstance(event, CallbackQuery)
+            or not is_real_member(event.from_user)
+            or not self._bus.wants(ButtonPressed)
+        ):
+            return await handler(event, data)
+        pressed = ButtonPressed(group.group_id, event.from_user.id, data["event_at"])
+        uow.publish(pressed)
+        result = await handler(event, data)
+        if not uow.committed:
+            if not uow.pending(pressed):
+                uow.publish(pressed)  # the handler rolled back (a refusal it answered)
+            try:
+                await uow.commit()
+            except DuplicateUpdate:
+                pass  # a redelivered press: counted the first time
+        return result

@@ -34,7 +34,12 @@ from bot.hot_models import build_hot_models
 from bot.i18n import Locales
 from bot.intake import Poller, UpdateProcessor
 from bot.metrics import Metrics
-from bot.middlewares import ContextMiddleware, DbSessionMiddleware, InjectDependencies
+from bot.middlewares import (
+    ContextMiddleware,
+    DbSessionMiddleware,
+    InjectDependencies,
+    PublishPresses,
+)
 from bot.outbound import OutboundLimits, Outbox
 from bot.scheduler import PostScheduler, plan_next, scheduler_runtime
 from bot.set_aside import SetAside
@@ -51,7 +56,12 @@ from core.schedule.posts import PostService
 from core.uow import CommittedUpdates
 from handlers import features as all_features
 from handlers import register_routers
-from storage.db import SessionFactory, create_engine, create_session_factory
+from storage.db import (
+    SessionFactory,
+    create_engine,
+    create_report_engine,
+    create_session_factory,
+)
 from storage.migrate import upgrade
 
 logger = logging.getLogger(__name__)
@@ -83,6 +93,8 @@ class App:
     allowed_updates: list[str]
     # The services handlers take by name (InjectDependencies); tests may replace one here.
     deps: dict[str, Any]
+    # Where reports read (SQLite: read-only connections of their own; else the engine).
+    report_engine: AsyncEngine | None = None
 
     def cache_sizes(self) -> dict[str, int]:
         """Entries held by each in-process map that outlives an update (all are bounded)."""
@@ -108,6 +120,8 @@ class App:
         await self.feed_http.aclose()
         await self.bot.session.close()
         await self.engine.dispose()
+        if self.report_engine is not None and self.report_engine is not self.engine:
+            await self.report_engine.dispose()
 
 
 async def create_app(
@@ -122,6 +136,7 @@ async def create_app(
     engine = create_engine(settings.database_url)
     await upgrade(engine)
     session_factory = create_session_factory(engine)
+    report_engine = create_report_engine(settings.database_url, engine)
 
     if bot_session is None:
         api = (
@@ -196,6 +211,8 @@ async def create_app(
     deps: dict[str, Any] = dict(
         settings=settings,
         session_factory=session_factory,
+        # Reports read here: on SQLite never through the writer's one connection.
+        report_sessions=create_session_factory(report_engine),
         scheduler=scheduler,
         http=http,
         outbox=outbox,
@@ -230,6 +247,8 @@ async def create_app(
     for name, observer in dispatcher.observers.items():
         if name != "update":  # not around the router tree: at the handler that matched
             observer.middleware(inject)
+    # A press of the bot's buttons in a group reaches the handler's transaction as an event.
+    dispatcher.callback_query.middleware(PublishPresses(bus))
     catalog = register_routers(dispatcher, features)
     deps["catalog"] = catalog
     for feature in features:
@@ -273,6 +292,7 @@ async def create_app(
         catalog,
         dispatcher.resolve_used_update_types(),
         deps,
+        report_engine,
     )
 
 

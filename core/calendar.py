@@ -32,6 +32,14 @@ def local_day(instant: datetime, tz_name: str, day_start_hour: int = 0) -> date:
     return (local - timedelta(hours=day_start_hour)).date()
 
 
+def local_day_and_hour(
+    instant: datetime, tz_name: str, day_start_hour: int = 0
+) -> tuple[date, int]:
+    """local_day() and the wall-clock hour of `instant` there (one conversion for both)."""
+    local = instant.astimezone(zone(tz_name))
+    return (local - timedelta(hours=day_start_hour)).date(), local.hour
+
+
 def day_start_instant(day: date, tz_name: str, day_start_hour: int = 0) -> datetime:
     """The UTC instant at which the group's `day` begins."""
     local = datetime.combine(day, time(hour=day_start_hour), tzinfo=zone(tz_name))

@@ -64,6 +64,11 @@ class MemberJoined(DomainEvent):
     at: datetime
     invite_link: str | None = None  # set when Telegram says which link was used
     via_join_request: bool = False  # approved from a join request (Telegram says so)
+    # The member's row before this join: present (seen, or joined and never seen leaving),
+    # and present with a join recorded (this is the same join told twice: Telegram sends both
+    # a chat_member update and a service message).
+    was_present: bool = False
+    was_joined: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +76,7 @@ class MemberLeft(DomainEvent):
     group_id: int
     user_id: int
     at: datetime
+    was_present: bool = True  # False: a leave told twice, or of a member never seen present
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +86,16 @@ class CheckedIn(DomainEvent):
     day: date  # the group's local day
     streak: int
     checkins: int
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ButtonPressed(DomainEvent):
+    """A member pressed one of the bot's buttons in the group (published around the handler
+    of every callback query from a group chat, in its transaction)."""
+
+    group_id: int
+    user_id: int
     at: datetime
 
 

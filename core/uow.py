@@ -86,6 +86,7 @@ class UnitOfWork:
         self._committed = committed
         self._bus = bus
         self._claimed = False
+        self.committed = False  # the use case's transaction committed (at least once)
         self._events: list[DomainEvent] = []
         self._after_commit: list[Callable[[], object]] = []
 
@@ -103,6 +104,10 @@ class UnitOfWork:
     def publish(self, event: DomainEvent) -> None:
         """Subscribers handle it at commit, in this transaction."""
         self._events.append(event)
+
+    def pending(self, event: DomainEvent) -> bool:
+        """The event was published and not handled yet (no commit or rollback since)."""
+        return any(e is event for e in self._events)
 
     def after_commit(self, action: Callable[[], object]) -> None:
         """Run `action` once the transaction has committed (queue a reply, a message)."""
@@ -142,6 +147,7 @@ class UnitOfWork:
         await self.claim()
         await self.session.commit()
         self._claimed = False
+        self.committed = True
         if self.update_id is not None and self._committed is not None:
             self._committed.add((self.update_id,))
         self.run_after_commit()

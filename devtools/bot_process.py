@@ -29,10 +29,12 @@ class BotProcess:
         database_url: str,
         *,
         argv: tuple[str, ...] = ("-m", "bot", "run"),
+        root: Path = ROOT,
         **env: str,
     ) -> None:
         self.emu = emu
         self.argv = argv
+        self.root = root  # another checkout of the project runs its own bot (a bench baseline)
         self.env = {
             **{
                 k: v
@@ -61,7 +63,7 @@ class BotProcess:
         calls_before = len(self.emu.calls)
         log = self.log_path.open("ab")
         self.process = await asyncio.create_subprocess_exec(
-            sys.executable, *self.argv, cwd=ROOT, env=self.env, stdout=log, stderr=log
+            sys.executable, *self.argv, cwd=self.root, env=self.env, stdout=log, stderr=log
         )
         log.close()
         try:

@@ -45,7 +45,13 @@ from aiogram.types import (
     User,
 )
 
-BOT_USER = User(id=123456, is_bot=True, first_name="Community Bot", username="community_test_bot")
+BOT_USER = User(
+    id=123456,
+    is_bot=True,
+    first_name="Community Bot",
+    username="community_test_bot",
+    can_read_all_group_messages=True,  # getMe says it; privacy mode off
+)
 
 
 class InProcessSession(BaseSession):
@@ -61,6 +67,7 @@ class InProcessSession(BaseSession):
         # Private chats Telegram refuses (403): users who never started the bot or blocked it.
         self.unreachable = unreachable if unreachable is not None else set()
         self._record = record
+        self.me = BOT_USER  # what getMe says (a test may turn privacy mode on)
         self._ids = itertools.count(1_000_000)
         # Private chats of users who never started the bot: sendMessage there fails with 403.
         self.unreachable: set[int] = set()
@@ -69,6 +76,8 @@ class InProcessSession(BaseSession):
         self.invite_links: dict[str, bool] = {}
         self.join_requests: set[tuple[int, int]] = set()
         self.no_invite_right: set[int] = set()
+        # Chats where the bot is a plain member, not an administrator (it is one elsewhere).
+        self.bot_not_admin: set[int] = set()
 
     async def close(self) -> None:
         pass
@@ -128,7 +137,7 @@ class InProcessSession(BaseSession):
         ):
             return self._invites(method)
         if isinstance(method, GetMe):
-            return BOT_USER
+            return self.me
         if isinstance(method, GetUpdates):
             return []
         if isinstance(
@@ -162,7 +171,11 @@ class InProcessSession(BaseSession):
             ]
         if isinstance(method, CopyMessage):
             return MessageId(message_id=next(self._ids))
-        if isinstance(method, GetChatMember) and method.user_id == BOT_USER.id:
+        if (
+            isinstance(method, GetChatMember)
+            and method.user_id == BOT_USER.id
+            and int(method.chat_id) not in self.bot_not_admin  # type: ignore[arg-type]
+        ):
             rights = {
                 name: name != "can_invite_users" or int(method.chat_id) not in self.no_invite_right  # type: ignore[arg-type]
                 for name, info in ChatMemberAdministrator.model_fields.items()

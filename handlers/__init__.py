@@ -13,6 +13,7 @@ from aiogram import Dispatcher
 from bot.features import CommandCatalog, Feature
 from bot.middlewares import TrackAuthorMiddleware
 from handlers import errors, wrong_chat
+from handlers.analytics import stats
 from handlers.community import export, group_lifecycle, help, settings
 from handlers.engagement import activity, admin_points, checkin, leaderboard, profile
 from handlers.feedback import inbox as feedback_inbox
@@ -33,6 +34,7 @@ def features() -> list[Feature]:
         admin_points.feature(),  # /grant, /deduct (admins)
         settings.feature(),  # /settings (admins)
         export.feature(),  # /export (admins)
+        stats.feature(),  # /stats (admins); reactions and what other use cases did, recorded
         feedback_inbox.feature(),  # /feedback, /inbox; texts of its flows (before activity)
         surveys.feature(),  # /survey nps|csat|results|close (admins), answer buttons
         polls.feature(),  # /poll (admins): native polls, votes from poll_answer

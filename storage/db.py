@@ -80,5 +80,30 @@ def ping_when_idle(engine: AsyncEngine, idle_seconds: float) -> None:
             raise exc.DisconnectionError(str(error)) from error
 
 
+def create_report_engine(url: str, engine: AsyncEngine) -> AsyncEngine:
+    """Where reports read. SQLite: connections of their own, read-only: in WAL mode a reader
+    neither waits for the writer nor holds it, so a long report never delays a check-in (the
+    main engine's one connection is the single writer). PostgreSQL: the main engine."""
+    if not is_sqlite(url):
+        return engine
+    database = make_url(url).database
+    if not database or database == ":memory:":
+        return engine  # a private in-memory database is seen through its one connection only
+    readers = create_async_engine(url, pool_size=2, max_overflow=0, pool_timeout=120)
+
+    @event.listens_for(readers.sync_engine, "connect")
+    def _pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA query_only=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        # A report groups a period's rows: sort in memory, read the file mapped.
+        cursor.execute("PRAGMA temp_store=MEMORY")
+        cursor.execute("PRAGMA cache_size=-65536")
+        cursor.execute("PRAGMA mmap_size=268435456")
+        cursor.close()
+
+    return readers
+
+
 def create_session_factory(engine: AsyncEngine) -> SessionFactory:
     return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)

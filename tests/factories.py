@@ -50,11 +50,12 @@ def message(
     date: datetime | int | None = None,
     update_id: int | None = None,
     reply_to: dict[str, Any] | None = None,
+    title: str = "Test Group",
 ) -> Update:
     msg: dict[str, Any] = {
         "message_id": next(_message_ids),
         "date": ts(date),
-        "chat": chat(chat_id)
+        "chat": chat(chat_id, title)
         if chat_id < 0
         else {**chat(chat_id), "first_name": from_user["first_name"]},
         "from": from_user,
@@ -344,6 +345,34 @@ def private_callback(from_user: dict[str, Any], data: str, message_id: int) -> U
                     "from": {"id": 123456, "is_bot": True, "first_name": "Bot"},
                     "text": "…",
                 },
+            },
+        }
+    )
+
+
+def reaction(
+    from_user: dict[str, Any],
+    message_id: int,
+    new: list[str],
+    old: list[str] | None = None,
+    *,
+    date: datetime | int | None = None,
+) -> Update:
+    """message_reaction: a member's reactions to a message changed from `old` to `new`."""
+
+    def emoji(values: list[str]) -> list[dict[str, str]]:
+        return [{"type": "emoji", "emoji": e} for e in values]
+
+    return Update.model_validate(
+        {
+            "update_id": next_update_id(),
+            "message_reaction": {
+                "chat": chat(),
+                "message_id": message_id,
+                "user": from_user,
+                "date": ts(date),
+                "old_reaction": emoji(old or []),
+                "new_reaction": emoji(new),
             },
         }
     )

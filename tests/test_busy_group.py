@@ -22,7 +22,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from bot.digest import Digest
-from storage.tables import Checkin, DailyCheckinCount, LedgerEntry, Member
+from storage.tables import Checkin, GroupDay, LedgerEntry, Member
 from tests import factories as f
 from tests.app_harness import Harness, running_bot
 
@@ -308,9 +308,7 @@ async def one_member_state(bot: Harness, user_id: int) -> tuple[int, int, int, i
             )
         ).one()
         m = (await s.exec(select(Member).where(Member.user_id == user_id))).one()
-        day_count = (
-            await s.exec(select(func.coalesce(func.sum(DailyCheckinCount.count), 0)))
-        ).one()
+        day_count = (await s.exec(select(func.coalesce(func.sum(GroupDay.checkins), 0)))).one()
     return rows, ledger, m.points, m.checkins, day_count
 
 
@@ -339,7 +337,7 @@ async def test_two_concurrent_feeds_of_one_members_checkins(db_url: str) -> None
             rows, ledger, points, checkins, _ = await one_member_state(bot, 10 + i)
             assert (rows, ledger, points, checkins) == (1, 1, 10, 1), i
         async with bot.app.session_factory() as s:
-            (count,) = (await s.exec(select(DailyCheckinCount.count))).all()
+            (count,) = (await s.exec(select(GroupDay.checkins).where(GroupDay.checkins > 0))).all()
         assert count == 5  # positions counted once per member
         texts = bot.texts()
         assert sum("checked in — streak 1 day" in t for t in texts) == 5

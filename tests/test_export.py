@@ -32,7 +32,7 @@ async def test_members_and_ledger_csv(db_url: str) -> None:
         data = doc.document.data
         assert (
             data.splitlines()[0]
-            == b"user_id,username,display_name,points,streak,best_streak,checkins,joined_at,last_active_at,left_at,level,badges"
+            == b"user_id,username,display_name,points,streak,best_streak,checkins,joined_at,last_active_at,left_at,level,badges,active_days_30"
         )
         by_id = {r["user_id"]: r for r in parse(data)}
         assert (

@@ -86,6 +86,7 @@ def test_menus_per_scope() -> None:
         "deduct",
         "settings",
         "export",
+        "stats",
         "reward_add",
         "reward_edit",
         "reward_disable",
@@ -186,6 +187,7 @@ async def test_default_update_types_are_the_ones_routers_handle(db_url: str) -> 
             "chat_join_request",
             "chat_member",
             "message",
+            "message_reaction",
             "my_chat_member",
             "poll_answer",
         ]

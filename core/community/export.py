@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from core.analytics.recording import Facts
 from core.calendar import local_day
 from core.community.group_settings import GroupSettings
 from core.csv_export import iso, write_csv
@@ -29,6 +30,7 @@ MEMBER_COLUMNS = [
     "left_at",
     "level",
     "badges",
+    "active_days_30",  # of the 30 local days ending today (core/analytics)
 ]
 LEDGER_COLUMNS = ["id", "user_id", "amount", "reason", "created_at", "actor_id", "note", "source"]
 
@@ -56,6 +58,7 @@ async def members_csv(
             iso(r.left_at),
             ranks.level(r.user_id),
             ranks.badge_list(r.user_id),
+            Facts(active_day=r.active_day, bits=r.active_bits).active_days_in(today),
         ),
     )
 

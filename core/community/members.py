@@ -38,6 +38,7 @@ class MemberService:
         await member_rows.upsert_users(uow.session, unique)
         for user in unique:
             user_id = int(user["id"])  # type: ignore[call-overload]
+            was_present, was_joined = await member_rows.presence(uow.session, group_id, user_id)
             await member_rows.mark_joined(uow.session, group_id, user_id, at)
             uow.publish(
                 MemberJoined(
@@ -48,6 +49,8 @@ class MemberService:
                     at,
                     invite_link,
                     via_join_request,
+                    was_present,
+                    was_joined,
                 )
             )
         await uow.commit()
@@ -55,8 +58,9 @@ class MemberService:
     async def record_leave(
         self, uow: UnitOfWork, group_id: int, user_id: int, at: datetime
     ) -> None:
+        was_present, _ = await member_rows.presence(uow.session, group_id, user_id)
         await member_rows.mark_left(uow.session, group_id, user_id, at)
-        uow.publish(MemberLeft(group_id, user_id, at))
+        uow.publish(MemberLeft(group_id, user_id, at, was_present))
         await uow.commit()
 
     async def record_started(self, uow: UnitOfWork, user: dict[str, object], at: datetime) -> None:

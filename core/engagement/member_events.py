@@ -16,8 +16,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
 
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from core.analytics.recorder import facts_of, is_new_member
+from core.analytics.recording import Activity, Facts, Plan, history_needed
+from core.analytics.recording import plan as plan_numbers
 from core.cache import BoundedCache
-from core.calendar import local_day, period_starts
+from core.calendar import local_day, local_day_and_hour, period_starts
 from core.community.group_settings import GroupSettings
 from core.community.groups import GroupService
 from core.engagement.rules import ActivityState, activity_credit, milestone_bonus, next_streak
@@ -26,6 +31,7 @@ from core.events import CheckedIn, EventBus, PointsEarned
 from core.uow import CommittedUpdates, UnitOfWork
 from storage.db import SessionFactory
 from storage.queries import updates
+from storage.queries.analytics import activity as analytics_rows
 from storage.queries.community import members
 from storage.queries.engagement import checkins, ledger
 
@@ -244,12 +250,13 @@ class MemberEventBatcher:
                 session,
                 [{"group_id": g, "user_id": u, "at": at} for (g, u), at in last_seen.items()],
             )
-            days = {
-                id(e): local_day(
-                    e.at, settings[e.group_id].timezone, settings[e.group_id].day_start_hour
+            days: dict[int, date] = {}
+            hours: dict[int, int] = {}
+            for e in live:
+                calendar = settings[e.group_id]
+                days[id(e)], hours[id(e)] = local_day_and_hour(
+                    e.at, calendar.timezone, calendar.day_start_hour
                 )
-                for e in live
-            }
             last_days = {(r.group_id, r.user_id): r.last_checkin_day for r in rows}
             candidates: dict[tuple[int, int, date], MemberEvent] = {}
             for e in live:
@@ -266,18 +273,22 @@ class MemberEventBatcher:
                 await checkins.set_outcomes(
                     session, [row for key, row in plan.checkins.items() if optimistic[key] != row]
                 )
+            # The numbers (core/analytics): the members' days, then the groups' days, whose
+            # check-in totals give each check-in its position.
+            numbers, facts = await _plan_numbers(session, live, rows, settings, days, hours, plan)
             per_day: dict[tuple[int, date], int] = {}
             for e in plan.winners:
                 per_day[(e.group_id, days[id(e)])] = per_day.get((e.group_id, days[id(e)]), 0) + 1
-            totals = await checkins.bump_day_counts(session, per_day)
+            totals = await analytics_rows.add_group_days(session, numbers.group_days)
             next_position = {k: totals[k] - n + 1 for k, n in per_day.items()}
             results = plan.results
             for e in plan.winners:  # "you are the 12th today", in arrival order
                 position_key = (e.group_id, days[id(e)])
                 results[id(e)] = results[id(e)].at_position(next_position[position_key])  # type: ignore[union-attr]
                 next_position[position_key] += 1
-            # The ledger rows, and the members' progress and running totals in one UPDATE.
-            earned = await ledger.append(session, plan.ledger_rows, progress=plan.progress)
+            # The ledger rows, and the members' progress, running totals and facts in one UPDATE.
+            progress = _with_facts(plan.progress, rows, facts, numbers.facts)
+            earned = await ledger.append(session, plan.ledger_rows, progress=progress)
             # Features reacting to a check-in write in this same transaction.
             uow = UnitOfWork(session, bus=self._bus)
             if self._bus is not None and self._bus.wants(CheckedIn):
@@ -408,6 +419,119 @@ def _plan(
         if st.dirty
     ]
     return plan
+
+
+async def _plan_numbers(
+    session: AsyncSession,
+    live: Sequence[MemberEvent],
+    rows: Sequence[Any],
+    settings: dict[int, GroupSettings],
+    days: dict[int, date],
+    hours: dict[int, int],
+    plan: _Plan,
+) -> tuple[Plan, dict[tuple[int, int], Facts]]:
+    """What the batch adds to the numbers; the members' days are written here (their posters
+    need the rows' message totals), the groups' days and the facts by the caller, folded into
+    statements it runs anyway. Returns the plan and every member's facts as read."""
+    numbers = Plan()
+    facts: dict[tuple[int, int], Facts] = {}
+    seen: dict[tuple[int, int], datetime] = {}
+    for e in live:
+        key = (e.group_id, e.user.user_id)
+        if key not in seen or e.at > seen[key]:
+            seen[key] = e.at
+    for r in rows:
+        key = (r.group_id, r.user_id)
+        calendar = settings[r.group_id]
+        facts[key] = facts_of(r)
+        at = seen[key]
+        if is_new_member(r, at) or (r.left_at is not None and r.left_at < at):
+            day = local_day(at, calendar.timezone, calendar.day_start_hour)
+            numbers.add(r.group_id, day, members_delta=1)
+    activities = []
+    results = plan.results
+    for e in live:
+        day = days[id(e)]
+        # An event without an update id (a command's author) could be counted twice.
+        hour = hours[id(e)] if e.update_id is not None else None
+        done = results[id(e)]
+        if isinstance(done, CheckinResult):
+            if done.status == "new":
+                activities.append(
+                    Activity(
+                        e.group_id,
+                        e.user.user_id,
+                        day,
+                        hour,
+                        checkins=1,
+                        points_earned=done.points + done.bonus,
+                        streak=done.streak,
+                    )
+                )
+            else:
+                activities.append(Activity(e.group_id, e.user.user_id, day, hour))
+        else:
+            assert isinstance(done, ActivityResult)
+            activities.append(
+                Activity(
+                    e.group_id,
+                    e.user.user_id,
+                    day,
+                    hour,
+                    messages=0 if e.update_id is None else 1,
+                    points_earned=done.credited,
+                )
+            )
+    wanted = history_needed(activities, facts)
+    history = await analytics_rows.active_days(session, wanted) if wanted else None
+    plan_numbers(activities, facts, history, into=numbers)
+    written = await analytics_rows.add_member_days(session, numbers.member_days)
+    for r in written:  # a member's first messages of the day make them a poster
+        added = numbers.member_days[(r.group_id, r.day, r.user_id)][1]
+        if added and r.messages == added:
+            numbers.add(r.group_id, r.day, posters=1)
+    return numbers, facts
+
+
+def _with_facts(
+    progress: list[dict[str, Any]],
+    rows: Sequence[Any],
+    facts: dict[tuple[int, int], Facts],
+    changed: dict[tuple[int, int], Facts],
+) -> list[dict[str, Any]]:
+    """The progress rows with each member's facts; members whose facts alone changed (a
+    first message of the day earning nothing) join the UPDATE with their progress as read."""
+    listed = set()
+    for p in progress:
+        key = (p["g"], p["u"])
+        listed.add(key)
+        _put_facts(p, changed.get(key) or facts[key])
+    for r in rows:
+        key = (r.group_id, r.user_id)
+        if key in changed and key not in listed:
+            p = {
+                "g": r.group_id,
+                "u": r.user_id,
+                "delta": 0,
+                "streak": r.streak,
+                "best": r.best_streak,
+                "dc": 0,
+                "lcd": r.last_checkin_day,
+                "ad": r.activity_day,
+                "at": r.activity_today,
+                "alast": r.activity_last_at,
+            }
+            _put_facts(p, changed[key])
+            progress.append(p)
+    return progress
+
+
+def _put_facts(p: dict[str, Any], f: Facts) -> None:
+    p["yd"] = f.active_day
+    p["yb"] = f.bits
+    p["fc"] = f.first_checkin
+    p["s3"] = f.streak3
+    p["s7"] = f.streak7
 
 
 def _fingerprint(user: UserInfo) -> int:

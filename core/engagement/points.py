@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from core.analytics import recorder as analytics
 from core.calendar import GroupCalendar, local_day, period_starts
 from core.errors import InsufficientPoints, InvalidAmount, TargetNotFound
 from core.events import PointsEarned
@@ -108,6 +109,8 @@ async def _change(
     )
     if earned:
         uow.publish(PointsEarned(tuple(earned), at))
+    if not deduct:  # issued; a deduction is neither issued nor spent (docs/analytics.md)
+        await analytics.record_points(uow, group, [(target.user_id, amount, 0)], at)
     await audit.record(
         session,
         group_id=group_id,
@@ -168,5 +171,6 @@ async def ensure_member(
 ) -> Target:
     """A member chosen by replying to their message is certainly in the group: track them."""
     await member_rows.upsert_users(uow.session, [user])
-    await member_rows.ensure_member(uow.session, group_id, int(user["id"]), at)  # type: ignore[call-overload]
+    if await member_rows.ensure_member(uow.session, group_id, int(user["id"]), at):  # type: ignore[call-overload]
+        await analytics.record_membership(uow, group_id, at, members_delta=1)
     return Target(int(user["id"]), str(user["display_name"]))  # type: ignore[call-overload]

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from core.analytics import recorder as analytics
 from core.calendar import day_start_instant, local_day
 from core.community.group_settings import GroupSettings
 from core.feedback import keywords, rules
@@ -139,6 +140,7 @@ async def submit(
     )
     await rows.drop_draft(session, user_id, source_chat_id)
     points = await feedback_points.for_feedback(uow, group, user_id, item_id, at)
+    await analytics.record(uow, group, user_id, at, feedback=1, points_earned=points)
     await uow.commit()
     return Created(item_id, group.group_id, number, category, priority, points)
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from core.analytics import recorder as analytics
+from core.calendar import GroupCalendar
 from core.community.groups import GroupService
 from core.feedback import points
 from core.feedback.rules import FeedbackError
@@ -128,10 +130,14 @@ async def vote(
     await uow.claim()
     if option_ids:
         await rows.put_vote(uow.session, row.id, user_id, ",".join(map(str, option_ids)), at)
+        earned = 0
+        calendar: GroupCalendar | int = row.group_id
         if groups is not None:
             found = await groups.settings_in(uow.session, [row.group_id])
             if row.group_id in found:
-                await points.for_poll_vote(uow, found[row.group_id], user_id, row.id, at)
+                calendar = found[row.group_id]
+                earned = await points.for_poll_vote(uow, found[row.group_id], user_id, row.id, at)
+        await analytics.record(uow, calendar, user_id, at, answers=1, points_earned=earned)
     else:
         await rows.drop_vote(uow.session, row.id, user_id)
     await uow.commit()

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from core.analytics import recorder as analytics
 from core.feedback.closing import ClosingInPast
 from core.feedback.inbox import DRAFT_TTL
 from core.feedback.rules import FeedbackError
@@ -180,6 +181,7 @@ async def answer(
     await uow.claim()
     session = uow.session
     await rows.put_answer(session, survey_id, user_id, score, at)
+    await analytics.record(uow, group_id, user_id, at, answers=1)
     responses = await rows.count(session, survey_id)
     ask = followup and row.kind == NPS and score in DETRACTORS
     if ask:

@@ -15,6 +15,7 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from core.analytics import recorder as analytics
 from core.errors import DomainError
 from core.events import PointsEarned, Transaction
 from core.uow import UnitOfWork
@@ -126,4 +127,5 @@ async def credit_birthdays(
     earned = await ledger.append(session, entries)
     if earned:
         tx.publish(PointsEarned(tuple(earned), at))
+    await analytics.record_points(tx, group_id, [(e["user_id"], amount, 0) for e in entries], at)
     return [e["user_id"] for e in entries]

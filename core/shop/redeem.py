@@ -13,6 +13,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
+from core.analytics import recorder as analytics
 from core.community.group_settings import GroupSettings
 from core.engagement.points import MAX_REASON
 from core.shop import badges
@@ -234,6 +235,7 @@ async def redeem(
             }
         ],
     )
+    await analytics.record(uow, group, user_id, at, redemptions=1, points_spent=reward.cost)
     low = None
     low_reported = left is not None and left <= LOW_STOCK
     low_reported = low_reported or codes_left is not None
@@ -290,6 +292,10 @@ async def decide(
         )
         await reward_rows.put_back(session, redemption.reward_id)
         await reward_rows.release_code(session, redemption.request_key)
+        # Spending is counted net of refunds, on the day of the refund.
+        await analytics.record_points(
+            uow, redemption.group_id, [(redemption.user_id, 0, -redemption.cost)], at
+        )
     await audit.record(
         session,
         group_id=redemption.group_id,

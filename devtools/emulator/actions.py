@@ -55,7 +55,52 @@ class WorldActions(World):
         if self.status.get((chat_id, user_id), "left") in ("left", "kicked"):
             self.status[(chat_id, user_id)] = "member"
         msg = self._user_message(self.chats[chat_id], user_id, text, date, **extra)
+        if not self._bot_sees(chat_id, msg):
+            return {"message": msg}  # Telegram keeps it from a bot in privacy mode
         return self.push_update({"message": msg})
+
+    def _bot_sees(self, chat_id: int, msg: dict[str, Any]) -> bool:
+        """Privacy mode: where the bot is no administrator it gets commands and replies to
+        its own messages only (service messages are built elsewhere and always sent)."""
+        if not self.privacy_mode or self.bot_is_admin(chat_id):
+            return True
+        text = msg.get("text") or msg.get("caption") or ""
+        replied = (msg.get("reply_to_message") or {}).get("from") or {}
+        return text.startswith("/") or replied.get("id") == (self.bot_id or 1)
+
+    def react(
+        self,
+        chat_id: int,
+        user_id: int,
+        message_id: int,
+        emoji: list[str],
+        *,
+        old: list[str] | None = None,
+        date: datetime | int | None = None,
+    ) -> dict[str, Any] | None:
+        """A member's reactions to a message change from `old` to `emoji`. Telegram tells only
+        a bot that is an administrator of the chat (and asked for message_reaction): None when
+        it sends nothing."""
+        if (chat_id, message_id) not in self.messages:
+            raise LookupError(f"no message {message_id} in chat {chat_id}")
+        if not self.bot_is_admin(chat_id):
+            return None
+
+        def reactions(values: list[str]) -> list[dict[str, str]]:
+            return [{"type": "emoji", "emoji": e} for e in values]
+
+        return self.push_update(
+            {
+                "message_reaction": {
+                    "chat": self.chats[chat_id],
+                    "message_id": message_id,
+                    "user": self.users[user_id],
+                    "date": self.date(date),
+                    "old_reaction": reactions(old or []),
+                    "new_reaction": reactions(emoji),
+                }
+            }
+        )
 
     def send_photo(
         self,

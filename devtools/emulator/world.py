@@ -67,6 +67,9 @@ class World:
         self.bot_username = bot_username
         self.files_dir = Path(files_dir) if files_dir else None
         self.bot_id: int | None = None
+        # BotFather's privacy mode: in groups where the bot is no administrator it then gets
+        # commands, replies to its own messages and service messages only (getMe says so).
+        self.privacy_mode = False
         self.now = datetime.now(UTC).replace(microsecond=0)
         self.users: dict[int, dict[str, Any]] = {}
         self.chats: dict[int, dict[str, Any]] = {}
@@ -165,6 +168,9 @@ class World:
 
     def next_message_id(self, chat_id: int) -> int:
         return next(self._message_ids.setdefault(chat_id, itertools.count(1)))
+
+    def bot_is_admin(self, chat_id: int) -> bool:
+        return self.status.get((chat_id, self.bot_id or 1)) in ("administrator", "creator")
 
     def bot_user(self) -> dict[str, Any]:
         return {

@@ -12,6 +12,9 @@ from bot.features import Area, CommandSpec, Feature, Role
 from bot.filters import InGroup
 from bot.i18n import Translator
 from bot.outbound import Outbox, Priority
+from core.analytics import export as analytics_export
+from core.analytics.periods import parse_period
+from core.calendar import local_day
 from core.community import export
 from core.community.group_settings import GroupSettings
 from core.errors import UnknownSubcommand
@@ -32,6 +35,9 @@ KINDS = {
     "反馈": "feedback",
     "survey": "survey",
     "调查": "survey",
+    "daily": "daily",
+    "每日": "daily",
+    "日报": "daily",
 }
 
 
@@ -52,7 +58,7 @@ async def cmd_export(
         more = ", ".join(exports.kinds()) if exports is not None else ""
         raise UnknownSubcommand(
             word=(args[0] if args else "")[:32],
-            options="members, ledger, redemptions, feedback, survey <n>"
+            options="members, ledger, redemptions, feedback, survey <n>, daily [period]"
             + (f", {more}" if more else ""),
         )
     if extra is not None:
@@ -60,6 +66,14 @@ async def cmd_export(
         data, count = await extra.build(uow.session, group)
     elif kind == "members":
         data, count = await export.members_csv(uow.session, group, event_at)
+    elif kind == "daily":
+        today = local_day(event_at, group.timezone, group.day_start_hour)
+        period = (
+            parse_period(args[1:], today)
+            if len(args) > 1
+            else await analytics_export.default_period(uow.session, group.group_id, today)
+        )
+        data, count = await analytics_export.daily_csv(uow.session, group.group_id, period)
     elif kind == "redemptions":
         data, count = await shop_export.redemptions_csv(uow.session, group.group_id)
     elif kind == "feedback":

@@ -22,7 +22,7 @@ help-top = [streak | checkins | week | month] — points unless you name another
 help-grant = &lt;amount&gt; [reason] — reply to a member's message, or add @username or an id
 help-deduct = &lt;amount&gt; [reason] — reply to a member's message, or add @username or an id
 help-settings = [&lt;key&gt; &lt;value&gt;] — alone, buttons; keys such as timezone, day_start, language, checkin_points
-help-export = members | ledger | redemptions | feedback | survey &lt;n&gt; — one CSV file
+help-export = members | ledger | redemptions | feedback | survey &lt;n&gt; | daily [period] — one CSV file
 help-note-activity = Chatting also earns a few points (messages of some length, with a cooldown).
 
 group-welcome =

@@ -22,7 +22,7 @@ help-top = [streak | checkins | week | month] — 默认按积分，也可指定
 help-grant = &lt;数量&gt; [原因] — 回复成员的消息，或附上 @用户名 或数字 ID
 help-deduct = &lt;数量&gt; [原因] — 回复成员的消息，或附上 @用户名 或数字 ID
 help-settings = [&lt;设置项&gt; &lt;值&gt;] — 只发命令则显示按钮；设置项如 timezone、day_start、language、checkin_points
-help-export = members | ledger | redemptions | feedback | survey &lt;编号&gt; — 导出一个 CSV 文件
+help-export = members | ledger | redemptions | feedback | survey &lt;编号&gt; | daily [时段] — 导出一个 CSV 文件
 help-note-activity = 正常聊天也能获得少量积分（消息需达到一定长度，有冷却时间）。
 
 group-welcome =

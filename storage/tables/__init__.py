@@ -1,5 +1,6 @@
 """Every table, by area. Importing this package registers them all on SQLModel.metadata."""
 
+from storage.tables.analytics import GroupDay, MemberDay
 from storage.tables.community import (
     AuditLog,
     ChatGroup,
@@ -12,7 +13,6 @@ from storage.tables.engagement import (
     ALL_TIME,
     BoardValueCount,
     Checkin,
-    DailyCheckinCount,
     LedgerEntry,
 )
 from storage.tables.feedback import (
@@ -73,7 +73,6 @@ __all__ = [
     "ChatGroup",
     "Checkin",
     "ContentFeed",
-    "DailyCheckinCount",
     "FeedSeenItem",
     "FeedbackCounter",
     "FeedbackDraft",
@@ -83,6 +82,7 @@ __all__ = [
     "FeedbackStaffChat",
     "FeedbackTopic",
     "GreetingTemplate",
+    "GroupDay",
     "GroupMigration",
     "GroupSetting",
     "HolidayGreeting",
@@ -90,6 +90,7 @@ __all__ = [
     "Member",
     "MemberBadge",
     "MemberBirthday",
+    "MemberDay",
     "Poll",
     "PollVote",
     "PostOccurrence",

@@ -103,10 +103,19 @@ class Member(SQLModel, table=True):
                         "activity_today",
                         "activity_last_at",
                         "joined_at",
+                        "join_day",
                         "week_start",
                         "month_start",
+                        "active_day",
+                        "active_bits",
                     ],
-                    "min": ["first_seen_at"],
+                    "min": [
+                        "first_seen_at",
+                        "first_checkin_day",
+                        "streak3_day",
+                        "streak7_day",
+                        "first_redeem_day",
+                    ],
                 }
             }
         },
@@ -133,6 +142,21 @@ class Member(SQLModel, table=True):
     lifetime_earned: int = Field(
         default=0, sa_type=sa.BigInteger, sa_column_kwargs={"server_default": "0"}
     )
+    # Analytics facts (core/analytics): the local day of their latest join as it was then
+    # (their cohort: a later change of the group's calendar does not move it), the
+    # member's latest local day with activity, and the
+    # days active before it (bit i: active on active_day - i, 62 days), so "active days in the
+    # last 30" is arithmetic on the row; the first days they checked in, reached a 3- and a
+    # 7-day streak, and redeemed a reward (the funnel).
+    join_day: date | None = Field(default=None)  # local day of the join (the cohort)
+    active_day: date | None = Field(default=None)
+    active_bits: int = Field(
+        default=0, sa_type=sa.BigInteger, sa_column_kwargs={"server_default": "0"}
+    )
+    first_checkin_day: date | None = Field(default=None)
+    streak3_day: date | None = Field(default=None)
+    streak7_day: date | None = Field(default=None)
+    first_redeem_day: date | None = Field(default=None)
 
 
 class AuditLog(SQLModel, table=True):

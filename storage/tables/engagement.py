@@ -27,17 +27,6 @@ class Checkin(SQLModel, table=True):
     created_at: datetime = ts(nullable=False)
 
 
-class DailyCheckinCount(SQLModel, table=True):
-    """How many members of a group checked in on a local day (gives "you are the 12th today")."""
-
-    __tablename__ = "daily_checkin_count"
-    __table_args__ = ({"info": {"group_merge": {"sum": ["count"]}}},)
-
-    group_id: int = tg_id(primary_key=True)
-    day: date = Field(primary_key=True)
-    count: int = Field(default=0)
-
-
 class LedgerEntry(SQLModel, table=True):
     """Append-only points ledger: every balance change is one row; never updated or deleted."""
 

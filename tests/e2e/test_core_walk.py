@@ -35,6 +35,7 @@ async def test_checkins_over_days_restart_and_429(
         "chat_join_request",
         "chat_member",
         "message",
+        "message_reaction",
         "my_chat_member",
         "poll_answer",
     ]

@@ -13,7 +13,7 @@ def get_me(world: World, params: dict[str, Any]) -> dict[str, Any]:
     return {
         **world.bot_user(),
         "can_join_groups": True,
-        "can_read_all_group_messages": True,
+        "can_read_all_group_messages": not world.privacy_mode,
         "supports_inline_queries": False,
     }
 

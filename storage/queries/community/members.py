@@ -73,6 +73,24 @@ _PROGRESS_COLUMNS = [
 ]
 
 
+# What the numbers need (core.analytics.recording.Facts) and whether the row is new or was away.
+_ANALYTICS_COLUMNS = [
+    _M.c[name]
+    for name in (
+        "left_at",
+        "first_seen_at",
+        "joined_at",
+        "join_day",
+        "active_day",
+        "active_bits",
+        "first_checkin_day",
+        "streak3_day",
+        "streak7_day",
+        "first_redeem_day",
+    )
+]
+
+
 @cache
 def _touch(dialect: str) -> tuple[Any, RowSet]:
     src = RowSet(
@@ -94,7 +112,7 @@ def _touch(dialect: str) -> tuple[Any, RowSet]:
     stmt = stmt.on_conflict_do_update(
         index_elements=["group_id", "user_id"],
         set_={"last_active_at": stmt.excluded.last_active_at},
-    ).returning(*_PROGRESS_COLUMNS, _M.c.left_at)
+    ).returning(*_PROGRESS_COLUMNS, *_ANALYTICS_COLUMNS)
     return stmt, src
 
 
@@ -111,7 +129,7 @@ _BACK = (
 
 async def touch_members(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> list[Any]:
     """Insert or refresh members seen speaking (rows: group_id, user_id, at; one per member);
-    returns their running totals (_PROGRESS_COLUMNS, and left_at as it was).
+    returns their running totals (_PROGRESS_COLUMNS, and _ANALYTICS_COLUMNS as they were).
 
     A member who speaks is in the group, so a stale left_at is cleared, but only by a message
     sent after the leave: a ban and the banned member's last message can be written in either
@@ -144,6 +162,13 @@ PROGRESS_COLUMNS = [
     ("ad", sa.Date()),
     ("at", sa.Integer()),
     ("alast", UTCDateTime()),
+    # The analytics facts (core.analytics.recording.Facts): active_day, active_bits, the first
+    # check-in and the first 3- and 7-day streaks.
+    ("yd", sa.Date()),
+    ("yb", sa.BigInteger()),
+    ("fc", sa.Date()),
+    ("s3", sa.Date()),
+    ("s7", sa.Date()),
 ]
 
 
@@ -159,6 +184,11 @@ def progress_values(src: RowSet) -> dict[str, Any]:
         "activity_day": src.c.ad,
         "activity_today": src.c.at,
         "activity_last_at": src.c.alast,
+        "active_day": src.c.yd,
+        "active_bits": src.c.yb,
+        "first_checkin_day": src.c.fc,
+        "streak3_day": src.c.s3,
+        "streak7_day": src.c.s7,
     }
 
 
@@ -174,12 +204,26 @@ def _apply(dialect: str) -> tuple[Any, RowSet]:
 
 
 async def apply_progress(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
-    """Write check-in/activity progress (keys: g,u,delta,streak,best,dc,lcd,ad,at,alast;
-    one row per member). With ledger rows, ledger.append(rows, progress=...) writes both in
+    """Write check-in/activity progress (keys: g,u,delta,streak,best,dc,lcd,ad,at,alast and
+    the analytics facts yd,yb,fc,s3,s7; one row per member). With ledger rows, ledger.append(rows, progress=...) writes both in
     one UPDATE."""
     if rows:
         stmt, src = _apply(dialect_of(session))
         await session.exec(stmt, params=src.params(rows))
+
+
+async def presence(session: AsyncSession, group_id: int, user_id: int) -> tuple[bool, bool]:
+    """(present, present with a join recorded) of the member's row now; locked until the
+    commit on PostgreSQL, so the change that follows is judged against what it changes."""
+    stmt = (
+        select(_M.c.left_at, _M.c.joined_at)
+        .where(_M.c.group_id == group_id, _M.c.user_id == user_id)
+        .with_for_update()
+    )
+    row = (await session.exec(stmt)).first()
+    if row is None or row.left_at is not None:
+        return False, False
+    return True, row.joined_at is not None
 
 
 async def mark_joined(session: AsyncSession, group_id: int, user_id: int, at: datetime) -> None:
@@ -246,10 +290,13 @@ async def set_user_blocked(session: AsyncSession, user_id: int, at: datetime) ->
     await session.exec(update(_U).where(_U.c.id == user_id).values(blocked_at=at))
 
 
-async def ensure_member(session: AsyncSession, group_id: int, user_id: int, at: datetime) -> None:
-    """The member exists and is present (they were just seen in the chat)."""
+async def ensure_member(session: AsyncSession, group_id: int, user_id: int, at: datetime) -> bool:
+    """The member exists and is present (they were just seen in the chat); True if they were
+    not present before."""
+    was_present, _ = await presence(session, group_id, user_id)
     stmt = upsert(session, _M).values(group_id=group_id, user_id=user_id, first_seen_at=at)
     stmt = stmt.on_conflict_do_update(
         index_elements=["group_id", "user_id"], set_={"left_at": None}
     )
     await session.exec(stmt)
+    return not was_present

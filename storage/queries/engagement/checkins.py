@@ -1,4 +1,4 @@
-"""Check-in rows and the per-day counters."""
+"""Check-in rows (how many a group had each day is group_day.checkins: storage/queries/analytics)."""
 
 from __future__ import annotations
 
@@ -11,13 +11,12 @@ import sqlalchemy as sa
 from sqlalchemy import bindparam, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.queries.dialect import dialect_of, insert_for, upsert
+from storage.queries.dialect import dialect_of, insert_for
 from storage.queries.rowset import RowSet
-from storage.tables import Checkin, DailyCheckinCount
+from storage.tables import Checkin
 from storage.types import UTCDateTime
 
 _C = Checkin.__table__
-_D = DailyCheckinCount.__table__
 
 
 @cache
@@ -53,21 +52,6 @@ async def insert_new(
     stmt, src = _insert_new(dialect_of(session))
     result = await session.exec(stmt, params=src.params(rows))
     return {(r.group_id, r.user_id, r.day) for r in result.all()}
-
-
-async def bump_day_counts(
-    session: AsyncSession, counts: dict[tuple[int, date], int]
-) -> dict[tuple[int, date], int]:
-    """Add to each (group, day) counter; returns the new totals."""
-    if not counts:
-        return {}
-    rows = [{"group_id": g, "day": d, "count": n} for (g, d), n in counts.items()]
-    stmt = upsert(session, _D)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["group_id", "day"], set_={"count": _D.c.count + stmt.excluded.count}
-    ).returning(_D.c.group_id, _D.c.day, _D.c.count)
-    result = await session.exec(stmt, params=rows)
-    return {(r.group_id, r.day): r.count for r in result.all()}
 
 
 _OUTCOME = (

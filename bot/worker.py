@@ -12,6 +12,10 @@ dataclasses, bytes). Keep such functions in modules that import nothing heavy at
 and nothing of the bot's runtime (`core/`, not `bot/` or `handlers/`: importing `bot` imports
 aiogram), so the worker loads only what the work needs.
 
+The process using it must start the spawn way: `python -m …` (as `python -m bot` and pytest
+do), or a script whose work is under `if __name__ == "__main__":` (a spawned process imports
+the parent's main script; Python's "safe importing of the main module" rule).
+
 How it behaves:
 - One worker process (a `ProcessPoolExecutor` of one, *spawn* context: a fresh interpreter,
   nothing inherited from the bot's event loop, threads or open connections). Calls queue and

@@ -39,6 +39,7 @@ from bot.outbound import OutboundLimits, Outbox
 from bot.scheduler import PostScheduler, plan_next, scheduler_runtime
 from bot.set_aside import SetAside
 from bot.web import WebhookEndpoint, build_web_app, database_ready, start_server
+from bot.worker import Worker
 from core.community.groups import GroupService
 from core.community.members import MemberService
 from core.community.settings import COMMUNITY_SETTINGS
@@ -81,6 +82,7 @@ class App:
     allowed_updates: list[str]
     # The services handlers take by name (InjectDependencies); tests may replace one here.
     deps: dict[str, Any]
+    worker: Worker  # charts and statistics off the event loop (also deps["worker"])
 
     def cache_sizes(self) -> dict[str, int]:
         """Entries held by each in-process map that outlives an update (all are bounded)."""
@@ -100,6 +102,7 @@ class App:
         await self.outbox.drain(timeout=5.0)
         await self.digest.close()
         await self.outbox.stop()
+        await self.worker.close()
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         await self.http.aclose()
@@ -187,6 +190,7 @@ async def create_app(
     feed_service.on_change = post_scheduler.changed
 
     admins = AdminChecker(bot, settings.bot_owner_ids, settings.admin_cache_seconds)
+    worker = Worker(idle_seconds=settings.worker_idle_seconds)
     # The services handlers take by name. Injected once a handler matched (InjectDependencies);
     # only what filters need is in the dispatcher's workflow_data.
     deps: dict[str, Any] = dict(
@@ -209,6 +213,8 @@ async def create_app(
         feeds=feed_service,
         feed_jobs=feed_jobs,
         post_scheduler=post_scheduler,  # features' leader-only sweeps (Feature.setup)
+        # Charts, statistics (and, later, training) run in this worker process, on demand.
+        worker=worker,
         bot_username="",  # set at start-up from getMe
     )
     dispatcher = Dispatcher(
@@ -267,6 +273,7 @@ async def create_app(
         catalog,
         dispatcher.resolve_used_update_types(),
         deps,
+        worker,
     )
 
 

@@ -171,8 +171,11 @@ async def test_variants_have_a_useful_button_counted_per_member(db_url: str) -> 
             assert bot.sent(AnswerCallbackQuery)[-1].text == expected
         await bot.feed(f.message(ADMIN, f"/posts {post.id}", date=now))
         shown = bot.last_text()
-        assert "• variant 1: sent 1×, 👍 1 — Drink water" in shown
-        assert "• variant 2: sent 0×, 👍 0 — Stretch" in shown
+        # Views: the admin (seen in the group) and the member who voted (computed in the
+        # worker process: tests/test_post_results.py has the statistics).
+        assert "<b>A</b>: sent 1×, 👍 1 of 2 views — <b>50.0%</b>" in shown
+        assert "<b>B</b>: not sent yet\nStretch" in shown
+        assert "⏳ B against A: not enough data yet" in shown
 
 
 async def test_a_daily_greeting_is_one_labelled_post(db_url: str) -> None:

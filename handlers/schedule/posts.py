@@ -23,6 +23,7 @@ from bot.i18n import Translator
 from bot.outbound import Outbox, Priority
 from bot.replies import clip, plain, reply
 from bot.scheduler import UsefulButton, local_time
+from bot.worker import Worker
 from core.community.group_settings import GroupSettings
 from core.errors import NotAdmin
 from core.events import EventBus, GroupCalendarChanged, GroupMoved, Transaction
@@ -33,6 +34,7 @@ from core.schedule.when import Rule, parse_rule, parse_when
 from core.text import shorten
 from core.uow import UnitOfWork
 from handlers.common import actor_id, command_args
+from handlers.schedule.post_results import ab_lines
 from storage.queries.schedule.posts import PAUSED, Post
 
 LISTED = 20  # posts shown by /posts
@@ -410,14 +412,13 @@ async def cmd_posts(
     posts: PostService,
     t: Translator,
     outbox: Outbox,
+    worker: Worker,
 ) -> None:
     args = command_args(message.text)
     if args:
         post = await posts.get(uow, group.group_id, _post_id(args[0]))
         lines = [post_line(t, post, group.timezone)]
-        for i, (text, sent, votes) in enumerate(await posts.variant_stats(uow, post), 1):
-            summary = shorten(plain(text).replace("\n", " "), 40)
-            lines.append(t("schedule-variant", n=i, sent=sent, votes=votes, summary=summary))
+        lines += await ab_lines(uow, t, post, worker)  # A/B variants: rates and verdict
         reply(
             outbox,
             message,

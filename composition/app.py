@@ -45,6 +45,7 @@ from core.community.members import MemberService
 from core.community.settings import COMMUNITY_SETTINGS
 from core.engagement.member_events import MemberEventBatcher
 from core.events import EventBus
+from core.schedule.best_time import NoActivityData
 from core.schedule.feeds import FeedService
 from core.schedule.posts import PostService
 from core.uow import CommittedUpdates
@@ -215,6 +216,10 @@ async def create_app(
         post_scheduler=post_scheduler,  # features' leader-only sweeps (Feature.setup)
         # Charts, statistics (and, later, training) run in this worker process, on demand.
         worker=worker,
+        # SEAM: the weekday x hour activity behind "best time to post" (/schedule's ⭐ times,
+        # /stats). A stand-in with no data until the analytics' per-hour activity is wired in
+        # here (an ActivityMatrixSource, core/schedule/best_time.py).
+        activity_matrix=NoActivityData(),
         bot_username="",  # set at start-up from getMe
     )
     dispatcher = Dispatcher(

@@ -28,12 +28,14 @@ from core.community.group_settings import GroupSettings
 from core.errors import NotAdmin
 from core.events import EventBus, GroupCalendarChanged, GroupMoved, Transaction
 from core.schedule import when as w
+from core.schedule.best_time import ActivityMatrixSource
 from core.schedule.posts import Content, Draft, PostNotFound, PostService
 from core.schedule.settings import SCHEDULE_SETTINGS
 from core.schedule.when import Rule, parse_rule, parse_when
 from core.text import shorten
 from core.uow import UnitOfWork
 from handlers.common import actor_id, command_args
+from handlers.schedule import best_time
 from handlers.schedule.post_results import ab_lines
 from storage.queries.schedule.posts import PAUSED, Post
 
@@ -180,11 +182,17 @@ async def cmd_schedule(
     event_at: datetime,
     t: Translator,
     outbox: Outbox,
+    activity_matrix: ActivityMatrixSource,
 ) -> None:
     args = command_args(message.text)
     if not args:
+        best = await best_time.best_times_for(uow, activity_matrix, group, event_at)
         reply(
-            outbox, message, t("schedule-usage"), markup=_quick_keyboard(t), priority=Priority.HIGH
+            outbox,
+            message,
+            t("schedule-usage") + best_time.note(t, best),
+            markup=best_time.with_best_times(_quick_keyboard(t), t, best),
+            priority=Priority.HIGH,
         )
         return
     rule, used = parse_when(args, event_at, group.timezone)
@@ -593,7 +601,7 @@ def router() -> list[Router]:
     r.callback_query.register(on_draft_action, DraftAction.filter(), IsGroupAdmin())
     r.callback_query.register(refuse, DraftAction.filter(), NotGroupAdmin())
     r.message.register(on_draft_reply, RepliesToBot(), IsGroupAdmin())
-    return [r]
+    return [r, best_time.router()]
 
 
 SCHEDULE = CommandSpec("schedule", role=Role.ADMIN, area=Area.SCHEDULE)

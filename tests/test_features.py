@@ -124,11 +124,11 @@ DRAW = CommandSpec("draw", role=Role.ADMIN)
 
 
 def _raffle_routers() -> list[Router]:
-    from bot.filters import InGroup, IsGroupAdmin
+    from bot.filters import InGroup
 
     r = Router(name="raffle")
     r.message.register(_raffle, RAFFLE.filter(), InGroup())
-    r.message.register(_raffle, DRAW.filter(), InGroup(), IsGroupAdmin())
+    r.message.register(_raffle, DRAW.filter(), InGroup())  # admins only: derived from DRAW
     r.poll_answer.register(_vote)
     return [r]
 

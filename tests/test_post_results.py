@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from bot.scheduler import plan_next
 from core.schedule.ab_results import VariantCounts, ab_results
 from core.schedule.post_results import variant_counts
-from core.schedule.posts import Content
+from core.schedule.posts import Content, PostService
 from core.schedule.when import EVERY, Rule
 from core.statistics.proportions import Verdict
 from core.uow import UnitOfWork
@@ -23,9 +24,12 @@ from storage.queries.schedule import posts as rows
 from storage.tables import Member
 from tests import factories as f
 from tests.app_harness import running_bot
-from tests.test_schedule_posts import ADMIN, GROUP, T0, setup
+from tests.group_service import group_service
 
 DAY = timedelta(days=1)
+GROUP = -100555
+ADMIN = 100
+T0 = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
 
 
 async def _send(session: Any, post: rows.Post, variant: int, at: datetime, outcome: str) -> None:
@@ -46,8 +50,9 @@ async def _send(session: Any, post: rows.Post, variant: int, at: datetime, outco
 async def test_views_are_the_members_present_while_a_variant_was_sent(
     session_factory: SessionFactory,
 ) -> None:
-    groups, service, _clock = await setup(session_factory)
-    group = await groups.settings_for(GROUP)
+    groups = group_service(session_factory)
+    service = PostService(plan_next)
+    group = await groups.settings_for(GROUP, "G")
     async with session_factory() as session:
         post = await service.create(
             UnitOfWork(session),

@@ -103,6 +103,7 @@ ALBUM = textwrap.dedent(
     import asyncio, json, sys, time
     from datetime import date, timedelta
 
+    import composition.app  # every feature's modules, as the bot process imports them
     from bot.i18n import Locales
     from bot.worker import Worker
     from core.charts.render import render_all
@@ -129,7 +130,8 @@ ALBUM = textwrap.dedent(
         in_worker = await worker.run(worker_jobs.loaded, ("matplotlib", "numpy"))
         await worker.close()
         here = sorted({m.split(".")[0] for m in sys.modules
-                       if m.startswith(("matplotlib", "statsmodels", "scipy", "pandas"))})
+                       if m.startswith(("matplotlib", "statsmodels", "scipy", "pandas", "numpy",
+                                        "PIL"))})
         print(json.dumps({"sizes": [len(png) for png in first], "cold": cold, "warm": warm,
                           "in_worker": in_worker, "here": here}))
 

@@ -11,7 +11,7 @@ core/schedule/ab_results.py, run in the worker process.
 from __future__ import annotations
 
 from core.schedule.ab_results import VariantCounts
-from core.schedule.posts import variants
+from core.schedule.variants import variants
 from core.uow import UnitOfWork
 from storage.queries.schedule.post_results import variant_reach
 from storage.queries.schedule.posts import Post

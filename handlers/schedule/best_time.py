@@ -30,9 +30,10 @@ from core.schedule.best_time import (
     Status,
     suggest,
 )
-from core.schedule.posts import PostService
+from core.schedule.drafts import PostDrafts
 from core.schedule.when import parse_when
 from core.uow import UnitOfWork
+from handlers.schedule.post_render import describe
 
 WEEKDAY_WORDS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # as /schedule reads them
 KINDS = ("at", "daily", "weekly")
@@ -159,21 +160,19 @@ async def on_best_time(
     callback_data: BestTimeButton,
     uow: UnitOfWork,
     group: GroupSettings,
-    posts: PostService,
+    post_drafts: PostDrafts,
     event_at: datetime,
     t: Translator,
     outbox: Outbox,
 ) -> None:
-    """Guided flow, step 1 with a ⭐ time: the prompt becomes "reply to me with the content"."""
-    # (Imported here: posts.py imports this module for /schedule's keyboard.)
-    from handlers.schedule.posts import describe
-
+    """Guided flow, step 1 with a ⭐ time: the prompt becomes "reply to me with the content"
+    (as the other choices do, post_drafts.py)."""
     chat_id = group.group_id
     words = rule_words(callback_data)
     if words is not None and query.message is not None:
         rule, _ = parse_when(words, event_at, group.timezone)
         prompt_id = query.message.message_id
-        await posts.start_draft(uow, chat_id, query.from_user.id, prompt_id, rule, event_at)
+        await post_drafts.start(uow, chat_id, query.from_user.id, prompt_id, rule, event_at)
         outbox.send(
             chat_id,
             EditMessageText(

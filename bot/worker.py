@@ -103,6 +103,8 @@ class Worker:
                     result = await asyncio.wait_for(future, timeout)
                 except BrokenProcessPool:
                     self._discard(pool)
+                    if self._closed:  # stopped by close(): not a crash to try again after
+                        raise WorkerError("the worker was closed") from None
                     if attempt == 2:
                         raise WorkerCrashed(f"the worker died running {_name(fn)}") from None
                     logger.warning("worker died running %s: trying again", _name(fn))
@@ -120,17 +122,20 @@ class Worker:
             self._schedule_reaper()
 
     async def close(self) -> None:
-        """Stop the worker (waiting for nothing: what runs is abandoned)."""
+        """Stop the worker: what runs is abandoned (its caller gets WorkerError), the process
+        given a second to leave, then killed."""
         self._closed = True
         if self._reaper is not None:
             self._reaper.cancel()
             self._reaper = None
         pool, self._pool = self._pool, None
         if pool is not None:
-            await asyncio.to_thread(_stop, pool, 5.0)
+            await asyncio.to_thread(_stop, pool, 1.0)
 
     # ---- the pool -----------------------------------------------------------------------
     def _ensure_pool(self) -> ProcessPoolExecutor:
+        if self._closed:
+            raise WorkerError("the worker is closed")
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
                 max_workers=1, mp_context=multiprocessing.get_context("spawn")

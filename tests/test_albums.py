@@ -27,6 +27,7 @@ from devtools.emulator.methods import load
 from devtools.emulator.world import World
 from devtools.inprocess import InProcessSession
 from handlers.numbers import charts
+from tests.inline_worker import InlineWorker
 
 GROUP = -1001234567890
 FAST = OutboundLimits(global_per_second=1000, group_per_minute=1000, private_per_second=1000)
@@ -232,15 +233,6 @@ class _Clock:
 
     def __call__(self) -> float:
         return self.now
-
-
-class InlineWorker:
-    """Runs the work in this process (the real worker is tested in test_worker.py)."""
-
-    async def run(
-        self, fn: Callable[..., Any], /, *args: Any, timeout: float | None = None
-    ) -> Any:
-        return fn(*args)
 
 
 class BrokenWorker:

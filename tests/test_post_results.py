@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from aiogram.methods import SendChatAction
 
 from bot.scheduler import plan_next
 from core.schedule.ab_results import VariantCounts, ab_results
@@ -25,6 +26,7 @@ from storage.tables import Member
 from tests import factories as f
 from tests.app_harness import running_bot
 from tests.group_service import group_service
+from tests.inline_worker import InlineWorker
 
 DAY = timedelta(days=1)
 GROUP = -100555
@@ -114,19 +116,6 @@ def test_the_statistics_of_the_variants() -> None:
         ab_results([VariantCounts("a", 1, 0, 1)])
 
 
-class InlineWorker:
-    """The work in this process (the worker process itself: tests/test_worker.py)."""
-
-    def __init__(self) -> None:
-        self.calls: list[str] = []
-
-    async def run(
-        self, fn: Callable[..., Any], /, *args: Any, timeout: float | None = None
-    ) -> Any:
-        self.calls.append(fn.__name__)
-        return fn(*args)
-
-
 async def test_posts_shows_the_ab_results(db_url: str) -> None:
     now = datetime.now(UTC).replace(microsecond=0)
     admins = {(f.GROUP_ID, 100)}
@@ -173,6 +162,8 @@ async def test_posts_shows_the_ab_results(db_url: str) -> None:
 
 
 class FailingWorker:
+    running = False  # "typing…" while it would start
+
     async def run(
         self, fn: Callable[..., Any], /, *args: Any, timeout: float | None = None
     ) -> Any:
@@ -193,3 +184,4 @@ async def test_posts_shows_the_counts_when_the_statistics_fail(db_url: str) -> N
         shown = bot.last_text()
         assert "<b>A</b>: sent 1×, 👍 0 of 1 views — <b>?</b>" in shown
         assert "(The statistics could not be computed this time: counts only.)" in shown
+        assert [c.action for c in bot.sent(SendChatAction)] == ["typing"]

@@ -1,6 +1,7 @@
 """The worker process (bot/worker.py): work runs in another process, started on first use and
 stopped when idle; a dead worker is replaced; a call that hangs is cut off; and drawing an
-album there leaves matplotlib and statsmodels out of the bot process."""
+album and computing A/B statistics there leave matplotlib and statsmodels out of the bot
+process."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.worker import Worker, WorkerCrashed, WorkerTimeout
+from bot.worker import Worker, WorkerCrashed, WorkerError, WorkerTimeout
 from devtools import worker_probe as worker_jobs
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -107,6 +108,7 @@ ALBUM = textwrap.dedent(
     from bot.i18n import Locales
     from bot.worker import Worker
     from core.charts.render import render_all
+    from core.schedule.ab_results import VariantCounts, ab_results
     from handlers.numbers import charts
     from devtools import worker_probe as worker_jobs
 
@@ -127,29 +129,46 @@ ALBUM = textwrap.dedent(
         started = time.perf_counter()
         await worker.run(render_all, album)
         warm = time.perf_counter() - started
-        in_worker = await worker.run(worker_jobs.loaded, ("matplotlib", "numpy"))
+        ab = await worker.run(ab_results, [VariantCounts("a", 3, 10, 200),
+                                           VariantCounts("b", 3, 30, 200)])
+        in_worker = await worker.run(worker_jobs.loaded, ("matplotlib", "numpy", "statsmodels"))
         await worker.close()
         here = sorted({m.split(".")[0] for m in sys.modules
                        if m.startswith(("matplotlib", "statsmodels", "scipy", "pandas", "numpy",
                                         "PIL"))})
         print(json.dumps({"sizes": [len(png) for png in first], "cold": cold, "warm": warm,
-                          "in_worker": in_worker, "here": here}))
+                          "in_worker": in_worker, "here": here,
+                          "verdict": ab.comparisons[0][1].verdict}))
 
     asyncio.run(main())
     """
 )
 
 
-def test_an_album_is_drawn_in_the_worker_and_matplotlib_stays_out_of_the_bot() -> None:
+def test_charts_and_statistics_run_in_the_worker_and_stay_out_of_the_bot() -> None:
     done = subprocess.run(
         [sys.executable, "-c", ALBUM], cwd=ROOT, capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stderr[-3000:]
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert len(result["sizes"]) == 4 and all(size > 10_000 for size in result["sizes"])
-    assert result["in_worker"] == ["matplotlib", "numpy"]
+    assert result["in_worker"] == ["matplotlib", "numpy", "statsmodels"]
+    assert result["verdict"] == "b_better"  # the A/B statistics, computed there too
     assert result["here"] == []  # the bot process never imports them
     # Four charts: the first album includes starting the worker and importing matplotlib.
     print(f"4-chart album: cold {result['cold']:.2f} s, warm {result['warm']:.2f} s")
     assert result["warm"] < 5.0
     assert result["cold"] < 20.0
+
+
+async def test_closing_stops_the_work_under_way_and_starts_nothing_new() -> None:
+    worker = Worker(idle_seconds=60)
+    child = await worker.run(worker_jobs.pid)
+    running = asyncio.create_task(worker.run(worker_jobs.sleep, 60))
+    await asyncio.sleep(0.2)
+    await worker.close()  # a bot shutting down: what runs is abandoned
+    with pytest.raises(WorkerError):
+        await asyncio.wait_for(running, 10)
+    with pytest.raises(WorkerError):
+        await worker.run(worker_jobs.pid)
+    assert worker.started == 1 and not worker.running and not _alive(child)

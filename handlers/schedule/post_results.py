@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import logging
 
+from aiogram.methods import SendChatAction
+
 from bot.i18n import Translator
+from bot.outbound import Outbox, Priority
 from bot.replies import plain
 from bot.worker import Worker
 from core.schedule.ab_results import ABResults, VariantCounts, ab_results
@@ -43,12 +46,21 @@ def _summary(text: str) -> str:
     return shorten(plain(text).replace("\n", " "), 40)
 
 
-async def ab_lines(uow: UnitOfWork, t: Translator, post: Post, worker: Worker) -> list[str]:
+async def ab_lines(
+    uow: UnitOfWork, t: Translator, post: Post, worker: Worker, outbox: Outbox
+) -> list[str]:
     """The A/B block for a post with text variants ([] for any other post)."""
     counts = await variant_counts(uow, post)
     if not counts:
         return []
     await uow.commit()  # reads only: settle the update before waiting for the worker
+    if not worker.running:  # a few seconds to start it: show "typing…" meanwhile
+        outbox.send(
+            post.group_id,
+            SendChatAction(chat_id=post.group_id, action="typing"),
+            priority=Priority.HIGH,
+            counts_as_message=False,
+        )
     try:
         results = await worker.run(ab_results, counts, timeout=STATS_TIMEOUT)
     except Exception:  # noqa: BLE001  (the counts are still worth showing)

@@ -86,7 +86,7 @@ async def cmd_posts(
     if args:
         post = await posts.get(uow, group.group_id, _post_id(args[0]))
         lines = [post_line(t, post, group.timezone)]
-        lines += await ab_lines(uow, t, post, worker)  # A/B variants: rates and verdict
+        lines += await ab_lines(uow, t, post, worker, outbox)  # A/B variants: rates, verdict
         reply(
             outbox,
             message,

@@ -50,8 +50,9 @@ class Where(StrEnum):
 
 @dataclass(frozen=True)
 class CommandSpec:
-    """A command; its menu text is the locale key `cmd-<name>`, its /help line `help-<name>`
-    if that exists (usage in detail), else the menu text."""
+    """A command. Its texts are locale keys: `cmd-<name>` what it does (the menu and /help
+    lines), `example-<name>` one example (the /help page of its area), and optionally
+    `help-<name>` its usage in detail (`/help <name>`)."""
 
     name: str
     role: Role = Role.MEMBER
@@ -164,6 +165,14 @@ class CommandCatalog:
             if spec.role == role and spec.works_in(where)
             for name in spec.names
         ]
+
+    def areas(self, roles: set[Role]) -> list[Area]:
+        """The areas with at least one command for these roles, in the order of `Area`."""
+        present = {spec.area for spec in self.commands if spec.role in roles}
+        return [area for area in Area if area in present]
+
+    def in_area(self, area: Area, roles: set[Role]) -> list[CommandSpec]:
+        return [spec for spec in self.commands if spec.area == area and spec.role in roles]
 
     def help_notes(self) -> list[str]:
         return [note for feature in self.features for note in feature.help_notes]

@@ -13,7 +13,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	@touch $(STAMP)
 
-run: $(STAMP)
+# Charts draw Chinese labels with Noto Sans CJK: Debian's fonts-noto-cjk, installed when missing.
+CJK_FONT := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+$(CJK_FONT):
+	@command -v apt-get >/dev/null 2>&1 || { echo "no apt-get: install Noto Sans CJK for charts"; exit 0; }
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk
+
+run: $(STAMP) | $(CJK_FONT)
 	$(BIN)/python -m bot
 
 sandbox: $(STAMP)
@@ -22,7 +28,7 @@ sandbox: $(STAMP)
 migrate: $(STAMP)
 	$(BIN)/python -m bot migrate
 
-test: $(STAMP)
+test: $(STAMP) | $(CJK_FONT)
 	$(BIN)/python -m pytest -q -n 4
 
 bench: $(STAMP)

@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     # development serve feeds from 127.0.0.1.
     feed_allow_private: bool = False
     feed_max_bytes: int = Field(default=2_000_000, ge=1_000, le=50_000_000)
+    # The worker process that draws charts and computes statistics (bot/worker.py) stops after
+    # this many seconds without work, giving its memory (matplotlib, statsmodels) back.
+    worker_idle_seconds: float = Field(default=300.0, ge=1.0)
 
     @field_validator("bot_owner_ids", mode="before")
     @classmethod

@@ -83,6 +83,7 @@ class _Item:
     droppable: bool
     future: asyncio.Future[Any]
     queued_at: float
+    messages: int = 1  # messages the call sends (an album of four photos: 4)
     attempts: int = 0
     order: int = field(init=False, repr=False)
 
@@ -107,17 +108,23 @@ class _Window:
         self.span = (span if limit >= 1 else span / limit) * WINDOW_MARGIN
         self.times: deque[float] = deque()
 
-    def free_at(self, now: float, keep: int = 0) -> float:
-        """When a send may go, leaving `keep` of the window's sends unused."""
+    def free_at(self, now: float, keep: int = 0, need: int = 1) -> float:
+        """When `need` sends may go, leaving `keep` of the window's sends unused (a call
+        needing more than the window holds waits for the whole window)."""
         while self.times and self.times[0] <= now - self.span:
             self.times.popleft()
         allowed = max(1, self.limit - keep)
-        if len(self.times) < allowed:
+        if need != 1:
+            need = min(max(1, need), allowed)
+        if len(self.times) + need <= allowed:
             return now
-        return self.times[len(self.times) - allowed] + self.span
+        return self.times[len(self.times) - allowed + need - 1] + self.span
 
-    def record(self, now: float) -> None:
-        self.times.append(now)
+    def record(self, now: float, count: int = 1) -> None:
+        if count == 1:
+            self.times.append(now)
+        else:
+            self.times.extend([now] * count)
 
 
 def _private_span(limits: OutboundLimits) -> float:
@@ -187,8 +194,12 @@ class Outbox:
         priority: Priority = Priority.NORMAL,
         counts_as_message: bool = True,
         droppable: bool = False,
+        messages: int = 1,
     ) -> asyncio.Future[Any]:
         """Queue a call; the returned future resolves to its result (awaiting it is optional).
+
+        `messages`: how many messages the call sends, each counted in the chat's and the
+        global windows (an album of four photos is four messages to Telegram's limits).
 
         A droppable acknowledgement resolves to None if it is dropped: when more than
         `max_low_pending` wait (the oldest go), or when it waited `droppable_max_age` seconds.
@@ -209,6 +220,7 @@ class Outbox:
             droppable,
             future,
             self._clock(),
+            max(1, messages),
         )
         self._push(item)
         if droppable:
@@ -277,15 +289,15 @@ class Outbox:
         self._dropped_queued = 0
 
     # ---- scheduling ---------------------------------------------------------------------
-    def _record(self, chat_id: int, now: float) -> None:
-        """Count a message sent to the chat; its window is kept for a span after it."""
+    def _record(self, chat_id: int, now: float, count: int = 1) -> None:
+        """Count messages sent to the chat; its window is kept for a span after them."""
         window = self._chat_windows.get(chat_id)
         if window is None:
             if chat_id > 0:
                 window = _Window(self._limits.private_per_second, 1.0)
             else:
                 window = _Window(self._limits.group_per_minute, 60.0)
-        window.record(now)
+        window.record(now, count)
         self._chat_windows.put(chat_id, window)
 
     def _pick(self, now: float) -> tuple[_Item | None, float]:
@@ -308,7 +320,9 @@ class Outbox:
             if window is not None:
                 # Acknowledgements leave part of a group's window to answers.
                 keep = self._reserve if head.kind == Kind.ACK and chat_id < 0 else 0
-                ready = max(ready, window.free_at(now, keep))
+                ready = max(ready, window.free_at(now, keep, head.messages))
+            if head.messages > 1:
+                ready = max(ready, self._global.free_at(now, need=head.messages))
             if ready > now:
                 wake = min(wake, ready)
                 continue
@@ -337,9 +351,9 @@ class Outbox:
                 item.future.set_result(None)  # stale: nobody looks at it any more
                 self._on_event("dropped")
                 continue
-            self._global.record(now)
+            self._global.record(now, item.messages)
             if item.counts_as_message:
-                self._record(item.chat_id, now)
+                self._record(item.chat_id, now, item.messages)
             task = asyncio.create_task(self._deliver(item))
             self._in_flight.add(task)
             task.add_done_callback(self._delivered)
@@ -353,7 +367,8 @@ class Outbox:
     def _push(self, item: _Item) -> None:
         heapq.heappush(self._queues.setdefault(_key(item), []), (item.order, item))
         if item.counts_as_message:
-            self._queued_messages[item.chat_id] = self._queued_messages.get(item.chat_id, 0) + 1
+            queued = self._queued_messages.get(item.chat_id, 0)
+            self._queued_messages[item.chat_id] = queued + item.messages
 
     def _pop(self, head: _Item) -> _Item:
         key = _key(head)
@@ -364,7 +379,7 @@ class Outbox:
         if not queue:
             del self._queues[key]
         if item.counts_as_message:
-            left = self._queued_messages[chat_id] - 1
+            left = self._queued_messages[chat_id] - item.messages
             if left:
                 self._queued_messages[chat_id] = left
             else:
@@ -456,9 +471,9 @@ class Outbox:
         for key in list(self._queues):
             queue = self._queues[key]
             kept = [entry for entry in queue if not entry[1].future.done()]
-            removed = len(queue) - len(kept)
-            if not removed:
+            if len(kept) == len(queue):
                 continue
+            removed = sum(e[1].messages for e in queue) - sum(e[1].messages for e in kept)
             chat_id, counts_as_message = key
             if counts_as_message:
                 left = self._queued_messages[chat_id] - removed

@@ -9,13 +9,22 @@ from functools import lru_cache
 from typing import Any
 
 from aiogram.enums import ChatType
-from aiogram.methods import SendMessage, SetMessageReaction
-from aiogram.types import InlineKeyboardMarkup, Message, ReactionTypeEmoji, ReplyParameters
+from aiogram.methods import SendMediaGroup, SendMessage, SendPhoto, SetMessageReaction
+from aiogram.types import (
+    BufferedInputFile,
+    InlineKeyboardMarkup,
+    InputMediaPhoto,
+    Message,
+    ReactionTypeEmoji,
+    ReplyParameters,
+)
 
 from bot.html_clip import clip_html
 from bot.outbound import Kind, Outbox, Priority
 
 MAX_TEXT = 4096
+MAX_CAPTION = 1024
+MAX_ALBUM = 10  # Telegram's most items in one sendMediaGroup
 
 
 def clip(text: str, limit: int = MAX_TEXT) -> str:
@@ -94,3 +103,50 @@ def send(
         SendMessage(chat_id=chat_id, text=clip(text), reply_markup=markup),
         priority=priority,
     )
+
+
+def send_photos(
+    outbox: Outbox,
+    chat_id: int,
+    photos: list[bytes],
+    *,
+    caption: str = "",
+    reply_to: int | None = None,
+    priority: Priority = Priority.NORMAL,
+    name: str = "chart",
+) -> list[asyncio.Future[Any]]:
+    """PNG images as one album (sendMediaGroup, uploaded), the caption under the first; more
+    than ten go as several albums, a single one as a photo. Each album counts as as many
+    messages as it has photos in the Outbox's windows, as Telegram counts them."""
+    futures: list[asyncio.Future[Any]] = []
+    reply = (
+        ReplyParameters(message_id=reply_to, allow_sending_without_reply=True)
+        if reply_to is not None
+        else None
+    )
+    text = clip(caption, MAX_CAPTION) if caption else None
+    chunks = [photos[i : i + MAX_ALBUM] for i in range(0, len(photos), MAX_ALBUM)]
+    if len(chunks) > 1 and len(chunks[-1]) == 1:  # 11 photos: 9 + 2, not 10 + 1
+        chunks[-1].insert(0, chunks[-2].pop())
+    number = 0
+    for index, chunk in enumerate(chunks):
+        first_caption = text if index == 0 else None
+        files = []
+        for data in chunk:
+            number += 1
+            files.append(BufferedInputFile(data, filename=f"{name}-{number}.png"))
+        if len(files) == 1:
+            method: Any = SendPhoto(
+                chat_id=chat_id, photo=files[0], caption=first_caption, reply_parameters=reply
+            )
+        else:
+            method = SendMediaGroup(
+                chat_id=chat_id,
+                media=[
+                    InputMediaPhoto(media=file, caption=first_caption if i == 0 else None)
+                    for i, file in enumerate(files)
+                ],
+                reply_parameters=reply,
+            )
+        futures.append(outbox.send(chat_id, method, priority=priority, messages=len(files)))
+    return futures

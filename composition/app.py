@@ -44,11 +44,13 @@ from bot.outbound import OutboundLimits, Outbox
 from bot.scheduler import PostScheduler, plan_next, scheduler_runtime
 from bot.set_aside import SetAside
 from bot.web import WebhookEndpoint, build_web_app, database_ready, start_server
+from bot.worker import Worker
 from core.community.groups import GroupService
 from core.community.members import MemberService
 from core.community.settings import COMMUNITY_SETTINGS
 from core.engagement.member_events import MemberEventBatcher
 from core.events import EventBus
+from core.schedule.best_time import NoActivityData
 from core.schedule.drafts import PostDrafts
 from core.schedule.feeds import FeedService
 from core.schedule.firing import PostRunner
@@ -93,6 +95,7 @@ class App:
     allowed_updates: list[str]
     # The services handlers take by name (InjectDependencies); tests may replace one here.
     deps: dict[str, Any]
+    worker: Worker  # charts and statistics off the event loop (also deps["worker"])
     # Where reports read (SQLite: read-only connections of their own; else the engine).
     report_engine: AsyncEngine | None = None
 
@@ -114,6 +117,7 @@ class App:
         await self.outbox.drain(timeout=5.0)
         await self.digest.close()
         await self.outbox.stop()
+        await self.worker.close()
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         await self.http.aclose()
@@ -206,6 +210,7 @@ async def create_app(
     feed_service.on_change = post_scheduler.changed
 
     admins = AdminChecker(bot, settings.bot_owner_ids, settings.admin_cache_seconds)
+    worker = Worker(idle_seconds=settings.worker_idle_seconds)
     # The services handlers take by name. Injected once a handler matched (InjectDependencies);
     # only what filters need is in the dispatcher's workflow_data.
     deps: dict[str, Any] = dict(
@@ -232,6 +237,12 @@ async def create_app(
         feeds=feed_service,
         feed_jobs=feed_jobs,
         post_scheduler=post_scheduler,  # features' leader-only sweeps (Feature.setup)
+        # Charts, statistics (and, later, training) run in this worker process, on demand.
+        worker=worker,
+        # SEAM: the weekday x hour activity behind "best time to post" (/schedule's ⭐ times,
+        # /stats). A stand-in with no data until the analytics' per-hour activity is wired in
+        # here (an ActivityMatrixSource, core/schedule/best_time.py).
+        activity_matrix=NoActivityData(),
         bot_username="",  # set at start-up from getMe
     )
     dispatcher = Dispatcher(
@@ -292,6 +303,7 @@ async def create_app(
         catalog,
         dispatcher.resolve_used_update_types(),
         deps,
+        worker,
         report_engine,
     )
 

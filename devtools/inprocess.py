@@ -27,6 +27,7 @@ from aiogram.methods import (
     GetMe,
     GetUpdates,
     SendDocument,
+    SendMediaGroup,
     SendMessage,
     SendPhoto,
     TelegramMethod,
@@ -162,6 +163,21 @@ class InProcessSession(BaseSession):
                 document=document,
                 photo=photo,
             )
+        if isinstance(method, SendMediaGroup):
+            chat_id = int(method.chat_id)  # type: ignore[arg-type]
+            chat = Chat(id=chat_id, type="private" if chat_id > 0 else "supergroup")
+            return [
+                Message(
+                    message_id=next(self._ids),
+                    date=datetime.now(UTC),
+                    chat=chat,
+                    from_user=BOT_USER,
+                    caption=getattr(item, "caption", None),
+                    media_group_id="album" if len(method.media) > 1 else None,
+                    photo=[PhotoSize(file_id="p", file_unique_id="p", width=1, height=1)],
+                )
+                for item in method.media
+            ]
         if isinstance(method, GetChatAdministrators):
             chat_id = int(method.chat_id)  # type: ignore[arg-type]
             return [

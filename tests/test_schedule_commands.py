@@ -12,6 +12,7 @@ from storage.queries.schedule import posts as rows
 from storage.tables import AuditLog, ScheduledPost
 from tests import factories as f
 from tests.app_harness import Harness, running_bot
+from tests.inline_worker import InlineWorker
 
 ADMIN = f.user(100, "Admin")
 MEMBER = f.user(200, "Member")
@@ -155,6 +156,7 @@ async def test_a_post_scheduled_in_a_forum_topic_goes_to_that_topic(db_url: str)
 async def test_variants_have_a_useful_button_counted_per_member(db_url: str) -> None:
     now = datetime.now(UTC).replace(microsecond=0)
     async with running_bot(db_url, admins=ADMINS) as bot:
+        bot.app.deps["worker"] = InlineWorker()  # (the worker process: tests/test_worker.py)
         await bot.feed(f.message(ADMIN, "/schedule every 5m Drink water || Stretch", date=now))
         [post] = await _posts(bot)
         assert post.next_run_at is not None
@@ -171,8 +173,11 @@ async def test_variants_have_a_useful_button_counted_per_member(db_url: str) -> 
             assert bot.sent(AnswerCallbackQuery)[-1].text == expected
         await bot.feed(f.message(ADMIN, f"/posts {post.id}", date=now))
         shown = bot.last_text()
-        assert "• variant 1: sent 1×, 👍 1 — Drink water" in shown
-        assert "• variant 2: sent 0×, 👍 0 — Stretch" in shown
+        # Views: the admin (seen in the group) and the member who voted
+        # (tests/test_post_results.py has the statistics).
+        assert "<b>A</b>: sent 1×, 👍 1 of 2 views — <b>50.0%</b>" in shown
+        assert "<b>B</b>: not sent yet\nStretch" in shown
+        assert "⏳ B against A: not enough data yet" in shown
 
 
 async def test_a_daily_greeting_is_one_labelled_post(db_url: str) -> None:

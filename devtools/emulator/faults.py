@@ -1,5 +1,5 @@
 """Failures the bot must survive: errors injected with fail_next, and Telegram's rate limits (a
-429 with retry_after once a sliding window is full)."""
+429 with retry_after once a sliding window is full; an album counts as one message per item)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 
 from devtools.emulator.errors import ApiError
 
-MESSAGE_METHODS = {"sendMessage", "sendDocument", "sendPhoto"}
+MESSAGE_METHODS = {"sendMessage", "sendDocument", "sendPhoto", "sendMediaGroup"}
 LIMITED_METHODS = MESSAGE_METHODS | {"editMessageText", "setMessageReaction"}
 
 
@@ -39,14 +39,15 @@ class _Windows:
     def __init__(self) -> None:
         self.times: dict[object, deque[float]] = {}
 
-    def check(self, key: object, limit: int, span: float, now: float) -> int:
-        """Seconds to wait (0 when allowed; then the send is recorded)."""
+    def check(self, key: object, limit: int, span: float, now: float, count: int = 1) -> int:
+        """Seconds to wait (0 when allowed; then the `count` sends are recorded)."""
         q = self.times.setdefault(key, deque())
         while q and q[0] <= now - span:
             q.popleft()
-        if len(q) >= limit:
-            return max(1, int(q[0] + span - now + 0.999))
-        q.append(now)
+        count = min(count, limit)
+        if len(q) + count > limit:
+            return max(1, int(q[len(q) + count - limit - 1] + span - now + 0.999))
+        q.extend([now] * count)
         return 0
 
 
@@ -88,17 +89,20 @@ class Faults:
         if limits is None or method not in LIMITED_METHODS:
             return
         now = time.monotonic()
-        wait = self._windows.check("global", limits.global_per_second, 1.0, now)
+        media = params.get("media") if method == "sendMediaGroup" else None
+        count = len(media) if isinstance(media, list) and media else 1
+        wait = self._windows.check("global", limits.global_per_second, 1.0, now, count)
         if not wait and method in MESSAGE_METHODS:
             chat_id = int(params.get("chat_id", 0))
             if chat_id < 0:
-                wait = self._windows.check(chat_id, limits.group_per_minute, 60.0, now)
+                wait = self._windows.check(chat_id, limits.group_per_minute, 60.0, now, count)
             else:
                 wait = self._windows.check(
                     chat_id,
                     limits.private_burst,
                     limits.private_burst / limits.private_per_second,
                     now,
+                    count,
                 )
         if wait:
             raise ApiError(429, f"Too Many Requests: retry after {wait}", wait)

@@ -24,6 +24,7 @@ JSON_PARAMS = {
     "entities",
     "caption_entities",
     "options",
+    "media",
 }
 
 Dispatch = Callable[[str, dict[str, Any]], Awaitable[Any]]

@@ -19,11 +19,12 @@ from bot.features import Area, CommandSpec, Feature, Role
 from bot.filters import InGroup, IsGroupAdmin, NotGroupAdmin
 from bot.i18n import Translator
 from bot.outbound import Outbox, Priority
-from bot.replies import clip, plain, reply
+from bot.replies import clip, reply
 from bot.scheduler import UsefulButton
+from bot.worker import Worker
 from core.community.group_settings import GroupSettings
 from core.events import EventBus, GroupCalendarChanged, GroupMoved, Transaction
-from core.schedule import variants as ab
+from core.schedule.best_time import ActivityMatrixSource
 from core.schedule.post_errors import PostNotFound
 from core.schedule.posts import Content, PostService
 from core.schedule.settings import SCHEDULE_SETTINGS
@@ -31,10 +32,12 @@ from core.schedule.when import parse_when
 from core.text import shorten
 from core.uow import UnitOfWork
 from handlers.common import actor_id, command_args, rest_after
+from handlers.schedule import best_time
 from handlers.schedule import post_buttons as buttons
 from handlers.schedule import post_drafts as drafts
 from handlers.schedule.post_drafts import quick_keyboard
 from handlers.schedule.post_render import PostButton, created_text, keyboard, listing, post_line
+from handlers.schedule.post_results import ab_lines
 
 
 async def cmd_schedule(
@@ -45,11 +48,17 @@ async def cmd_schedule(
     event_at: datetime,
     t: Translator,
     outbox: Outbox,
+    activity_matrix: ActivityMatrixSource,
 ) -> None:
     args = command_args(message.text)
     if not args:
+        best = await best_time.best_times_for(uow, activity_matrix, group, event_at)
         reply(
-            outbox, message, t("schedule-usage"), markup=quick_keyboard(t), priority=Priority.HIGH
+            outbox,
+            message,
+            t("schedule-usage") + best_time.note(t, best),
+            markup=best_time.with_best_times(quick_keyboard(t), t, best),
+            priority=Priority.HIGH,
         )
         return
     rule, used = parse_when(args, event_at, group.timezone)
@@ -71,14 +80,13 @@ async def cmd_posts(
     posts: PostService,
     t: Translator,
     outbox: Outbox,
+    worker: Worker,
 ) -> None:
     args = command_args(message.text)
     if args:
         post = await posts.get(uow, group.group_id, _post_id(args[0]))
         lines = [post_line(t, post, group.timezone)]
-        for i, (text, sent, votes) in enumerate(await ab.variant_stats(uow, post), 1):
-            summary = shorten(plain(text).replace("\n", " "), 40)
-            lines.append(t("schedule-variant", n=i, sent=sent, votes=votes, summary=summary))
+        lines += await ab_lines(uow, t, post, worker, outbox)  # A/B variants: rates, verdict
         reply(
             outbox,
             message,
@@ -136,7 +144,7 @@ def router() -> list[Router]:
     r.callback_query.register(drafts.on_draft_action, drafts.DraftAction.filter(), IsGroupAdmin())
     r.callback_query.register(buttons.refuse, drafts.DraftAction.filter(), NotGroupAdmin())
     r.message.register(drafts.on_draft_reply, drafts.RepliesToBot(), IsGroupAdmin())
-    return [r]
+    return [r, best_time.router()]
 
 
 SCHEDULE = CommandSpec("schedule", role=Role.ADMIN, area=Area.SCHEDULE)

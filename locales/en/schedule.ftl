@@ -48,7 +48,6 @@ schedule-button-delete = 🗑 #{ $id }
 schedule-useful = 👍 Useful
 schedule-useful-counted = 👍 Thanks, counted.
 schedule-useful-already = You said so already.
-schedule-variant = • variant { $n }: sent { $sent }×, 👍 { $votes } — { $summary }
 
 schedule-quick-0 = In 30 min
 schedule-quick-1 = In 1 hour

@@ -48,7 +48,6 @@ schedule-button-delete = 🗑 #{ $id }
 schedule-useful = 👍 有用
 schedule-useful-counted = 👍 谢谢,已记录。
 schedule-useful-already = 你已经点过了。
-schedule-variant = • 版本 { $n }:已发 { $sent } 次,👍 { $votes } — { $summary }
 
 schedule-quick-0 = 30 分钟后
 schedule-quick-1 = 1 小时后

@@ -1,5 +1,5 @@
 """Sending files: sendDocument, and uploads of sendPhoto (methods/photos.py; the upload is kept,
-and saved under files_dir)."""
+and saved under files_dir). A photo upload must be an image Telegram takes (images.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 
 from devtools.emulator.content import bot_message, checked_text
 from devtools.emulator.errors import ApiError
+from devtools.emulator.images import photo_refusal, photo_sizes
 from devtools.emulator.methods import method
 from devtools.emulator.world import SentMessage, World
 
@@ -31,10 +32,12 @@ def send_file(world: World, params: dict[str, Any], kind: str) -> dict[str, Any]
             "file_size": len(upload["data"]),
         }
     else:
-        content["photo"] = [
-            {"file_id": file_id, "file_unique_id": file_id, "width": 1, "height": 1}
-        ]
-        world.files[file_id] = content["photo"]  # the bot may send it again by its id
+        refusal = photo_refusal(upload["data"])
+        if refusal is not None:
+            raise ApiError(400, f"Bad Request: {refusal}")
+        content["photo"] = photo_sizes(file_id, upload["data"])
+        for size in content["photo"]:  # the bot may send it again by the id of any size
+            world.files[size["file_id"]] = content["photo"]
     if plain_caption:
         content["caption"] = plain_caption
     result = bot_message(world, chat, params, **content)

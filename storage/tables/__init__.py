@@ -40,6 +40,13 @@ from storage.tables.schedule import (
     ScheduledPost,
     ScheduleDraft,
 )
+from storage.tables.segments import (
+    MemberSegment,
+    MemberTag,
+    SegmentDayCount,
+    SegmentMovement,
+    SegmentState,
+)
 from storage.tables.shop import MemberBadge, Redemption, Reward, RewardCode, RewardPhotoPrompt
 
 __all__ = [
@@ -66,6 +73,8 @@ __all__ = [
     "Member",
     "MemberBadge",
     "MemberBirthday",
+    "MemberSegment",
+    "MemberTag",
     "Poll",
     "PollVote",
     "PostOccurrence",
@@ -78,6 +87,9 @@ __all__ = [
     "RewardPhotoPrompt",
     "ScheduleDraft",
     "ScheduledPost",
+    "SegmentDayCount",
+    "SegmentMovement",
+    "SegmentState",
     "SetAsideUpdate",
     "Survey",
     "SurveyAnswer",

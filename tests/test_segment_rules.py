@@ -211,7 +211,10 @@ def test_baseline_risk_levels_and_reasons() -> None:
     gone = risk(ACTIVE, 1, left=True)
     assert gone.level == r.LOST and gone.reasons[0].key == "whois-reason-left"
     short_streak = risk(ACTIVE, 4, last_checkin_day=ago(4), streak=2, checkins=2)
-    assert [x.key for x in short_streak.reasons] == ["whois-reason-quiet", "whois-reason-no-checkin"]
+    assert [x.key for x in short_streak.reasons] == [
+        "whois-reason-quiet",
+        "whois-reason-no-checkin",
+    ]
     newcomer = risk(NEW, 4, joined_day=ago(4))
     assert [x.key for x in newcomer.reasons] == [
         "whois-reason-quiet",

@@ -79,8 +79,16 @@ def error_of(text: str) -> sel.SelectorError:
 @pytest.mark.parametrize(
     ("text", "error", "args"),
     [
-        ("dormnt", sel.UnknownTermSuggest, {"term": "dormnt", "position": 1, "suggestion": "dormant"}),
-        ("new+actve", sel.UnknownTermSuggest, {"term": "actve", "position": 5, "suggestion": "active"}),
+        (
+            "dormnt",
+            sel.UnknownTermSuggest,
+            {"term": "dormnt", "position": 1, "suggestion": "dormant"},
+        ),
+        (
+            "new+actve",
+            sel.UnknownTermSuggest,
+            {"term": "actve", "position": 5, "suggestion": "active"},
+        ),
         ("new,zzz", sel.UnknownTerm, {"term": "zzz", "position": 5}),
         ("tga:vip", sel.UnknownTermSuggest, {"term": "tga:", "position": 1, "suggestion": "tag:"}),
         ("new+", sel.ExpectedTerm, {"position": 5}),

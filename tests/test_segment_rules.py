@@ -47,7 +47,7 @@ def facts(
         user_id=1,
         last_day=ago(inactive),
         joined_day=None if joined is None else ago(joined),
-        left=left,
+        left_day=D if left else None,
         stage=stage,
         since=None if since is None else ago(since),
     )

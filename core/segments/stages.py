@@ -61,9 +61,13 @@ class MemberFacts:
     user_id: int
     last_day: date  # the last sign of life: activity, join or first sighting
     joined_day: date | None = None  # None: the bot never saw the member join
-    left: bool = False
+    left_day: date | None = None  # None: in the group
     stage: str | None = None  # as classified before (None: never)
     since: date | None = None  # the day the member entered that stage
+
+    @property
+    def left(self) -> bool:
+        return self.left_day is not None
 
     def inactive_days(self, as_of: date) -> int:
         return (as_of - self.last_day).days

@@ -1,0 +1,258 @@
+"""The daily run: every member's stage and tier as of the group's last complete local day.
+
+Run by the scheduler's leader for each active group once its local day has changed (the run
+of day D happens during D+1, so D's activity is complete), exactly once per group and day:
+the last step (the day's counts and the group's state) runs under the job key
+`segments:<group>:<D>` (core/jobs.py). Set-based, in short transactions, so the other work on
+the database (SQLite's single connection above all) is never held up for long:
+
+1. the points each member earned in the 30 days ending D, read one local day at a time;
+2. the tier cuts (pure, core/segments/stages.py) from those of the present members;
+3. members in chunks of CHUNK (user-id order): their facts read in one statement, stage and
+   tier decided by the rules, the changed rows written in one statement each, and the moves
+   added to segment_movement in the same transaction;
+4. the day's counts per stage and tier, and segment_state.
+
+A move is written only if the row still holds what the run read (storage/queries/segments/
+refresh.py), so a crash and a rerun, or two leaders at once, count every movement once.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any, Protocol
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from core.calendar import day_start_instant, local_day
+from core.community.group_settings import GroupSettings
+from core.jobs import run_once
+from core.segments.settings import Thresholds, thresholds
+from core.segments.stages import (
+    CHURNED,
+    DORMANT,
+    NEW,
+    NOT_EARNED,
+    TIER_WINDOW_DAYS,
+    UNCLASSIFIED,
+    AtRiskRule,
+    MemberFacts,
+    TierCuts,
+    inactive_at_risk,
+    stage_of,
+    tier_cuts,
+    tier_of,
+)
+from core.uow import UnitOfWork
+from storage.db import SessionFactory
+from storage.queries.segments import refresh as rows
+from storage.queries.segments import selector as sel
+
+CHUNK = 5000
+
+
+class AtRiskSource(Protocol):
+    """Where "at risk" comes from: the rule for a chunk of members (prediction loads the
+    chunk's probabilities here, in the run's session, and answers from them)."""
+
+    async def for_chunk(
+        self, session: AsyncSession, group: GroupSettings, as_of: date, user_ids: Sequence[int]
+    ) -> AtRiskRule: ...
+
+
+class BaselineAtRisk:
+    """No activity for the group's `active` days (until prediction replaces it)."""
+
+    async def for_chunk(
+        self, session: AsyncSession, group: GroupSettings, as_of: date, user_ids: Sequence[int]
+    ) -> AtRiskRule:
+        return inactive_at_risk
+
+
+def run_key(group_id: int, day: date) -> str:
+    return f"segments:{group_id}:{day.isoformat()}"
+
+
+def due_day(group: GroupSettings, now: datetime) -> date:
+    """The day a run at `now` computes: the group's last complete local day."""
+    return local_day(now, group.timezone, group.day_start_hour) - timedelta(days=1)
+
+
+@dataclass
+class RunReport:
+    """What a run did (for logs and tests)."""
+
+    group_id: int
+    day: date
+    members: int = 0  # present members ranked
+    read: int = 0  # member rows read
+    written: int = 0  # segment rows written
+    moves: int = 0  # stage and tier moves counted
+    cuts: TierCuts = TierCuts()
+    recorded: bool = False  # this run recorded the day (False: it was recorded before)
+
+
+def facts_of(row: Any, group: GroupSettings) -> MemberFacts:
+    """A member's facts from a chunk row (core/segments/stages.py says what they mean)."""
+    tz, start = group.timezone, group.day_start_hour
+    signs = [t for t in (row.last_active_at, row.joined_at, row.first_seen_at) if t is not None]
+    return MemberFacts(
+        user_id=row.user_id,
+        last_day=local_day(max(signs), tz, start),
+        joined_day=local_day(row.joined_at, tz, start) if row.joined_at is not None else None,
+        left_day=local_day(row.left_at, tz, start) if row.left_at is not None else None,
+        stage=row.stage,
+        since=row.stage_since,
+    )
+
+
+def entered(stage: str, facts: MemberFacts, th: Thresholds, as_of: date) -> date:
+    """The day a member entered a stage they move to now, as far as the facts tell: the join
+    for new, the leave or the day the quiet days reached the threshold for churned and
+    dormant; the run's day otherwise."""
+    if stage == NEW and facts.joined_day is not None:
+        day = facts.joined_day
+    elif stage == CHURNED and facts.left_day is not None:
+        day = facts.left_day
+    elif stage == CHURNED:
+        day = facts.last_day + timedelta(days=th.churned)
+    elif stage == DORMANT:
+        day = facts.last_day + timedelta(days=th.dormant)
+    else:
+        day = as_of
+    return min(day, as_of)
+
+
+async def run_steps(
+    session_factory: SessionFactory,
+    group: GroupSettings,
+    as_of: date,
+    *,
+    at_risk: AtRiskSource,
+    clock_now: datetime,
+    report: RunReport,
+    chunk_size: int = CHUNK,
+) -> AsyncIterator[None]:
+    """The run of `as_of` for one group, one short transaction per step (yields after each,
+    so the caller may pause between steps)."""
+    group_id = group.group_id
+    th = thresholds(group)
+    tz, start = group.timezone, group.day_start_hour
+    earned: dict[int, int] = {}
+    for offset in range(TIER_WINDOW_DAYS - 1, -1, -1):
+        day = as_of - timedelta(days=offset)
+        async with session_factory() as session:
+            found = await rows.earned_between(
+                session,
+                group_id,
+                day_start_instant(day, tz, start),
+                day_start_instant(day + timedelta(days=1), tz, start),
+                NOT_EARNED,
+            )
+        for user_id, points in found:
+            earned[user_id] = earned.get(user_id, 0) + points
+        yield
+    async with session_factory() as session:
+        for user_id in await rows.left_among(session, group_id, earned):
+            del earned[user_id]
+        report.members = await rows.present_count(session, group_id)
+    cuts = tier_cuts(earned.values(), report.members, th.core_percent, th.regular_percent)
+    report.cuts = cuts
+    yield
+    after: int | None = None
+    while True:
+        async with session_factory() as session:
+            found_rows = await rows.chunk(session, group_id, after, chunk_size)
+            if not found_rows:
+                break
+            rule = await at_risk.for_chunk(session, group, as_of, [r.user_id for r in found_rows])
+            new, changed, moves = _plan_chunk(found_rows, group, th, as_of, rule, earned, cuts)
+            written = await rows.write(session, new, changed)
+            counted = _moves_of(moves, written)
+            await rows.add_movements(session, group_id, as_of, counted)
+            await session.commit()
+        report.read += len(found_rows)
+        report.written += len(written)
+        report.moves += sum(counted.values())
+        after = found_rows[-1].user_id
+        yield
+        if len(found_rows) < chunk_size:
+            break
+
+    async def record(uow: UnitOfWork) -> None:
+        scope = sel.Scope(
+            group_id, day_start_instant(as_of - timedelta(days=th.new - 1), tz, start)
+        )
+        stage_counts, tier_counts, left = await sel.counts_by(uow.session, scope)
+        counts = {("stage", k): n for k, n in stage_counts.items()}
+        counts.update({("tier", k): n for k, n in tier_counts.items()})
+        counts[("left", "left")] = left
+        await rows.save_day(
+            uow.session,
+            group_id,
+            as_of,
+            counts,
+            at=clock_now,
+            members=report.members,
+            core_min=cuts.core_min,
+            regular_min=cuts.regular_min,
+        )
+
+    report.recorded, _ = await run_once(session_factory, run_key(group_id, as_of), record)
+
+
+Move = tuple[int, str, str, str]  # (user, kind, from, to)
+
+
+def _plan_chunk(
+    found: Sequence[Any],
+    group: GroupSettings,
+    th: Thresholds,
+    as_of: date,
+    rule: AtRiskRule,
+    earned: dict[int, int],
+    cuts: TierCuts,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[Move]]:
+    """The rows to insert and update, and the moves they make (no I/O)."""
+    new: list[dict[str, Any]] = []
+    changed: list[dict[str, Any]] = []
+    moves: list[Move] = []
+    for row in found:
+        facts = facts_of(row, group)
+        stage, since = stage_of(facts, th, as_of, rule)
+        if stage != row.stage:
+            since = entered(stage, facts, th, as_of)
+        points = 0 if facts.left else earned.get(row.user_id, 0)
+        tier = tier_of(points, cuts)
+        values = {
+            "g": group.group_id,
+            "u": row.user_id,
+            "stage": stage,
+            "since": since,
+            "prev": row.stage if stage != row.stage else row.previous_stage,
+            "tier": tier,
+            "earned": points,
+            "old_stage": row.stage,
+            "old_tier": row.tier,
+        }
+        if row.stage is None:
+            new.append(values)
+            moves.append((row.user_id, "stage", UNCLASSIFIED, stage))
+            moves.append((row.user_id, "tier", UNCLASSIFIED, tier))
+            continue
+        if (stage, since, tier, points) == (row.stage, row.stage_since, row.tier, row.earned_30d):
+            continue
+        changed.append(values)
+        if stage != row.stage:
+            moves.append((row.user_id, "stage", row.stage, stage))
+        if tier != row.tier:
+            moves.append((row.user_id, "tier", row.tier, tier))
+    return new, changed, moves
+
+
+def _moves_of(moves: list[Move], written: set[int]) -> dict[tuple[str, str, str], int]:
+    """The moves of the rows actually written, counted by (kind, from, to)."""
+    return dict(Counter((kind, old, new) for user, kind, old, new in moves if user in written))

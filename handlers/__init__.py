@@ -18,6 +18,7 @@ from handlers.engagement import activity, admin_points, checkin, leaderboard, pr
 from handlers.feedback import inbox as feedback_inbox
 from handlers.feedback import polls, surveys
 from handlers.schedule import birthday, feeds, greeting, posts, welcome
+from handlers.segments import segments
 from handlers.shop import shop
 
 
@@ -43,6 +44,7 @@ def features() -> list[Feature]:
         greeting.feature(),  # /greeting morning 07:30 …
         birthday.feature(),  # /birthday MM-DD (private)
         feeds.feature(),  # /feed add|list|remove (admins): RSS/Atom/JSON Feed items posted
+        segments.feature(),  # /tag, /untag, /tags, /segments, /whois (admins); the daily run
     ]
 
 

@@ -93,6 +93,11 @@ def test_menus_per_scope() -> None:
         "survey",
         "poll",
         "feed",
+        "tag",
+        "untag",
+        "tags",
+        "segments",
+        "whois",
     }
     assert BotCommandScopeChat not in shown  # no owner-only command, no owner menu
 

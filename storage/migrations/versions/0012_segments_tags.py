@@ -7,7 +7,8 @@ Create Date: 2026-12-06
 New tables only: member_segment (a member's stage and tier as of the group's last daily run),
 member_tag (administrators' tags), segment_movement and segment_day_count (what moved and how
 many were where, per group and local day), segment_state (the last day computed per group).
-Nothing is backfilled: the leader's first daily run classifies every member.
+Nothing is backfilled: the leader's first daily run classifies every member. An index on
+member.user_id finds a user's groups (/whois and /me in private) without a scan.
 """
 
 from collections.abc import Sequence
@@ -33,6 +34,7 @@ def _id(name: str) -> sa.Column:
 
 
 def upgrade() -> None:
+    op.create_index("ix_member_user", "member", ["user_id"])
     op.create_table(
         "member_segment",
         _id("group_id"),
@@ -98,3 +100,4 @@ def downgrade() -> None:
     op.drop_table("member_tag")
     op.drop_index("ix_member_segment_earned", table_name="member_segment")
     op.drop_table("member_segment")
+    op.drop_index("ix_member_user", table_name="member")

@@ -173,6 +173,10 @@ class SegmentService:
                 await steps.aclose()
                 raise
 
+    def wake(self) -> None:
+        """Look for due groups at the next round (a group was just added)."""
+        self._next_check = 0.0
+
     async def close(self) -> None:
         if self._run is not None:
             await self._run[0].aclose()

@@ -10,7 +10,7 @@ from aiogram import Router
 
 from bot.features import Area, CommandSpec, Feature, Role, Where
 from bot.filters import InGroup, InPrivate, IsGroupAdmin
-from core.events import EventBus
+from core.events import BotAdded, EventBus, Transaction
 from core.segments.card import card_sections
 from core.segments.service import SegmentService
 from core.segments.settings import SEGMENT_SETTINGS
@@ -52,6 +52,11 @@ def setup(bus: EventBus, deps: dict[str, Any]) -> None:
     scheduler = deps.get("post_scheduler")
     if scheduler is not None:
         scheduler.every_round(service.sweep)
+
+    async def on_bot_added(uow: Transaction, event: BotAdded) -> None:
+        uow.after_commit(service.wake)  # a new group: its first run need not wait a minute
+
+    bus.subscribe(BotAdded, on_bot_added)
 
 
 def feature() -> Feature:

@@ -10,12 +10,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 
-from core.calendar import day_start_instant
+from core.calendar import day_start_instant, local_day
 from core.community.group_settings import GroupSettings
 from core.community.groups import GroupService
 from core.community.settings import COMMUNITY_SETTINGS
 from core.segments.service import SegmentService
-from core.segments.settings import SEGMENT_SETTINGS
+from core.segments.settings import SEGMENT_SETTINGS, Thresholds
+from core.segments.stages import MemberFacts, stage_of
 from core.segments.terms import default_registry
 from storage.db import SessionFactory
 from storage.queries.community import groups as group_rows
@@ -364,3 +365,74 @@ async def test_selector_resolves_like_a_hand_count(session_factory: SessionFacto
         assert (await svc.select(s, group, svc.parse("tag:vip-tag:nobody"), NOW)).unknown_tags == [
             "nobody"
         ]
+
+
+async def test_the_runs_sql_applies_the_stage_rules(session_factory: SessionFactory) -> None:
+    """Every combination of quiet days (on and around the thresholds and the day start), join,
+    leave and previous stage: the stage the run stores is the one stages.stage_of gives."""
+    group = await setup_group(session_factory)
+    quiet = [0, 1, 5, 6, 7, 8, 12, 13, 14, 15, 28, 29, 30, 31, 60]
+    activity = [local(ago(k), 4) for k in quiet] + [local(ago(k), 3, 59, 59) for k in quiet]
+    joins = [None, 0, 6, 7, 40]
+    before: list[tuple[str | None, int]] = [
+        (None, 0),
+        ("new", 3),
+        ("active", 30),
+        ("at_risk", 9),
+        ("dormant", 20),
+        ("churned", 40),
+        ("returned", 13),
+        ("returned", 14),
+    ]
+    members: list[dict[str, Any]] = []
+    rows: list[dict[str, Any]] = []
+    facts: dict[int, MemberFacts] = {}
+    user_id = 0
+    for seen in activity:
+        for joined in joins:
+            for stage, since in before:
+                for left in (False, True) if joined == 0 else (False,):
+                    user_id += 1
+                    joined_at = None if joined is None else local(ago(joined), 10)
+                    left_at = local(ago(0), 11) if left else None
+                    members.append(
+                        {
+                            "user_id": user_id,
+                            "last_active_at": seen,
+                            "joined_at": joined_at,
+                            "left_at": left_at,
+                        }
+                    )
+                    if stage is not None:
+                        rows.append(
+                            {
+                                "group_id": G,
+                                "user_id": user_id,
+                                "stage": stage,
+                                "stage_since": ago(since),
+                                "tier": "casual",
+                                "earned_30d": 0,
+                            }
+                        )
+                    signs = [t for t in (seen, joined_at, NOW - timedelta(days=300)) if t]
+                    facts[user_id] = MemberFacts(
+                        user_id,
+                        last_day=local_day(max(signs), TZ, DAY_START),
+                        joined_day=local_day(joined_at, TZ, DAY_START) if joined_at else None,
+                        left_day=local_day(left_at, TZ, DAY_START) if left_at else None,
+                        stage=stage,
+                        since=ago(since) if stage else None,
+                    )
+    await add_members(session_factory, members)
+    async with session_factory() as s:
+        await s.exec(sa.insert(MemberSegment.__table__), params=rows)
+        await s.commit()
+    await service(session_factory).refresh(group, D)
+    stored = await segments(session_factory)
+    wrong = {
+        u: (stored[u][0], stage_of(f, Thresholds(), D)[0], f)
+        for u, f in facts.items()
+        if stored[u][0] != stage_of(f, Thresholds(), D)[0]
+    }
+    assert not wrong, list(wrong.values())[:5]
+    assert len(facts) > 1000

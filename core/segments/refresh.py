@@ -8,9 +8,10 @@ the database (SQLite's single connection above all) is never held up for long:
 
 1. the points each member earned in the 30 days ending D, read one local day at a time;
 2. the tier cuts (pure, core/segments/stages.py) from those of the present members;
-3. members in chunks of CHUNK (user-id order): their facts read in one statement, stage and
-   tier decided by the rules, the changed rows written in one statement each, and the moves
-   added to segment_movement in the same transaction;
+3. members in chunks of CHUNK (user-id order): one statement computes every member's stage
+   and tier by the rules (the stages.py rules as SQL over the run's day boundaries) and
+   returns only the members whose row changes; those rows are written in one statement, and
+   the moves added to segment_movement in the same transaction;
 4. the day's counts per stage and tier, and segment_state.
 
 A move is written only if the row still holds what the run read (storage/queries/segments/
@@ -19,13 +20,12 @@ refresh.py), so a crash and a rerun, or two leaders at once, count every movemen
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
-
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.calendar import day_start_instant, local_day
 from core.community.group_settings import GroupSettings
@@ -38,13 +38,9 @@ from core.segments.stages import (
     NOT_EARNED,
     TIER_WINDOW_DAYS,
     UNCLASSIFIED,
-    AtRiskRule,
     MemberFacts,
     TierCuts,
-    inactive_at_risk,
-    stage_of,
     tier_cuts,
-    tier_of,
 )
 from core.uow import UnitOfWork
 from storage.db import SessionFactory
@@ -52,24 +48,22 @@ from storage.queries.segments import refresh as rows
 from storage.queries.segments import selector as sel
 
 CHUNK = 5000
+_MAX = 2**63  # sorts after any earning: bisect to the last earner of a chunk
 
 
 class AtRiskSource(Protocol):
-    """Where "at risk" comes from: the rule for a chunk of members (prediction loads the
-    chunk's probabilities here, in the run's session, and answers from them)."""
+    """Where "at risk" comes from: a condition on the member rows of a run (SQL, evaluated
+    for every member who is neither churned, dormant nor new). Prediction passes one that
+    reads the model's probabilities (e.g. an EXISTS on its own table)."""
 
-    async def for_chunk(
-        self, session: AsyncSession, group: GroupSettings, as_of: date, user_ids: Sequence[int]
-    ) -> AtRiskRule: ...
+    def condition(self, q: rows.StageSql) -> Any: ...
 
 
 class BaselineAtRisk:
-    """No activity for the group's `active` days (until prediction replaces it)."""
+    """No sign of life for the group's `active` days (until prediction replaces it)."""
 
-    async def for_chunk(
-        self, session: AsyncSession, group: GroupSettings, as_of: date, user_ids: Sequence[int]
-    ) -> AtRiskRule:
-        return inactive_at_risk
+    def condition(self, q: rows.StageSql) -> Any:
+        return rows.quiet_since_active(q)
 
 
 def run_key(group_id: int, day: date) -> str:
@@ -88,7 +82,7 @@ class RunReport:
     group_id: int
     day: date
     members: int = 0  # present members ranked
-    read: int = 0  # member rows read
+    read: int = 0  # members whose row changes (read back to be written)
     written: int = 0  # segment rows written
     moves: int = 0  # stage and tier moves counted
     cuts: TierCuts = TierCuts()
@@ -96,16 +90,35 @@ class RunReport:
 
 
 def facts_of(row: Any, group: GroupSettings) -> MemberFacts:
-    """A member's facts from a chunk row (core/segments/stages.py says what they mean)."""
+    """A member's facts from a changed row (core/segments/stages.py says what they mean)."""
     tz, start = group.timezone, group.day_start_hour
-    signs = [t for t in (row.last_active_at, row.joined_at, row.first_seen_at) if t is not None]
     return MemberFacts(
         user_id=row.user_id,
-        last_day=local_day(max(signs), tz, start),
+        last_day=local_day(row.last_sign, tz, start),
         joined_day=local_day(row.joined_at, tz, start) if row.joined_at is not None else None,
         left_day=local_day(row.left_at, tz, start) if row.left_at is not None else None,
         stage=row.stage,
         since=row.stage_since,
+    )
+
+
+def bounds_of(group: GroupSettings, as_of: date, cuts: TierCuts) -> rows.Bounds:
+    th = thresholds(group)
+
+    def start_of(days_before: int) -> datetime:
+        return day_start_instant(
+            as_of - timedelta(days=days_before), group.timezone, group.day_start_hour
+        )
+
+    return rows.Bounds(
+        day=as_of,
+        new_from=start_of(th.new - 1),
+        active_from=start_of(th.active - 1),
+        dormant_before=start_of(th.dormant - 1),
+        churned_before=start_of(th.churned - 1),
+        returned_after=as_of - timedelta(days=th.returned),
+        core_min=cuts.core_min,
+        regular_min=cuts.regular_min,
     )
 
 
@@ -156,20 +169,24 @@ async def run_steps(
             earned[user_id] = earned.get(user_id, 0) + points
         yield
     async with session_factory() as session:
-        for user_id in await rows.left_among(session, group_id, earned):
-            del earned[user_id]
+        for user_id in await rows.left_ids(session, group_id):
+            earned.pop(user_id, None)
         report.members = await rows.present_count(session, group_id)
     cuts = tier_cuts(earned.values(), report.members, th.core_percent, th.regular_percent)
     report.cuts = cuts
     yield
+    bounds = bounds_of(group, as_of, cuts)
+    earners = sorted(earned.items())
     after: int | None = None
     while True:
         async with session_factory() as session:
-            found_rows = await rows.chunk(session, group_id, after, chunk_size)
-            if not found_rows:
-                break
-            rule = await at_risk.for_chunk(session, group, as_of, [r.user_id for r in found_rows])
-            new, changed, moves = _plan_chunk(found_rows, group, th, as_of, rule, earned, cuts)
+            upto = await rows.chunk_end(session, group_id, after, chunk_size)
+            low = 0 if after is None else bisect_right(earners, (after, _MAX))
+            high = len(earners) if upto is None else bisect_right(earners, (upto, _MAX))
+            found_rows = await rows.changed(
+                session, group_id, after, upto, bounds, earners[low:high], at_risk.condition
+            )
+            new, changed, moves = _plan_chunk(found_rows, group, th, as_of)
             written = await rows.write(session, new, changed)
             counted = _moves_of(moves, written)
             await rows.add_movements(session, group_id, as_of, counted)
@@ -177,10 +194,10 @@ async def run_steps(
         report.read += len(found_rows)
         report.written += len(written)
         report.moves += sum(counted.values())
-        after = found_rows[-1].user_id
         yield
-        if len(found_rows) < chunk_size:
+        if upto is None:
             break
+        after = upto
 
     async def record(uow: UnitOfWork) -> None:
         scope = sel.Scope(
@@ -208,33 +225,28 @@ Move = tuple[int, str, str, str]  # (user, kind, from, to)
 
 
 def _plan_chunk(
-    found: Sequence[Any],
-    group: GroupSettings,
-    th: Thresholds,
-    as_of: date,
-    rule: AtRiskRule,
-    earned: dict[int, int],
-    cuts: TierCuts,
+    found: Sequence[Any], group: GroupSettings, th: Thresholds, as_of: date
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[Move]]:
-    """The rows to insert and update, and the moves they make (no I/O)."""
+    """The rows to insert and update for members whose row changes, and the moves they make
+    (no I/O): a new stage starts when the facts say it did (entered)."""
     new: list[dict[str, Any]] = []
     changed: list[dict[str, Any]] = []
     moves: list[Move] = []
     for row in found:
-        facts = facts_of(row, group)
-        stage, since = stage_of(facts, th, as_of, rule)
+        stage, tier = row.new_stage, row.new_tier
         if stage != row.stage:
-            since = entered(stage, facts, th, as_of)
-        points = 0 if facts.left else earned.get(row.user_id, 0)
-        tier = tier_of(points, cuts)
+            since = entered(stage, facts_of(row, group), th, as_of)
+            previous = row.stage
+        else:
+            since, previous = row.stage_since, row.previous_stage
         values = {
             "g": group.group_id,
             "u": row.user_id,
             "stage": stage,
             "since": since,
-            "prev": row.stage if stage != row.stage else row.previous_stage,
+            "prev": previous,
             "tier": tier,
-            "earned": points,
+            "earned": row.new_earned,
             "old_stage": row.stage,
             "old_tier": row.tier,
         }
@@ -242,8 +254,6 @@ def _plan_chunk(
             new.append(values)
             moves.append((row.user_id, "stage", UNCLASSIFIED, stage))
             moves.append((row.user_id, "tier", UNCLASSIFIED, tier))
-            continue
-        if (stage, since, tier, points) == (row.stage, row.stage_since, row.tier, row.earned_30d):
             continue
         changed.append(values)
         if stage != row.stage:

@@ -76,9 +76,10 @@ class MemberFacts:
 class AtRiskRule(Protocol):
     """Decides "at risk" for members who are neither churned, dormant nor new.
 
-    The baseline is `inactive_at_risk`; behaviour prediction (a later feature) passes a rule
-    that reads the model's probability instead (prepared per chunk of members, see
-    core/segments/refresh.py)."""
+    The baseline is `inactive_at_risk`. The daily run applies these rules as one SQL
+    statement per chunk of members (storage/queries/segments/refresh.py `changed`, checked
+    against stage_of in tests/test_segments_service.py); there the at-risk rule is an
+    AtRiskSource (core/segments/refresh.py) that prediction replaces."""
 
     def __call__(self, facts: MemberFacts, th: Thresholds, as_of: date) -> bool: ...
 

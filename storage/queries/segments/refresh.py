@@ -8,7 +8,8 @@ counted once.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from typing import Any
@@ -28,6 +29,7 @@ from storage.tables import (
     SegmentMovement,
     SegmentState,
 )
+from storage.types import UTCDateTime
 
 _L = LedgerEntry.__table__
 _M = Member.__table__
@@ -61,23 +63,10 @@ async def earned_between(
     return [(u, int(n)) for u, n in (await session.exec(stmt)).all()]
 
 
-@cache
-def _ids(dialect: str) -> RowSet:
-    return RowSet("ids", dialect, [("u", sa.BigInteger())])
-
-
-async def left_among(session: AsyncSession, group_id: int, user_ids: Iterable[int]) -> set[int]:
-    """Which of these members left the group (they are not ranked)."""
-    rows = [(u,) for u in user_ids]
-    if not rows:
-        return set()
-    src = _ids(dialect_of(session))
-    stmt = (
-        select(_M.c.user_id)
-        .select_from(_M.join(src.table, _M.c.user_id == src.c.u))
-        .where(_M.c.group_id == group_id, _M.c.left_at.is_not(None))
-    )
-    return set((await session.exec(stmt, params=src.params(rows))).scalars().all())
+async def left_ids(session: AsyncSession, group_id: int) -> set[int]:
+    """The members who left the group (they are not ranked)."""
+    stmt = select(_M.c.user_id).where(_M.c.group_id == group_id, _M.c.left_at.is_not(None))
+    return set((await session.exec(stmt)).scalars().all())
 
 
 async def present_count(session: AsyncSession, group_id: int) -> int:
@@ -89,34 +78,157 @@ async def present_count(session: AsyncSession, group_id: int) -> int:
     return int((await session.exec(stmt)).scalar_one())
 
 
-async def chunk(
-    session: AsyncSession, group_id: int, after: int | None, limit: int
-) -> Sequence[Any]:
-    """The next `limit` members (user-id order) with what their stage depends on and their
-    current segment row (stage None: not classified yet)."""
+@dataclass(frozen=True, slots=True)
+class Bounds:
+    """A run's thresholds as instants of the group's calendar (core/segments/stages.py):
+    "inactive for n days or more as of day D" is "last sign of life before the start of
+    day D - n + 1"."""
+
+    day: date  # D, the day computed
+    new_from: datetime  # joined at or after: new
+    active_from: datetime  # last sign before: at risk (the baseline)
+    dormant_before: datetime  # last sign before: dormant
+    churned_before: datetime  # last sign before: churned
+    returned_after: date  # returned since a day after this: still returned
+    core_min: int  # the tier cuts (0: the tier is empty)
+    regular_min: int
+
+
+@dataclass(frozen=True, slots=True)
+class StageSql:
+    """What a stage condition may use: the member and segment rows (m, s), the member's last
+    sign of life and the run's bounds."""
+
+    member: sa.Table
+    segment: sa.Table
+    last_sign: sa.ColumnElement[Any]
+    bounds: Bounds
+
+
+def quiet_since_active(q: StageSql) -> sa.ColumnElement[bool]:
+    """The baseline at-risk condition: no sign of life in the last `active` days."""
+    return q.last_sign < q.bounds.active_from
+
+
+def _last_sign(dialect: str) -> sa.ColumnElement[Any]:
+    """The latest of the last activity, the join and the first sighting (never NULL)."""
+    first = _M.c.first_seen_at
+    values = (
+        sa.func.coalesce(_M.c.last_active_at, first),
+        sa.func.coalesce(_M.c.joined_at, first),
+        first,
+    )
+    # SQLite's max() of several arguments is scalar; PostgreSQL calls it greatest().
+    found = sa.func.greatest(*values) if dialect == "postgresql" else sa.func.max(*values)
+    return sa.type_coerce(found, UTCDateTime())
+
+
+async def chunk_end(
+    session: AsyncSession, group_id: int, after: int | None, size: int
+) -> int | None:
+    """The last member id of the next chunk of `size` (None: fewer remain, the rest is one)."""
     stmt = (
+        select(_M.c.user_id)
+        .where(_M.c.group_id == group_id)
+        .order_by(_M.c.user_id)
+        .offset(size - 1)
+        .limit(1)
+    )
+    if after is not None:
+        stmt = stmt.where(_M.c.user_id > after)
+    return (await session.exec(stmt)).scalar_one_or_none()
+
+
+@cache
+def _earned(dialect: str) -> RowSet:
+    return RowSet("earned", dialect, [("u", sa.BigInteger()), ("points", sa.BigInteger())])
+
+
+async def changed(
+    session: AsyncSession,
+    group_id: int,
+    after: int | None,
+    upto: int | None,
+    bounds: Bounds,
+    earned: Sequence[tuple[int, int]],
+    at_risk: Callable[[StageSql], sa.ColumnElement[bool]],
+) -> Sequence[Any]:
+    """The members with ids in (after, upto] whose stage, tier or earnings differ from their
+    segment row (or who have none), with what the row must become: new_stage, new_tier,
+    new_earned; and last_sign, joined_at, left_at, the old row's columns.
+
+    `earned`: (user, points earned in the window) of the chunk's earners."""
+    dialect = dialect_of(session)
+    src = _earned(dialect)
+    last_sign = _last_sign(dialect)
+    q = StageSql(_M, _S, last_sign, bounds)
+    left = _M.c.left_at.is_not(None)
+    new_stage = sa.case(
+        (left, "churned"),
+        (
+            sa.and_(
+                _M.c.joined_at >= bounds.new_from,
+                sa.or_(_S.c.stage.is_(None), _S.c.stage == "new"),
+            ),
+            "new",
+        ),
+        (last_sign < bounds.churned_before, "churned"),
+        (last_sign < bounds.dormant_before, "dormant"),
+        (at_risk(q), "at_risk"),
+        (_S.c.stage.in_(("dormant", "churned")), "returned"),
+        (
+            sa.and_(_S.c.stage == "returned", _S.c.stage_since > bounds.returned_after),
+            "returned",
+        ),
+        else_="active",
+    )
+    points = sa.case((left, 0), else_=sa.func.coalesce(src.c.points, 0))
+    tiers: list[tuple[sa.ColumnElement[bool], str]] = [(left, "casual")]
+    if bounds.core_min > 0:
+        tiers.append((sa.and_(points > 0, points >= bounds.core_min), "core"))
+    if bounds.regular_min > 0:
+        tiers.append((sa.and_(points > 0, points >= bounds.regular_min), "regular"))
+    new_tier = sa.case(*tiers, else_="casual")
+    computed = (
         select(
             _M.c.user_id,
-            _M.c.first_seen_at,
+            last_sign.label("last_sign"),
             _M.c.joined_at,
             _M.c.left_at,
-            _M.c.last_active_at,
             _S.c.stage,
             _S.c.stage_since,
             _S.c.previous_stage,
             _S.c.tier,
             _S.c.earned_30d,
+            new_stage.label("new_stage"),
+            new_tier.label("new_tier"),
+            points.label("new_earned"),
         )
         .select_from(
-            _M.outerjoin(_S, sa.and_(_S.c.group_id == _M.c.group_id, _S.c.user_id == _M.c.user_id))
+            _M.outerjoin(
+                _S, sa.and_(_S.c.group_id == _M.c.group_id, _S.c.user_id == _M.c.user_id)
+            ).outerjoin(src.table, src.c.u == _M.c.user_id)
         )
         .where(_M.c.group_id == group_id)
-        .order_by(_M.c.user_id)
-        .limit(limit)
     )
     if after is not None:
-        stmt = stmt.where(_M.c.user_id > after)
-    return list((await session.exec(stmt)).all())
+        computed = computed.where(_M.c.user_id > after)
+    if upto is not None:
+        computed = computed.where(_M.c.user_id <= upto)
+    inner = computed.subquery("computed")
+    stmt = (
+        select(inner)
+        .where(
+            sa.or_(
+                inner.c.stage.is_(None),
+                inner.c.stage != inner.c.new_stage,
+                inner.c.tier != inner.c.new_tier,
+                inner.c.earned_30d != inner.c.new_earned,
+            )
+        )
+        .order_by(inner.c.user_id)
+    )
+    return list((await session.exec(stmt, params=src.params(list(earned)))).all())
 
 
 _ROW_COLUMNS = [

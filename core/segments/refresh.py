@@ -47,7 +47,7 @@ from storage.db import SessionFactory
 from storage.queries.segments import refresh as rows
 from storage.queries.segments import selector as sel
 
-CHUNK = 5000
+CHUNK = 2000
 _MAX = 2**63  # sorts after any earning: bisect to the last earner of a chunk
 
 

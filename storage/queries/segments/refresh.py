@@ -182,7 +182,15 @@ async def changed(
         ),
         else_="active",
     )
-    points = sa.case((left, 0), else_=sa.func.coalesce(src.c.points, 0))
+    # Cast: SQLite indexes the materialized rows for the join only if the key has the
+    # member column's (integer) affinity; without it, each member scans all the earners.
+    # (A materialized CTE: flattened into the join, the cast would be lost for the index.)
+    earned_rows = (
+        select(sa.cast(src.c.u, sa.BigInteger).label("u"), src.c.points.label("points"))
+        .cte("chunk_earned")
+        .prefix_with("MATERIALIZED", dialect="sqlite")
+    )
+    points = sa.case((left, 0), else_=sa.func.coalesce(earned_rows.c.points, 0))
     tiers: list[tuple[sa.ColumnElement[bool], str]] = [(left, "casual")]
     if bounds.core_min > 0:
         tiers.append((sa.and_(points > 0, points >= bounds.core_min), "core"))
@@ -207,7 +215,7 @@ async def changed(
         .select_from(
             _M.outerjoin(
                 _S, sa.and_(_S.c.group_id == _M.c.group_id, _S.c.user_id == _M.c.user_id)
-            ).outerjoin(src.table, src.c.u == _M.c.user_id)
+            ).outerjoin(earned_rows, earned_rows.c.u == _M.c.user_id)
         )
         .where(_M.c.group_id == group_id)
     )

@@ -4,6 +4,7 @@ campaigns and the dashboard."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
@@ -38,6 +39,7 @@ logger = logging.getLogger(__name__)
 # round), and how long one round may work on runs before giving the round back.
 CHECK_EVERY = 60.0
 ROUND_BUDGET = 1.0
+RETRY_AFTER = 600.0
 PAGE = 20
 MOVES_SHOWN = 8
 
@@ -101,6 +103,8 @@ class SegmentService:
         self._monotonic = monotonic
         self._next_check = 0.0
         self._run: tuple[AsyncIterator[None], RunReport] | None = None
+        self._queue: list[tuple[GroupSettings, date]] = []
+        self._failed: dict[int, float] = {}  # group -> monotonic time to try again
 
     # ---- the daily run ------------------------------------------------------------------
 
@@ -141,18 +145,27 @@ class SegmentService:
         return found
 
     async def sweep(self, budget: float = ROUND_BUDGET) -> None:
-        """The leader's round: go on with the run in progress, start the next due one, until
-        `budget` seconds are used (the next round continues)."""
+        """The leader's round: go on with the run in progress, then the next due group's,
+        until `budget` seconds are used (the next round continues where this one stopped).
+
+        Due groups are looked up at most every `check_every` seconds and queued; a group whose
+        run fails is logged and left alone for RETRY_AFTER seconds, so it holds up no other."""
         deadline = self._monotonic() + budget
         while self._monotonic() < deadline:
             if self._run is None:
-                if self._monotonic() < self._next_check:
-                    return
-                due = await self.due()
-                if not due:
+                if not self._queue:
+                    if self._monotonic() < self._next_check:
+                        return
                     self._next_check = self._monotonic() + self._check_every
-                    return
-                group, day = due[0]
+                    now = self._monotonic()
+                    self._queue = [
+                        (group, day)
+                        for group, day in await self.due()
+                        if self._failed.get(group.group_id, 0.0) <= now
+                    ]
+                    if not self._queue:
+                        return
+                group, day = self._queue.pop(0)
                 report = RunReport(group.group_id, day)
                 self._run = (self._steps(group, day, report), report)
             steps, report = self._run
@@ -160,18 +173,26 @@ class SegmentService:
                 await anext(steps)
             except StopAsyncIteration:
                 self._run = None
+                self._failed.pop(report.group_id, None)
                 logger.info(
-                    "segments of group %s for %s: %d members read, %d rows written, %d moves",
+                    "segments of group %s for %s: %d rows changed, %d moves",
                     report.group_id,
                     report.day,
-                    report.read,
                     report.written,
                     report.moves,
                 )
-            except BaseException:
+            except asyncio.CancelledError:
                 self._run = None
                 await steps.aclose()
                 raise
+            except Exception:  # noqa: BLE001  (the next group's run goes on)
+                self._run = None
+                self._failed[report.group_id] = self._monotonic() + RETRY_AFTER
+                logger.exception(
+                    "segments of group %s for %s failed; trying again later",
+                    report.group_id,
+                    report.day,
+                )
 
     def wake(self) -> None:
         """Look for due groups at the next round (a group was just added)."""

@@ -197,6 +197,15 @@ async def changed(
     if bounds.regular_min > 0:
         tiers.append((sa.and_(points > 0, points >= bounds.regular_min), "regular"))
     new_tier = sa.case(*tiers, else_="casual")
+    # The chunk's range on both tables: the planner need not read the group's other rows.
+    in_range = [_S.c.group_id == _M.c.group_id, _S.c.user_id == _M.c.user_id]
+    member_range = [_M.c.group_id == group_id]
+    if after is not None:
+        in_range.append(_S.c.user_id > after)
+        member_range.append(_M.c.user_id > after)
+    if upto is not None:
+        in_range.append(_S.c.user_id <= upto)
+        member_range.append(_M.c.user_id <= upto)
     computed = (
         select(
             _M.c.user_id,
@@ -213,16 +222,12 @@ async def changed(
             points.label("new_earned"),
         )
         .select_from(
-            _M.outerjoin(
-                _S, sa.and_(_S.c.group_id == _M.c.group_id, _S.c.user_id == _M.c.user_id)
-            ).outerjoin(earned_rows, earned_rows.c.u == _M.c.user_id)
+            _M.outerjoin(_S, sa.and_(*in_range)).outerjoin(
+                earned_rows, earned_rows.c.u == _M.c.user_id
+            )
         )
-        .where(_M.c.group_id == group_id)
+        .where(*member_range)
     )
-    if after is not None:
-        computed = computed.where(_M.c.user_id > after)
-    if upto is not None:
-        computed = computed.where(_M.c.user_id <= upto)
     inner = computed.subquery("computed")
     stmt = (
         select(inner)

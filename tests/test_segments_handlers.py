@@ -79,7 +79,15 @@ async def test_tags_by_reply_username_and_id(db_url: str) -> None:
         assert await tags_of(bot, 200) == ["beta", "vip"]
 
         # A member is refused, learns nothing, changes nothing.
-        for command in ("/tag @bob x", "/untag @bob vip", "/tags", "/tags @bob", "/whois @bob"):
+        for command in (
+            "/tag @bob x",
+            "/untag @bob vip",
+            "/tags",
+            "/tags @bob",
+            "/whois @bob",
+            "/segments",
+            "/segments tag:vip",
+        ):
             assert await say(bot, EVE, command) == "Only group administrators can do that."
         assert await tags_of(bot, 200) == ["beta", "vip"]
 
@@ -202,3 +210,30 @@ async def test_in_chinese(db_url: str) -> None:
         card = await say(bot, MING, "/whois @bob")
         assert "阶段:活跃" in card and "🏷 大客户" in card and "风险:低" in card
         assert "<b>new,returned</b> — 0 人" in await say(bot, MING, "/segments 新人,回流")
+
+
+async def test_private_whois_asks_which_group(db_url: str) -> None:
+    other = -1009988776655
+    async with running_bot(db_url, admins={(G, 100), (other, 100)}) as bot:
+        for chat in (G, other):
+            await bot.feed(
+                f.message(BOB, "hello everyone", chat_id=chat, date=now()),
+                f.message(ADMIN, "hi", chat_id=chat, date=now()),
+            )
+        await say(bot, ADMIN, "/tag @bob vip")
+        asked = await say(bot, ADMIN, "/whois @bob", chat_id=100)
+        assert asked == "@bob is in several of your groups. Which one?"
+        buttons = [b for row in bot.sent()[-1].reply_markup.inline_keyboard for b in row]
+        assert len(buttons) == 2
+        chosen = next(b for b in buttons if str(G) in b.callback_data)
+        bot.clear()
+        await bot.feed(f.callback(ADMIN, chosen.callback_data, 7, chat_id=100))
+        card = [c for c in bot.session.calls if isinstance(c, EditMessageText)][-1]
+        assert card.text.startswith("🪪 <b>Bob</b> @bob") and "🏷 vip" in card.text
+        # Bob cannot use the button (he administers neither group).
+        bot.clear()
+        await bot.feed(f.callback(BOB, chosen.callback_data, 7, chat_id=200))
+        alert = [c for c in bot.session.calls if isinstance(c, AnswerCallbackQuery)][-1]
+        assert alert.show_alert and not [
+            c for c in bot.session.calls if isinstance(c, EditMessageText)
+        ]

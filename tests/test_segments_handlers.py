@@ -139,7 +139,8 @@ async def test_segments_overview_list_export_and_whois(db_url: str) -> None:
         await bot.feed(f.callback(ADMIN, active.callback_data, 1))
         page = [c for c in bot.session.calls if isinstance(c, EditMessageText)][-1]
         assert "👥 <b>active</b> — 3 members" in page.text
-        assert "Bob</a> @bob" in page.text and "tg://user?id=300" in page.text
+        # In the group: names, no mentions (a link or @username would notify them all).
+        assert "• Bob <code>@bob</code>" in page.text and "tg://user" not in page.text
         export = next(
             b for row in page.reply_markup.inline_keyboard for b in row if b.text == "⬇️ CSV"
         )
@@ -169,7 +170,7 @@ async def test_segments_overview_list_export_and_whois(db_url: str) -> None:
 
         # The card, by reply and by @username.
         card = await say(bot, ADMIN, "/whois", reply_to=f.message_payload(bob_msg))
-        assert card.startswith("🪪 <b>Bob</b> @bob · id 200")
+        assert card.startswith("🪪 <b>Bob</b> <code>@bob</code> · id 200")
         for line in (
             "First seen",
             "(yesterday)",
@@ -196,6 +197,8 @@ async def test_segments_overview_list_export_and_whois(db_url: str) -> None:
             "I know no member @nobody in a group you administer."
         )
         assert "Segments · Test Group" in await say(bot, ADMIN, "/segments", chat_id=100)
+        listed = await say(bot, ADMIN, "/segments tag:vip", chat_id=100)
+        assert '<a href="tg://user?id=200">Bob</a>' in listed  # in private: links
         assert "You administer no group I know" in await say(bot, EVE, "/segments", chat_id=300)
 
 
@@ -229,7 +232,8 @@ async def test_private_whois_asks_which_group(db_url: str) -> None:
         bot.clear()
         await bot.feed(f.callback(ADMIN, chosen.callback_data, 7, chat_id=100))
         card = [c for c in bot.session.calls if isinstance(c, EditMessageText)][-1]
-        assert card.text.startswith("🪪 <b>Bob</b> @bob") and "🏷 vip" in card.text
+        assert card.text.startswith("🪪 <b>Bob</b> <code>@bob</code>")
+        assert "🏷 vip" in card.text
         # Bob cannot use the button (he administers neither group).
         bot.clear()
         await bot.feed(f.callback(BOB, chosen.callback_data, 7, chat_id=200))

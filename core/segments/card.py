@@ -25,7 +25,9 @@ from core.segments.risk import RiskFacts, baseline_risk
 from core.segments.settings import thresholds
 from core.segments.stages import effective_stage
 from core.shop.levels import level_curve
+from storage.queries.community import members as member_rows
 from storage.queries.segments import card as card_rows
+from storage.queries.segments import refresh as segment_rows
 from storage.queries.segments import tags as tag_rows
 
 
@@ -285,9 +287,6 @@ async def card_context(
     session: AsyncSession, group: GroupSettings, user_id: int, now: datetime
 ) -> CardContext | None:
     """What the sections read about a member of the group (None: the bot never saw them)."""
-    from storage.queries.community import members as member_rows
-    from storage.queries.segments import refresh as segment_rows
-
     member = await member_rows.get_member(session, group.group_id, user_id)
     if member is None:
         return None

@@ -185,18 +185,20 @@ def _button(text: str, data: str | None) -> InlineKeyboardButton | None:
 
 
 def selection_text(
-    t: Translator, group: GroupSettings, found: Selection, *, first_page: bool
+    t: Translator, group: GroupSettings, found: Selection, *, first_page: bool, private: bool
 ) -> str:
+    """A page of members. In a group no name is a mention (a link or @username would notify
+    every member listed); in private, names link to the members."""
     lines = [t("segments-list-title", selector=found.text, count=found.count)]
     for tag in found.unknown_tags:
         lines.append(t("segments-unknown-tag", tag=tag))
     if not found.rows:
         lines.append(t("segments-list-empty" if first_page else "segments-list-end"))
     for row in found.rows:
-        name = row.display_name or str(row.user_id)
-        who = f'<a href="tg://user?id={row.user_id}">{html.escape(shorten(name, 40))}</a>'
+        name = html.escape(shorten(row.display_name or str(row.user_id), 40))
+        who = f'<a href="tg://user?id={row.user_id}">{name}</a>' if private else name
         if row.username:
-            who += f" @{html.escape(row.username)}"
+            who += f" <code>@{html.escape(row.username)}</code>"
         last = (
             local_day(row.last_active_at, group.timezone, group.day_start_hour)
             if row.last_active_at is not None

@@ -47,6 +47,8 @@ async def show(
     now: datetime,
     selector: str,
     after: int = 0,
+    *,
+    private: bool,
 ) -> tuple[str, render.InlineKeyboardMarkup | None]:
     """The overview (no selector) or a page of the selection, with its buttons."""
     if not selector:
@@ -55,7 +57,7 @@ async def show(
     node = segments.parse(selector)
     found = await segments.select(uow.session, group, node, now, after=after or None)
     return (
-        render.selection_text(t, group, found, first_page=not after),
+        render.selection_text(t, group, found, first_page=not after, private=private),
         render.selection_keyboard(t, group.group_id, found, after),
     )
 
@@ -70,7 +72,7 @@ async def cmd_segments_group(
     outbox: Outbox,
 ) -> None:
     selector = " ".join(command_args(message.text))
-    text, markup = await show(uow, group, segments, t, event_at, selector)
+    text, markup = await show(uow, group, segments, t, event_at, selector, private=False)
     reply(outbox, message, text, markup=markup, priority=Priority.HIGH)
 
 
@@ -97,7 +99,7 @@ async def cmd_segments_private(
         return
     group = await group_settings(uow, groups, managed[0][0])
     selector = " ".join(command_args(message.text))
-    text, markup = await show(uow, group, segments, t, event_at, selector)
+    text, markup = await show(uow, group, segments, t, event_at, selector, private=True)
     reply(outbox, message, text, markup=markup)
 
 
@@ -144,7 +146,10 @@ async def on_button(
         return
     if callback_data.action == "o":
         selector = ""
-    text, markup = await show(uow, group, segments, t, event_at, selector, callback_data.after)
+    private = query.message is not None and query.message.chat.type == "private"
+    text, markup = await show(
+        uow, group, segments, t, event_at, selector, callback_data.after, private=private
+    )
     edit(outbox, query, text, markup)
     answer(outbox, query)
 

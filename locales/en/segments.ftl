@@ -98,7 +98,7 @@ segments-export-sent = CSV sent.
 
 ## /whois
 whois-title = 🪪 <b>{ $name }</b> · id { $id }
-whois-title-username = 🪪 <b>{ $name }</b> @{ $username } · id { $id }
+whois-title-username = 🪪 <b>{ $name }</b> <code>@{ $username }</code> · id { $id }
 whois-joined = Joined { $date }
 whois-first-seen = First seen { $date }
 whois-never-active = Not active yet

@@ -98,7 +98,7 @@ segments-export-sent = CSV 已发送。
 
 ## /whois
 whois-title = 🪪 <b>{ $name }</b> · ID { $id }
-whois-title-username = 🪪 <b>{ $name }</b> @{ $username } · ID { $id }
+whois-title-username = 🪪 <b>{ $name }</b> <code>@{ $username }</code> · ID { $id }
 whois-joined = { $date } 入群
 whois-first-seen = { $date } 首次出现
 whois-never-active = 还没有活跃过

@@ -9,7 +9,7 @@ from typing import Any
 from aiogram import Router
 
 from bot.features import Area, CommandSpec, Feature, Role, Where
-from bot.filters import InGroup, InPrivate, IsGroupAdmin
+from bot.filters import InGroup, InPrivate
 from core.events import BotAdded, EventBus, Transaction
 from core.segments.card import card_sections
 from core.segments.service import SegmentService
@@ -27,13 +27,14 @@ WHOIS = CommandSpec("whois", role=Role.ADMIN, where=Where.ANY, area=Area.NUMBERS
 
 def router() -> list[Router]:
     r = Router(name="segments")
-    # The command first, then the person (IsGroupAdmin may ask Telegram: not for every message).
-    r.message.register(tags.cmd_tag, TAG.filter(), InGroup(), IsGroupAdmin())
-    r.message.register(tags.cmd_untag, UNTAG.filter(), InGroup(), IsGroupAdmin())
-    r.message.register(tags.cmd_tags, TAGS.filter(), InGroup(), IsGroupAdmin())
-    r.message.register(report.cmd_segments_group, SEGMENTS.filter(), InGroup(), IsGroupAdmin())
+    # Admins only: the declarations say so; their filters check it, after the command (in
+    # private the handlers check per group).
+    r.message.register(tags.cmd_tag, TAG.filter(), InGroup())
+    r.message.register(tags.cmd_untag, UNTAG.filter(), InGroup())
+    r.message.register(tags.cmd_tags, TAGS.filter(), InGroup())
+    r.message.register(report.cmd_segments_group, SEGMENTS.filter(), InGroup())
     r.message.register(report.cmd_segments_private, SEGMENTS.filter(), InPrivate())
-    r.message.register(whois.cmd_whois_group, WHOIS.filter(), InGroup(), IsGroupAdmin())
+    r.message.register(whois.cmd_whois_group, WHOIS.filter(), InGroup())
     r.message.register(whois.cmd_whois_private, WHOIS.filter(), InPrivate())
     # Buttons name their group: the handlers check the presser administers it.
     r.callback_query.register(report.on_button, SegmentButton.filter())

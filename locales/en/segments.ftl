@@ -1,9 +1,14 @@
 ## Segments, tags and member cards (#25 §3)
-cmd-tag = Tag a member: /tag @user vip (admins)
-cmd-untag = Remove a member's tags (admins)
-cmd-tags = The group's tags, or a member's (admins)
-cmd-segments = Members by stage and tier, and what moved (admins)
-cmd-whois = A member's card (admins)
+cmd-tag = Tag a member (vip, staff…)
+cmd-untag = Remove a member's tags
+cmd-tags = Tags of the group or a member
+cmd-segments = Members by stage and tier
+cmd-whois = A member's card
+example-tag = /tag @alice vip
+example-untag = /untag @alice vip
+example-tags = /tags @alice
+example-segments = /segments dormant+tag:vip
+example-whois = /whois @alice
 help-tag = @user|id tag… — or reply to the member; letters, digits, _ and -, up to 32 characters
 help-untag = @user|id tag… — or reply to the member
 help-tags = [@user] — the group's tags with counts, or a member's

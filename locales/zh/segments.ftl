@@ -1,9 +1,14 @@
 ## 用户分层、标签与成员画像(#25 §3)
-cmd-tag = 给成员打标签:/tag @用户 vip(管理员)
-cmd-untag = 去掉成员的标签(管理员)
-cmd-tags = 本群的标签,或某位成员的标签(管理员)
-cmd-segments = 按生命周期和价值分层的成员数及变化(管理员)
-cmd-whois = 成员画像卡片(管理员)
+cmd-tag = 给成员打标签
+cmd-untag = 去掉成员的标签
+cmd-tags = 本群或成员的标签
+cmd-segments = 按阶段和层级看成员
+cmd-whois = 成员画像卡片
+example-tag = /tag @alice 大客户
+example-untag = /untag @alice 大客户
+example-tags = /tags @alice
+example-segments = /segments 沉睡+标签:vip
+example-whois = /whois @alice
 help-tag = @用户|ID 标签… — 或回复该成员;字母、数字、_ 和 -,最多 32 个字符
 help-untag = @用户|ID 标签… — 或回复该成员
 help-tags = [@用户] — 本群的标签及人数,或某位成员的标签

@@ -65,8 +65,19 @@ def test_menus_per_scope() -> None:
         "feedback",
         "inbox",
         "birthday",
+        "invite",
     ]
-    members = ["checkin", "shop", "redeem", "myrewards", "help", "me", "top", "feedback"]
+    members = [
+        "checkin",
+        "shop",
+        "redeem",
+        "myrewards",
+        "help",
+        "me",
+        "top",
+        "feedback",
+        "invite",
+    ]
     assert shown[BotCommandScopeAllGroupChats] == members
     admin_menu = shown[BotCommandScopeAllChatAdministrators]
     assert [name for name in admin_menu if name in members] == members
@@ -93,6 +104,7 @@ def test_menus_per_scope() -> None:
         "survey",
         "poll",
         "feed",
+        "onboarding",
         "tag",
         "untag",
         "tags",
@@ -176,6 +188,7 @@ async def test_default_update_types_are_the_ones_routers_handle(db_url: str) -> 
     async with running_bot(db_url) as bot:
         assert bot.app.allowed_updates == [
             "callback_query",
+            "chat_join_request",
             "chat_member",
             "message",
             "my_chat_member",

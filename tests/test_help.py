@@ -46,6 +46,7 @@ async def test_a_manager_walks_the_areas_in_one_message(db_url: str) -> None:
             "🗓 Posts and greetings",
             "💬 Feedback and surveys",
             "📊 Numbers",
+            "📣 Campaigns",
             "⚙️ Settings and export",
         ]
         shop = dict(buttons)["🎁 Shop and rewards"]
@@ -173,7 +174,7 @@ def test_a_new_areas_commands_appear_without_help_knowing_them(tmp_path: Path) -
     labels = [
         b.text for row in pages.index_keyboard(t, catalog, admin, 1).inline_keyboard for b in row
     ]
-    assert "📊 Numbers" in labels and "📣 Campaigns" not in labels
+    assert "📊 Numbers" in labels and "🖥 Dashboard" not in labels
     assert "📊 Numbers" not in [
         b.text
         for row in pages.index_keyboard(t, catalog, {Role.MEMBER}, 1).inline_keyboard

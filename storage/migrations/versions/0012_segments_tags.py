@@ -1,7 +1,7 @@
 """segments: members' lifecycle stage and value tier, tags, daily movements
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0013
 Create Date: 2026-12-06
 
 New tables only: member_segment (a member's stage and tier as of the group's last daily run),
@@ -20,7 +20,7 @@ from alembic import op
 import storage.types
 
 revision: str = "0012"
-down_revision: str | None = "0010"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

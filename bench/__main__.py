@@ -12,6 +12,8 @@ stock 100): every tap's answer latency, exactly S redemptions.
 --analytics [--members M] [--db …]: /stats 30d and 90d, retention, funnel on a generated year
 of a group of M members (default 100,000; bench/analytics_data.py, cached), and check-ins
 answered while reports run in a loop.
+--segments [--members M] [--ledger L] [--db …]: the segments' daily run, /segments, selector
+counts and pages, /whois in one group of M members (default 100,000; L default 1,000,000).
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ from bench.e2e_bench import CPU, e2e_ceiling, e2e_ours
 from bench.flash_bench import report as report_flash
 from bench.flash_bench import run as run_flash
 from bench.memory_bench import run as run_memory
+from bench.segments_bench import measure as measure_segments
+from bench.segments_bench import report as report_segments
 
 
 async def compare(
@@ -107,6 +111,17 @@ async def boards(members: int, ledger_rows: int, db: str, pg: str | None) -> Non
         report_boards("PostgreSQL", members, ledger_rows, result)
 
 
+async def segments(members: int, ledger_rows: int, db: str, pg: str | None) -> None:
+    if db in ("sqlite", "both"):
+        with tempfile.TemporaryDirectory() as tmp:
+            url = f"sqlite+aiosqlite:///{Path(tmp) / 'segments.db'}"
+            result = await measure_segments(url, members, ledger_rows)
+        report_segments("SQLite", members, ledger_rows, result)
+    if db in ("postgresql", "both") and pg is not None:
+        result = await with_postgres(pg, lambda url: measure_segments(url, members, ledger_rows))
+        report_segments("PostgreSQL", members, ledger_rows, result)
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--n", type=int, default=None, help="check-ins (one per member)")
@@ -125,6 +140,9 @@ async def main() -> None:
     parser.add_argument("--memory", action="store_true", help="memory as members arrive")
     parser.add_argument("--flash", action="store_true", help="a flash drop: tap latency")
     parser.add_argument("--analytics", action="store_true", help="/stats on a generated year")
+    parser.add_argument(
+        "--segments", action="store_true", help="segments: daily run, reports, selector"
+    )
     parser.add_argument("--stock", type=int, default=100, help="--flash: the drop's stock")
     parser.add_argument(
         "--members", type=int, default=None, help="--boards: group size; --memory: members"
@@ -142,6 +160,9 @@ async def main() -> None:
         return
     if args.analytics:
         await run_analytics(args.members or 100_000, args.db, pg)
+        return
+    if args.segments:
+        await segments(args.members or 100_000, args.ledger, args.db, pg)
         return
     if args.flash:
         n = args.n or 2000

@@ -20,6 +20,7 @@ from handlers.feedback import inbox as feedback_inbox
 from handlers.feedback import polls, surveys
 from handlers.growth import growth
 from handlers.schedule import birthday, feeds, greeting, posts, welcome
+from handlers.segments import segments
 from handlers.shop import shop
 
 
@@ -47,6 +48,7 @@ def features() -> list[Feature]:
         birthday.feature(),  # /birthday MM-DD (private)
         feeds.feature(),  # /feed add|list|remove (admins): RSS/Atom/JSON Feed items posted
         growth.feature(),  # /invite, /onboarding: referral links, join requests' questionnaire
+        segments.feature(),  # /tag, /untag, /tags, /segments, /whois (admins); the daily run
     ]
 
 

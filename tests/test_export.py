@@ -27,12 +27,14 @@ async def test_members_and_ledger_csv(db_url: str) -> None:
             f.message(bob, "/checkin", date=DAY + timedelta(days=1)),
         )
         await bot.feed(f.message(ADMIN, "/grant @bob 7 thanks", date=DAY + timedelta(days=1)))
+        await bot.feed(f.message(ADMIN, "/tag @bob vip beta", date=DAY + timedelta(days=1)))
         await bot.feed(f.message(ADMIN, "/export members", date=DAY + timedelta(days=1)))
         doc = bot.documents()[-1]
         data = doc.document.data
         assert (
             data.splitlines()[0]
-            == b"user_id,username,display_name,points,streak,best_streak,checkins,joined_at,last_active_at,left_at,level,badges,active_days_30"
+            == b"user_id,username,display_name,points,streak,best_streak,checkins,joined_at,"
+            b"last_active_at,left_at,level,badges,stage,tier,tags,active_days_30"
         )
         by_id = {r["user_id"]: r for r in parse(data)}
         assert (
@@ -45,6 +47,9 @@ async def test_members_and_ledger_csv(db_url: str) -> None:
             and by_id["300"]["left_at"] == ""
         )
         assert by_id["300"]["level"] == "1" and by_id["300"]["badges"] == "first_checkin"
+        # Not classified yet (no daily run): seen lately, so active; casual until ranked.
+        assert (by_id["300"]["stage"], by_id["300"]["tier"]) == ("active", "casual")
+        assert by_id["300"]["tags"] == "beta vip" and by_id["200"]["tags"] == ""
         assert by_id["200"]["display_name"].startswith("'=")  # no formula injection
         assert "Members: 3 rows" in doc.caption
 

@@ -106,6 +106,11 @@ def test_menus_per_scope() -> None:
         "poll",
         "feed",
         "onboarding",
+        "tag",
+        "untag",
+        "tags",
+        "segments",
+        "whois",
     }
     assert BotCommandScopeChat not in shown  # no owner-only command, no owner menu
 

@@ -485,6 +485,13 @@ def test_the_bot_declares_the_same_keys_and_aliases_as_before() -> None:
         "invite_daily_cap",
         "onboarding",
         "onboarding_approve",
+        "segment_new_days",
+        "segment_active_days",
+        "segment_dormant_days",
+        "segment_churned_days",
+        "segment_returned_days",
+        "tier_core_percent",
+        "tier_regular_percent",
     )
     assert [s.name for s in CATALOGUE.sections] == [
         "community",
@@ -495,6 +502,7 @@ def test_the_bot_declares_the_same_keys_and_aliases_as_before() -> None:
         "schedule",
         "invites",
         "onboarding",
+        "segments",
     ]
     aliases = {a: s.key for s in map(CATALOGUE.spec, CATALOGUE.keys) for a in s.aliases}
     assert aliases == {

@@ -176,7 +176,9 @@ async def test_the_panel_shows_one_section_per_area(db_url: str) -> None:
             "activity_points, activity_min_length, activity_cooldown, activity_daily_cap, "
             "post_grace_minutes, welcome_delete_minutes, birthday_points, anniversaries, "
             "feed_max_items, holiday_greetings, holiday_country, invites, invite_points, "
-            "invite_daily_cap, onboarding, onboarding_approve."
+            "invite_daily_cap, onboarding, onboarding_approve, segment_new_days, "
+            "segment_active_days, segment_dormant_days, segment_churned_days, "
+            "segment_returned_days, tier_core_percent, tier_regular_percent."
         )
 
         bot.clear()

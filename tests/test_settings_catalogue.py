@@ -109,6 +109,13 @@ def test_defaults_from_values_and_from_the_deployment() -> None:
         "invite_daily_cap": 10,
         "onboarding": "off",
         "onboarding_approve": "auto",
+        "segment_new_days": 7,
+        "segment_active_days": 7,
+        "segment_dormant_days": 14,
+        "segment_churned_days": 30,
+        "segment_returned_days": 14,
+        "tier_core_percent": 10,
+        "tier_regular_percent": 30,
     }
     # Those from the deployment are stored when a group is registered (a later change of
     # DEFAULT_TIMEZONE must not move existing groups to another timezone).

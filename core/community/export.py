@@ -30,6 +30,9 @@ MEMBER_COLUMNS = [
     "left_at",
     "level",
     "badges",
+    "stage",
+    "tier",
+    "tags",
     "active_days_30",  # of the 30 local days ending today (core/analytics)
 ]
 LEDGER_COLUMNS = ["id", "user_id", "amount", "reason", "created_at", "actor_id", "note", "source"]
@@ -38,10 +41,12 @@ LEDGER_COLUMNS = ["id", "user_id", "amount", "reason", "created_at", "actor_id",
 async def members_csv(
     session: AsyncSession, group: GroupSettings, now: datetime
 ) -> tuple[bytes, int]:
+    from core.segments.export import member_segments  # stage, tier and tags
     from core.shop.export import member_ranks  # the shop's levels and badges
 
     today = local_day(now, group.timezone, group.day_start_hour)
     ranks = await member_ranks(session, group)
+    segments = await member_segments(session, group, now)
     return await write_csv(
         MEMBER_COLUMNS,
         rows.member_rows(session, group.group_id),
@@ -58,6 +63,9 @@ async def members_csv(
             iso(r.left_at),
             ranks.level(r.user_id),
             ranks.badge_list(r.user_id),
+            segments.stage(r),
+            segments.tier(r),
+            segments.tag_list(r.user_id),
             Facts(active_day=r.active_day, bits=r.active_bits).active_days_in(today),
         ),
     )

@@ -21,7 +21,10 @@ from core.events import EventBus, SettingChanged, Transaction
 from core.growth.export import onboarding_csv
 from core.growth.invites import InviteService
 from core.growth.onboarding import OnboardingService
+from core.growth.segments import FIELD_TERM, GrowthCardSection
 from core.growth.settings import INVITE_SETTINGS, ONBOARDING, ONBOARDING_SETTINGS
+from core.segments.card import card_sections
+from core.segments.terms import selector_terms
 from handlers.growth import invite, notify, onboarding_admin, onboarding_member, render
 from handlers.growth import telegram as tg
 
@@ -74,6 +77,9 @@ def setup(bus: EventBus, deps: dict[str, Any]) -> None:
     deps["invites"] = invites
     deps["onboarding"] = onboarding
     deps["onboarding_followers"] = followers
+    # Segments: the /whois card's growth lines, and `field:city=上海` in the member selector.
+    card_sections(deps).put(GrowthCardSection())
+    selector_terms(deps).add(FIELD_TERM)
 
     async def invites_board(session: Any, group: Any, viewer_id: int, now: Any) -> Any:
         return await invites.board(session, group, viewer_id, now)

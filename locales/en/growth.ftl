@@ -162,3 +162,4 @@ whois-invites = 🤝 Brought { $counted } newcomers{ $waiting ->
         [0] {""}
        *[other] {" "}(+{ $waiting } on the way)
     }
+whois-field = • <b>{ $field }</b>: { $value }

@@ -162,3 +162,4 @@ whois-invites = 🤝 已邀请 { $counted } 位新成员{ $waiting ->
         [0] {""}
        *[other] (另有 { $waiting } 位在路上)
     }
+whois-field = • <b>{ $field }</b>:{ $value }

@@ -53,6 +53,13 @@ from storage.tables.schedule import (
     ScheduledPost,
     ScheduleDraft,
 )
+from storage.tables.segments import (
+    MemberSegment,
+    MemberTag,
+    SegmentDayCount,
+    SegmentMovement,
+    SegmentState,
+)
 from storage.tables.shop import MemberBadge, Redemption, Reward, RewardCode, RewardPhotoPrompt
 
 __all__ = [
@@ -91,6 +98,8 @@ __all__ = [
     "MemberBadge",
     "MemberBirthday",
     "MemberDay",
+    "MemberSegment",
+    "MemberTag",
     "Poll",
     "PollVote",
     "PostOccurrence",
@@ -103,6 +112,9 @@ __all__ = [
     "RewardPhotoPrompt",
     "ScheduleDraft",
     "ScheduledPost",
+    "SegmentDayCount",
+    "SegmentMovement",
+    "SegmentState",
     "SetAsideUpdate",
     "Survey",
     "SurveyAnswer",

@@ -82,6 +82,8 @@ class Member(SQLModel, table=True):
         _board_index("ix_member_board_streak", "last_checkin_day", "streak"),
         _board_index("ix_member_board_week", "week_start", "week_points"),
         _board_index("ix_member_board_month", "month_start", "month_points"),
+        # A user's groups (/me and /whois in private) without reading every group's members.
+        sa.Index("ix_member_user", "user_id"),
         # A member known under both ids when a group moves (storage/queries/community/
         # migration.py): totals add up, the latest day and best values win.
         {

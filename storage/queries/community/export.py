@@ -8,11 +8,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.tables import LedgerEntry, Member, TgUser
+from storage.tables import LedgerEntry, Member, MemberSegment, TgUser
 
 _M = Member.__table__
 _U = TgUser.__table__
 _L = LedgerEntry.__table__
+_S = MemberSegment.__table__
 CHUNK = 1000
 
 
@@ -20,8 +21,18 @@ async def member_rows(session: AsyncSession, group_id: int) -> AsyncIterator[Any
     last = None
     while True:
         stmt = (
-            select(_M, _U.c.username, _U.c.display_name)
-            .select_from(_M.outerjoin(_U, _U.c.id == _M.c.user_id))
+            select(
+                _M,
+                _U.c.username,
+                _U.c.display_name,
+                _S.c.stage.label("segment_stage"),
+                _S.c.tier.label("segment_tier"),
+            )
+            .select_from(
+                _M.outerjoin(_U, _U.c.id == _M.c.user_id).outerjoin(
+                    _S, (_S.c.group_id == _M.c.group_id) & (_S.c.user_id == _M.c.user_id)
+                )
+            )
             .where(_M.c.group_id == group_id)
             .order_by(_M.c.user_id)
             .limit(CHUNK)

@@ -14,6 +14,7 @@ from bot.features import CommandCatalog, Feature
 from bot.middlewares import TrackAuthorMiddleware
 from handlers import errors, wrong_chat
 from handlers.community import export, group_lifecycle, help, settings
+from handlers.dashboard import command as dashboard
 from handlers.engagement import activity, admin_points, checkin, leaderboard, profile
 from handlers.feedback import inbox as feedback_inbox
 from handlers.feedback import polls, surveys
@@ -43,6 +44,7 @@ def features() -> list[Feature]:
         greeting.feature(),  # /greeting morning 07:30 …
         birthday.feature(),  # /birthday MM-DD (private)
         feeds.feature(),  # /feed add|list|remove (admins): RSS/Atom/JSON Feed items posted
+        dashboard.feature(),  # /dashboard (private): the Mini App's buttons, one per group
     ]
 
 

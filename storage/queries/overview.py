@@ -20,7 +20,7 @@ async def present_members(session: AsyncSession, group_id: int) -> tuple[int, in
     stmt = sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(_M.c.points), 0)).where(
         _M.c.group_id == group_id, _M.c.left_at.is_(None)
     )
-    count, points = (await session.execute(stmt)).one()
+    count, points = (await session.exec(stmt)).one()
     return int(count), int(points)
 
 
@@ -29,7 +29,7 @@ async def count_between(
 ) -> int:
     col = _M.c[column]
     stmt = sa.select(sa.func.count()).where(_M.c.group_id == group_id, col >= start, col < end)
-    return int((await session.execute(stmt)).scalar_one())
+    return int((await session.exec(stmt)).scalar_one())
 
 
 def _day_index(session: AsyncSession, col: sa.ColumnElement, start: datetime) -> sa.ColumnElement:
@@ -52,7 +52,7 @@ async def per_day(
         .where(_M.c.group_id == group_id, col >= start, col < end)
         .group_by(day)
     )
-    return {int(d): int(n) for d, n in (await session.execute(stmt)).all()}
+    return {int(d): int(n) for d, n in (await session.exec(stmt)).all()}
 
 
 async def checkins_per_day(
@@ -61,4 +61,4 @@ async def checkins_per_day(
     stmt = sa.select(_D.c.day, _D.c.count).where(
         _D.c.group_id == group_id, _D.c.day >= first, _D.c.day <= last
     )
-    return {d: int(n) for d, n in (await session.execute(stmt)).all()}
+    return {d: int(n) for d, n in (await session.exec(stmt)).all()}

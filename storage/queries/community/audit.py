@@ -66,4 +66,4 @@ async def page(
     )
     if before_id is not None:
         stmt = stmt.where(a.c.id < before_id)
-    return list((await session.execute(stmt)).all())
+    return list((await session.exec(stmt)).all())

@@ -123,7 +123,7 @@ async def page(session: AsyncSession, listing: Listing, offset: int, limit: int)
         .limit(limit)
         .offset(offset)
     )
-    return list((await session.execute(stmt)).all())
+    return list((await session.exec(stmt)).all())
 
 
 async def count(session: AsyncSession, listing: Listing) -> tuple[int, bool]:
@@ -135,7 +135,7 @@ async def count(session: AsyncSession, listing: Listing) -> tuple[int, bool]:
     if capped:
         inner = inner.limit(COUNT_CAP + 1)
     stmt = sa.select(sa.func.count()).select_from(inner.subquery())
-    found = int((await session.execute(stmt)).scalar_one())
+    found = int((await session.exec(stmt)).scalar_one())
     if capped and found > COUNT_CAP:
         return COUNT_CAP, False
     return found, True
@@ -161,7 +161,7 @@ async def member(session: AsyncSession, group_id: int, user_id: int) -> Any | No
         .select_from(_from())
         .where(_M.c.group_id == group_id, _M.c.user_id == user_id)
     )
-    return (await session.execute(stmt)).first()
+    return (await session.exec(stmt)).first()
 
 
 async def recent_ledger(
@@ -173,7 +173,7 @@ async def recent_ledger(
         .order_by(_L.c.created_at.desc(), _L.c.id.desc())
         .limit(limit)
     )
-    return (await session.execute(stmt)).all()
+    return (await session.exec(stmt)).all()
 
 
 async def recent_redemptions(
@@ -185,7 +185,7 @@ async def recent_redemptions(
         .order_by(_R.c.created_at.desc(), _R.c.id.desc())
         .limit(limit)
     )
-    return (await session.execute(stmt)).all()
+    return (await session.exec(stmt)).all()
 
 
 def latest(*values: datetime | None) -> datetime | None:

@@ -99,4 +99,4 @@ async def due(
 
 async def recent(session: AsyncSession, group_id: int, limit: int) -> list[Any]:
     stmt = sa.select(_S).where(_S.c.group_id == group_id).order_by(_S.c.id.desc()).limit(limit)
-    return list((await session.execute(stmt)).all())
+    return list((await session.exec(stmt)).all())

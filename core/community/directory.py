@@ -154,7 +154,10 @@ class MemberDirectory:
         listing = self._listing(group, query, now)
         size = min(max(query.size, 1), MAX_PAGE_SIZE)
         found = await rows.page(uow.session, listing, query.page * size, size)
-        total, exact = await rows.count(uow.session, listing)
+        if query.page == 0 and len(found) < size:  # all of them are here: no count needed
+            total, exact = len(found), True
+        else:
+            total, exact = await rows.count(uow.session, listing)
         members = [_row(r, listing) for r in found]
         ids = [m.user_id for m in members]
         for key, provider in self._columns.items():

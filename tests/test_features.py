@@ -65,6 +65,7 @@ def test_menus_per_scope() -> None:
         "feedback",
         "inbox",
         "birthday",
+        "dashboard",
     ]
     members = ["checkin", "shop", "redeem", "myrewards", "help", "me", "top", "feedback"]
     assert shown[BotCommandScopeAllGroupChats] == members

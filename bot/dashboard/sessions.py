@@ -40,7 +40,7 @@ def _unb64(text: str) -> bytes:
 
 class SessionSigner:
     def __init__(self, bot_token: str) -> None:
-        self._key = hmac.new(b"dashboard-session", bot_token.encode(), hashlib.sha256).digest()
+        self._key = hmac.new(b"dashboard session", bot_token.encode(), hashlib.sha256).digest()
 
     def _mac(self, purpose: bytes, data: bytes) -> str:
         return _b64(hmac.new(self._key, purpose + b"|" + data, hashlib.sha256).digest())

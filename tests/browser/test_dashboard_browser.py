@@ -27,6 +27,7 @@ from storage.migrate import upgrade
 pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.e2e]
 
 CHROMIUM = "/usr/bin/chromium"
+HAVE_CHROMIUM = Path(CHROMIUM).exists()
 FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -56,7 +57,7 @@ class Scene:
 async def scene(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Scene]:
     from playwright.async_api import async_playwright
 
-    assert Path(CHROMIUM).exists(), "Chromium is missing: `make test` installs it (apt-get)"
+    assert HAVE_CHROMIUM, "Chromium is missing: `make test` installs it (apt-get)"
     tmp = tmp_path_factory.mktemp("browser")
     url = f"sqlite+aiosqlite:///{tmp / 'bot.db'}"
     engine = create_engine(url)

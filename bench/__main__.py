@@ -9,6 +9,8 @@ group of M members and L ledger rows (default 200,000 and 1,000,000).
 stock 100): every tap's answer latency, exactly S redemptions.
 --memory [--members M]: resident memory and cache sizes while M distinct members (default
 1,000,000) check in (SQLite).
+--dashboard [--members M] [--db …]: the dashboard's server time per page in a group of M members
+(default 200,000), and check-ins while it is in use.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from statistics import median
 from bench.boards_bench import measure as measure_boards
 from bench.boards_bench import report as report_boards
 from bench.checkin_bench import ceiling, make_payloads, ours, with_postgres
+from bench.dashboard_bench import measure as measure_dashboard
+from bench.dashboard_bench import report as report_dashboard
 from bench.e2e_bench import e2e_ceiling, e2e_ours
 from bench.flash_bench import report as report_flash
 from bench.flash_bench import run as run_flash
@@ -104,6 +108,7 @@ async def main() -> None:
     parser.add_argument("--boards", action="store_true", help="/top and /me in a big group")
     parser.add_argument("--memory", action="store_true", help="memory as members arrive")
     parser.add_argument("--flash", action="store_true", help="a flash drop: tap latency")
+    parser.add_argument("--dashboard", action="store_true", help="dashboard pages, 200k members")
     parser.add_argument("--stock", type=int, default=100, help="--flash: the drop's stock")
     parser.add_argument(
         "--members", type=int, default=None, help="--boards: group size; --memory: members"
@@ -118,6 +123,16 @@ async def main() -> None:
     pg = None if args.skip_postgres else args.pg
     if args.boards:
         await boards(args.members or 200_000, args.ledger, args.db, pg)
+        return
+    if args.dashboard:
+        members = args.members or 200_000
+        if args.db in ("sqlite", "both"):
+            with tempfile.TemporaryDirectory() as tmp:
+                url = f"sqlite+aiosqlite:///{Path(tmp) / 'dashboard.db'}"
+                report_dashboard("SQLite", members, await measure_dashboard(url, members))
+        if args.db in ("postgresql", "both") and pg is not None:
+            result = await with_postgres(pg, lambda url: measure_dashboard(url, members))
+            report_dashboard("PostgreSQL", members, result)
         return
     if args.flash:
         n = args.n or 2000

@@ -94,11 +94,21 @@ class CurrentTablesOverview:
         s, g = uow.session, group.group_id
         present, points = await rows.present_members(s, g)
         before_start, before_end = period.previous
-        joins = await rows.count_between(s, g, "joined_at", period.start, period.end)
-        leaves = await rows.count_between(s, g, "left_at", period.start, period.end)
-        joins_before = await rows.count_between(s, g, "joined_at", before_start, before_end)
-        leaves_before = await rows.count_between(s, g, "left_at", before_start, before_end)
-        active = await rows.count_between(s, g, "last_active_at", period.start, period.end)
+        now = (period.start, period.end)
+        before = (before_start, before_end)
+        found = await rows.counts(
+            s,
+            g,
+            {
+                "joins": ("joined_at", *now),
+                "leaves": ("left_at", *now),
+                "joins_before": ("joined_at", *before),
+                "leaves_before": ("left_at", *before),
+                "active": ("last_active_at", *now),
+            },
+        )
+        joins, leaves, active = found["joins"], found["leaves"], found["active"]
+        joins_before, leaves_before = found["joins_before"], found["leaves_before"]
         days = period.days
         checkins = await rows.checkins_per_day(
             s, g, period.first_day - timedelta(days=days), period.last_day
@@ -118,8 +128,7 @@ class CurrentTablesOverview:
         s, g = uow.session, group.group_id
         days = [period.first_day + timedelta(days=i) for i in range(period.days)]
         checkins = await rows.checkins_per_day(s, g, period.first_day, period.last_day)
-        joins = await rows.per_day(s, g, "joined_at", period.start, period.end)
-        leaves = await rows.per_day(s, g, "left_at", period.start, period.end)
+        joins, leaves = await rows.joins_and_leaves_per_day(s, g, period.start, period.end)
         present, _ = await rows.present_members(s, g)
         # Members at the end of each day, counted back from today's.
         growth: list[int] = []

@@ -150,6 +150,9 @@ async def seed_group(
                     for d in range(120)
                 ],
             )
+        async with engine.connect() as conn:  # fresh statistics, as autovacuum would gather
+            await conn.execute(sa.text("ANALYZE"))
+            await conn.commit()
     finally:
         await engine.dispose()
 

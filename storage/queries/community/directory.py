@@ -118,13 +118,24 @@ def _from() -> Any:
 
 
 async def page(session: AsyncSession, listing: Listing, offset: int, limit: int) -> list[Any]:
-    stmt = (
-        sa.select(*_COLUMNS)
-        .select_from(_from())
+    """One page: the members picked and ordered on their own table (a deep page skips rows
+    without joining them), then their names for the page's rows only."""
+    keys = (
+        sa.select(_M.c.user_id)
         .where(*_where(listing))
         .order_by(*_order(listing))
         .limit(limit)
         .offset(offset)
+        .subquery()
+    )
+    stmt = (
+        sa.select(*_COLUMNS)
+        .select_from(
+            keys.join(
+                _M, sa.and_(_M.c.group_id == listing.group_id, _M.c.user_id == keys.c.user_id)
+            ).outerjoin(_U, _U.c.id == _M.c.user_id)
+        )
+        .order_by(*_order(listing))  # the same order, for the page's rows only
     )
     return list((await session.exec(stmt)).all())
 

@@ -86,32 +86,23 @@ class OverviewProvider(Protocol):
 
 
 class CurrentTablesOverview:
-    """What today's tables can say (see the module's docstring)."""
+    """What today's tables can say (see the module's docstring). Joins and leaves come from
+    index ranges, the members present and their points from the points board's index, check-ins
+    from the daily running totals; only "active" reads every member of the group."""
 
     async def headlines(
         self, uow: UnitOfWork, group: GroupSettings, period: Period
     ) -> list[Headline]:
         s, g = uow.session, group.group_id
         present, points = await rows.present_members(s, g)
-        before_start, before_end = period.previous
-        now = (period.start, period.end)
-        before = (before_start, before_end)
-        found = await rows.counts(
-            s,
-            g,
-            {
-                "joins": ("joined_at", *now),
-                "leaves": ("left_at", *now),
-                "joins_before": ("joined_at", *before),
-                "leaves_before": ("left_at", *before),
-                "active": ("last_active_at", *now),
-            },
-        )
-        joins, leaves, active = found["joins"], found["leaves"], found["active"]
-        joins_before, leaves_before = found["joins_before"], found["leaves_before"]
-        days = period.days
+        now, before = (period.start, period.end), period.previous
+        joins = await rows.count_between(s, g, "joined_at", *now)
+        leaves = await rows.count_between(s, g, "left_at", *now)
+        joins_before = await rows.count_between(s, g, "joined_at", *before)
+        leaves_before = await rows.count_between(s, g, "left_at", *before)
+        active = await rows.count_between(s, g, "last_active_at", *now)
         checkins = await rows.checkins_per_day(
-            s, g, period.first_day - timedelta(days=days), period.last_day
+            s, g, period.first_day - timedelta(days=period.days), period.last_day
         )
         now_sum = sum(n for d, n in checkins.items() if d >= period.first_day)
         before_sum = sum(n for d, n in checkins.items() if d < period.first_day)
@@ -128,7 +119,8 @@ class CurrentTablesOverview:
         s, g = uow.session, group.group_id
         days = [period.first_day + timedelta(days=i) for i in range(period.days)]
         checkins = await rows.checkins_per_day(s, g, period.first_day, period.last_day)
-        joins, leaves = await rows.joins_and_leaves_per_day(s, g, period.start, period.end)
+        joins = await rows.per_day(s, g, "joined_at", period.start, period.end)
+        leaves = await rows.per_day(s, g, "left_at", period.start, period.end)
         present, _ = await rows.present_members(s, g)
         # Members at the end of each day, counted back from today's.
         growth: list[int] = []

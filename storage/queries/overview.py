@@ -16,7 +16,7 @@ _D = DailyCheckinCount.__table__
 
 
 async def present_members(session: AsyncSession, group_id: int) -> tuple[int, int]:
-    """(members present, the points they hold)."""
+    """(members present, the points they hold): from the points board's partial index."""
     stmt = sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(_M.c.points), 0)).where(
         _M.c.group_id == group_id, _M.c.left_at.is_(None)
     )
@@ -24,18 +24,29 @@ async def present_members(session: AsyncSession, group_id: int) -> tuple[int, in
     return int(count), int(points)
 
 
-async def counts(
-    session: AsyncSession, group_id: int, windows: dict[str, tuple[str, datetime, datetime]]
-) -> dict[str, int]:
-    """Several counts of the group's members in one pass: name -> (column, start, end)."""
-    columns = [
-        sa.func.sum(sa.case((sa.and_(_M.c[col] >= start, _M.c[col] < end), 1), else_=0)).label(
-            name
-        )
-        for name, (col, start, end) in windows.items()
-    ]
-    row = (await session.exec(sa.select(*columns).where(_M.c.group_id == group_id))).one()
-    return {name: int(row._mapping[name] or 0) for name in windows}
+async def count_between(
+    session: AsyncSession, group_id: int, column: str, start: datetime, end: datetime
+) -> int:
+    """Members whose `column` falls in [start, end): joined_at and left_at are indexed (an
+    index range); last_active_at is not (it changes on every message): a pass."""
+    col = _M.c[column]
+    stmt = sa.select(sa.func.count()).where(_M.c.group_id == group_id, col >= start, col < end)
+    return int((await session.exec(stmt)).scalar_one())
+
+
+async def per_day(
+    session: AsyncSession, group_id: int, column: str, start: datetime, end: datetime
+) -> dict[int, int]:
+    """Members whose `column` (joined_at, left_at) falls on each day from `start` (day 0 is the
+    24 hours from `start`): an index range."""
+    col = _M.c[column]
+    day = _day_index(session, col, start).label("day")
+    stmt = (
+        sa.select(day, sa.func.count())
+        .where(_M.c.group_id == group_id, col >= start, col < end)
+        .group_by(day)
+    )
+    return {int(d): int(n) for d, n in (await session.exec(stmt)).all()}
 
 
 def _day_index(session: AsyncSession, col: sa.ColumnElement, start: datetime) -> sa.ColumnElement:
@@ -44,44 +55,6 @@ def _day_index(session: AsyncSession, col: sa.ColumnElement, start: datetime) ->
         return sa.func.floor(sa.extract("epoch", col - start) / 86400)
     naive = start.replace(tzinfo=None).isoformat(sep=" ")
     return sa.cast(sa.func.julianday(col) - sa.func.julianday(naive), sa.Integer)
-
-
-async def joins_and_leaves_per_day(
-    session: AsyncSession, group_id: int, start: datetime, end: datetime
-) -> tuple[dict[int, int], dict[int, int]]:
-    """Members who joined, and who left, on each day from `start` (day 0 is the 24 hours from
-    `start`), in one pass over the group's members."""
-    joined = sa.case(
-        (
-            sa.and_(_M.c.joined_at >= start, _M.c.joined_at < end),
-            _day_index(session, _M.c.joined_at, start),
-        ),
-    ).label("joined")
-    left = sa.case(
-        (
-            sa.and_(_M.c.left_at >= start, _M.c.left_at < end),
-            _day_index(session, _M.c.left_at, start),
-        ),
-    ).label("left")
-    stmt = (
-        sa.select(joined, left, sa.func.count())
-        .where(
-            _M.c.group_id == group_id,
-            sa.or_(
-                sa.and_(_M.c.joined_at >= start, _M.c.joined_at < end),
-                sa.and_(_M.c.left_at >= start, _M.c.left_at < end),
-            ),
-        )
-        .group_by(joined, left)
-    )
-    joins: dict[int, int] = {}
-    leaves: dict[int, int] = {}
-    for j, lft, n in (await session.exec(stmt)).all():
-        if j is not None:
-            joins[int(j)] = joins.get(int(j), 0) + int(n)
-        if lft is not None:
-            leaves[int(lft)] = leaves.get(int(lft), 0) + int(n)
-    return joins, leaves
 
 
 async def checkins_per_day(

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol
+from weakref import WeakKeyDictionary
 
 from core.calendar import day_start_instant, local_day
 from core.community.group_settings import GroupSettings
@@ -90,11 +91,21 @@ class CurrentTablesOverview:
     index ranges, the members present and their points from the points board's index, check-ins
     from the daily running totals; only "active" reads every member of the group."""
 
+    def __init__(self) -> None:
+        # The members present, read once per request (headlines and series both need them).
+        self._present: WeakKeyDictionary[UnitOfWork, tuple[int, int]] = WeakKeyDictionary()
+
+    async def _present_members(self, uow: UnitOfWork, group_id: int) -> tuple[int, int]:
+        found = self._present.get(uow)
+        if found is None:
+            found = self._present[uow] = await rows.present_members(uow.session, group_id)
+        return found
+
     async def headlines(
         self, uow: UnitOfWork, group: GroupSettings, period: Period
     ) -> list[Headline]:
         s, g = uow.session, group.group_id
-        present, points = await rows.present_members(s, g)
+        present, points = await self._present_members(uow, g)
         now, before = (period.start, period.end), period.previous
         joins = await rows.count_between(s, g, "joined_at", *now)
         leaves = await rows.count_between(s, g, "left_at", *now)
@@ -121,7 +132,7 @@ class CurrentTablesOverview:
         checkins = await rows.checkins_per_day(s, g, period.first_day, period.last_day)
         joins = await rows.per_day(s, g, "joined_at", period.start, period.end)
         leaves = await rows.per_day(s, g, "left_at", period.start, period.end)
-        present, _ = await rows.present_members(s, g)
+        present, _ = await self._present_members(uow, g)
         # Members at the end of each day, counted back from today's.
         growth: list[int] = []
         count = present

@@ -153,9 +153,16 @@ class MemberDirectory:
     ) -> MemberPage:
         listing = self._listing(group, query, now)
         size = min(max(query.size, 1), MAX_PAGE_SIZE)
-        found = await rows.page(uow.session, listing, query.page * size, size)
-        if query.page == 0 and len(found) < size:  # all of them are here: no count needed
-            total, exact = len(found), True
+        offset = query.page * size
+        found = await rows.page(uow.session, listing, offset, size + 1)
+        more = len(found) > size
+        found = found[:size]
+        if not more:  # the last page: every match is counted
+            total, exact = offset + len(found), True
+        elif listing.search.strip():
+            # A search reads every name once for the page; counting would read them again:
+            # "more than" this many.
+            total, exact = offset + len(found), False
         else:
             total, exact = await rows.count(uow.session, listing)
         members = [_row(r, listing) for r in found]

@@ -53,11 +53,18 @@ export async function render(ctx) {
     onclick: () => { query.dir = query.dir === "desc" ? "asc" : "desc"; dir.textContent = query.dir === "desc" ? "↓" : "↑"; refresh(); } },
     query.dir === "desc" ? "↓" : "↑");
   let extra = [];
+  const head = h("tr", {},
+    h("th", {}, t("dash-col-name")), h("th", { class: "num" }, t("dash-col-points")),
+    h("th", { class: "num" }, t("dash-col-streak")), h("th", { class: "num" }, t("dash-col-checkins")),
+    h("th", {}, t("dash-col-last_active")), h("th", {}, t("dash-col-joined")));
 
   async function refresh() {
     const started = performance.now();
     const data = await api.get(`g/${group.id}/members`, query);
     extra = data.columns;
+    // Columns other features contribute (stage, tier, tags…): headed by their own texts.
+    while (head.children.length > 6) head.lastChild.remove();
+    for (const c of extra) head.append(h("th", {}, t("dash-col-" + c)));
     const pages = Math.max(1, Math.ceil(data.total / data.size));
     clear(body).append(...data.rows.map((m) =>
       h("tr", { class: "link", dataset: { id: m.id }, onclick: () => openCard(ctx, m.id) },
@@ -88,10 +95,7 @@ export async function render(ctx) {
       select("sort", SORTS, (o) => t("dash-sort", { column: t("dash-col-" + o) })),
       dir, csv),
     h("div", { class: "table-wrap" }, h("table", { id: "m-table" },
-      h("thead", {}, h("tr", {},
-        h("th", {}, t("dash-col-name")), h("th", { class: "num" }, t("dash-col-points")),
-        h("th", { class: "num" }, t("dash-col-streak")), h("th", { class: "num" }, t("dash-col-checkins")),
-        h("th", {}, t("dash-col-last_active")), h("th", {}, t("dash-col-joined")))),
+      h("thead", {}, head),
       body)),
     h("div", { class: "pager" }, status, prev, pageInfo, next),
   );

@@ -72,7 +72,7 @@ async def main(out: Path) -> None:
                 (CAROL, "/checkin"),
                 (ALICE, "/grant @u3002 200"),
                 (ALICE, "/reward_add 120 20 Coffee voucher | A free latte at any store"),
-                (ALICE, "/reward_add 300 5 Mug mode=manual"),
+                (ALICE, "/reward_add 150 5 Mug mode=manual"),
                 (ALICE, "/reward_add 50 unlimited Sticker pack mode=code"),
                 (ALICE, "/schedule daily 09:00 Good morning! Today's topic: pour-over at home ☕"),
                 (ALICE, "/schedule weekly fri 18:00 Weekend brew challenge: share your cup!"),

@@ -63,6 +63,7 @@ async def change(ctx: WebContext) -> dict[str, Any]:
     return {
         "key": key,
         "value": spec.text(changed.value(key)),
+        "shown": text(shown),
         "message": text(
             ctx.t("settings-changed", label=text(ctx.t(f"settings-label-{key}")), value=shown)
         ),

@@ -13,20 +13,22 @@ function setting(ctx, spec) {
     try {
       const done = await api.post(`g/${group.id}/settings`, { key: spec.key, value });
       input.value = done.value;
-      shown.textContent = done.message;
+      shown.textContent = done.shown;
+      for (const chip of row.querySelectorAll(".chip")) chip.classList.toggle("on", chip.dataset.value === done.value);
       message.textContent = "✓ " + done.message;
     } catch (e) {
       message.className = "message error";
       message.textContent = e.message;
     }
   };
-  return h("div", { class: "setting", dataset: { key: spec.key } },
+  const row = h("div", { class: "setting", dataset: { key: spec.key } },
     h("span", { class: "label" }, spec.label), shown,
     h("div", { class: "controls" },
       spec.choices.length ? h("div", { class: "chips" }, spec.choices.map((c) =>
         h("button", { class: "chip" + (c.value === spec.value ? " on" : ""), dataset: { value: c.value }, onclick: () => save(c.value) }, c.label))) : null,
       input, h("button", { class: "primary", dataset: { role: "save" }, onclick: () => save(input.value) }, t("dash-save"))),
     message);
+  return row;
 }
 
 export async function render(ctx) {

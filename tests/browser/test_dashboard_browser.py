@@ -2,7 +2,7 @@
 Playwright), against the real bot process and the Bot API emulator.
 
 One bot process, one browser and one seeded database (a community of 200,000 members, and a
-small one to act in) serve every test of this module.
+small one to act in) serve every scenario of this module, run as one test.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from devtools.seed_members import seed_group
 from storage.db import create_engine
 from storage.migrate import upgrade
 
-pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.e2e]
+pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.e2e]
 
 CHROMIUM = "/usr/bin/chromium"
 HAVE_CHROMIUM = Path(CHROMIUM).exists()
@@ -53,7 +53,7 @@ class Scene:
     browser: object
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
 async def scene(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Scene]:
     from playwright.async_api import async_playwright
 
@@ -97,15 +97,20 @@ async def scene(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Scene
     await emu.wait_for_message(chat_id=BIG, after=mark, timeout=30)
     sandbox = SandboxWeb(emu, GROUP)
     sandbox_url = await sandbox.start()
-    async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        try:
-            yield Scene(emu, bot, dashboard, sandbox_url, browser)
-        finally:
-            await browser.close()
-            await sandbox.stop()
-            await bot.stop()
-            await emu.stop()
+    try:
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+            try:
+                yield Scene(emu, bot, dashboard, sandbox_url, browser)
+            finally:
+                try:
+                    await asyncio.wait_for(browser.close(), 30)
+                except TimeoutError:
+                    pass  # the browser process ends with Playwright's driver below
+    finally:
+        await sandbox.stop()
+        await bot.stop()
+        await emu.stop()
 
 
 async def new_page(scene: Scene):  # type: ignore[no-untyped-def]
@@ -130,7 +135,7 @@ async def bot_says(scene: Scene, chat_id: int, contains: str, after: int) -> str
     return found.plain_text
 
 
-async def test_sandbox_chat_check_in_press_a_button_open_the_dashboard(scene: Scene) -> None:
+async def sandbox_chat_check_in_press_a_button_open_the_dashboard(scene: Scene) -> None:
     page = await new_page(scene)
     await page.goto(scene.sandbox)
     await page.select_option("#who", str(ALICE))
@@ -162,7 +167,7 @@ async def test_sandbox_chat_check_in_press_a_button_open_the_dashboard(scene: Sc
     await page.context.close()
 
 
-async def test_forged_expired_and_future_init_data_and_a_non_admin_are_refused(
+async def forged_expired_and_future_init_data_and_a_non_admin_are_refused(
     scene: Scene,
 ) -> None:
     now = int(time.time())
@@ -182,7 +187,7 @@ async def test_forged_expired_and_future_init_data_and_a_non_admin_are_refused(
     await page.context.close()
 
 
-async def test_change_a_setting_approve_a_redemption_reply_to_feedback(scene: Scene) -> None:
+async def change_a_setting_approve_a_redemption_reply_to_feedback(scene: Scene) -> None:
     emu = scene.emu
     # The scene: a manual reward, Bob redeems it, and sends feedback with markup in it.
     emu.send_message(GROUP, BOB, "hello")  # the bot knows @bob from here on
@@ -249,7 +254,7 @@ async def test_change_a_setting_approve_a_redemption_reply_to_feedback(scene: Sc
     await page.context.close()
 
 
-async def test_members_table_at_200000_members(scene: Scene) -> None:
+async def members_table_at_200000_members(scene: Scene) -> None:
     page = await open_dashboard(scene, ALICE, f"?group={BIG}&page=members")
     rows = page.locator("#m-table tbody tr")
     await rows.nth(49).wait_for()
@@ -265,13 +270,14 @@ async def test_members_table_at_200000_members(scene: Scene) -> None:
         )
         timings.append(time.perf_counter() - started)
     assert max(timings) < 1.0, timings
-    # Filtered: a search, then those who left, sorted by streak.
-    started = time.perf_counter()
+    # Filtered: a search (timed by the page: the request and drawing the rows, after its
+    # 300 ms typing pause), then those who left, sorted by streak.
     await page.fill("#m-search", "Member 199999")
     await page.wait_for_function(
         "() => document.querySelectorAll('#m-table tbody tr').length === 1"
     )
-    assert time.perf_counter() - started < 1.5  # includes the 300 ms typing pause
+    loaded = await page.locator("#page-members").get_attribute("data-loaded-ms")
+    assert loaded is not None and int(loaded) < 1000, loaded
     assert "Member 199999" in await rows.first.inner_text()
     await page.fill("#m-search", "")
     await page.select_option("#m-state", "left")
@@ -284,3 +290,12 @@ async def test_members_table_at_200000_members(scene: Scene) -> None:
     await rows.first.click()
     await page.locator(".modal h2").wait_for()
     await page.context.close()
+
+
+async def test_the_dashboard_and_the_sandbox_in_a_browser(scene: Scene) -> None:
+    """One test (so one worker, one scene): pytest-xdist spreads a module's tests over workers,
+    and each would seed 200,000 members and start its own bot and browser."""
+    await sandbox_chat_check_in_press_a_button_open_the_dashboard(scene)
+    await forged_expired_and_future_init_data_and_a_non_admin_are_refused(scene)
+    await change_a_setting_approve_a_redemption_reply_to_feedback(scene)
+    await members_table_at_200000_members(scene)

@@ -47,7 +47,9 @@ from core.community.settings import COMMUNITY_SETTINGS
 from core.engagement.member_events import MemberEventBatcher
 from core.events import EventBus
 from core.overview import CurrentTablesOverview
+from core.schedule.drafts import PostDrafts
 from core.schedule.feeds import FeedService
+from core.schedule.firing import PostRunner
 from core.schedule.posts import PostService
 from core.uow import CommittedUpdates
 from handlers import features as all_features
@@ -168,7 +170,8 @@ async def create_app(
     scheduler = AsyncIOScheduler(timezone=UTC)
     http = httpx.AsyncClient(timeout=15.0)
     # Scheduled posts: the rows are the schedule; the leader's APScheduler fires them.
-    post_service = PostService(session_factory, groups, plan_next, clock=clock, bus=bus)
+    post_service = PostService(plan_next)
+    post_runner = PostRunner(session_factory, groups, plan_next, clock=clock, bus=bus)
     # Content feeds: planned and fired by the same leader; fetched by their own client (no
     # proxies from the environment, no kept connections: each fetch goes to a checked address).
     feed_http = httpx.AsyncClient(
@@ -186,8 +189,9 @@ async def create_app(
     )
     feed_jobs = FeedJobs(feed_service, outbox, locales)
     post_scheduler = scheduler_runtime(
-        scheduler, post_service, engine, outbox, locales, sources=(feed_jobs,)
+        scheduler, post_runner, engine, outbox, locales, sources=(feed_jobs,)
     )
+    post_service.on_change = post_scheduler.changed
     feed_service.on_change = post_scheduler.changed
 
     admins = AdminChecker(bot, settings.bot_owner_ids, settings.admin_cache_seconds)
@@ -210,6 +214,8 @@ async def create_app(
         digest=digest,
         clock=clock,
         posts=post_service,
+        post_drafts=PostDrafts(post_service),
+        post_runner=post_runner,  # fires occurrences (the scheduler's; tests fire by hand)
         feeds=feed_service,
         feed_jobs=feed_jobs,
         post_scheduler=post_scheduler,  # features' leader-only sweeps (Feature.setup)

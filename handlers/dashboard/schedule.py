@@ -12,7 +12,8 @@ from core.schedule.posts import Content, PostService
 from core.schedule.when import parse_rule, parse_when
 from core.uow import UnitOfWork
 from handlers.dashboard.json import text, when
-from handlers.schedule.posts import QUICK, describe
+from handlers.schedule.post_drafts import QUICK
+from handlers.schedule.post_render import describe
 from storage.queries.schedule.posts import PAUSED, Post
 
 # Seam: the statistics module's best times to post (words /schedule understands, best first);

@@ -45,6 +45,7 @@ async def test_a_manager_walks_the_areas_in_one_message(db_url: str) -> None:
             "🎁 Shop and rewards",
             "🗓 Posts and greetings",
             "💬 Feedback and surveys",
+            "🖥 Dashboard",
             "⚙️ Settings and export",
         ]
         shop = dict(buttons)["🎁 Shop and rewards"]

@@ -2,6 +2,7 @@
 
 cmd-dashboard = The manager dashboard (Mini App)
 help-dashboard = opens the manager dashboard for a group you administer (in private)
+example-dashboard = /dashboard
 dashboard-menu-button = 📊 Dashboard
 dashboard-off = The dashboard is not set up on this bot (DASHBOARD_URL). Everything it shows is available with commands: /help.
 dashboard-none = You administer no group this bot is in. Add the bot to your group, then try again.

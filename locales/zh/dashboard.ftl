@@ -2,6 +2,7 @@
 
 cmd-dashboard = 管理面板(Mini App)
 help-dashboard = 打开你管理的群的管理面板(私聊中使用)
+example-dashboard = /dashboard
 dashboard-menu-button = 📊 管理面板
 dashboard-off = 本机器人未配置管理面板(DASHBOARD_URL)。面板里的一切都可以用命令完成:/help。
 dashboard-none = 你没有管理本机器人所在的任何群。把机器人加入你的群后再试。

@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test sandbox migrate bench lint clean
+.PHONY: run test sandbox migrate bench lint clean chromium
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -28,7 +28,15 @@ sandbox: $(STAMP)
 migrate: $(STAMP)
 	$(BIN)/python -m bot migrate
 
-test: $(STAMP) | $(CJK_FONT)
+# The browser tests drive Debian's Chromium (Playwright is pointed at /usr/bin/chromium; it never
+# downloads a browser of its own).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { echo "installing Chromium for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get install -y -q chromium >/dev/null 2>&1 || \
+	  { $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q chromium >/dev/null; }; }
+
+test: $(STAMP) chromium | $(CJK_FONT)
 	$(BIN)/python -m pytest -q -n 4
 
 bench: $(STAMP)

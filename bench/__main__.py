@@ -14,6 +14,8 @@ of a group of M members (default 100,000; bench/analytics_data.py, cached), and 
 answered while reports run in a loop.
 --segments [--members M] [--ledger L] [--db …]: the segments' daily run, /segments, selector
 counts and pages, /whois in one group of M members (default 100,000; L default 1,000,000).
+--dashboard [--members M] [--db …]: the dashboard's server time per page in a group of M members
+(default 200,000), and check-ins while it is in use.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ from bench.analytics_bench import run as run_analytics
 from bench.boards_bench import measure as measure_boards
 from bench.boards_bench import report as report_boards
 from bench.checkin_bench import ceiling, make_payloads, ours, with_postgres
+from bench.dashboard_bench import measure as measure_dashboard
+from bench.dashboard_bench import report as report_dashboard
 from bench.e2e_bench import CPU, e2e_ceiling, e2e_ours
 from bench.flash_bench import report as report_flash
 from bench.flash_bench import run as run_flash
@@ -143,6 +147,7 @@ async def main() -> None:
     parser.add_argument(
         "--segments", action="store_true", help="segments: daily run, reports, selector"
     )
+    parser.add_argument("--dashboard", action="store_true", help="dashboard pages, 200k members")
     parser.add_argument("--stock", type=int, default=100, help="--flash: the drop's stock")
     parser.add_argument(
         "--members", type=int, default=None, help="--boards: group size; --memory: members"
@@ -163,6 +168,16 @@ async def main() -> None:
         return
     if args.segments:
         await segments(args.members or 100_000, args.ledger, args.db, pg)
+        return
+    if args.dashboard:
+        members = args.members or 200_000
+        if args.db in ("sqlite", "both"):
+            with tempfile.TemporaryDirectory() as tmp:
+                url = f"sqlite+aiosqlite:///{Path(tmp) / 'dashboard.db'}"
+                report_dashboard("SQLite", members, await measure_dashboard(url, members))
+        if args.db in ("postgresql", "both") and pg is not None:
+            result = await with_postgres(pg, lambda url: measure_dashboard(url, members))
+            report_dashboard("PostgreSQL", members, result)
         return
     if args.flash:
         n = args.n or 2000

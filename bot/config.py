@@ -49,6 +49,14 @@ class Settings(BaseSettings):
     # this many seconds without work, giving its memory (matplotlib, statsmodels) back.
     worker_idle_seconds: float = Field(default=300.0, ge=1.0)
 
+    # The manager dashboard (a Telegram Mini App): its public URL (what Telegram opens; https),
+    # where it binds in polling mode (in webhook mode it may share the webhook's server, under
+    # the URL's path), how old a Mini App's signed initData may be, and a session's lifetime.
+    dashboard_url: str | None = None
+    dashboard_listen: str | None = None
+    dashboard_init_data_max_age: int = Field(default=86_400, ge=60, le=30 * 86_400)
+    dashboard_session_seconds: int = Field(default=3_600, ge=60, le=86_400)
+
     @field_validator("bot_owner_ids", mode="before")
     @classmethod
     def _parse_ids(cls, value: object) -> object:
@@ -88,6 +96,23 @@ class Settings(BaseSettings):
                     "BOT_MODE=webhook needs WEBHOOK_SECRET (1-256 of A-Z a-z 0-9 _ -)"
                 )
         return self
+
+    @field_validator("dashboard_url")
+    @classmethod
+    def _check_dashboard_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("DASHBOARD_URL must be an https:// URL (what Telegram opens)")
+        return value
+
+    @property
+    def dashboard_path(self) -> str:
+        """The path the dashboard is served under (ends with "/")."""
+        from urllib.parse import urlparse
+
+        path = urlparse(self.dashboard_url or "").path or "/"
+        return path if path.endswith("/") else path + "/"
 
     @property
     def webhook_path(self) -> str:

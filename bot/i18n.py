@@ -66,6 +66,7 @@ class Locales:
     """All languages, loaded once at start-up."""
 
     def __init__(self, directory: Path = LOCALES_DIR) -> None:
+        self._directory = directory
         self._bundles: dict[str, FluentBundle] = {}
         for language in LANGUAGES:
             bundle = FluentBundle([language], use_isolating=False)
@@ -82,5 +83,37 @@ class Locales:
     def get(self, language: str) -> Translator:
         return self._translators.get(language, self._translators["en"])
 
+    def client_texts(self, language: str, prefix: str) -> dict[str, str]:
+        """The messages starting with `prefix` as patterns for a page's script: text kept as
+        written, each variable as `{name}` (the script fills them in, as text, never HTML)."""
+        from fluent.syntax import FluentParser, ast
+
+        found: dict[str, str] = {}
+        for lang in ("en", language):  # English first: a missing key still says something
+            for path in sorted((self._directory / lang).glob("*.ftl")):
+                resource = FluentParser().parse(path.read_text(encoding="utf-8"))
+                for entry in resource.body:
+                    if not isinstance(entry, ast.Message) or not entry.id.name.startswith(prefix):
+                        continue
+                    if entry.value is not None:
+                        found[entry.id.name] = _pattern_text(entry.value)
+        return found
+
     def message_ids(self, language: str) -> set[str]:
         return set(self._bundles[language]._messages)  # noqa: SLF001
+
+
+def _pattern_text(pattern) -> str:  # type: ignore[no-untyped-def]
+    from fluent.syntax import ast
+
+    out = []
+    for element in pattern.elements:
+        if isinstance(element, ast.TextElement):
+            out.append(element.value)
+        elif isinstance(element.expression, ast.VariableReference):
+            out.append("{" + element.expression.id.name + "}")
+        elif isinstance(element.expression, ast.StringLiteral):
+            out.append(element.expression.parse()["value"])
+        else:
+            raise ValueError("dashboard texts use plain variables only")
+    return "".join(out)

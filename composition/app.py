@@ -26,6 +26,7 @@ from bot.admins import AdminChecker
 from bot.api_session import BotApiSession
 from bot.commands import publish_commands
 from bot.config import Settings
+from bot.dashboard.menu import publish_menu_button
 from bot.digest import Digest
 from bot.features import CommandCatalog, Feature
 from bot.feed_fetch import AddressGuard, FeedFetcher
@@ -45,11 +46,13 @@ from bot.scheduler import PostScheduler, plan_next, scheduler_runtime
 from bot.set_aside import SetAside
 from bot.web import WebhookEndpoint, build_web_app, database_ready, start_server
 from bot.worker import Worker
+from core.community.directory import MemberDirectory
 from core.community.groups import GroupService
 from core.community.members import MemberService
 from core.community.settings import COMMUNITY_SETTINGS
 from core.engagement.member_events import MemberEventBatcher
 from core.events import EventBus
+from core.overview import CurrentTablesOverview
 from core.schedule.best_time import NoActivityData
 from core.schedule.drafts import PostDrafts
 from core.schedule.feeds import FeedService
@@ -58,6 +61,7 @@ from core.schedule.posts import PostService
 from core.uow import CommittedUpdates
 from handlers import features as all_features
 from handlers import register_routers
+from handlers.dashboard.rewards import PhotoCache
 from storage.db import (
     SessionFactory,
     create_engine,
@@ -244,6 +248,11 @@ async def create_app(
         # here (an ActivityMatrixSource, core/schedule/best_time.py).
         activity_matrix=NoActivityData(),
         bot_username="",  # set at start-up from getMe
+        # The dashboard's members table (features add columns and filters in their setup) and
+        # its overview numbers (the analytics module's provider replaces this one).
+        directory=MemberDirectory(),
+        overview=CurrentTablesOverview(),
+        dashboard_photos=PhotoCache(bot),
     )
     dispatcher = Dispatcher(
         disable_fsm=True,  # no conversations kept in FSM; saves a middleware on every update
@@ -338,18 +347,41 @@ async def run_app(settings: Settings, *, stop_event: asyncio.Event | None = None
     _install_signal_handlers(stop)
     app = await create_app(settings)
     web_runner = None
+    dashboard_runner = None
+    dashboard = None
     try:
         me = await app.bot.get_me()
         app.deps["bot_username"] = me.username or ""
         logger.info("running as @%s (id %s) in %s mode", me.username, me.id, settings.bot_mode)
         await publish_commands(app.bot, app.deps["locales"], app.catalog, settings.bot_owner_ids)
+        if settings.dashboard_url:
+            from composition.dashboard import build_dashboard
+
+            dashboard = build_dashboard(app)
+            text = app.deps["locales"].get(settings.default_language)("dashboard-menu-button")
+            await publish_menu_button(app.bot, settings.dashboard_url, text)
         # Start-up objects live for the whole run: keep them out of every cyclic-GC scan.
         ready_for_traffic(app)
         app.outbox.start()
         app.scheduler.start()
         app.posts.start()  # becomes the leader, or tries every few seconds
+        # The dashboard shares the webhook's or the health server when it listens there.
+        shared = (
+            settings.webhook_listen if settings.bot_mode == "webhook" else settings.health_listen
+        )
+        listen = settings.dashboard_listen or (
+            settings.webhook_listen if settings.bot_mode == "webhook" else None
+        )
+        if dashboard is not None and listen is None:
+            logger.warning("DASHBOARD_URL is set but DASHBOARD_LISTEN is not: nothing serves it")
+        if dashboard is not None and listen is not None and listen != shared:
+            dashboard_runner = await start_server(
+                dashboard.dashboard.build_app(), listen, settings.shutdown_grace_seconds
+            )
+            logger.info("dashboard at %s, listening on %s", settings.dashboard_url, listen)
+        along = dashboard if dashboard is not None and listen == shared else None
         if settings.bot_mode == "webhook":
-            web_runner = await _start_webhook(app, settings)
+            web_runner = await _start_webhook(app, settings, along)
             await stop.wait()
             logger.info("stopping: finishing in-flight webhook requests")
             await web_runner.cleanup()  # stops accepting; waits for handlers up to the grace time
@@ -357,20 +389,27 @@ async def run_app(settings: Settings, *, stop_event: asyncio.Event | None = None
         else:
             await app.bot.delete_webhook(drop_pending_updates=False)
             if settings.health_listen:
+                health = build_web_app(
+                    metrics=app.metrics, ready=lambda: database_ready(app.engine)
+                )
+                if along is not None:
+                    along.dashboard.mount(health)
                 web_runner = await start_server(
-                    build_web_app(metrics=app.metrics, ready=lambda: database_ready(app.engine)),
-                    settings.health_listen,
-                    settings.shutdown_grace_seconds,
+                    health, settings.health_listen, settings.shutdown_grace_seconds
                 )
             await _poll(app, settings, stop)
     finally:
         if web_runner is not None:
             await web_runner.cleanup()
+        if dashboard_runner is not None:
+            await dashboard_runner.cleanup()
+        if dashboard is not None:
+            await dashboard.close()
         await app.close()
         logger.info("stopped")
 
 
-async def _start_webhook(app: App, settings: Settings):  # type: ignore[no-untyped-def]
+async def _start_webhook(app: App, settings: Settings, dashboard=None):  # type: ignore[no-untyped-def]
     assert settings.webhook_url and settings.webhook_secret
     secret = settings.webhook_secret.get_secret_value()
     state = {"webhook_set": False}
@@ -384,6 +423,8 @@ async def _start_webhook(app: App, settings: Settings):  # type: ignore[no-untyp
         webhook=WebhookEndpoint(app.bot, app.processor, secret),
         webhook_path=settings.webhook_path,
     )
+    if dashboard is not None:  # under DASHBOARD_URL's path, behind the same TLS front
+        dashboard.dashboard.mount(web_app)
     runner = await start_server(web_app, settings.webhook_listen, settings.shutdown_grace_seconds)
     await app.bot.set_webhook(
         settings.webhook_url,

@@ -12,7 +12,9 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from bot.config import DEFAULT_DATABASE_URL, Settings
+from devtools.bot_process import free_port
 from devtools.emulator import BotAPIEmulator, RateLimits
+from devtools.sandbox_web import SandboxWeb
 
 logger = logging.getLogger(__name__)
 
@@ -230,6 +232,21 @@ class _Printer:
 
 
 RunBot = Callable[..., Awaitable[None]]
+SANDBOX_WEB_PORT = 8765  # the browser view's port, if free (SANDBOX_WEB_PORT overrides it)
+
+
+def settings_port(default: int) -> int:
+    """The browser view's port: SANDBOX_WEB_PORT, else `default` when free, else any free one."""
+    import os
+    import socket
+
+    wanted = int(os.environ.get("SANDBOX_WEB_PORT", default))
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", wanted))
+        except OSError:
+            return free_port()
+    return wanted
 
 
 async def run_sandbox(settings: Settings, run_bot: RunBot) -> None:
@@ -238,11 +255,14 @@ async def run_sandbox(settings: Settings, run_bot: RunBot) -> None:
     if database_url == DEFAULT_DATABASE_URL:
         database_url = "sqlite+aiosqlite:///./data/sandbox.db"
     emu = BotAPIEmulator(limits=RateLimits(), files_dir=Path("sandbox_files"))
+    emu.test_environment = True  # Mini Apps over plain http on this machine
     await emu.start()
     console = SandboxConsole(emu)
     emu.add_group(GROUP_ID, GROUP_TITLE)
     for person in PEOPLE:
         console.add_person(*person)
+    # The dashboard, on a port of its own; the browser view opens it from the menu button.
+    dashboard_port = free_port()
     bot_settings = settings.model_copy(
         update={
             "bot_token": SecretStr("123456:SANDBOX"),
@@ -250,8 +270,12 @@ async def run_sandbox(settings: Settings, run_bot: RunBot) -> None:
             "database_url": database_url,
             "bot_mode": "polling",
             "poll_timeout": 1,
+            "dashboard_url": f"http://127.0.0.1:{dashboard_port}/",
+            "dashboard_listen": f"127.0.0.1:{dashboard_port}",
         }
     )
+    browser = SandboxWeb(emu, GROUP_ID)
+    browser_url = await browser.start(port=settings_port(SANDBOX_WEB_PORT))
     logging.getLogger().setLevel(logging.WARNING)
     stop = asyncio.Event()
     bot_task = asyncio.create_task(run_bot(bot_settings, stop_event=stop))
@@ -266,6 +290,9 @@ async def run_sandbox(settings: Settings, run_bot: RunBot) -> None:
     printer = _Printer(emu, write)
     watcher = asyncio.create_task(_watch(emu, printer))
     write(BANNER)
+    write(
+        f"\nIn a browser: {browser_url} (the same chat; the dashboard opens from its menu button)"
+    )
     loop = asyncio.get_running_loop()
     try:
         while not console.quit and not bot_task.done():
@@ -282,6 +309,7 @@ async def run_sandbox(settings: Settings, run_bot: RunBot) -> None:
         stop.set()
         watcher.cancel()
         await asyncio.gather(bot_task, watcher, return_exceptions=True)
+        await browser.stop()
         await emu.stop()
 
 

@@ -66,6 +66,7 @@ def test_menus_per_scope() -> None:
         "inbox",
         "birthday",
         "invite",
+        "dashboard",
     ]
     members = [
         "checkin",

@@ -47,6 +47,7 @@ async def test_a_manager_walks_the_areas_in_one_message(db_url: str) -> None:
             "💬 Feedback and surveys",
             "📊 Numbers",
             "📣 Campaigns",
+            "🖥 Dashboard",
             "⚙️ Settings and export",
         ]
         shop = dict(buttons)["🎁 Shop and rewards"]

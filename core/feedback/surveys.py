@@ -222,6 +222,15 @@ async def results(uow: UnitOfWork, group_id: int, number: int) -> Results:
     return Results(SurveyInfo.of(row), {s: found.get(s, 0) for s in SCALES[row.kind]})
 
 
+async def recent_results(uow: UnitOfWork, group_id: int, limit: int = 5) -> list[Results]:
+    """The group's latest surveys with their results (the dashboard's Feedback page)."""
+    found = []
+    for row in await rows.recent(uow.session, group_id, limit):
+        answers = await rows.distribution(uow.session, row.id)
+        found.append(Results(SurveyInfo.of(row), {s: answers.get(s, 0) for s in SCALES[row.kind]}))
+    return found
+
+
 async def close(
     uow: UnitOfWork, group_id: int, number: int, actor_id: int, at: datetime
 ) -> Results:

@@ -12,12 +12,33 @@ from devtools.emulator.html_text import HtmlError, plain_text
 from devtools.emulator.world import World
 
 
-def check_markup(markup: dict[str, Any] | None) -> None:
+def check_web_app_url(world: World, url: object) -> None:
+    """A Mini App's URL: https only (http too in Telegram's test environment)."""
+    schemes = ("https://", "http://") if world.test_environment else ("https://",)
+    if not isinstance(url, str) or not url.startswith(schemes) or len(url) > 512:
+        raise ApiError(
+            400,
+            f"Bad Request: inline keyboard button Web App URL '{url}' is invalid: "
+            "Only HTTPS links are allowed",
+        )
+
+
+def check_markup(
+    markup: dict[str, Any] | None,
+    world: World | None = None,
+    chat: dict[str, Any] | None = None,
+) -> None:
     for row in (markup or {}).get("inline_keyboard", []):
         for button in row:
             data = button.get("callback_data")
             if data is not None and not 1 <= len(data.encode()) <= 64:
                 raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+            if "web_app" in button:
+                # Telegram: web_app buttons in private chats only.
+                if chat is not None and chat.get("type") != "private":
+                    raise ApiError(400, "Bad Request: BUTTON_TYPE_INVALID")
+                if world is not None:
+                    check_web_app_url(world, (button["web_app"] or {}).get("url"))
 
 
 def checked_text(text: str | None, parse_mode: str | None, limit: int, what: str) -> str:

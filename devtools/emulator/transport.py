@@ -25,6 +25,7 @@ JSON_PARAMS = {
     "caption_entities",
     "options",
     "media",
+    "menu_button",
 }
 
 Dispatch = Callable[[str, dict[str, Any]], Awaitable[Any]]
@@ -68,6 +69,7 @@ class Transport:
         """The port it listens on."""
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._file)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port)
@@ -88,6 +90,7 @@ class Transport:
                 Call(method, {}, 401, time.monotonic()), ApiError(401, "Unauthorized")
             )
         self.world.bot_id = int(bot_id)
+        self.world.bot_token = token
         try:
             params = await read_params(request)
         except (ValueError, json.JSONDecodeError):
@@ -102,6 +105,15 @@ class Transport:
             return self._error(call, exc)
         self.world.record(call)
         return web.json_response({"ok": True, "result": result})
+
+    async def _file(self, request: web.Request) -> web.Response:
+        """Telegram's file download: /file/bot<token>/<file_path> (from getFile)."""
+        if request.match_info["token"] != self.world.bot_token:
+            return web.Response(status=401, text="Unauthorized")
+        data = self.world.file_bytes.get(request.match_info["path"].rpartition("/")[2])
+        if data is None:
+            return web.Response(status=404, text="Not Found")
+        return web.Response(body=data, content_type="application/octet-stream")
 
     def _error(self, call: Call, exc: ApiError) -> web.Response:
         call.status = exc.code

@@ -93,6 +93,15 @@ class World:
         self.sent: list[SentMessage] = []
         self.reactions: list[tuple[int, int, list[str]]] = []
         self.commands: dict[str, list[dict[str, Any]]] = {}
+        # setChatMenuButton: per private chat (chat id) and the default (key None).
+        self.menu_buttons: dict[int | None, dict[str, Any]] = {}
+        # The bot's token, as its requests give it: Mini Apps' initData is signed with it.
+        self.bot_token: str | None = None
+        # Telegram's test environment lets Mini Apps use http:// (local development); the
+        # production one only https://.
+        self.test_environment = False
+        # Bytes of files by file id (uploads, and photos users send): getFile serves them.
+        self.file_bytes: dict[str, bytes] = {}
         self.confirmed_offset = 0
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)

@@ -135,17 +135,7 @@ async def on_manage(
         item, closed = await inbox.set_status(uow, item.id, user_id, callback_data.value, event_at)
         notice = t("feedback-status-set", status=render.status_label(t, item.status))
         if closed:
-            group = await render.group_settings(uow, groups, item.group_id)
-            mt = _member_translator(locales, group.language)
-            render.deliver_to_member(
-                outbox,
-                item,
-                mt(
-                    f"feedback-closed-dm-{item.status}",
-                    number=item.number,
-                    group=item.group_title,
-                ),
-            )
+            await tell_member_closed(uow, groups, locales, outbox, item)
     elif action == "p" and callback_data.value.isdecimal():
         item = await inbox.set_priority(uow, item.id, user_id, int(callback_data.value), event_at)
         notice = t("feedback-priority-set", priority=render.priority_label(t, item.priority))
@@ -187,7 +177,32 @@ async def send_reply(
         await inbox.cancel_draft(uow, user.id, message.chat.id)
         raise rules.NotManager()
     actor = user_row(user.id, user.username, user.full_name, user.language_code)
-    item = await inbox.reply(uow, item_id, actor, text, event_at, draft_chat_id=message.chat.id)
+    item = await relay_reply(
+        uow, groups, locales, outbox, item_id, actor, text, event_at, draft_chat_id=message.chat.id
+    )
+    reply(
+        outbox,
+        message,
+        t("feedback-reply-sent", number=item.number, name=item.name),
+        priority=Priority.HIGH,
+    )
+
+
+async def relay_reply(
+    uow: UnitOfWork,
+    groups: GroupService,
+    locales: Locales,
+    outbox: Outbox,
+    item_id: int,
+    actor: dict[str, object],
+    text: str,
+    at: datetime,
+    *,
+    draft_chat_id: int | None = None,
+) -> Item:
+    """A manager's answer (from /inbox or the dashboard; the caller verified the manager):
+    into the thread, to the member (by DM, else in the group), and to the staff chat's topic."""
+    item = await inbox.reply(uow, item_id, actor, text, at, draft_chat_id=draft_chat_id)
     group = await render.group_settings(uow, groups, item.group_id)
     mt = _member_translator(locales, group.language)
     render.deliver_to_member(
@@ -199,14 +214,21 @@ async def send_reply(
         + "\n\n"
         + mt("feedback-reply-hint"),
     )
-    reply(
-        outbox,
-        message,
-        t("feedback-reply-sent", number=item.number, name=item.name),
-        priority=Priority.HIGH,
-    )
     topic = await staff.topic_of(uow, item.id)
     if topic is not None:  # the staff chat sees replies sent from /inbox too
-        staff_handlers.to_topic(
-            outbox, topic, f"✉️ <b>{html.escape(shorten(user.full_name))}</b>: {html.escape(text)}"
-        )
+        name = html.escape(shorten(str(actor.get("display_name") or actor["id"])))
+        staff_handlers.to_topic(outbox, topic, f"✉️ <b>{name}</b>: {html.escape(text)}")
+    return item
+
+
+async def tell_member_closed(
+    uow: UnitOfWork, groups: GroupService, locales: Locales, outbox: Outbox, item: Item
+) -> None:
+    """The member's item was resolved (or will not be): they are told, in their group's language."""
+    group = await render.group_settings(uow, groups, item.group_id)
+    mt = _member_translator(locales, group.language)
+    render.deliver_to_member(
+        outbox,
+        item,
+        mt(f"feedback-closed-dm-{item.status}", number=item.number, group=item.group_title),
+    )

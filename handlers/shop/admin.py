@@ -351,7 +351,7 @@ async def cmd_redemptions(
     reply(outbox, message, text, markup=markup, priority=Priority.HIGH)
 
 
-def _notify_member(
+def notify_member(
     outbox: Outbox,
     locales: Locales,
     groups: GroupService,
@@ -416,7 +416,7 @@ async def on_decide(
     key = "shop-decided-approved" if approve else "shop-decided-rejected"
     done = t(key, id=r.id, cost=r.cost)
     [(r, name)] = await redeem.with_names(uow, [r])
-    _notify_member(outbox, locales, groups, r, name, lang, approve)
+    notify_member(outbox, locales, groups, r, name, lang, approve)
     if query.message is not None:
         private = query.message.chat.type == ChatType.PRIVATE
         text, markup = await _pending_view(
@@ -446,7 +446,7 @@ async def cmd_reject(
         uow, admins, message.from_user.id, int(args[0].lstrip("#")), False, reason, event_at
     )
     [(r, name)] = await redeem.with_names(uow, [r])
-    _notify_member(outbox, locales, groups, r, name, lang, False)
+    notify_member(outbox, locales, groups, r, name, lang, False)
     reply(
         outbox, message, t("shop-decided-rejected", id=r.id, cost=r.cost), priority=Priority.HIGH
     )

@@ -84,6 +84,15 @@ class Member(SQLModel, table=True):
         _board_index("ix_member_board_month", "month_start", "month_points"),
         # A user's groups (/me and /whois in private) without reading every group's members.
         sa.Index("ix_member_user", "user_id"),
+        # The dashboard's overview: joins and leaves of a period, per day (migration 0016).
+        sa.Index("ix_member_group_joined", "group_id", "joined_at"),
+        sa.Index(
+            "ix_member_group_left",
+            "group_id",
+            "left_at",
+            sqlite_where=sa.text("left_at IS NOT NULL"),
+            postgresql_where=sa.text("left_at IS NOT NULL"),
+        ),
         # A member known under both ids when a group moves (storage/queries/community/
         # migration.py): totals add up, the latest day and best values win.
         {

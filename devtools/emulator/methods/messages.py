@@ -22,7 +22,7 @@ def send_chat_action(world: World, params: dict[str, Any]) -> bool:
 def send_message(world: World, params: dict[str, Any]) -> dict[str, Any]:
     chat = world.chat(params)
     plain = checked_text(params.get("text"), params.get("parse_mode"), 4096, "message text")
-    check_markup(params.get("reply_markup"))
+    check_markup(params.get("reply_markup"), world, chat)
     thread = params.get("message_thread_id")
     extra: dict[str, Any] = {}
     if thread is not None:
@@ -110,7 +110,7 @@ def edit_message_text(world: World, params: dict[str, Any]) -> dict[str, Any]:
     chat, sent = _find_sent(world, params)
     plain = checked_text(params.get("text"), params.get("parse_mode"), 4096, "message text")
     markup = params.get("reply_markup")
-    check_markup(markup)
+    check_markup(markup, world, chat)
     if params["text"] == sent.text and markup == sent.reply_markup:
         raise ApiError(
             400,

@@ -11,7 +11,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.queries.dialect import upsert
-from storage.tables import ChatGroup, GroupSetting
+from storage.tables import ChatGroup, GroupSetting, Member
 
 _T = ChatGroup.__table__
 _S = GroupSetting.__table__
@@ -125,3 +125,17 @@ async def list_for_user(session: AsyncSession, user_id: int) -> list[ChatGroup]:
 
 async def set_title(session: AsyncSession, group_id: int, title: str) -> None:
     await session.exec(update(_T).where(_T.c.id == group_id).values(title=title[:255]))
+
+
+async def active_groups(
+    session: AsyncSession, member_id: int | None, *, limit: int
+) -> list[tuple[int, str]]:
+    """(id, title) of the active groups (where `member_id` is a present member, if given)."""
+    stmt = select(_T.c.id, _T.c.title).where(_T.c.is_active.is_(True))
+    if member_id is not None:
+        m = Member.__table__
+        stmt = stmt.join(m, m.c.group_id == _T.c.id).where(
+            m.c.user_id == member_id, m.c.left_at.is_(None)
+        )
+    stmt = stmt.order_by(_T.c.added_at.desc(), _T.c.id).limit(limit)
+    return [(int(i), t or str(i)) for i, t in (await session.exec(stmt)).all()]

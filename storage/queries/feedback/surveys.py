@@ -95,3 +95,8 @@ async def due(
         .limit(limit)
     )
     return [(int(i), at) for i, at in (await session.exec(stmt)).all()]
+
+
+async def recent(session: AsyncSession, group_id: int, limit: int) -> list[Any]:
+    stmt = sa.select(_S).where(_S.c.group_id == group_id).order_by(_S.c.id.desc()).limit(limit)
+    return list((await session.exec(stmt)).all())

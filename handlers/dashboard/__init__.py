@@ -1,0 +1,20 @@
+"""The manager dashboard (a Telegram Mini App): the /dashboard command, the private chats' menu
+button, and the pages' routes, which call the same use cases as the chat handlers."""
+
+from __future__ import annotations
+
+from bot.dashboard.routes import WebPage
+
+
+def pages() -> list[WebPage]:
+    """Every page, in the navigation's order. Campaigns join after the campaigns issue."""
+    from handlers.dashboard import feedback, members, overview, rewards, schedule, settings
+
+    return [
+        overview.page(),
+        members.page(),
+        rewards.page(),
+        schedule.page(),
+        feedback.page(),
+        *settings.pages(),
+    ]

@@ -1,0 +1,103 @@
+// Members: the table is filtered, searched, sorted and paged by the server (200,000 members);
+// a row opens the member's card; the CSV holds every member the current filter matches.
+import { url } from "../api.js";
+import { clear, datetime, debounce, h, modal, number } from "../dom.js";
+
+const SORTS = ["points", "checkins", "streak", "last_active", "joined", "lifetime"];
+const STATES = ["present", "left", "all"];
+const ACTIVITY = ["", "active7", "active30", "dormant30", "checked_today", "never_checked"];
+const query = { q: "", state: "present", activity: "", sort: "points", dir: "desc", page: 0, size: 50 };
+let lastGroup = null;
+
+function select(name, options, label) {
+  const el = h("select", { id: "m-" + name, "aria-label": name, onchange: () => { query[name] = el.value; query.page = 0; render.refresh(); } },
+    options.map((o) => h("option", { value: o }, label(o))));
+  el.value = query[name];
+  return el;
+}
+
+async function openCard(ctx, id) {
+  const { t, api, group } = ctx;
+  const data = await api.get(`g/${group.id}/members/${id}`);
+  const m = data.member;
+  modal(
+    h("h2", {}, m.name, m.username ? h("span", { class: "badge" }, "@" + m.username) : null),
+    h("div", { class: "cards" },
+      [["points", m.points], ["streak", m.streak], ["best_streak", m.best_streak], ["checkins", m.checkins], ["lifetime", m.lifetime]]
+        .map(([k, v]) => h("div", { class: "card kpi" }, h("div", { class: "label" }, t("dash-col-" + k)), h("div", { class: "value" }, number(v))))),
+    h("p", { class: "muted" },
+      t("dash-card-dates", { joined: datetime(m.joined), active: datetime(m.last_active) }),
+      m.left ? " · " + t("dash-card-left", { left: datetime(m.left) }) : ""),
+    h("p", { class: "muted" }, "ID ", String(m.id)),
+    h("h3", {}, t("dash-card-ledger")),
+    data.ledger.length ? h("div", { class: "table-wrap" }, h("table", {}, h("tbody", {}, data.ledger.map((e) =>
+      h("tr", {}, h("td", {}, datetime(e.at)), h("td", { class: "num" }, (e.amount > 0 ? "+" : "") + e.amount), h("td", { class: "wrap" }, e.reason, e.note ? " · " + e.note : "")))))) : h("p", { class: "muted" }, t("dash-empty")),
+    h("h3", {}, t("dash-card-redemptions")),
+    data.redemptions.length ? h("ul", {}, data.redemptions.map((r) => h("li", {}, `#${r.id} `, r.reward, ` · ${r.cost} · `, t("dash-redemption-" + r.status), ` · ${datetime(r.at)}`))) : h("p", { class: "muted" }, t("dash-empty")),
+    h("p", { class: "muted" }, t("dash-card-tags-later")),
+  );
+}
+
+export async function render(ctx) {
+  const { root, group, t, api } = ctx;
+  if (lastGroup !== group.id) { query.page = 0; lastGroup = group.id; }
+  const body = h("tbody");
+  const status = h("span", { class: "muted", id: "m-total" });
+  const pageInfo = h("span", { id: "m-page" });
+  const prev = h("button", { class: "secondary", id: "m-prev", onclick: () => { query.page--; refresh(); } }, "‹");
+  const next = h("button", { class: "secondary", id: "m-next", onclick: () => { query.page++; refresh(); } }, "›");
+  const csv = h("a", { id: "m-csv", class: "chip", download: "" }, t("dash-members-csv"));
+  const search = h("input", { id: "m-search", type: "search", class: "grow", placeholder: t("dash-members-search"), value: query.q,
+    oninput: debounce(() => { query.q = search.value.trim(); query.page = 0; refresh(); }, 300) });
+  const dir = h("button", { class: "secondary", id: "m-dir", title: t("dash-members-direction"),
+    onclick: () => { query.dir = query.dir === "desc" ? "asc" : "desc"; dir.textContent = query.dir === "desc" ? "↓" : "↑"; refresh(); } },
+    query.dir === "desc" ? "↓" : "↑");
+  let extra = [];
+  const head = h("tr", {},
+    h("th", {}, t("dash-col-name")), h("th", { class: "num" }, t("dash-col-points")),
+    h("th", { class: "num" }, t("dash-col-streak")), h("th", { class: "num" }, t("dash-col-checkins")),
+    h("th", {}, t("dash-col-last_active")), h("th", {}, t("dash-col-joined")));
+
+  async function refresh() {
+    const started = performance.now();
+    const data = await api.get(`g/${group.id}/members`, query);
+    extra = data.columns;
+    // Columns other features contribute (stage, tier, tags…): headed by their own texts.
+    while (head.children.length > 6) head.lastChild.remove();
+    for (const c of extra) head.append(h("th", {}, t("dash-col-" + c)));
+    const pages = Math.max(1, Math.ceil(data.total / data.size));
+    clear(body).append(...data.rows.map((m) =>
+      h("tr", { class: "link", dataset: { id: m.id }, onclick: () => openCard(ctx, m.id) },
+        h("td", {}, m.name, m.username ? h("span", { class: "badge" }, "@" + m.username) : null),
+        h("td", { class: "num" }, number(m.points)),
+        h("td", { class: "num" }, number(m.streak)),
+        h("td", { class: "num" }, number(m.checkins)),
+        h("td", {}, datetime(m.last_active)),
+        h("td", {}, datetime(m.joined)),
+        extra.map((c) => h("td", {}, m["x_" + c] === null || m["x_" + c] === undefined ? "—" : String(m["x_" + c]))))));
+    if (!data.rows.length) body.append(h("tr", {}, h("td", { colspan: 6 + extra.length, class: "muted" }, t("dash-members-none"))));
+    status.textContent = t(data.exact ? "dash-members-total" : "dash-members-total-more", { total: number(data.total) });
+    pageInfo.textContent = t("dash-page-of", { page: data.page + 1, pages: data.exact ? number(pages) : number(pages) + "+" });
+    prev.disabled = data.page <= 0;
+    next.disabled = data.rows.length < data.size;
+    const { page, size, ...filter } = query;
+    csv.href = url(`g/${group.id}/members.csv`, filter);
+    root.dataset.loadedMs = String(Math.round(performance.now() - started));
+  }
+  render.refresh = refresh;
+
+  root.append(
+    h("h2", {}, t("dash-nav-members")),
+    h("div", { class: "row" }, search),
+    h("div", { class: "row" },
+      select("state", STATES, (o) => t("dash-state-" + o)),
+      select("activity", ACTIVITY, (o) => t("dash-activity-" + (o || "any"))),
+      select("sort", SORTS, (o) => t("dash-sort", { column: t("dash-col-" + o) })),
+      dir, csv),
+    h("div", { class: "table-wrap" }, h("table", { id: "m-table" },
+      h("thead", {}, head),
+      body)),
+    h("div", { class: "pager" }, status, prev, pageInfo, next),
+  );
+  await refresh();
+}

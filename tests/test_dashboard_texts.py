@@ -1,0 +1,53 @@
+"""The dashboard's page scripts say everything in both languages: every key they use exists in
+zh and en (keys built from a prefix, like dash-nav-<page>, for every value the server sends),
+and every pattern's variables are plain `{name}`s the script fills in."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from bot.i18n import Locales
+from core.community.directory import ACTIVITY, SORTS, STATES
+from core.feedback import rules
+from core.overview import CurrentTablesOverview
+from core.shop.catalogue import MODES
+from handlers.dashboard import pages
+
+STATIC = Path(__file__).resolve().parents[1] / "handlers" / "dashboard" / "static"
+LITERAL = re.compile(r"""["'`](dash-[a-z0-9_-]*[a-z0-9_])["'`]""")
+
+
+def used_keys() -> set[str]:
+    found: set[str] = set()
+    for path in STATIC.rglob("*.js"):
+        found |= set(LITERAL.findall(path.read_text(encoding="utf-8")))
+    found |= {f"dash-nav-{p.name}" for p in pages()}
+    found |= {
+        f"dash-kpi-{k}" for k in ("members", "joins", "leaves", "active", "checkins", "points")
+    }
+    found |= {f"dash-series-{k}" for k in ("members", "joins", "leaves", "checkins")}
+    found |= {f"dash-col-{k}" for k in (*SORTS, "name", "best_streak")}
+    found |= {f"dash-state-{k}" for k in STATES}
+    found |= {f"dash-activity-{k or 'any'}" for k in ACTIVITY}
+    found |= {f"dash-reward-mode-{m}" for m in MODES}
+    found |= {f"dash-redemption-{s}" for s in ("pending", "fulfilled", "rejected")}
+    found |= {f"dash-fb-status-{s}" for s in rules.STATUSES}
+    found |= {f"dash-fb-cat-{c}" for c in rules.CATEGORIES}
+    found |= {f"dash-fb-priority-{p}" for p in rules.PRIORITIES}
+    found |= {f"dash-fb-any-{k}" for k in ("status", "category")}
+    found |= {f"dash-weekday-{d}" for d in range(7)}
+    found |= {f"dash-post-{a}d" for a in ("pause", "resume", "delete")}
+    return found
+
+
+def test_every_key_the_page_uses_exists_in_both_languages() -> None:
+    assert CurrentTablesOverview  # the headline keys above are the provider's
+    locales = Locales()
+    used = used_keys()
+    assert len(used) > 100  # the scan found the scripts' keys
+    for language in ("en", "zh"):
+        texts = locales.client_texts(language, "dash-")
+        assert used - set(texts) == set(), language
+        for key, pattern in texts.items():
+            assert "{$" not in pattern and "{ $" not in pattern, key

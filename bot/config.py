@@ -11,6 +11,10 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from storage.db import DEFAULT_DATABASE_URL
 
 
+class StartupError(RuntimeError):
+    """Something the configuration names does not answer at start (the message says what)."""
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(frozen=True, extra="ignore", env_file=None)
 
@@ -45,6 +49,14 @@ class Settings(BaseSettings):
     # development serve feeds from 127.0.0.1.
     feed_allow_private: bool = False
     feed_max_bytes: int = Field(default=2_000_000, ge=1_000, le=50_000_000)
+
+    # Several processes as one bot (docs/replicas.md): Telegram's limits and the busy-group
+    # digest are kept in Redis when it is set; one process needs none.
+    redis_url: SecretStr | None = None
+    # Keys are "<prefix>:{<hash of the token>}:…" (never the token itself).
+    redis_key_prefix: str = Field(default="tgbot", pattern=r"^[A-Za-z0-9_.-]{1,64}$")
+    # This process's name in /metrics (the `replica` label) and in the log; the host name if unset.
+    replica_name: str | None = Field(default=None, max_length=64)
 
     @field_validator("bot_owner_ids", mode="before")
     @classmethod
@@ -85,6 +97,12 @@ class Settings(BaseSettings):
                     "BOT_MODE=webhook needs WEBHOOK_SECRET (1-256 of A-Z a-z 0-9 _ -)"
                 )
         return self
+
+    @property
+    def replica(self) -> str:
+        import socket
+
+        return self.replica_name or socket.gethostname()
 
     @property
     def webhook_path(self) -> str:

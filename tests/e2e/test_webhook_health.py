@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 import asyncio
+import re
 import sys
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime

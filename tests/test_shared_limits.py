@@ -1,0 +1,223 @@
+"""Telegram's limits across processes (bot/shared_limits.py): the Lua script on a real Redis,
+and Outboxes of several "processes" sharing it."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import Counter
+from typing import Any
+
+import pytest
+from aiogram import Bot
+
+from bot.outbound import GateUnavailable, Kind, OutboundLimits, Outbox, Verdict
+from bot.redis_link import RedisLink, RedisUnavailable, namespace, redacted
+from bot.shared_limits import SharedLimits
+from tests.redis_server import TOKEN, PrivateRedis, shared_link, unique_prefix
+from tests.test_outbox import ScriptedSession, message
+
+LIMITS = OutboundLimits(global_per_second=30, group_per_minute=20, private_per_second=1)
+GROUP = -100_200
+
+
+async def test_a_group_window_keeps_its_last_messages_for_answers() -> None:
+    async with shared_link() as link:
+        one, two = SharedLimits(link, LIMITS, "a"), SharedLimits(link, LIMITS, "b")
+        acks = [await (one, two)[i % 2].acquire(GROUP, Kind.ACK, True) for i in range(20)]
+        assert [v.granted for v in acks] == [True] * 15 + [False] * 5
+        refused = acks[-1]
+        assert refused.scope == "chat" and 60 < refused.wait <= 66 and refused.load == 15
+        answers = [await (two, one)[i % 2].acquire(GROUP, Kind.ANSWER, True) for i in range(6)]
+        assert [v.granted for v in answers] == [True] * 5 + [False]
+        assert answers[4].load == 20  # the group's sends across both processes
+        # Reactions and edits do not count in a chat's window (only the overall one).
+        assert (await one.acquire(GROUP, Kind.ACK, False)).granted
+
+
+async def test_a_private_chat_gets_one_a_second_from_all_processes() -> None:
+    async with shared_link() as link:
+        one, two = SharedLimits(link, LIMITS, "a"), SharedLimits(link, LIMITS, "b")
+        assert (await one.acquire(501, Kind.ANSWER, True)).granted
+        second = await two.acquire(501, Kind.ANSWER, True)
+        assert not second.granted and second.scope == "chat" and 1.0 < second.wait <= 1.1
+        assert (await two.acquire(502, Kind.ANSWER, True)).granted  # another chat is free
+
+
+async def test_answers_of_any_process_go_before_routine_sends() -> None:
+    async with shared_link() as link:
+        bulk_sender, ack_sender, answerer = (
+            SharedLimits(link, LIMITS, name) for name in ("bulk", "acks", "answers")
+        )
+        # Bulk takes at most 20 of the 30 a second, acknowledgements 25: answers find room.
+        bulk = [await bulk_sender.acquire(1000 + i, Kind.BULK, True) for i in range(22)]
+        assert sum(v.granted for v in bulk) == 20 and bulk[-1].scope == "global"
+        acks = [await ack_sender.acquire(2000 + i, Kind.ACK, True) for i in range(6)]
+        assert sum(v.granted for v in acks) == 5
+        answers = [await answerer.acquire(3000 + i, Kind.ANSWER, True) for i in range(6)]
+        assert sum(v.granted for v in answers) == 5
+        refused = answers[-1]
+        assert refused.scope == "global" and refused.wait <= 1.1
+        # An answer is waiting: every process's acknowledgements and bulk wait behind it, even
+        # once the window has room again.
+        await asyncio.sleep(refused.wait)
+        ack = await ack_sender.acquire(2100, Kind.ACK, True)
+        assert not ack.granted and ack.scope == "demand"
+        assert (await answerer.acquire(3100, Kind.ANSWER, True)).granted
+
+
+async def test_a_429_pauses_the_chat_for_every_process() -> None:
+    async with shared_link() as link:
+        one, two = SharedLimits(link, LIMITS, "a"), SharedLimits(link, LIMITS, "b")
+        await one.pause(GROUP, 3)
+        verdict = await two.acquire(GROUP, Kind.ANSWER, True)
+        assert not verdict.granted and verdict.scope == "pause" and 2.5 < verdict.wait <= 3.0
+        assert (await two.acquire(GROUP - 1, Kind.ANSWER, True)).granted
+        await one.pause(GROUP, 1)  # a shorter pause does not shorten the first one
+        assert (await two.acquire(GROUP, Kind.ANSWER, True)).wait > 2
+
+
+async def test_keys_are_under_the_prefix_and_a_hash_of_the_token() -> None:
+    prefix = unique_prefix()
+    async with shared_link(prefix=prefix) as link:
+        await SharedLimits(link, LIMITS).acquire(GROUP, Kind.ANSWER, True)
+        keys = [k.decode() async for k in link.client.scan_iter(match=f"{prefix}:*")]
+        assert keys and all(k.startswith(namespace(TOKEN, prefix) + ":rl:") for k in keys)
+        assert not any("TEST" in k for k in keys)  # never the token itself
+
+
+class Arrivals(ScriptedSession):
+    """Records when each call reached "Telegram" (this process's monotonic clock)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.times: list[tuple[float, int]] = []
+
+    async def make_request(self, bot: Bot, method: Any, timeout: int | None = None) -> Any:
+        self.times.append((time.monotonic(), int(method.chat_id)))
+        return await super().make_request(bot, method, timeout)
+
+
+def most_in_any_window(times: list[float], span: float) -> int:
+    times = sorted(times)
+    best, start = 0, 0
+    for end, at in enumerate(times):
+        while times[start] <= at - span:
+            start += 1
+        best = max(best, end - start + 1)
+    return best
+
+
+async def test_two_processes_with_clocks_minutes_apart_send_within_the_limits() -> None:
+    """The Redis clock decides: one outbox's clock is five minutes ahead of the other's."""
+    async with shared_link() as link:
+        sessions = [Arrivals(), Arrivals()]
+        skews = [0.0, 300.0]
+        outboxes = [
+            Outbox(
+                Bot("123456:TEST", session=session),
+                LIMITS,
+                gate=SharedLimits(link, LIMITS, f"p{i}"),
+                clock=lambda skew=skew: time.monotonic() + skew,
+            )
+            for i, (session, skew) in enumerate(zip(sessions, skews, strict=True))
+        ]
+        for outbox in outboxes:
+            outbox.start()
+        try:
+            direct, group_sends = [], []
+            for i in range(70):  # 70 private chats, and a group asked 30 times
+                outbox = outboxes[i % 2]
+                direct.append(outbox.send(7000 + i, message(7000 + i, f"dm {i}")))
+                if i < 30:
+                    group_sends.append(outbox.send(GROUP, message(GROUP, f"group {i}")))
+            started = time.monotonic()
+            await asyncio.wait_for(asyncio.gather(*direct), timeout=10)
+            elapsed = time.monotonic() - started
+            await asyncio.sleep(0.3)
+            assert sum(f.done() for f in group_sends) == 20
+        finally:
+            for outbox in outboxes:
+                await outbox.stop()
+        arrivals = [at for s in sessions for at, _ in s.times]
+        group = [at for s in sessions for at, chat in s.times if chat == GROUP]
+        assert most_in_any_window(arrivals, 1.0) <= 30
+        assert len(group) == 20  # the rest wait for the group's minute
+        assert elapsed >= 2.0  # 90 sends at 30 in 1.1 s: three windows at least
+        per_chat = Counter(chat for s in sessions for _, chat in s.times if chat > 0)
+        assert set(per_chat.values()) == {1}
+
+
+async def test_redis_lost_while_running_sends_wait_and_resume() -> None:
+    server = await PrivateRedis().start()
+    states: list[bool] = []
+    try:
+        link = await RedisLink.connect(
+            server.url, namespace(TOKEN, unique_prefix()), timeout=0.5, on_state=states.append
+        )
+        session = Arrivals()
+        events: Counter[str] = Counter()
+        outbox = Outbox(
+            Bot("123456:TEST", session=session),
+            LIMITS,
+            gate=SharedLimits(link, LIMITS),
+            on_event=lambda kind: events.update([kind]),
+        )
+        outbox.start()
+        try:
+            assert (await asyncio.wait_for(outbox.send(1, message(1, "before")), 5)) is not None
+            server.stop()
+            pending = [outbox.send(10 + i, message(10 + i, f"during {i}")) for i in range(5)]
+            await asyncio.sleep(1.0)
+            assert not any(f.done() for f in pending)  # waiting, not dropped, not failed
+            assert events["gate_unavailable"] >= 1 and states[-1] is False
+            await server.start()  # same port: Redis is back
+            await asyncio.wait_for(asyncio.gather(*pending), timeout=15)
+            assert states[-1] is True
+        finally:
+            await outbox.stop()
+            await link.close()
+        assert [t for t in session.texts() if t.startswith("during")] == [
+            f"during {i}" for i in range(5)
+        ]
+    finally:
+        server.stop()
+
+
+async def test_unreachable_redis_at_start_is_a_clear_error_naming_redis_url() -> None:
+    port = PrivateRedis().port  # nothing listens there
+    with pytest.raises(RedisUnavailable) as error:
+        await RedisLink.connect(f"redis://:s3cret@127.0.0.1:{port}/0", "x", timeout=0.5)
+    text = str(error.value)
+    assert "REDIS_URL=redis://:***@127.0.0.1:" in text and "s3cret" not in text
+    assert redacted("redis://user:pw@host:1/2") == "redis://user:***@host:1/2"
+
+
+class FlakyGate:
+    """Refuses the first calls as if Redis were down, then grants."""
+
+    def __init__(self, failures: int) -> None:
+        self.failures = failures
+        self.asked = 0
+
+    async def acquire(self, chat_id: int, kind: int, counts_as_message: bool) -> Verdict:
+        self.asked += 1
+        if self.failures:
+            self.failures -= 1
+            raise GateUnavailable("down")
+        return Verdict(True, 0.0, "ok", 1)
+
+    async def pause(self, chat_id: int, seconds: float) -> None:
+        return None
+
+
+async def test_an_unavailable_gate_holds_sends_and_backs_off() -> None:
+    gate = FlakyGate(failures=3)
+    session = Arrivals()
+    outbox = Outbox(Bot("123456:TEST", session=session), LIMITS, gate=gate)
+    outbox.start()
+    try:
+        await asyncio.wait_for(outbox.send(5, message(5, "hello")), 5)
+    finally:
+        await outbox.stop()
+    assert gate.asked == 4 and session.texts() == ["hello"]  # 0.25 + 0.5 + 1 s of back-off

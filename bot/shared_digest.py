@@ -77,11 +77,21 @@ local f = redis.call('HMGET', h, 'count', 'total', 'names', 'amounts', 'notices'
 local before = table.concat({f[1], f[2], f[3], f[4], f[5], f[6]}, '|')
 local count, total, more, version = tonumber(f[1]), tonumber(f[2]), tonumber(f[6]), tonumber(f[7])
 local amounts, notices = cjson.decode(f[4]), cjson.decode(f[5])
-local names, seen = {}, {}
-for _, list in ipairs({cjson.decode(ARGV[7]), cjson.decode(f[3])}) do
-  for _, n in ipairs(list) do
-    if not seen[n] and #names < tonumber(ARGV[14]) then seen[n] = true; table.insert(names, n) end
-  end
+-- Names are [name, order]: a check-in's position, else when it was merged (newest first).
+local best = {}
+for _, e in ipairs(cjson.decode(f[3])) do best[e[1]] = e[2] end
+for i, e in ipairs(cjson.decode(ARGV[7])) do
+  local order = e[2]
+  if order == 0 then order = now * 1000 - i end
+  if best[e[1]] == nil or order > best[e[1]] then best[e[1]] = order end
+end
+local all = {}
+for n, order in pairs(best) do table.insert(all, {n, order}) end
+table.sort(all, function(a, b) return a[2] > b[2] end)
+local names, shown_names = {}, {}
+for i = 1, math.min(#all, tonumber(ARGV[14])) do
+  names[i] = all[i]
+  shown_names[i] = all[i][1]
 end
 for _, id in ipairs(new_members) do redis.call('SADD', m, id) end
 count = math.max(count, tonumber(ARGV[4]), redis.call('SCARD', m))
@@ -104,7 +114,7 @@ redis.call('HSET', h, 'count', count, 'total', total, 'names', enames, 'amounts'
 if not check then redis.call('HSET', h, 'lang', ARGV[2]) end
 redis.call('PEXPIRE', h, ARGV[11])
 redis.call('PEXPIRE', m, ARGV[11])
-local state = table.concat({count, total, enames, eamounts, enotices, more}, '\\n')
+local state = table.concat({count, total, cjson.encode(shown_names), eamounts, enotices, more}, '\\n')
 local g = redis.call('HMGET', h, 'msg', 'creating', 'shown', 'last_edit', 'fid', 'lang')
 local msg, creating = tonumber(g[1]), tonumber(g[2])
 local shown, last = tonumber(g[3]), tonumber(g[4])
@@ -144,7 +154,7 @@ class _Delta:
 
     period: str
     language: str
-    names: list[str] = field(default_factory=list)  # newest first
+    names: list[tuple[str, int]] = field(default_factory=list)  # newest first: (name, position)
     members: set[int] = field(default_factory=set)
     position: int = 0
     total: int = 0
@@ -153,7 +163,7 @@ class _Delta:
     entries: int = 0
 
     def add(self, name: str, member_id: int | None, amount: int, position: int) -> None:
-        self.names = ([name] + [n for n in self.names if n != name])[:RECENT_NAMES]
+        self.names = ([(name, position)] + [n for n in self.names if n[0] != name])[:RECENT_NAMES]
         if member_id is not None:
             self.members.add(member_id)
         self.position = max(self.position, position)
@@ -166,8 +176,8 @@ class _Delta:
         """This (unmerged) delta followed by a later one of the same period."""
         if later.period != self.period:
             return later
-        for name in reversed(later.names):
-            self.names = ([name] + [n for n in self.names if n != name])[:RECENT_NAMES]
+        for entry in reversed(later.names):
+            self.names = ([entry] + [n for n in self.names if n[0] != entry[0]])[:RECENT_NAMES]
         self.members |= later.members
         self.position = max(self.position, later.position)
         self.total += later.total

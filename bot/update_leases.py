@@ -120,13 +120,8 @@ class UpdateLeases:
     async def close(self) -> None:
         if self._runner is not None:
             await asyncio.gather(self._runner, return_exceptions=True)
-        conn, self._conn = self._conn, None
-        self._held.clear()
-        if conn is not None:
-            try:
-                await conn.close()
-            except Exception:  # noqa: BLE001
-                await conn.invalidate()
+        # Not back to the pool: the leases belong to the session, which must end with them.
+        await self._drop_connection()
 
     # ---- the one connection -------------------------------------------------------------
     def _ask(self, key: int) -> asyncio.Future[bool]:
@@ -178,6 +173,7 @@ class UpdateLeases:
         self._held.clear()  # PostgreSQL released them with the session
         if conn is not None:
             try:
-                await conn.invalidate()
+                await conn.invalidate()  # the session ends: PostgreSQL releases its leases
+                await conn.close()
             except Exception:  # noqa: BLE001
                 pass

@@ -78,14 +78,6 @@ class OutboundLimits:
         """Messages of a group's window that acknowledgements may not take (kept for answers)."""
         return int(self.group_per_minute) // 4
 
-    def global_reserve(self, kind: Kind) -> int:
-        """Sends of the overall window a kind may not take when several processes share it
-        (bot/shared_limits.py): acknowledgements leave a sixth to answers, bulk a third."""
-        per_second = int(self.global_per_second)
-        return (
-            0 if kind == Kind.ANSWER else per_second // 6 if kind == Kind.ACK else per_second // 3
-        )
-
 
 @dataclass(frozen=True, slots=True)
 class Verdict:

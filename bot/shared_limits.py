@@ -1,24 +1,27 @@
 """Telegram's sending limits counted across every process of the bot, in Redis.
 
 One Lua script decides each send atomically on the Redis server's clock (`TIME`), so replicas
-whose clocks disagree by minutes still count the same windows. It is the in-memory limiter's
-algorithm (bot/outbound.py `_Window`) moved into Redis: a sliding log of recent sends per window
-(a sorted set of send times), with the same spans, margin and reserves:
+whose clocks disagree by minutes still count the same windows. Each limit uses the
+algorithm that keeps it best when sends leave from several processes:
 
-- overall: `global_per_second` in any second (x WINDOW_MARGIN);
-- a group: `group_per_minute` in any minute, the last `group_answer_reserve` kept for answers;
-- a private chat: `private_per_second` (one a second).
-
-A sliding log and not a token bucket (GCRA): a bucket of capacity C refilled at r lets
-C + r*W through a window W, so to promise "20 in any minute" it must give up either the burst
-(one message every 3 s for a group) or a quarter of the rate; the log allows exactly the limit
-in every window, with bursts, like the single process does. Each window holds at most its limit
-of entries (20, 30, 1) and expires with its span.
+- overall, `global_per_second`: GCRA (a token bucket kept as one timestamp, the "theoretical
+  arrival time") at SHARED_GLOBAL_MARGIN under the limit: 25 a second, evenly spaced, each kind
+  allowed a small burst. Telegram counts arrivals, and the time from the grant to the request
+  reaching Telegram varies more across processes than within one (each process's event loop is
+  busy at different moments): bursts of 30 (the single process's sliding window) then arrive
+  bunched into a second with some of the next 30. An even pace bends with that jitter: it
+  takes 200 ms of it to put 30 in one second.
+- a group, `group_per_minute`: the sliding log of the in-memory limiter (a sorted set of send
+  times): exactly 20 in any minute, with bursts, the last `group_answer_reserve` kept for
+  answers. A token bucket could not promise "20 in any minute" without giving up either the
+  burst (one message every 3 s) or a quarter of the rate; jitter is nothing against a minute.
+- a private chat: one a second: the same log, its span widened by LATENCY_ALLOWANCE.
 
 Priorities across replicas: answers (someone waits for them) go before acknowledgements, which
 go before bulk sends, whichever replica queued them. Two rules do it:
-1. reserves: acknowledgements may use only part of the overall window and bulk less, so a
-   fresh answer finds room at once however much routine traffic every replica has queued;
+1. tolerances: an answer may go two intervals ahead of the steady pace, an acknowledgement one,
+   bulk none; routine traffic alone never fills what answers may use, so a fresh answer finds
+   room at once however much every replica has queued;
 2. demand: an answer refused for want of overall capacity marks "answers waiting" until the
    window frees (an acknowledgement refused marks "acknowledgements waiting"); while it stands,
    every replica's less urgent sends are refused and wait.
@@ -39,15 +42,6 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
 local kind = tonumber(ARGV[1])
 
-local function free_at(key, limit, span, keep)
-  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - span)
-  local n = redis.call('ZCARD', key)
-  local allowed = math.max(1, limit - keep)
-  if n < allowed then return now, n end
-  local nth = redis.call('ZRANGE', key, n - allowed, n - allowed, 'WITHSCORES')
-  return tonumber(nth[2]) + span, n
-end
-
 local paused = tonumber(redis.call('GET', KEYS[3]) or '0')
 if paused > now then return {0, math.ceil(paused - now), 'pause', 0} end
 
@@ -58,30 +52,40 @@ if kind > 0 then
   if hold > now then return {0, math.ceil(math.min(hold - now, 250)), 'demand', 0} end
 end
 
-local gfree = free_at(KEYS[1], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]))
-if gfree > now then
+-- Overall: GCRA. tat is when the next send is due at the steady pace; a kind may go early by
+-- its tolerance (answers most, bulk not at all).
+local interval, tolerance = tonumber(ARGV[3]), tonumber(ARGV[5])
+local tat = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), now)
+if tat - tolerance > now then
   if kind < 2 then
     local field = tostring(kind)
-    local hold = gfree + tonumber(ARGV[10])
+    local hold = tat - tolerance + tonumber(ARGV[10])
     if hold > tonumber(redis.call('HGET', KEYS[4], field) or '0') then
       redis.call('HSET', KEYS[4], field, hold)
     end
     redis.call('PEXPIRE', KEYS[4], 5000)
   end
-  return {0, math.ceil(gfree - now), 'global', 0}
+  return {0, math.ceil(tat - tolerance - now), 'global', 0}
 end
 
+-- A chat: the sliding log of its recent sends (its last `keep` kept for answers).
 local load = 0
 if ARGV[6] == '1' then
-  local span = tonumber(ARGV[8])
-  local cfree, n = free_at(KEYS[2], tonumber(ARGV[7]), span, tonumber(ARGV[9]))
-  if cfree > now then return {0, math.ceil(cfree - now), 'chat', n} end
-  redis.call('ZADD', KEYS[2], now, ARGV[2])
-  redis.call('PEXPIRE', KEYS[2], math.ceil(span))
+  local key, limit, span, keep = KEYS[2], tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - span)
+  local n = redis.call('ZCARD', key)
+  local allowed = math.max(1, limit - keep)
+  if n >= allowed then
+    local nth = redis.call('ZRANGE', key, n - allowed, n - allowed, 'WITHSCORES')
+    local free = tonumber(nth[2]) + span
+    if free > now then return {0, math.ceil(free - now), 'chat', n} end
+  end
+  redis.call('ZADD', key, now, ARGV[2])
+  redis.call('PEXPIRE', key, math.ceil(span))
   load = n + 1
 end
-redis.call('ZADD', KEYS[1], now, ARGV[2])
-redis.call('PEXPIRE', KEYS[1], math.ceil(tonumber(ARGV[4])))
+redis.call('SET', KEYS[1], string.format('%.3f', tat + interval), 'PX',
+  math.ceil(tat + interval - now) + 1000)
 return {1, 0, 'ok', load}
 """
 
@@ -98,6 +102,12 @@ return 1
 # After the overall window frees, how long a waiting answer keeps routine sends back (it takes
 # its slot within a round trip).
 DEMAND_SLACK_MS = 50
+# The overall pace across processes: this share of global_per_second (25 of Telegram's 30).
+SHARED_GLOBAL_MARGIN = 1.2
+# Sends to one private chat from several processes: added to the one-second span.
+LATENCY_ALLOWANCE_MS = 150.0
+# How far ahead of the steady pace each kind may send, in intervals: answers, acks, bulk.
+TOLERANCE = (2, 1, 0)
 
 
 def _window(limit: float, span: float) -> tuple[int, float]:
@@ -109,29 +119,27 @@ def _window(limit: float, span: float) -> tuple[int, float]:
 
 @dataclass(frozen=True)
 class _Numbers:
-    global_limit: int
-    global_span: float
+    global_interval: float  # ms between sends at the steady overall pace
+    global_tolerance: tuple[float, float, float]  # ms ahead of it, by kind
     group_limit: int
     group_span: float
     private_limit: int
     private_span: float
     group_reserve: int
-    global_keep: tuple[int, int, int]  # by kind: answers, acknowledgements, bulk
 
 
 def numbers(limits: OutboundLimits) -> _Numbers:
-    global_limit, global_span = _window(limits.global_per_second, 1.0)
+    interval = 1000.0 * SHARED_GLOBAL_MARGIN / limits.global_per_second
     group_limit, group_span = _window(limits.group_per_minute, 60.0)
     private_limit, private_span = _window(limits.private_per_second, 1.0)
     return _Numbers(
-        global_limit,
-        global_span,
+        interval,
+        tuple(interval * n for n in TOLERANCE),  # type: ignore[arg-type]
         group_limit,
         group_span,
         private_limit,
-        private_span,
+        private_span + LATENCY_ALLOWANCE_MS,
         limits.group_answer_reserve,
-        (0, limits.global_reserve(Kind.ACK), limits.global_reserve(Kind.BULK)),
     )
 
 
@@ -167,9 +175,9 @@ class SharedLimits:
                 args=[
                     int(kind),
                     f"{self._member}{next(self._seq)}",
-                    n.global_limit,
-                    n.global_span,
-                    n.global_keep[min(int(kind), 2)],
+                    n.global_interval,
+                    0,
+                    n.global_tolerance[min(int(kind), 2)],
                     1 if counts_as_message else 0,
                     limit,
                     span,

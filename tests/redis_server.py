@@ -63,7 +63,7 @@ class PrivateRedis:
     async def start(self) -> PrivateRedis:
         binary = shutil.which("redis-server")
         assert binary, "redis-server is not installed (make test installs it)"
-        self.process = subprocess.Popen(
+        self.process = subprocess.Popen(  # noqa: ASYNC220  (returns at once)
             [
                 binary,
                 "--port",

@@ -24,16 +24,13 @@ DAY = date(2026, 3, 2)
 class Recorder(ScriptedSession):
     """Telegram as seen by both processes: message ids are shared, every call is recorded."""
 
-
     def __init__(self, calls: list[tuple[str, int, str]]) -> None:
         super().__init__()
         self.log = calls
 
     async def make_request(self, bot: Bot, method: Any, timeout: int | None = None) -> Any:
         text = getattr(method, "text", "")
-        self.log.append(
-            (type(method).__name__, int(getattr(method, "message_id", 0) or 0), text)
-        )
+        self.log.append((type(method).__name__, int(getattr(method, "message_id", 0) or 0), text))
         return await super().make_request(bot, method, timeout)
 
 

@@ -21,27 +21,37 @@ LIMITS = OutboundLimits(global_per_second=30, group_per_minute=20, private_per_s
 GROUP = -100_200
 
 
+async def ask(limiter: SharedLimits, chat_id: int, kind: Kind, counts: bool = True) -> Verdict:
+    """The verdict for the chat, once the overall pace lets this send be asked about."""
+    while True:
+        verdict = await limiter.acquire(chat_id, kind, counts)
+        if verdict.scope not in ("global", "demand"):
+            return verdict
+        await asyncio.sleep(verdict.wait)
+
+
 async def test_a_group_window_keeps_its_last_messages_for_answers() -> None:
     async with shared_link() as link:
         one, two = SharedLimits(link, LIMITS, "a"), SharedLimits(link, LIMITS, "b")
-        acks = [await (one, two)[i % 2].acquire(GROUP, Kind.ACK, True) for i in range(20)]
+        acks = [await ask((one, two)[i % 2], GROUP, Kind.ACK) for i in range(20)]
         assert [v.granted for v in acks] == [True] * 15 + [False] * 5
         refused = acks[-1]
         assert refused.scope == "chat" and 60 < refused.wait <= 66 and refused.load == 15
-        answers = [await (two, one)[i % 2].acquire(GROUP, Kind.ANSWER, True) for i in range(6)]
+        answers = [await ask((two, one)[i % 2], GROUP, Kind.ANSWER) for i in range(6)]
         assert [v.granted for v in answers] == [True] * 5 + [False]
         assert answers[4].load == 20  # the group's sends across both processes
         # Reactions and edits do not count in a chat's window (only the overall one).
-        assert (await one.acquire(GROUP, Kind.ACK, False)).granted
+        assert (await ask(one, GROUP, Kind.ACK, False)).granted
 
 
 async def test_a_private_chat_gets_one_a_second_from_all_processes() -> None:
     async with shared_link() as link:
         one, two = SharedLimits(link, LIMITS, "a"), SharedLimits(link, LIMITS, "b")
         assert (await one.acquire(501, Kind.ANSWER, True)).granted
-        second = await two.acquire(501, Kind.ANSWER, True)
-        assert not second.granted and second.scope == "chat" and 1.0 < second.wait <= 1.1
-        assert (await two.acquire(502, Kind.ANSWER, True)).granted  # another chat is free
+        second = await ask(two, 501, Kind.ANSWER)
+        # One a second, widened for the jitter between processes (1.1 s + 150 ms).
+        assert not second.granted and second.scope == "chat" and 1.1 < second.wait <= 1.25
+        assert (await ask(two, 502, Kind.ANSWER)).granted  # another chat is free
 
 
 async def test_answers_of_any_process_go_before_routine_sends() -> None:
@@ -49,17 +59,18 @@ async def test_answers_of_any_process_go_before_routine_sends() -> None:
         bulk_sender, ack_sender, answerer = (
             SharedLimits(link, LIMITS, name) for name in ("bulk", "acks", "answers")
         )
-        # Bulk takes at most 20 of the 30 a second, acknowledgements 25: answers find room.
-        bulk = [await bulk_sender.acquire(1000 + i, Kind.BULK, True) for i in range(22)]
-        assert sum(v.granted for v in bulk) == 20 and bulk[-1].scope == "global"
-        acks = [await ack_sender.acquire(2000 + i, Kind.ACK, True) for i in range(6)]
-        assert sum(v.granted for v in acks) == 5
-        answers = [await answerer.acquire(3000 + i, Kind.ANSWER, True) for i in range(6)]
-        assert sum(v.granted for v in answers) == 5
-        refused = answers[-1]
-        assert refused.scope == "global" and refused.wait <= 1.1
+        # An even overall pace (25 a second); bulk may not go ahead of it, acknowledgements
+        # one send, answers two: routine traffic never takes what a fresh answer may use.
+        bulk = [await bulk_sender.acquire(1000 + i, Kind.BULK, True) for i in range(3)]
+        assert [v.granted for v in bulk] == [True, False, False]
+        assert bulk[1].scope == "global" and bulk[1].wait <= 0.048
+        assert (await ack_sender.acquire(2000, Kind.ACK, True)).granted
+        assert not (await ack_sender.acquire(2001, Kind.ACK, True)).granted
+        assert (await answerer.acquire(3000, Kind.ANSWER, True)).granted
+        refused = await answerer.acquire(3001, Kind.ANSWER, True)
+        assert not refused.granted and refused.scope == "global" and refused.wait <= 0.05
         # An answer is waiting: every process's acknowledgements and bulk wait behind it, even
-        # once the window has room again.
+        # once the pace allows a send again.
         await asyncio.sleep(refused.wait)
         ack = await ack_sender.acquire(2100, Kind.ACK, True)
         assert not ack.granted and ack.scope == "demand"
@@ -72,9 +83,9 @@ async def test_a_429_pauses_the_chat_for_every_process() -> None:
         await one.pause(GROUP, 3)
         verdict = await two.acquire(GROUP, Kind.ANSWER, True)
         assert not verdict.granted and verdict.scope == "pause" and 2.5 < verdict.wait <= 3.0
-        assert (await two.acquire(GROUP - 1, Kind.ANSWER, True)).granted
+        assert (await ask(two, GROUP - 1, Kind.ANSWER)).granted
         await one.pause(GROUP, 1)  # a shorter pause does not shorten the first one
-        assert (await two.acquire(GROUP, Kind.ANSWER, True)).wait > 2
+        assert (await ask(two, GROUP, Kind.ANSWER)).wait > 2
 
 
 async def test_keys_are_under_the_prefix_and_a_hash_of_the_token() -> None:
@@ -126,7 +137,7 @@ async def test_two_processes_with_clocks_minutes_apart_send_within_the_limits() 
             outbox.start()
         try:
             direct, group_sends = [], []
-            for i in range(70):  # 70 private chats, and a group asked 30 times
+            for i in range(40):  # 40 private chats, and a group asked 30 times
                 outbox = outboxes[i % 2]
                 direct.append(outbox.send(7000 + i, message(7000 + i, f"dm {i}")))
                 if i < 30:
@@ -141,9 +152,9 @@ async def test_two_processes_with_clocks_minutes_apart_send_within_the_limits() 
                 await outbox.stop()
         arrivals = [at for s in sessions for at, _ in s.times]
         group = [at for s in sessions for at, chat in s.times if chat == GROUP]
-        assert most_in_any_window(arrivals, 1.0) <= 30
+        assert most_in_any_window(arrivals, 1.0) <= 27  # 25 a second, a burst of 3 at most
         assert len(group) == 20  # the rest wait for the group's minute
-        assert elapsed >= 2.0  # 90 sends at 30 in 1.1 s: three windows at least
+        assert elapsed >= 2.0  # 60 sends at 25 a second
         per_chat = Counter(chat for s in sessions for _, chat in s.times if chat > 0)
         assert set(per_chat.values()) == {1}
 

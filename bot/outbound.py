@@ -88,10 +88,13 @@ class Verdict:
     wait: float
     scope: str
     load: int
+    token: str = ""  # a granted request's slot, released once Telegram answered
 
 
 class SharedGate(Protocol):
     async def acquire(self, chat_id: int, kind: int, counts_as_message: bool) -> Verdict: ...
+
+    async def release(self, token: str) -> None: ...
 
     async def pause(self, chat_id: int, seconds: float) -> None: ...
 
@@ -112,6 +115,7 @@ class _Item:
     future: asyncio.Future[Any]
     queued_at: float
     attempts: int = 0
+    grant: str = ""  # the shared gate's slot for this send
     order: int = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -418,10 +422,11 @@ class Outbox:
         if item.counts_as_message and item.chat_id < 0:
             self._remote_load.put(item.chat_id, verdict.load)
         if verdict.granted:
+            item.grant = verdict.token
             return True
         self._on_event(f"gate_{verdict.scope}")
         until = self._clock() + verdict.wait
-        if verdict.scope in ("global", "demand"):
+        if verdict.scope in ("global", "demand", "in_flight"):
             for kind in range(item.kind, len(self._kind_hold)):  # and everything less urgent
                 self._kind_hold[kind] = max(self._kind_hold[kind], until)
         elif verdict.scope == "pause":
@@ -464,7 +469,7 @@ class Outbox:
             self._global.record(now)
             if item.counts_as_message:
                 self._record(item.chat_id, now)
-            task = asyncio.create_task(self._deliver(item))
+            task = asyncio.create_task(self._send(item))
             self._in_flight.add(task)
             task.add_done_callback(self._delivered)
             # Let the delivery start before picking again (keeps the loop fair under load).
@@ -525,6 +530,21 @@ class Outbox:
             item.method = item.method()  # built now that its turn has come
         try:
             result = await self._bot(item.method)
+        finally:
+            self._release(item)
+        if not item.future.done():
+            item.future.set_result(result)
+
+    def _release(self, item: _Item) -> None:
+        if item.grant and self._gate is not None:
+            token, item.grant = item.grant, ""
+            task = asyncio.create_task(self._gate.release(token))
+            self._in_flight.add(task)
+            task.add_done_callback(self._delivered)
+
+    async def _send(self, item: _Item) -> None:
+        try:
+            await self._deliver(item)
         except TelegramRetryAfter as exc:
             self._on_event("429")
             logger.info("429 for chat %s: retry after %ss", item.chat_id, exc.retry_after)
@@ -584,8 +604,6 @@ class Outbox:
             logger.exception("outbound %s failed", type(item.method).__name__)
             item.future.set_exception(exc)
             return
-        if not item.future.done():
-            item.future.set_result(result)
 
     def _drop_excess(self) -> None:
         while len(self._low_pending) > self._max_low:

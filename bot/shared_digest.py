@@ -45,7 +45,11 @@ from bot.redis_link import UNREACHABLE, RedisLink
 logger = logging.getLogger(__name__)
 
 FLUSH_INTERVAL = 0.5
-CREATE_LEASE = 30.0
+# The process creating a fold's message holds a lease on it, renewed while its send waits in
+# the outbox (a busy group's window may hold it for a minute); if it dies, another process
+# creates the message once the lease runs out.
+CREATE_LEASE = 10.0
+RENEW_EVERY = 3.0
 RETRY_FIRST, RETRY_MAX = 1.0, 10.0
 
 RENDER: dict[str, Callable[[Translator, Fold], str]] = {
@@ -133,6 +137,16 @@ if version > shown then
   return {'wait', due - now, '', g[5], g[6]}
 end
 return {'idle', 0, '', g[5], g[6]}
+"""
+
+RENEW = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+if redis.call('HGET', KEYS[1], 'fid') ~= ARGV[1] or redis.call('HGET', KEYS[1], 'msg') ~= '0' then
+  return 0
+end
+redis.call('HSET', KEYS[1], 'creating', now + tonumber(ARGV[2]))
+return 1
 """
 
 CREATED = """
@@ -224,6 +238,7 @@ class SharedDigest:
         self._lease = create_lease
         self._merge = link.script(MERGE)
         self._created = link.script(CREATED)
+        self._renew = link.script(RENEW)
         self._pending: dict[tuple[int, str], _Delta] = {}
         self._timers: dict[tuple[int, str], asyncio.Task[None]] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -384,17 +399,24 @@ class SharedDigest:
     async def _record_created(
         self, key: tuple[int, str], sent: asyncio.Future[Any], fid: bytes | str
     ) -> None:
-        try:
-            message = await sent
-            message_id = int(getattr(message, "message_id", 0) or 0)
-        except Exception:  # noqa: BLE001  (refused: another process, or this one, creates it)
-            message_id = 0
         group_id, topic = key
+        hash_key = self._link.key("dg", group_id, topic)
+        while True:
+            try:
+                message = await asyncio.wait_for(asyncio.shield(sent), RENEW_EVERY)
+                message_id = int(getattr(message, "message_id", 0) or 0)
+                break
+            except TimeoutError:  # still queued: keep the lease
+                try:
+                    await self._renew(keys=[hash_key], args=[fid, int(self._lease * 1000)])
+                except UNREACHABLE as exc:
+                    self._link.failed(exc)
+            except Exception:  # noqa: BLE001  (refused: another process, or this one, creates it)
+                message_id = 0
+                break
         for attempt in range(5):
             try:
-                await self._created(
-                    keys=[self._link.key("dg", group_id, topic)], args=[fid, message_id]
-                )
+                await self._created(keys=[hash_key], args=[fid, message_id])
                 return
             except UNREACHABLE as exc:
                 self._link.failed(exc)

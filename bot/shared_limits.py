@@ -25,7 +25,10 @@ go before bulk sends, whichever replica queued them. Two rules do it:
 2. demand: an answer refused for want of overall capacity marks "answers waiting" until the
    window frees (an acknowledgement refused marks "acknowledgements waiting"); while it stands,
    every replica's less urgent sends are refused and wait.
-A 429 seen by any replica pauses the chat for every replica (`pause`).
+A 429 seen by any replica pauses the chat for every replica (`pause`). And at most
+MAX_IN_FLIGHT requests are out at Telegram at once, across processes: when Telegram answers
+slowly (or, in the tests, the emulator's process waits for a core) the requests would all
+arrive in one second; the cap keeps that second within the limit.
 """
 
 from __future__ import annotations
@@ -50,6 +53,14 @@ if kind > 0 then
   local hold = tonumber(d[1] or '0')
   if kind > 1 then hold = math.max(hold, tonumber(d[2] or '0')) end
   if hold > now then return {0, math.ceil(math.min(hold - now, 250)), 'demand', 0} end
+end
+
+-- Requests granted and not answered yet, across processes (a stalled Telegram, or one that
+-- answers slowly, gets no more than the cap at once: they would all land in one second).
+local inflight = KEYS[5]
+redis.call('ZREMRANGEBYSCORE', inflight, '-inf', now - tonumber(ARGV[12]))
+if redis.call('ZCARD', inflight) >= tonumber(ARGV[11]) then
+  return {0, 20, 'in_flight', 0}
 end
 
 -- Overall: GCRA. tat is when the next send is due at the steady pace; a kind may go early by
@@ -86,7 +97,14 @@ if ARGV[6] == '1' then
 end
 redis.call('SET', KEYS[1], string.format('%.3f', tat + interval), 'PX',
   math.ceil(tat + interval - now) + 1000)
+redis.call('ZADD', inflight, now, ARGV[2])
+redis.call('PEXPIRE', inflight, tonumber(ARGV[12]))
 return {1, 0, 'ok', load}
+"""
+
+RELEASE = """
+redis.call('ZREM', KEYS[1], ARGV[1])
+return 1
 """
 
 PAUSE = """
@@ -102,12 +120,17 @@ return 1
 # After the overall window frees, how long a waiting answer keeps routine sends back (it takes
 # its slot within a round trip).
 DEMAND_SLACK_MS = 50
-# The overall pace across processes: this share of global_per_second (25 of Telegram's 30).
-SHARED_GLOBAL_MARGIN = 1.2
+# The overall pace across processes: this share of global_per_second (22 of Telegram's 30),
+# so that a second holds the pace, a send ahead of it and every request in flight.
+SHARED_GLOBAL_MARGIN = 1.35
+# Requests sent and not answered yet, across processes; an answer frees its slot (a process
+# that died frees its own after IN_FLIGHT_EXPIRY_MS).
+MAX_IN_FLIGHT = 6
+IN_FLIGHT_EXPIRY_MS = 10_000
 # Sends to one private chat from several processes: added to the one-second span.
 LATENCY_ALLOWANCE_MS = 150.0
 # How far ahead of the steady pace each kind may send, in intervals: answers, acks, bulk.
-TOLERANCE = (2, 1, 0)
+TOLERANCE = (1, 0.5, 0)
 
 
 def _window(limit: float, span: float) -> tuple[int, float]:
@@ -151,8 +174,10 @@ class SharedLimits:
         self._n = numbers(limits)
         self._acquire = link.script(ACQUIRE)
         self._pause = link.script(PAUSE)
+        self._release = link.script(RELEASE)
         self._global = link.key("rl", "global")
         self._demand = link.key("rl", "demand")
+        self._in_flight = link.key("rl", "in_flight")
         # Members of the sorted sets must be unique across replicas and restarts.
         self._member = f"{replica}:{id(self):x}:"
         self._seq = itertools.count()
@@ -164,6 +189,7 @@ class SharedLimits:
             keep = n.group_reserve if kind != Kind.ANSWER else 0
         else:
             limit, span, keep = n.private_limit, n.private_span, 0
+        member = f"{self._member}{next(self._seq)}"
         try:
             granted, wait_ms, scope, load = await self._acquire(
                 keys=[
@@ -171,10 +197,11 @@ class SharedLimits:
                     self._link.key("rl", "chat", chat_id),
                     self._link.key("rl", "pause", chat_id),
                     self._demand,
+                    self._in_flight,
                 ],
                 args=[
                     int(kind),
-                    f"{self._member}{next(self._seq)}",
+                    member,
                     n.global_interval,
                     0,
                     n.global_tolerance[min(int(kind), 2)],
@@ -183,6 +210,8 @@ class SharedLimits:
                     span,
                     keep,
                     DEMAND_SLACK_MS,
+                    MAX_IN_FLIGHT,
+                    IN_FLIGHT_EXPIRY_MS,
                 ],
             )
         except UNREACHABLE as exc:
@@ -194,7 +223,15 @@ class SharedLimits:
             int(wait_ms) / 1000.0,
             scope.decode() if isinstance(scope, bytes) else str(scope),
             int(load),
+            member if granted else "",
         )
+
+    async def release(self, token: str) -> None:
+        """The granted request was answered (or failed): its in-flight slot is free."""
+        try:
+            await self._release(keys=[self._in_flight], args=[token])
+        except UNREACHABLE as exc:  # it expires by itself
+            self._link.failed(exc)
 
     async def pause(self, chat_id: int, seconds: float) -> None:
         """Telegram answered 429 for this chat: every replica waits `seconds` before the next."""

@@ -9,6 +9,8 @@ group of M members and L ledger rows (default 200,000 and 1,000,000).
 stock 100): every tap's answer latency, exactly S redemptions.
 --memory [--members M]: resident memory and cache sizes while M distinct members (default
 1,000,000) check in (SQLite).
+--replicas [--n N] [--rounds R]: webhook replicas on PostgreSQL behind HAProxy, one and two
+with Redis and one without (default N 3,000, 3 rounds): rates and bot CPU per update.
 """
 
 from __future__ import annotations
@@ -103,6 +105,9 @@ async def main() -> None:
     parser.add_argument("--rounds", type=int, default=None, help="default 5 (e2e), 1")
     parser.add_argument("--boards", action="store_true", help="/top and /me in a big group")
     parser.add_argument("--memory", action="store_true", help="memory as members arrive")
+    parser.add_argument(
+        "--replicas", action="store_true", help="1 and 2 webhook replicas (PostgreSQL, Redis)"
+    )
     parser.add_argument("--flash", action="store_true", help="a flash drop: tap latency")
     parser.add_argument("--stock", type=int, default=100, help="--flash: the drop's stock")
     parser.add_argument(
@@ -133,6 +138,11 @@ async def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             url = f"sqlite+aiosqlite:///{Path(tmp) / 'memory.db'}"
             await run_memory(url, args.members or 1_000_000)
+        return
+    if args.replicas:
+        from bench.replicas_bench import run as run_replicas
+
+        await run_replicas(args.pg, args.n or 3000, args.rounds or 3)
         return
     if args.e2e:
         n = args.n or 3000

@@ -31,6 +31,7 @@ from bench.checkin_bench import with_postgres
 from devtools.bot_process import BotProcess, free_port
 from devtools.emulator import BotAPIEmulator, RateLimits
 from devtools.load_balancer import LoadBalancer
+from devtools.redis_keys import wipe
 from storage.tables import Checkin
 
 GROUP = -1009000000003
@@ -95,8 +96,6 @@ async def _round(db_url: str, n: int, mode: str, workdir: Path) -> tuple[float, 
         lb.stop()
         await emu.stop()
         if redis:
-            from tests.redis_server import wipe
-
             await wipe(REDIS_URL, prefix)
     engine = create_async_engine(db_url)
     try:

@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from devtools.bot_process import free_port
+from devtools.redis_keys import wipe
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 TOKEN = "123456:TEST"
@@ -20,19 +21,6 @@ TOKEN = "123456:TEST"
 
 def unique_prefix() -> str:
     return f"test-{uuid.uuid4().hex[:12]}"
-
-
-async def wipe(url: str, prefix: str) -> None:
-    """Delete every key under the prefix."""
-    import redis.asyncio as redis
-
-    client = redis.from_url(url)
-    try:
-        keys = [key async for key in client.scan_iter(match=f"{prefix}:*", count=1000)]
-        if keys:
-            await client.delete(*keys)
-    finally:
-        await client.aclose()
 
 
 @asynccontextmanager

@@ -254,3 +254,21 @@ async def test_an_unavailable_gate_holds_sends_and_backs_off() -> None:
     finally:
         await outbox.stop()
     assert gate.asked == 4 and session.texts() == ["hello"]  # 0.25 + 0.5 + 1 s of back-off
+
+
+def test_redis_is_imported_only_when_redis_url_is_set() -> None:
+    """The single process (no REDIS_URL) does not load redis-py: composition imports the shared
+    limiter and digest only in that branch."""
+    import subprocess
+    import sys
+
+    from devtools.bot_process import ROOT
+
+    code = (
+        "import bot, composition.app, bot.intake, bot.outbound, bot.scheduler, sys;"
+        "print(sorted(m for m in sys.modules if m == 'redis' or m.startswith('redis.')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert result.stdout.strip() == "[]"

@@ -1,7 +1,8 @@
 """Several processes as one bot: `python -m bench --replicas [--n 3000] [--rounds 3]`.
 
 Webhook mode on PostgreSQL, behind HAProxy with the shipped configuration (TLS), the Bot API
-emulator delivering N check-ins of N members of one busy group (its rate limits on). Each
+emulator delivering N check-ins of N members spread over four busy groups (replicas serve many
+groups; within one group their batches queue for the same day-count row), rate limits on. Each
 round runs, in turn:
 
 - `1 replica, Redis`: one process with REDIS_URL (the shared limiter and digest);
@@ -34,7 +35,7 @@ from devtools.load_balancer import LoadBalancer
 from devtools.redis_keys import wipe
 from storage.tables import Checkin
 
-GROUP = -1009000000003
+GROUPS = [-1009000000003 - i for i in range(4)]
 FIRST_MEMBER = 20_000
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 MODES = ("1 replica, Redis", "2 replicas, Redis", "1 replica, in memory")
@@ -50,7 +51,8 @@ async def _round(db_url: str, n: int, mode: str, workdir: Path) -> tuple[float, 
     redis = "Redis" in mode
     prefix = f"bench-{uuid.uuid4().hex[:10]}"
     emu = BotAPIEmulator(limits=RateLimits())
-    emu.add_group(GROUP, "Bench")
+    for group in GROUPS:
+        emu.add_group(group, f"Bench {group}")
     for i in range(n):
         emu.add_user(FIRST_MEMBER + i, f"Member {i}", language_code="zh-hans")
     await emu.start()
@@ -83,7 +85,10 @@ async def _round(db_url: str, n: int, mode: str, workdir: Path) -> tuple[float, 
         last = None
         for i in range(n):
             last = emu.send_message(
-                GROUP, FIRST_MEMBER + i, "/checkin" if i % 2 else "签到", date=date
+                GROUPS[i % len(GROUPS)],
+                FIRST_MEMBER + i,
+                "/checkin" if i % 2 else "签到",
+                date=date,
             )
             if i % 200 == 0:
                 await asyncio.sleep(0)

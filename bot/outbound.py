@@ -129,6 +129,7 @@ GATE_RETRY_FIRST = 0.25
 GATE_RETRY_MAX = 4.0
 # How long a chat's load reported by the shared gate is taken as current.
 REMOTE_LOAD_FRESH = 10.0
+MAX_CHAT_HOLDS = 1000
 
 # Requests sent at the edge of a window can reach Telegram bunched closer together than they left
 # (network jitter), and Telegram counts arrivals: keep a little margin.
@@ -434,6 +435,9 @@ class Outbox:
                 until, self._blocked_until.get(item.chat_id, 0.0)
             )
         else:  # the chat's window: what is as urgent as this, or less, waits
+            if len(self._chat_hold) > MAX_CHAT_HOLDS:  # forget the ones that ran out
+                now = self._clock()
+                self._chat_hold = {c: h for c, h in self._chat_hold.items() if h[0] > now}
             self._chat_hold[item.chat_id] = (until, item.kind)
         return False
 

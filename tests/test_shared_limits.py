@@ -257,18 +257,28 @@ async def test_an_unavailable_gate_holds_sends_and_backs_off() -> None:
 
 
 def test_redis_is_imported_only_when_redis_url_is_set() -> None:
-    """The single process (no REDIS_URL) does not load redis-py: composition imports the shared
-    limiter and digest only in that branch."""
-    import subprocess
-    import sys
+    """The single process (no REDIS_URL) does not load redis-py: only bot/redis_link.py imports
+    it, and the modules built on it are imported inside functions (composition imports them in
+    the REDIS_URL branch), never at the top of a module the bot loads."""
+    import ast
 
     from devtools.bot_process import ROOT
 
-    code = (
-        "import bot, composition.app, bot.intake, bot.outbound, bot.scheduler, sys;"
-        "print(sorted(m for m in sys.modules if m == 'redis' or m.startswith('redis.')))"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
-    )
-    assert result.stdout.strip() == "[]"
+    on_redis = {"redis", "bot.redis_link", "bot.shared_limits", "bot.shared_digest"}
+    for package in ("bot", "composition", "core", "handlers", "storage"):
+        for path in (ROOT / package).rglob("*.py"):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in tree.body:  # top-level statements only
+                names: list[str] = []
+                if isinstance(node, ast.Import):
+                    names = [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.module:
+                    names = [node.module]
+                for name in names:
+                    root = name.split(".")[0] if name.startswith("redis") else name
+                    if root in on_redis and path.stem not in {
+                        "redis_link",
+                        "shared_limits",
+                        "shared_digest",
+                    }:
+                        raise AssertionError(f"{path.relative_to(ROOT)} imports {name}")

@@ -29,6 +29,7 @@ from core.community.settings import COMMUNITY_SETTINGS
 from core.engagement.leaderboard import leaderboard
 from core.engagement.profile import profile_in_group
 from core.engagement.settings import ACTIVITY_SETTINGS, CHECKIN_SETTINGS
+from core.growth.invites import InviteService
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade
 
@@ -40,7 +41,7 @@ SPAN = 90 * 86_400  # seconds of history
 # "Now" of the reads, fixed so that every run sees the same periods: a Thursday evening in
 # Shanghai, late in the month (the week started on Monday, the month 26 days ago).
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
-BOARDS = ("points", "streak", "checkins", "week", "month")
+BOARDS = ("points", "streak", "checkins", "week", "month", "invites")
 EARNING = "('checkin', 'streak_bonus', 'activity', 'admin_grant')"
 
 
@@ -159,6 +160,29 @@ async def build(engine: AsyncEngine, members: int, ledger_rows: int, now: dateti
     return time.perf_counter() - started
 
 
+async def _inviters(engine: AsyncEngine) -> None:
+    """Successful invites (/top invites): every 10th member brought 1-50 newcomers, most a
+    few (members who left stay on the tally, off the board)."""
+    x = "((m.user_id * 7919) % 1000)"
+    async with engine.begin() as conn:
+        await conn.execute(
+            text(
+                "INSERT INTO invite_tally (group_id, user_id, invites, present) "
+                f"SELECT m.group_id, m.user_id, 1 + {x} * {x} / 20000, m.left_at IS NULL "
+                "FROM member m WHERE m.group_id = :g AND m.user_id % 10 = 0"
+            ),
+            {"g": GROUP},
+        )
+        await conn.execute(
+            text(
+                "INSERT INTO invite_value_count (group_id, invites, members) "
+                "SELECT group_id, invites, count(*) FROM invite_tally "
+                "WHERE group_id = :g AND present = :yes GROUP BY group_id, invites"
+            ),
+            {"g": GROUP, "yes": True},
+        )
+
+
 async def _analyze(engine: AsyncEngine) -> None:
     """PostgreSQL: what autovacuum would have done by now (statistics, visibility map).
     SQLite: nothing (the bot never runs ANALYZE there)."""
@@ -185,6 +209,8 @@ async def _viewers(engine: AsyncEngine, now: datetime) -> dict[str, tuple[int, i
         "checkins": f"SELECT m.user_id, m.checkins AS v FROM member m WHERE {present}",
         "streak": f"SELECT m.user_id, m.streak AS v FROM member m WHERE {present} "
         "AND m.last_checkin_day >= :yesterday",
+        "invites": "SELECT t.user_id, t.invites AS v FROM invite_tally t "
+        "WHERE t.group_id = :g AND t.present = :yes",
         "period": f"SELECT l.user_id, sum(l.amount) AS v FROM ledger_entry l JOIN member m "
         f"ON m.group_id = l.group_id AND m.user_id = l.user_id WHERE {present} "
         f"AND l.created_at >= :since AND l.reason IN {EARNING} GROUP BY l.user_id",
@@ -194,6 +220,8 @@ async def _viewers(engine: AsyncEngine, now: datetime) -> dict[str, tuple[int, i
         for board in (*BOARDS, "me"):
             source = values.get(board, values["period"] if board in since else values["points"])
             params: dict[str, Any] = {"g": GROUP}
+            if board == "invites":
+                params["yes"] = True
             if board == "streak":
                 params["yesterday"] = yesterday.isoformat() if sqlite else yesterday
             if board in since:
@@ -221,17 +249,21 @@ async def measure(url: str, members: int, ledger_rows: int, calls: int = 5) -> B
         started = time.perf_counter()
         await upgrade(engine)
         migrate_seconds = time.perf_counter() - started
+        await _inviters(engine)
         await _analyze(engine)
         viewers = await _viewers(engine, now)
         factory = create_session_factory(engine)
         sections = [COMMUNITY_SETTINGS, CHECKIN_SETTINGS, ACTIVITY_SETTINGS]
-        group = await GroupService(factory, "UTC", "en", sections=sections).settings_for(
-            GROUP, "Bench"
-        )
+        groups = GroupService(factory, "UTC", "en", sections=sections)
+        group = await groups.settings_for(GROUP, "Bench")
+        invites = InviteService(factory, groups, clock=lambda: now)
 
         async def board_call(kind: str, viewer: int) -> None:
             async with factory() as session:
-                board = await leaderboard(session, group, kind, viewer, now)
+                if kind == "invites":
+                    board = await invites.board(session, group, viewer, now)
+                else:
+                    board = await leaderboard(session, group, kind, viewer, now)
             assert board.entries, f"{kind}: empty board"
 
         async def me_call(_: str, viewer: int) -> None:

@@ -12,9 +12,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from aiogram import Router
+from aiogram import Bot, Router
 from aiogram.filters import Command
+from aiogram.types import Message
 
+from bot.admins import AdminChecker
+from bot.filters import in_group, is_group_admin, is_owner
 from core.events import EventBus
 from core.settings import SettingsSection
 
@@ -47,8 +50,9 @@ class Where(StrEnum):
 
 @dataclass(frozen=True)
 class CommandSpec:
-    """A command; its menu text is the locale key `cmd-<name>`, its /help line `help-<name>`
-    if that exists (usage in detail), else the menu text."""
+    """A command. Its texts are locale keys: `cmd-<name>` what it does (the menu and /help
+    lines), `example-<name>` one example (the /help page of its area), and optionally
+    `help-<name>` its usage in detail (`/help <name>`)."""
 
     name: str
     role: Role = Role.MEMBER
@@ -62,10 +66,44 @@ class CommandSpec:
         return (self.name, *self.aliases)
 
     def filter(self) -> Command:
-        return Command(*self.names)
+        """The command, and then whether the sender may use it, derived from `role`: a router
+        registers only this, so no router can check the person before the command (a check
+        that asks Telegram, getChatMember, for every group message that reaches it)."""
+        if self.role == Role.MEMBER:
+            return Command(*self.names)
+        return DeclaredCommand(self)
 
     def works_in(self, where: Where) -> bool:
         return self.where in (where, Where.ANY)
+
+
+class DeclaredCommand(Command):
+    """A command whose declared role is checked after the command matched.
+
+    ADMIN: in a group, an administrator of that group (verified with Telegram, cached), an
+    anonymous admin or an owner; in private (a command declared for private chats too) the
+    handler verifies per group, as only it knows which group is meant. OWNER: BOT_OWNER_IDS.
+    Refused senders fall through to the derived "admins only" answer (handlers/wrong_chat.py).
+    """
+
+    def __init__(self, spec: CommandSpec) -> None:
+        super().__init__(*spec.names)
+        self.role = spec.role
+
+    async def __call__(  # type: ignore[override]
+        self, message: Message, bot: Bot, admins: AdminChecker
+    ) -> bool | dict[str, Any]:
+        matched = await super().__call__(message, bot)
+        if not matched or await self.admits(message, admins):
+            return matched
+        return False
+
+    async def admits(self, message: Message, admins: AdminChecker) -> bool:
+        if self.role == Role.OWNER:
+            return is_owner(message, admins)
+        if self.role == Role.ADMIN and in_group(message):
+            return await is_group_admin(message, admins)
+        return True
 
 
 Setup = Callable[[EventBus, dict[str, Any]], None]
@@ -127,6 +165,14 @@ class CommandCatalog:
             if spec.role == role and spec.works_in(where)
             for name in spec.names
         ]
+
+    def areas(self, roles: set[Role]) -> list[Area]:
+        """The areas with at least one command for these roles, in the order of `Area`."""
+        present = {spec.area for spec in self.commands if spec.role in roles}
+        return [area for area in Area if area in present]
+
+    def in_area(self, area: Area, roles: set[Role]) -> list[CommandSpec]:
+        return [spec for spec in self.commands if spec.area == area and spec.role in roles]
 
     def help_notes(self) -> list[str]:
         return [note for feature in self.features for note in feature.help_notes]

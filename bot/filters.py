@@ -27,24 +27,41 @@ class InPrivate(BaseFilter):
         return _chat_and_user(event)[1] == ChatType.PRIVATE
 
 
+async def is_group_admin(event: TelegramObject, admins: AdminChecker) -> bool:
+    """An administrator of the event's group (verified with Telegram: may ask getChatMember),
+    an anonymous admin posting as the group, or one of the bot's owners."""
+    chat_id, chat_type, user_id = _chat_and_user(event)
+    if chat_id is None or chat_type not in GROUP_TYPES:
+        return False
+    if is_anonymous_admin(event):
+        return True
+    return user_id is not None and await admins.is_admin(chat_id, user_id)
+
+
+def is_owner(event: TelegramObject, admins: AdminChecker) -> bool:
+    user_id = _chat_and_user(event)[2]
+    return user_id is not None and admins.is_owner(user_id)
+
+
+def in_group(event: TelegramObject) -> bool:
+    return _chat_and_user(event)[1] in GROUP_TYPES
+
+
+# Person filters. Commands do not take these: `CommandSpec.filter()` derives the check from
+# the declared role, after the command matched. What is left for them: buttons of admin panels
+# (after their CallbackData filter) and replies to the bot's prompts (after the reply filter).
 class IsGroupAdmin(BaseFilter):
     """Passes for group administrators (verified with Telegram) and the bot's owners."""
 
     async def __call__(self, event: TelegramObject, admins: AdminChecker) -> bool:
-        chat_id, chat_type, user_id = _chat_and_user(event)
-        if chat_id is None or chat_type not in GROUP_TYPES:
-            return False
-        if is_anonymous_admin(event):
-            return True
-        return user_id is not None and await admins.is_admin(chat_id, user_id)
+        return await is_group_admin(event, admins)
 
 
 class IsOwner(BaseFilter):
     """BOT_OWNER_IDS: whoever runs this deployment."""
 
     async def __call__(self, event: TelegramObject, admins: AdminChecker) -> bool:
-        user_id = _chat_and_user(event)[2]
-        return user_id is not None and admins.is_owner(user_id)
+        return is_owner(event, admins)
 
 
 class NotOwner(BaseFilter):

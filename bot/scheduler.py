@@ -10,7 +10,7 @@
   (`pg_try_advisory_lock` on a dedicated connection) fires jobs; the others try again every
   `retry_seconds`. A leader that dies closes its connection, the lock goes with it, and another
   process takes over within a few seconds. With SQLite there is one process: it leads.
-- **Occurrences once.** Each occurrence runs through `core.jobs.run_once` (PostService.fire):
+- **Occurrences once.** Each occurrence runs through `core.jobs.run_once` (PostRunner.fire):
   even two leaders at once (a leader cut off from the database that has not noticed yet)
   could not send an occurrence twice.
 - **When.** Recurrences are APScheduler triggers (CronTrigger, IntervalTrigger, DateTrigger)
@@ -43,7 +43,7 @@ from bot.i18n import Locales
 from bot.outbound import Kind, Outbox, Priority
 from bot.replies import clip
 from bot.update_leases import keep_alive
-from core.schedule.posts import Dispatch, Fired, PostService, Skipped
+from core.schedule.firing import Dispatch, Fired, PostRunner, Skipped
 from core.schedule.when import CRON, DAILY, EVERY, MONTHLY, ONCE, WEEKDAYS, WEEKLY, Rule
 
 logger = logging.getLogger(__name__)
@@ -203,7 +203,7 @@ class PostScheduler:
     def __init__(
         self,
         scheduler: AsyncIOScheduler,
-        posts: PostService,
+        posts: PostRunner,
         leadership: Leadership,
         outbox: Outbox,
         locales: Locales,
@@ -229,7 +229,6 @@ class PostScheduler:
         self._source_prints: dict[str, object] = {}
         self._source_planned: dict[str, datetime] = {}  # job id -> due
         self._rounds: list[Callable[[], Awaitable[object]]] = []
-        posts.on_change = self.changed
 
     @property
     def is_leader(self) -> bool:
@@ -546,7 +545,7 @@ class PostScheduler:
 
 def scheduler_runtime(
     scheduler: AsyncIOScheduler,
-    posts: PostService,
+    posts: PostRunner,
     engine: AsyncEngine,
     outbox: Outbox,
     locales: Locales,

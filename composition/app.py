@@ -45,7 +45,9 @@ from core.community.members import MemberService
 from core.community.settings import COMMUNITY_SETTINGS
 from core.engagement.member_events import MemberEventBatcher
 from core.events import EventBus
+from core.schedule.drafts import PostDrafts
 from core.schedule.feeds import FeedService
+from core.schedule.firing import PostRunner
 from core.schedule.posts import PostService
 from core.uow import CommittedUpdates
 from handlers import features as all_features
@@ -184,7 +186,8 @@ async def create_app(
     scheduler = AsyncIOScheduler(timezone=UTC)
     http = httpx.AsyncClient(timeout=15.0)
     # Scheduled posts: the rows are the schedule; the leader's APScheduler fires them.
-    post_service = PostService(session_factory, groups, plan_next, clock=clock, bus=bus)
+    post_service = PostService(plan_next)
+    post_runner = PostRunner(session_factory, groups, plan_next, clock=clock, bus=bus)
     # Content feeds: planned and fired by the same leader; fetched by their own client (no
     # proxies from the environment, no kept connections: each fetch goes to a checked address).
     feed_http = httpx.AsyncClient(
@@ -202,8 +205,9 @@ async def create_app(
     )
     feed_jobs = FeedJobs(feed_service, outbox, locales)
     post_scheduler = scheduler_runtime(
-        scheduler, post_service, engine, outbox, locales, sources=(feed_jobs,)
+        scheduler, post_runner, engine, outbox, locales, sources=(feed_jobs,)
     )
+    post_service.on_change = post_scheduler.changed
     feed_service.on_change = post_scheduler.changed
     metrics.leader.set_function(lambda: 1 if post_scheduler.is_leader else 0)
 
@@ -227,6 +231,8 @@ async def create_app(
         digest=digest,
         clock=clock,
         posts=post_service,
+        post_drafts=PostDrafts(post_service),
+        post_runner=post_runner,  # fires occurrences (the scheduler's; tests fire by hand)
         feeds=feed_service,
         feed_jobs=feed_jobs,
         post_scheduler=post_scheduler,  # features' leader-only sweeps (Feature.setup)

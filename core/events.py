@@ -63,6 +63,7 @@ class MemberJoined(DomainEvent):
     username: str | None
     at: datetime
     invite_link: str | None = None  # set when Telegram says which link was used
+    via_join_request: bool = False  # approved from a join request (Telegram says so)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +90,17 @@ class GroupCalendarChanged(DomainEvent):
     group_id: int
     old: tuple[str, int]  # (timezone, day_start_hour)
     new: tuple[str, int]
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SettingChanged(DomainEvent):
+    """An administrator changed one of the group's settings (`/settings`, a feature's panel)."""
+
+    group_id: int
+    key: str
+    old: object
+    new: object
     at: datetime
 
 

@@ -13,9 +13,13 @@ from typing import Any
 
 from aiogram import Bot
 from aiogram.client.session.base import BaseSession
-from aiogram.exceptions import TelegramForbiddenError
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.methods import (
+    ApproveChatJoinRequest,
     CopyMessage,
+    CreateChatInviteLink,
+    DeclineChatJoinRequest,
+    EditChatInviteLink,
     EditMessageCaption,
     EditMessageText,
     GetChatAdministrators,
@@ -30,6 +34,8 @@ from aiogram.methods import (
 from aiogram.methods.base import TelegramType
 from aiogram.types import (
     Chat,
+    ChatInviteLink,
+    ChatMemberAdministrator,
     ChatMemberMember,
     ChatMemberOwner,
     Document,
@@ -58,6 +64,11 @@ class InProcessSession(BaseSession):
         self._ids = itertools.count(1_000_000)
         # Private chats of users who never started the bot: sendMessage there fails with 403.
         self.unreachable: set[int] = set()
+        # Invite links the bot made (URL -> revoked?), pending join requests (chat, user), and
+        # chats where the bot is an administrator without the invite right (else it has it).
+        self.invite_links: dict[str, bool] = {}
+        self.join_requests: set[tuple[int, int]] = set()
+        self.no_invite_right: set[int] = set()
 
     async def close(self) -> None:
         pass
@@ -76,7 +87,46 @@ class InProcessSession(BaseSession):
             )
         return self._answer(method)  # type: ignore[return-value]
 
+    def _invites(self, method: TelegramMethod[Any]) -> Any:
+        """Invite links and join requests, with Telegram's refusals (the emulator has all)."""
+        chat_id = int(method.chat_id)  # type: ignore[attr-defined]
+        if chat_id in self.no_invite_right:
+            raise TelegramBadRequest(
+                method, "Bad Request: not enough rights to manage chat invite link"
+            )
+        if isinstance(method, (ApproveChatJoinRequest, DeclineChatJoinRequest)):
+            key = (chat_id, method.user_id)
+            if key not in self.join_requests:
+                raise TelegramBadRequest(method, "Bad Request: HIDE_REQUESTER_MISSING")
+            self.join_requests.discard(key)
+            return True
+        if isinstance(method, EditChatInviteLink):
+            link = method.invite_link
+            if self.invite_links.get(link, True):
+                raise TelegramBadRequest(method, "Bad Request: INVITE_HASH_EXPIRED")
+        else:
+            link = f"https://t.me/+inproc{next(self._ids)}"
+            self.invite_links[link] = False
+        return ChatInviteLink(
+            invite_link=link,
+            creator=BOT_USER,
+            creates_join_request=bool(method.creates_join_request),  # type: ignore[union-attr]
+            is_primary=False,
+            is_revoked=False,
+            name=method.name,  # type: ignore[union-attr]
+        )
+
     def _answer(self, method: TelegramMethod[Any]) -> Any:
+        if isinstance(
+            method,
+            (
+                CreateChatInviteLink,
+                EditChatInviteLink,
+                ApproveChatJoinRequest,
+                DeclineChatJoinRequest,
+            ),
+        ):
+            return self._invites(method)
         if isinstance(method, GetMe):
             return BOT_USER
         if isinstance(method, GetUpdates):
@@ -112,6 +162,13 @@ class InProcessSession(BaseSession):
             ]
         if isinstance(method, CopyMessage):
             return MessageId(message_id=next(self._ids))
+        if isinstance(method, GetChatMember) and method.user_id == BOT_USER.id:
+            rights = {
+                name: name != "can_invite_users" or int(method.chat_id) not in self.no_invite_right  # type: ignore[arg-type]
+                for name, info in ChatMemberAdministrator.model_fields.items()
+                if name.startswith("can_") and info.is_required()
+            }
+            return ChatMemberAdministrator(user=BOT_USER, is_anonymous=False, **rights)
         if isinstance(method, GetChatMember):
             user = User(id=method.user_id, is_bot=False, first_name="U")
             if (int(method.chat_id), method.user_id) in self.admins:  # type: ignore[arg-type]

@@ -17,6 +17,7 @@ from handlers.community import export, group_lifecycle, help, settings
 from handlers.engagement import activity, admin_points, checkin, leaderboard, profile
 from handlers.feedback import inbox as feedback_inbox
 from handlers.feedback import polls, surveys
+from handlers.growth import growth
 from handlers.schedule import birthday, feeds, greeting, posts, welcome
 from handlers.shop import shop
 
@@ -43,6 +44,7 @@ def features() -> list[Feature]:
         greeting.feature(),  # /greeting morning 07:30 …
         birthday.feature(),  # /birthday MM-DD (private)
         feeds.feature(),  # /feed add|list|remove (admins): RSS/Atom/JSON Feed items posted
+        growth.feature(),  # /invite, /onboarding: referral links, join requests' questionnaire
     ]
 
 

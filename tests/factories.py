@@ -273,3 +273,77 @@ def promoted_update(
             },
         }
     )
+
+
+def invite_link(
+    link: str, *, creator: dict[str, Any] | None = None, join_request: bool = False
+) -> dict[str, Any]:
+    """A ChatInviteLink as updates carry it (the bot's own, unless `creator` says otherwise)."""
+    return {
+        "invite_link": link,
+        "creator": creator or {"id": 123456, "is_bot": True, "first_name": "Bot"},
+        "creates_join_request": join_request,
+        "is_primary": False,
+        "is_revoked": False,
+    }
+
+
+def joined_through(
+    member: dict[str, Any],
+    link: str | None,
+    *,
+    date: datetime | int | None = None,
+    via_join_request: bool = False,
+) -> Update:
+    """chat_member: someone joins, through `link` (or approved from a join request)."""
+    update: dict[str, Any] = {
+        "chat": chat(),
+        "from": {"id": 123456, "is_bot": True, "first_name": "Bot"}
+        if via_join_request
+        else member,
+        "date": ts(date),
+        "old_chat_member": {"status": "left", "user": member},
+        "new_chat_member": {"status": "member", "user": member},
+    }
+    if link is not None:
+        update["invite_link"] = invite_link(link, join_request=via_join_request)
+    if via_join_request:
+        update["via_join_request"] = True
+    return Update.model_validate({"update_id": next_update_id(), "chat_member": update})
+
+
+def join_request(
+    member: dict[str, Any], *, date: datetime | int | None = None, link: str | None = None
+) -> Update:
+    """chat_join_request: someone asks to join (user_chat_id: their private chat)."""
+    request: dict[str, Any] = {
+        "chat": chat(),
+        "from": member,
+        "user_chat_id": member["id"],
+        "date": ts(date),
+    }
+    if link is not None:
+        request["invite_link"] = invite_link(link, join_request=True)
+    return Update.model_validate({"update_id": next_update_id(), "chat_join_request": request})
+
+
+def private_callback(from_user: dict[str, Any], data: str, message_id: int) -> Update:
+    """A button pressed under one of the bot's messages in the user's private chat."""
+    return Update.model_validate(
+        {
+            "update_id": next_update_id(),
+            "callback_query": {
+                "id": str(next_update_id()),
+                "from": from_user,
+                "chat_instance": "pci",
+                "data": data,
+                "message": {
+                    "message_id": message_id,
+                    "date": ts(None),
+                    "chat": {"id": from_user["id"], "type": "private", "first_name": "U"},
+                    "from": {"id": 123456, "is_bot": True, "first_name": "Bot"},
+                    "text": "…",
+                },
+            },
+        }
+    )

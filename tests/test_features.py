@@ -65,8 +65,19 @@ def test_menus_per_scope() -> None:
         "feedback",
         "inbox",
         "birthday",
+        "invite",
     ]
-    members = ["checkin", "shop", "redeem", "myrewards", "help", "me", "top", "feedback"]
+    members = [
+        "checkin",
+        "shop",
+        "redeem",
+        "myrewards",
+        "help",
+        "me",
+        "top",
+        "feedback",
+        "invite",
+    ]
     assert shown[BotCommandScopeAllGroupChats] == members
     admin_menu = shown[BotCommandScopeAllChatAdministrators]
     assert [name for name in admin_menu if name in members] == members
@@ -93,6 +104,7 @@ def test_menus_per_scope() -> None:
         "survey",
         "poll",
         "feed",
+        "onboarding",
     }
     assert BotCommandScopeChat not in shown  # no owner-only command, no owner menu
 
@@ -124,11 +136,11 @@ DRAW = CommandSpec("draw", role=Role.ADMIN)
 
 
 def _raffle_routers() -> list[Router]:
-    from bot.filters import InGroup, IsGroupAdmin
+    from bot.filters import InGroup
 
     r = Router(name="raffle")
     r.message.register(_raffle, RAFFLE.filter(), InGroup())
-    r.message.register(_raffle, DRAW.filter(), InGroup(), IsGroupAdmin())
+    r.message.register(_raffle, DRAW.filter(), InGroup())  # admins only: derived from DRAW
     r.poll_answer.register(_vote)
     return [r]
 
@@ -159,7 +171,7 @@ async def test_a_new_feature_needs_no_edits_elsewhere(db_url: str) -> None:
         assert bot.last_text() == "raffle!"
 
         bot.clear()
-        await bot.feed(f.message(admin, "/help"))
+        await bot.feed(f.message(admin, "/help basics"))  # its area (the default one)
         help_text = bot.last_text()
         assert "/raffle — " in help_text and "/draw — " in help_text
         bot.clear()
@@ -171,6 +183,7 @@ async def test_default_update_types_are_the_ones_routers_handle(db_url: str) -> 
     async with running_bot(db_url) as bot:
         assert bot.app.allowed_updates == [
             "callback_query",
+            "chat_join_request",
             "chat_member",
             "message",
             "my_chat_member",
@@ -182,15 +195,15 @@ async def test_help_lists_what_each_caller_may_do(db_url: str) -> None:
     async with running_bot(db_url, admins={(f.GROUP_ID, ADMIN)}) as bot:
         await bot.feed(f.message(f.user(MEMBER), "/help"))
         member_help = bot.last_text()
-        assert "/checkin or 签到 / 打卡" in member_help and "/top — " in member_help
-        assert "Chatting also earns" in member_help
+        assert "/checkin — Check in for today" in member_help and "/top — " in member_help
+        assert "签到 or 打卡" in member_help and "Chatting also earns" in member_help
         assert "/grant" not in member_help
-        await bot.feed(f.message(f.user(ADMIN), "/help"))
+        await bot.feed(f.message(f.user(ADMIN), "/help points"))
         admin_help = bot.last_text()
-        assert "<b>Admin commands</b>" in admin_help and "/grant &lt;amount&gt;" in admin_help
+        assert "<i>For admins</i>" in admin_help and "/grant — Give points" in admin_help
         await bot.feed(f.message(f.user(MEMBER, lang="zh-hans"), "/help", chat_id=MEMBER))
         private_help = bot.last_text()
-        assert "/me — 我的积分" in private_help and "/checkin" in private_help
+        assert "/me — 查看我的积分" in private_help and "/checkin" in private_help
 
 
 def _update(kind: str, payload: dict) -> Update:  # type: ignore[type-arg]

@@ -12,6 +12,7 @@ from bot.scheduler import plan_next
 from core.events import EventBus
 from core.schedule import festivals
 from core.schedule.birthdays import MORNING
+from core.schedule.firing import PostRunner
 from core.schedule.posts import Content, PostService
 from core.schedule.when import DAILY, Rule
 from core.uow import UnitOfWork
@@ -88,12 +89,13 @@ async def test_a_holiday_is_greeted_once_per_group_and_date(
     groups = group_service(session_factory)
     await groups.settings_for(GROUP, "G")
     now = {"at": NATIONAL_DAY}
-    service = PostService(
+    service = PostService(plan_next)
+    runner = PostRunner(
         session_factory, groups, plan_next, clock=lambda: now["at"], bus=EventBus()
     )
     post = await _morning(session_factory, service, groups)
     assert post.next_run_at == NATIONAL_DAY
-    fired = await service.fire(post.id, NATIONAL_DAY)
+    fired = await runner.fire(post.id, NATIONAL_DAY)
     assert fired is not None and fired.dispatch is not None
     [greeting] = fired.dispatch.holidays
     assert (greeting.key, greeting.locale_key, greeting.text) == (
@@ -106,12 +108,12 @@ async def test_a_holiday_is_greeted_once_per_group_and_date(
     # The greeting is set again the same day (a new post): no second holiday message.
     again = await _morning(session_factory, service, groups, at=NATIONAL_DAY - timedelta(hours=1))
     assert again.next_run_at == NATIONAL_DAY and again.id != post.id
-    fired = await service.fire(again.id, NATIONAL_DAY)
+    fired = await runner.fire(again.id, NATIONAL_DAY)
     assert fired is not None and fired.dispatch is not None and fired.dispatch.holidays == ()
 
     # The next day is still 国庆 (its second day): not greeted again.
     now["at"] = NATIONAL_DAY + timedelta(days=1)
-    fired = await service.fire(again.id, NATIONAL_DAY + timedelta(days=1))
+    fired = await runner.fire(again.id, NATIONAL_DAY + timedelta(days=1))
     assert fired is not None and fired.dispatch is not None and fired.dispatch.holidays == ()
 
 
@@ -121,13 +123,14 @@ async def test_choices_off_own_text_and_country(session_factory: SessionFactory)
     groups = group_service(session_factory)
     await groups.settings_for(GROUP, "G")
     now = {"at": NATIONAL_DAY}
-    service = PostService(session_factory, groups, plan_next, clock=lambda: now["at"])
+    service = PostService(plan_next)
+    runner = PostRunner(session_factory, groups, plan_next, clock=lambda: now["at"])
 
     async def greeted(due: datetime, at: datetime) -> tuple:  # type: ignore[type-arg]
         post = await _morning(session_factory, service, groups, at=at)
         assert post.next_run_at == due, post.next_run_at
         now["at"] = due
-        fired = await service.fire(post.id, due)
+        fired = await runner.fire(post.id, due)
         assert fired is not None and fired.dispatch is not None
         return fired.dispatch.holidays
 
@@ -207,9 +210,9 @@ async def test_greeting_holiday_commands_and_the_message(db_url: str) -> None:
         await bot.feed(f.message(ADMIN_USER, "/greeting morning 07:30 Morning!", date=BEFORE))
         [post] = await _posts(bot)
         assert post.next_run_at == NATIONAL_DAY
-        service = bot.app.deps["posts"]
-        service._clock = lambda: NATIONAL_DAY
-        fired = await service.fire(post.id, NATIONAL_DAY)
+        runner = bot.app.deps["post_runner"]
+        runner._clock = lambda: NATIONAL_DAY
+        fired = await runner.fire(post.id, NATIONAL_DAY)
         bot.app.posts._handle(post.id, fired)
         for _ in range(50):
             if "Happy &lt;National&gt; Day!" in bot.texts(f.GROUP_ID):
@@ -224,8 +227,8 @@ async def _posts(bot):  # type: ignore[no-untyped-def]
 
 
 async def test_default_texts_come_from_the_locale_files(db_url: str) -> None:
+    from core.schedule.firing import Dispatch
     from core.schedule.holiday_greetings import HolidayGreeting
-    from core.schedule.posts import Dispatch
 
     async with running_bot(db_url, admins=ADMINS) as bot:
         for language, expected in (

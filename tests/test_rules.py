@@ -480,6 +480,11 @@ def test_the_bot_declares_the_same_keys_and_aliases_as_before() -> None:
         "feed_max_items",
         "holiday_greetings",
         "holiday_country",
+        "invites",
+        "invite_points",
+        "invite_daily_cap",
+        "onboarding",
+        "onboarding_approve",
     )
     assert [s.name for s in CATALOGUE.sections] == [
         "community",
@@ -488,6 +493,8 @@ def test_the_bot_declares_the_same_keys_and_aliases_as_before() -> None:
         "feedback",
         "activity",
         "schedule",
+        "invites",
+        "onboarding",
     ]
     aliases = {a: s.key for s in map(CATALOGUE.spec, CATALOGUE.keys) for a in s.aliases}
     assert aliases == {

@@ -158,7 +158,7 @@ async def test_variants_have_a_useful_button_counted_per_member(db_url: str) -> 
         await bot.feed(f.message(ADMIN, "/schedule every 5m Drink water || Stretch", date=now))
         [post] = await _posts(bot)
         assert post.next_run_at is not None
-        fired = await bot.app.deps["posts"].fire(post.id, post.next_run_at)
+        fired = await bot.app.deps["post_runner"].fire(post.id, post.next_run_at)
         bot.app.posts._handle(post.id, fired)
         for _ in range(50):
             if "Drink water" in bot.texts(f.GROUP_ID):
@@ -210,9 +210,9 @@ async def test_birthday_in_private_and_the_greeting_that_congratulates(db_url: s
         await bot.feed(f.message(ADMIN, "/greeting morning 07:30 Morning!", date=now))
         [post] = await _posts(bot)
         due = datetime(2026, 12, 1, 23, 30, tzinfo=UTC)
-        service = bot.app.deps["posts"]
-        service._clock = lambda: due  # on time, whatever day the test runs
-        fired = await service.fire(post.id, due)
+        runner = bot.app.deps["post_runner"]
+        runner._clock = lambda: due  # on time, whatever day the test runs
+        fired = await runner.fire(post.id, due)
         bot.app.posts._handle(post.id, fired)
         for _ in range(50):
             if any(t.startswith("🎂 Happy birthday!") for t in bot.texts(f.GROUP_ID)):
@@ -246,7 +246,8 @@ async def test_many_posts_due_at_once_keep_to_twenty_messages_a_minute(db_url: s
         assert len(posts) == 25
         for post in posts:
             assert post.next_run_at is not None
-            bot.app.posts._handle(post.id, await service.fire(post.id, post.next_run_at))
+            runner = bot.app.deps["post_runner"]
+            bot.app.posts._handle(post.id, await runner.fire(post.id, post.next_run_at))
         await asyncio.sleep(2)
         sent = [t for t in bot.texts(f.GROUP_ID) if t.startswith("post ")]
         assert 10 <= len(sent) <= 20  # the rest wait for the group's minute

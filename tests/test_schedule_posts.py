@@ -15,6 +15,8 @@ from bot.scheduler import plan_next
 from core.community.groups import GroupService
 from core.events import EventBus, GroupCalendarChanged
 from core.schedule import posts as post_rules
+from core.schedule import variants as ab
+from core.schedule.firing import PostRunner
 from core.schedule.posts import Content, PostService
 from core.schedule.when import DAILY, EVERY, ONCE, Rule
 from core.uow import UnitOfWork
@@ -38,15 +40,19 @@ class Clock:
         return self.now
 
 
-async def setup(session_factory: SessionFactory) -> tuple[GroupService, PostService, Clock]:
+async def setup(
+    session_factory: SessionFactory,
+) -> tuple[GroupService, PostService, PostRunner, Clock]:
+    """The service administrators use and the scheduler's runner, as the app builds them."""
     groups = group_service(session_factory)
     clock = Clock(T0)
     bus = EventBus()
-    service = PostService(session_factory, groups, plan_next, clock=clock, bus=bus)
+    service = PostService(plan_next)
+    runner = PostRunner(session_factory, groups, plan_next, clock=clock, bus=bus)
     bus.subscribe(GroupCalendarChanged, service.on_calendar_changed)
     await groups.settings_for(GROUP, "G")
     await groups.settings_for(OTHER, "O")
-    return groups, service, clock
+    return groups, service, runner, clock
 
 
 async def create(
@@ -72,19 +78,19 @@ async def occurrences(session_factory: SessionFactory) -> list[rows.Occurrence]:
 
 
 async def test_a_daily_post_runs_each_occurrence_once(session_factory: SessionFactory) -> None:
-    groups, service, clock = await setup(session_factory)
+    groups, service, runner, clock = await setup(session_factory)
     post = await create(session_factory, groups, service, Rule(DAILY, 8, 0), thread_id=7)
     due = datetime(2026, 12, 2, 0, 0, tzinfo=UTC)  # 08:00 in Shanghai, tomorrow
     assert post.next_run_at == due and post.text == "Good morning &lt;all&gt;"
 
     clock.now = due + timedelta(seconds=1)
-    fired = await service.fire(post.id, due)
+    fired = await runner.fire(post.id, due)
     assert fired is not None and fired.dispatch is not None
     assert fired.dispatch.text == "Good morning &lt;all&gt;" and fired.dispatch.thread_id == 7
     assert fired.next_run_at == due + timedelta(days=1)
     # The same occurrence again (a restart, a second leader): nothing.
-    assert await service.fire(post.id, due) is None
-    await service.record_sent(fired.dispatch.occurrence_id, 321)
+    assert await runner.fire(post.id, due) is None
+    await runner.record_sent(fired.dispatch.occurrence_id, 321)
     [occurrence] = await occurrences(session_factory)
     assert (occurrence.outcome, occurrence.message_id, occurrence.due_at) == ("sent", 321, due)
     assert occurrence.sent_at == clock.now
@@ -99,11 +105,11 @@ async def test_a_daily_post_runs_each_occurrence_once(session_factory: SessionFa
 async def test_concurrent_fires_of_one_occurrence_send_once(
     session_factory: SessionFactory,
 ) -> None:
-    groups, service, clock = await setup(session_factory)
+    groups, service, runner, clock = await setup(session_factory)
     post = await create(session_factory, groups, service, Rule(EVERY, seconds=60))
     assert post.next_run_at is not None
     clock.now = post.next_run_at
-    results = await asyncio.gather(*(service.fire(post.id, post.next_run_at) for _ in range(5)))
+    results = await asyncio.gather(*(runner.fire(post.id, post.next_run_at) for _ in range(5)))
     assert sum(1 for r in results if r is not None and r.dispatch is not None) == 1
     assert len(await occurrences(session_factory)) == 1
 
@@ -111,14 +117,14 @@ async def test_concurrent_fires_of_one_occurrence_send_once(
 async def test_late_within_grace_is_sent_beyond_grace_is_skipped(
     session_factory: SessionFactory,
 ) -> None:
-    groups, service, clock = await setup(session_factory)
+    groups, service, runner, clock = await setup(session_factory)
     once = await create(session_factory, groups, service, Rule(ONCE, at=T0 + timedelta(hours=1)))
     daily = await create(session_factory, groups, service, Rule(DAILY, 8, 0))
     assert once.next_run_at is not None and daily.next_run_at is not None
 
     # 9 minutes late (grace is 10): sent, and a one-off post is done.
     clock.now = once.next_run_at + timedelta(minutes=9)
-    fired = await service.fire(once.id, once.next_run_at)
+    fired = await runner.fire(once.id, once.next_run_at)
     assert fired is not None and fired.dispatch is not None and fired.next_run_at is None
     async with session_factory() as session:
         done = await rows.get(session, once.id)
@@ -127,7 +133,7 @@ async def test_late_within_grace_is_sent_beyond_grace_is_skipped(
     # The bot was down three days and a bit: the first is skipped for all the missed ones.
     first = daily.next_run_at
     clock.now = first + timedelta(days=2, hours=1)
-    fired = await service.fire(daily.id, first)
+    fired = await runner.fire(daily.id, first)
     assert fired is not None and fired.dispatch is None and fired.skipped is not None
     assert fired.skipped.missed == 3 and fired.skipped.grace_minutes == 10
     assert fired.next_run_at == first + timedelta(days=3)
@@ -142,7 +148,7 @@ async def test_late_within_grace_is_sent_beyond_grace_is_skipped(
     assert group.value("post_grace_minutes") == 10
     due = first + timedelta(days=3)
     clock.now = due + timedelta(minutes=1)
-    fired = await service.fire(daily.id, due)
+    fired = await runner.fire(daily.id, due)
     assert fired is not None and fired.skipped is not None and fired.skipped.missed == 1
 
 
@@ -150,7 +156,7 @@ async def test_missed_occurrences_within_grace_are_each_sent(
     session_factory: SessionFactory,
 ) -> None:
     """A take-over after a 10 s gap: every 2 s occurrence of the gap is sent, each once."""
-    groups, service, clock = await setup(session_factory)
+    groups, service, runner, clock = await setup(session_factory)
     async with session_factory() as session:
         group = await groups.settings_for(GROUP)
         post = await service.create(
@@ -166,7 +172,7 @@ async def test_missed_occurrences_within_grace_are_each_sent(
     clock.now = T0 + timedelta(seconds=11)
     sent = []
     while due is not None and due <= clock.now:
-        fired = await service.fire(post.id, due)
+        fired = await runner.fire(post.id, due)
         assert fired is not None and fired.dispatch is not None
         sent.append(due)
         due = fired.next_run_at
@@ -175,7 +181,7 @@ async def test_missed_occurrences_within_grace_are_each_sent(
 
 
 async def test_pause_resume_delete_and_other_groups(session_factory: SessionFactory) -> None:
-    groups, service, clock = await setup(session_factory)
+    groups, service, runner, clock = await setup(session_factory)
     post = await create(session_factory, groups, service, Rule(DAILY, 8, 0))
     group = await groups.settings_for(GROUP)
     other = await groups.settings_for(OTHER)
@@ -188,35 +194,35 @@ async def test_pause_resume_delete_and_other_groups(session_factory: SessionFact
     assert post.next_run_at is not None
     # A paused post does not run.
     clock.now = post.next_run_at
-    assert await service.fire(post.id, post.next_run_at) is None
+    assert await runner.fire(post.id, post.next_run_at) is None
     # Resumed three days later: from the next occurrence, the missed ones are not sent.
     later = T0 + timedelta(days=3)
     async with session_factory() as session:
         resumed = await service.resume(UnitOfWork(session), group, ADMIN, post.id, later)
     assert resumed.status == "active"
     assert resumed.next_run_at == datetime(2026, 12, 5, 0, 0, tzinfo=UTC)
-    assert await service.planned() == [(post.id, GROUP, resumed.next_run_at)]
+    assert await runner.planned() == [(post.id, GROUP, resumed.next_run_at)]
     async with session_factory() as session:
         await service.remove(UnitOfWork(session), group, ADMIN, post.id, later)
-    assert await service.planned() == []
+    assert await runner.planned() == []
     async with session_factory() as session:
         assert await service.listing(UnitOfWork(session), GROUP) == []
 
 
 async def test_bad_posts_change_nothing(session_factory: SessionFactory) -> None:
-    groups, service, _clock = await setup(session_factory)
+    groups, service, runner, _clock = await setup(session_factory)
     with pytest.raises(post_rules.EmptyPost):
         await create(session_factory, groups, service, Rule(DAILY, 8, 0), "   ")
     with pytest.raises(post_rules.PostTooLong):
         await create(session_factory, groups, service, Rule(DAILY, 8, 0), "x" * 4000)
     with pytest.raises(post_rules.NeverRuns):
         await create(session_factory, groups, service, Rule(ONCE, at=T0 - timedelta(hours=1)))
-    assert await service.planned() == []
-    assert await service.fingerprint() == (0, None)
+    assert await runner.planned() == []
+    assert await runner.fingerprint() == (0, None)
 
 
 async def test_a_new_timezone_replans_recurring_posts(session_factory: SessionFactory) -> None:
-    groups, service, _clock = await setup(session_factory)
+    groups, service, runner, _clock = await setup(session_factory)
     changes: list[int] = []
     service.on_change = lambda: changes.append(1)
     daily = await create(session_factory, groups, service, Rule(DAILY, 8, 0))
@@ -225,7 +231,7 @@ async def test_a_new_timezone_replans_recurring_posts(session_factory: SessionFa
     before = len(changes)
     async with session_factory() as session:
         await groups.change(
-            UnitOfWork(session, bus=service._bus), GROUP, ADMIN, "tz", "Europe/Berlin", T0
+            UnitOfWork(session, bus=runner._bus), GROUP, ADMIN, "tz", "Europe/Berlin", T0
         )
     async with session_factory() as session:
         moved = await rows.get(session, daily.id)
@@ -239,7 +245,7 @@ async def test_a_new_timezone_replans_recurring_posts(session_factory: SessionFa
 async def test_variants_take_turns_and_votes_count_once_per_member(
     session_factory: SessionFactory,
 ) -> None:
-    groups, service, clock = await setup(session_factory)
+    groups, service, runner, clock = await setup(session_factory)
     post = await create(
         session_factory, groups, service, Rule(EVERY, seconds=60), "Tip A ||  Tip <B> || "
     )
@@ -248,7 +254,7 @@ async def test_variants_take_turns_and_votes_count_once_per_member(
     for _ in range(3):
         assert due is not None
         clock.now = due
-        fired = await service.fire(post.id, due)
+        fired = await runner.fire(post.id, due)
         assert fired is not None and fired.dispatch is not None
         assert fired.dispatch.variants == 2
         sent.append((fired.dispatch.variant, fired.dispatch.text))
@@ -256,19 +262,19 @@ async def test_variants_take_turns_and_votes_count_once_per_member(
     assert sent == [(0, "Tip A"), (1, "Tip &lt;B&gt;"), (0, "Tip A")]
     async with session_factory() as session:
         uow = UnitOfWork(session)
-        assert await service.vote(uow, GROUP, post.id, 1, 7, T0) is True
+        assert await ab.vote(uow, GROUP, post.id, 1, 7, T0) is True
     async with session_factory() as session:
-        assert await service.vote(UnitOfWork(session), GROUP, post.id, 1, 7, T0) is False
+        assert await ab.vote(UnitOfWork(session), GROUP, post.id, 1, 7, T0) is False
     async with session_factory() as session:
-        assert await service.vote(UnitOfWork(session), GROUP, post.id, 0, 7, T0) is True
+        assert await ab.vote(UnitOfWork(session), GROUP, post.id, 0, 7, T0) is True
     for bad_group, bad_variant in ((OTHER, 0), (GROUP, 2)):
         async with session_factory() as session:
             with pytest.raises(post_rules.PostNotFound):
-                await service.vote(UnitOfWork(session), bad_group, post.id, bad_variant, 8, T0)
+                await ab.vote(UnitOfWork(session), bad_group, post.id, bad_variant, 8, T0)
     async with session_factory() as session:
         stored = await rows.get(session, post.id)
         assert stored is not None
-        stats = await service.variant_stats(UnitOfWork(session), stored)
+        stats = await ab.variant_stats(UnitOfWork(session), stored)
     assert stats == [("Tip A", 2, 1), ("Tip &lt;B&gt;", 1, 1)]
 
 
@@ -293,7 +299,7 @@ async def test_the_morning_greeting_congratulates_todays_birthdays(
     from core.schedule import birthdays
     from core.schedule.birthdays import MORNING
 
-    groups, service, clock = await setup(session_factory)
+    groups, service, runner, clock = await setup(session_factory)
     members = MemberService(session_factory)
     people = {
         301: ("Ada", "12-02"),
@@ -325,10 +331,10 @@ async def test_the_morning_greeting_congratulates_todays_birthdays(
     due = datetime(2026, 12, 1, 23, 30, tzinfo=UTC)  # 2 December 07:30 in Shanghai
     assert post.next_run_at == due
     clock.now = due
-    fired = await service.fire(post.id, due)
+    fired = await runner.fire(post.id, due)
     assert fired is not None and fired.dispatch is not None
     assert fired.dispatch.birthdays == ((301, "Ada"), (302, "Bo"))
-    other = await service.fire(plain_post.id, due)
+    other = await runner.fire(plain_post.id, due)
     assert other is not None and other.dispatch is not None and other.dispatch.birthdays == ()
 
 
@@ -354,7 +360,7 @@ async def test_anniversaries_after_the_morning_greeting(session_factory: Session
     from core.community.members import MemberService, user_row
     from core.schedule.birthdays import MORNING
 
-    groups, service, clock = await setup(session_factory)
+    groups, service, runner, clock = await setup(session_factory)
     members = MemberService(session_factory)
     joined = {
         401: ("Old", datetime(2024, 12, 2, 1, 0, tzinfo=UTC)),  # 2 Dec 09:00 in Shanghai
@@ -383,7 +389,7 @@ async def test_anniversaries_after_the_morning_greeting(session_factory: Session
         )
     assert post.next_run_at is not None
     clock.now = post.next_run_at
-    fired = await service.fire(post.id, post.next_run_at)
+    fired = await runner.fire(post.id, post.next_run_at)
     assert fired is not None and fired.dispatch is not None
     assert fired.dispatch.anniversaries == ((401, "Old", 2), (402, "Late", 1))
 
@@ -400,7 +406,7 @@ async def test_anniversaries_after_the_morning_greeting(session_factory: Session
             label=MORNING,
         )
     assert again.next_run_at == post.next_run_at
-    fired = await service.fire(again.id, again.next_run_at)
+    fired = await runner.fire(again.id, again.next_run_at)
     assert fired is not None and fired.dispatch is not None
     assert fired.dispatch.text == "Morning again!" and fired.dispatch.anniversaries == ()
 
@@ -411,7 +417,7 @@ async def test_birthday_points_are_credited_once_a_year(session_factory: Session
     from core.schedule.birthdays import MORNING
     from storage.tables import LedgerEntry, Member
 
-    groups, service, clock = await setup(session_factory)
+    groups, service, runner, clock = await setup(session_factory)
     async with session_factory() as session:
         await MemberService(session_factory).record_joins(
             UnitOfWork(session), GROUP, [user_row(301, None, "Ada", "en")], T0
@@ -440,7 +446,7 @@ async def test_birthday_points_are_credited_once_a_year(session_factory: Session
     assert due is not None
     clock.now = due
     # The same occurrence fired twice at once: one credit.
-    results = await asyncio.gather(service.fire(first.id, due), service.fire(first.id, due))
+    results = await asyncio.gather(runner.fire(first.id, due), runner.fire(first.id, due))
     fired = [r for r in results if r is not None]
     assert len(fired) == 1 and fired[0].dispatch is not None
     assert fired[0].dispatch.birthday_points == 50
@@ -448,7 +454,7 @@ async def test_birthday_points_are_credited_once_a_year(session_factory: Session
     # credit, and no second congratulation (one message a day).
     second = await morning_post()
     assert second.next_run_at == due
-    again = await service.fire(second.id, due)
+    again = await runner.fire(second.id, due)
     assert again is not None and again.dispatch is not None
     assert again.dispatch.birthdays == () and again.dispatch.birthday_points == 0
     async with session_factory() as session:

@@ -175,7 +175,8 @@ async def test_the_panel_shows_one_section_per_area(db_url: str) -> None:
             "feedback_points, feedback_points_daily_cap, survey_followup, poll_points, "
             "activity_points, activity_min_length, activity_cooldown, activity_daily_cap, "
             "post_grace_minutes, welcome_delete_minutes, birthday_points, anniversaries, "
-            "feed_max_items, holiday_greetings, holiday_country."
+            "feed_max_items, holiday_greetings, holiday_country, invites, invite_points, "
+            "invite_daily_cap, onboarding, onboarding_approve."
         )
 
         bot.clear()

@@ -104,6 +104,11 @@ def test_defaults_from_values_and_from_the_deployment() -> None:
         "feed_max_items": 5,
         "holiday_greetings": "on",
         "holiday_country": "CN",
+        "invites": "on",
+        "invite_points": 50,
+        "invite_daily_cap": 10,
+        "onboarding": "off",
+        "onboarding_approve": "auto",
     }
     # Those from the deployment are stored when a group is registered (a later change of
     # DEFAULT_TIMEZONE must not move existing groups to another timezone).

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -87,3 +89,35 @@ async def record_export(
         details={"rows": count},
     )
     await uow.commit()
+
+
+# An export another feature adds to /export: (session, group) -> (CSV bytes, rows).
+ExportBuilder = Callable[[AsyncSession, GroupSettings], Awaitable[tuple[bytes, int]]]
+
+
+@dataclass(frozen=True)
+class ExtraExport:
+    kind: str  # the file's name and the caption's locale key export-<kind>
+    words: tuple[str, ...]  # what admins type after /export (the kind itself included)
+    build: ExportBuilder
+
+
+class Exports:
+    """Exports features add to /export (e.g. `/export invites`); the features register them
+    at setup (deps["exports"])."""
+
+    def __init__(self) -> None:
+        self._by_word: dict[str, ExtraExport] = {}
+
+    def add(self, export: ExtraExport) -> None:
+        for word in {export.kind, *export.words}:
+            key = word.lower()
+            if key in self._by_word:
+                raise ValueError(f"/export {word} is declared twice")
+            self._by_word[key] = export
+
+    def find(self, word: str) -> ExtraExport | None:
+        return self._by_word.get(word.lower())
+
+    def kinds(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(e.kind for e in self._by_word.values()))

@@ -13,7 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from core.community.group_settings import GroupCache, GroupSettings
 from core.community.settings import DAY_START, LANGUAGE, TIMEZONE
 from core.errors import UnknownGroup
-from core.events import BotAdded, GroupCalendarChanged, GroupMoved
+from core.events import BotAdded, GroupCalendarChanged, GroupMoved, SettingChanged
 from core.settings import SettingsCatalogue, SettingSpec, SettingsSection
 from core.uow import UnitOfWork
 from storage.db import SessionFactory
@@ -227,6 +227,8 @@ class GroupService:
             after = (parsed, before[1]) if spec.key == "timezone" else (before[0], parsed)
             if before != after:
                 uow.publish(GroupCalendarChanged(group_id, before, after, at))  # type: ignore[arg-type]
+        if spec.text(parsed) != spec.text(old):
+            uow.publish(SettingChanged(group_id, spec.key, old, parsed, at))
         await audit.record(
             uow.session,
             group_id=group_id,

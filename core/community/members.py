@@ -29,6 +29,7 @@ class MemberService:
         at: datetime,
         *,
         invite_link: str | None = None,
+        via_join_request: bool = False,
     ) -> None:
         """Everyone one update adds (a join message may add several) in one transaction."""
         unique = list({int(u["id"]): u for u in users}.values())  # type: ignore[call-overload]
@@ -46,6 +47,7 @@ class MemberService:
                     user.get("username"),  # type: ignore[arg-type]
                     at,
                     invite_link,
+                    via_join_request,
                 )
             )
         await uow.commit()

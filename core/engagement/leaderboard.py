@@ -8,6 +8,7 @@ totals, which the ledger append keeps (storage.queries.engagement.ledger).
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -53,11 +54,45 @@ class Board:
     viewer: Entry | None  # set when the viewer is ranked but outside the shown entries
 
 
-def parse_board(word: str | None) -> str:
+def parse_board(word: str | None, more: tuple[str, ...] = ()) -> str:
+    """The built-in board a word names; `more`: the other features' boards (for the error)."""
     key = (word or "").strip().lower()
     if key not in BOARDS:
-        raise UnknownSubcommand(word=key[:32], options="streak, checkins, week, month")
+        options = ", ".join(("streak", "checkins", "week", "month", *more))
+        raise UnknownSubcommand(word=key[:32], options=options)
     return BOARDS[key]
+
+
+# A board another feature adds to /top: (session, group, viewer id, now) -> the board.
+BoardReader = Callable[[AsyncSession, GroupSettings, int, datetime], Awaitable["Board"]]
+
+
+@dataclass(frozen=True)
+class ExtraBoard:
+    kind: str  # its title is the locale key top-title-<kind>
+    words: tuple[str, ...]  # what members type after /top (the kind itself included)
+    read: BoardReader
+
+
+class Boards:
+    """Boards features add to /top beside the built-in ones (e.g. `/top invites`); the
+    composition's features register them at setup (deps["boards"])."""
+
+    def __init__(self) -> None:
+        self._by_word: dict[str, ExtraBoard] = {}
+
+    def add(self, board: ExtraBoard) -> None:
+        for word in {board.kind, *board.words}:
+            key = word.lower()
+            if key in BOARDS or key in self._by_word:
+                raise ValueError(f"/top {word} is declared twice")
+            self._by_word[key] = board
+
+    def find(self, word: str | None) -> ExtraBoard | None:
+        return self._by_word.get((word or "").strip().lower())
+
+    def kinds(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(b.kind for b in self._by_word.values()))
 
 
 def ranks(values: list[int]) -> list[int]:

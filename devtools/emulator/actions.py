@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from devtools.emulator.members import chat_member
+from devtools.emulator.methods.invites import link_object, new_link
 from devtools.emulator.world import World
 
 
@@ -168,6 +169,84 @@ class WorldActions(World):
         msg = self._user_message(self.chats[chat_id], user_id, None, when, left_chat_member=user)
         self.push_update({"message": msg})
         return self._member_update("chat_member", chat_id, user_id, user, old, "left", when)
+
+    # ---- invite links and join requests -------------------------------------------------
+
+    def create_invite_link(self, chat_id: int, creator_id: int, **options: Any) -> str:
+        """A link an administrator made in Telegram's own interface (not the bot's)."""
+        return new_link(self, chat_id, creator_id, **options)
+
+    def revoke_invite_link(self, link: str) -> None:
+        """An administrator revokes a link in Telegram's interface (the bot is not told)."""
+        self.invite_links[link]["is_revoked"] = True
+
+    def join_via_link(
+        self, user_id: int, link: str, *, date: datetime | int | None = None
+    ) -> dict[str, Any]:
+        """Someone opens an invite link: they join, or (a link requiring approval) they ask to
+        join. A revoked or expired link lets nobody in."""
+        data = self.invite_links[link]
+        expire = data.get("expire_date")
+        if data["is_revoked"] or (expire is not None and self.date(date) >= expire):
+            raise ValueError(f"the invite link {link} has expired")
+        if data["creates_join_request"]:
+            return self.request_to_join(data["chat_id"], user_id, link=link, date=date)
+        return self.admit(data["chat_id"], user_id, link=link, date=date)
+
+    def request_to_join(
+        self,
+        chat_id: int,
+        user_id: int,
+        *,
+        link: str | None = None,
+        date: datetime | int | None = None,
+        bio: str | None = None,
+    ) -> dict[str, Any]:
+        """A join request (through a link requiring approval, or a public group's button): the
+        bot may write to the person through user_chat_id for 5 minutes while it is pending."""
+        when = self.date(date)
+        self.join_requests[(chat_id, user_id)] = {"date": when, "link": link}
+        request: dict[str, Any] = {
+            "chat": self.chats[chat_id],
+            "from": self.users[user_id],
+            "user_chat_id": user_id,
+            "date": when,
+        }
+        if bio is not None:
+            request["bio"] = bio
+        if link is not None:
+            request["invite_link"] = link_object(self, link, for_updates=True)
+        return self.push_update({"chat_join_request": request})
+
+    def admit(
+        self,
+        chat_id: int,
+        user_id: int,
+        *,
+        link: str | None = None,
+        via_join_request: bool = False,
+        date: datetime | int | None = None,
+    ) -> dict[str, Any]:
+        """The person is in: the service message and chat_member (with the link used, and
+        who let them in: the bot, for an approved request)."""
+        old = self.status.get((chat_id, user_id), "left")
+        self.status[(chat_id, user_id)] = "member"
+        when = self.date(date)
+        user = self.users[user_id]
+        msg = self._user_message(self.chats[chat_id], user_id, None, when, new_chat_members=[user])
+        self.push_update({"message": msg})
+        update: dict[str, Any] = {
+            "chat": self.chats[chat_id],
+            "from": self.bot_user() if via_join_request else user,
+            "date": when,
+            "old_chat_member": chat_member(user, old),
+            "new_chat_member": chat_member(user, "member"),
+        }
+        if link is not None:
+            update["invite_link"] = link_object(self, link, for_updates=True)
+        if via_join_request:
+            update["via_join_request"] = True
+        return self.push_update({"chat_member": update})
 
     def press_button(
         self, chat_id: int, user_id: int, message_id: int, data: str

@@ -7,7 +7,10 @@ from typing import Any
 from aiogram import types as tg
 
 
-def chat_member(user: dict[str, Any], status: str) -> dict[str, Any]:
+def chat_member(
+    user: dict[str, Any], status: str, overrides: dict[str, bool] | None = None
+) -> dict[str, Any]:
+    """`overrides`: an administrator's rights that differ from the defaults below."""
     if status == "creator":
         return {"status": "creator", "user": user, "is_anonymous": False}
     if status == "administrator":
@@ -29,6 +32,7 @@ def chat_member(user: dict[str, Any], status: str) -> dict[str, Any]:
         for name, info in tg.ChatMemberAdministrator.model_fields.items():
             if name.startswith("can_") and info.is_required() and name not in rights:
                 rights[name] = False
+        rights.update(overrides or {})
         return tg.ChatMemberAdministrator(user=tg.User(**user), **rights).model_dump(
             mode="json", exclude_none=True
         )

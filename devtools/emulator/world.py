@@ -79,6 +79,13 @@ class World:
         # may send one again by its id; an unknown id is refused as Telegram does.
         self.files: dict[str, list[dict[str, Any]]] = {}
         self.blocked: set[int] = set()
+        # Invite links by their URL: chat_id, creator_id, name, creates_join_request,
+        # is_revoked, expire_date, member_limit (devtools/emulator/methods/invites.py).
+        self.invite_links: dict[str, dict[str, Any]] = {}
+        # Pending join requests by (chat, user): date (epoch seconds) and the link used.
+        self.join_requests: dict[tuple[int, int], dict[str, Any]] = {}
+        # Administrators' rights that differ from the defaults (chat_member), by (chat, user).
+        self.rights: dict[tuple[int, int], dict[str, bool]] = {}
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
         self.calls: list[Call] = []
         self.sent: list[SentMessage] = []
@@ -142,6 +149,18 @@ class World:
     def block_user(self, user_id: int) -> None:
         self.blocked.add(user_id)
 
+    def set_rights(self, chat_id: int, user_id: int, **rights: bool) -> None:
+        """An administrator's rights, e.g. set_rights(chat, bot_id, can_invite_users=False)."""
+        self.rights.setdefault((chat_id, user_id), {}).update(rights)
+
+    def has_right(self, chat_id: int, user_id: int, right: str) -> bool:
+        status = self.status.get((chat_id, user_id), "left")
+        if status == "creator":
+            return True
+        return status == "administrator" and self.rights.get((chat_id, user_id), {}).get(
+            right, True
+        )
+
     # ---- lookups -----------------------------------------------------------------------
     def date(self, date: datetime | int | None) -> int:
         if date is None:
@@ -177,10 +196,22 @@ class World:
         if chat_id in self.users:
             if chat_id in self.blocked:
                 raise ApiError(403, "Forbidden: bot was blocked by the user")
-            if chat_id not in self.started:
+            if chat_id not in self.started and not self.may_write_to_requester(chat_id):
                 raise ApiError(403, "Forbidden: bot can't initiate conversation with a user")
             return self.private_chat(chat_id)
         raise ApiError(400, "Bad Request: chat not found")
+
+    # Telegram lets the bot write to someone who asked to join (user_chat_id) this long,
+    # while the request is pending, even if they never started it.
+    REQUEST_WINDOW = timedelta(minutes=5)
+
+    def may_write_to_requester(self, user_id: int) -> bool:
+        now = self.date(None)
+        window = int(self.REQUEST_WINDOW.total_seconds())
+        return any(
+            user == user_id and now < request["date"] + window
+            for (_chat, user), request in self.join_requests.items()
+        )
 
     # ---- the update queue --------------------------------------------------------------
     def push_update(self, update: dict[str, Any]) -> dict[str, Any]:

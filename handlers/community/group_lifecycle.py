@@ -80,6 +80,7 @@ async def on_member_update(
             [user_row(user.id, user.username, user.full_name, user.language_code)],
             event_at,
             invite_link=link,
+            via_join_request=bool(event.via_join_request),
         )
         batcher.forget_user(user.id)  # tg_user was written here: the next message refreshes it
     elif was and not now:

@@ -224,7 +224,7 @@ def router() -> list[Router]:
     r = Router(name="settings")
     r.message.filter(InGroup())
     r.callback_query.filter(InGroup())
-    r.message.register(cmd_settings, SETTINGS_COMMAND.filter(), IsGroupAdmin())
+    r.message.register(cmd_settings, SETTINGS_COMMAND.filter())
     r.callback_query.register(on_button, SettingsButton.filter(), IsGroupAdmin())
     r.callback_query.register(refuse, SettingsButton.filter(), NotGroupAdmin())
     return [r]

@@ -97,4 +97,5 @@ def feature() -> Feature:
         commands=(CHECKIN,),
         settings=(CHECKIN_SETTINGS,),
         tracks_authors=False,
+        help_notes=("help-note-checkin",),
     )

@@ -15,7 +15,7 @@ from bot.outbound import Outbox
 from bot.replies import reply
 from core.community.group_settings import GroupSettings
 from core.engagement import period_totals
-from core.engagement.leaderboard import Board, leaderboard, parse_board
+from core.engagement.leaderboard import Board, Boards, leaderboard, parse_board
 from core.events import EventBus, GroupCalendarChanged
 from core.uow import UnitOfWork
 from handlers.common import command_args
@@ -43,11 +43,17 @@ async def cmd_top(
     event_at: datetime,
     t: Translator,
     outbox: Outbox,
+    boards: Boards | None = None,
 ) -> None:
     assert message.from_user is not None
     args = command_args(message.text)
-    kind = parse_board(args[0] if args else None)
-    board = await leaderboard(uow.session, group, kind, message.from_user.id, event_at)
+    word = args[0] if args else None
+    extra = boards.find(word) if boards is not None else None
+    if extra is not None:
+        board = await extra.read(uow.session, group, message.from_user.id, event_at)
+    else:
+        kind = parse_board(word, boards.kinds() if boards is not None else ())
+        board = await leaderboard(uow.session, group, kind, message.from_user.id, event_at)
     reply(outbox, message, render_board(t, board))
 
 
@@ -61,8 +67,9 @@ def router() -> list[Router]:
 TOP = CommandSpec("top", aliases=("rank",), area=Area.POINTS)
 
 
-def subscribe(bus: EventBus, _deps: dict[str, Any]) -> None:
+def subscribe(bus: EventBus, deps: dict[str, Any]) -> None:
     bus.subscribe(GroupCalendarChanged, period_totals.on_calendar_changed)
+    deps.setdefault("boards", Boards())  # other features add theirs (/top invites)
 
 
 def feature() -> Feature:

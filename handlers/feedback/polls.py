@@ -15,7 +15,7 @@ from aiogram.methods import SendPoll, StopPoll
 from aiogram.types import InputPollOption, Message, PollAnswer
 
 from bot.features import Area, CommandSpec, Feature, Role
-from bot.filters import InGroup, IsGroupAdmin
+from bot.filters import InGroup
 from bot.i18n import Translator
 from bot.outbound import Outbox, Priority
 from bot.replies import reply
@@ -133,7 +133,7 @@ async def on_poll_answer(
 def router() -> list[Router]:
     r = Router(name="polls")
     r.message.filter(InGroup())
-    r.message.register(cmd_poll, POLL.filter(), IsGroupAdmin())
+    r.message.register(cmd_poll, POLL.filter())
     answers = Router(name="poll_answers")
     answers.poll_answer.register(on_poll_answer)
     return [r, answers]

@@ -20,7 +20,7 @@ from aiogram.methods import EditMessageText
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.features import Area, CommandSpec, Feature, Role
-from bot.filters import InGroup, IsGroupAdmin
+from bot.filters import InGroup
 from bot.i18n import Locales, Translator
 from bot.outbound import Kind, Outbox, Priority
 from bot.replies import clip, reply, send
@@ -339,7 +339,7 @@ def router() -> list[Router]:
     r = Router(name="surveys")
     r.message.filter(InGroup())
     r.callback_query.filter(InGroup())
-    r.message.register(cmd_survey, SURVEY.filter(), IsGroupAdmin())
+    r.message.register(cmd_survey, SURVEY.filter())
     r.callback_query.register(on_answer, SurveyButton.filter())
     return [r]
 

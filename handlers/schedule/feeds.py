@@ -13,7 +13,7 @@ from aiogram import Router
 from aiogram.types import Message
 
 from bot.features import Area, CommandSpec, Feature, Role
-from bot.filters import InGroup, IsGroupAdmin
+from bot.filters import InGroup
 from bot.i18n import Translator
 from bot.outbound import Outbox, Priority
 from bot.replies import reply
@@ -24,7 +24,7 @@ from core.schedule.when import parse_rule
 from core.text import shorten
 from core.uow import UnitOfWork
 from handlers.common import actor_id, command_args
-from handlers.schedule.posts import describe, local_text
+from handlers.schedule.post_render import describe, local_text
 from storage.queries.schedule.feeds import Feed
 
 
@@ -94,7 +94,7 @@ async def cmd_feed(
 def router() -> list[Router]:
     r = Router(name="feeds")
     r.message.filter(InGroup())
-    r.message.register(cmd_feed, FEED.filter(), IsGroupAdmin())
+    r.message.register(cmd_feed, FEED.filter())
     return [r]
 
 

@@ -14,7 +14,7 @@ from aiogram import Router
 from aiogram.types import Message
 
 from bot.features import Area, CommandSpec, Feature, Role
-from bot.filters import InGroup, IsGroupAdmin
+from bot.filters import InGroup
 from bot.i18n import Translator
 from bot.outbound import Outbox, Priority
 from bot.replies import reply
@@ -26,8 +26,8 @@ from core.schedule.posts import Content, PostService
 from core.schedule.settings import HOLIDAY_GREETINGS
 from core.schedule.when import DAILY, Rule, parse_when
 from core.uow import UnitOfWork
-from handlers.common import actor_id, command_args
-from handlers.schedule.posts import local_text, rest_after
+from handlers.common import actor_id, command_args, rest_after
+from handlers.schedule.post_render import local_text
 
 KINDS = {"morning": "morning", "早安": "morning", "evening": "evening", "晚安": "evening"}
 
@@ -171,7 +171,7 @@ async def _listing(
 def router() -> list[Router]:
     r = Router(name="greeting")
     r.message.filter(InGroup())
-    r.message.register(cmd_greeting, GREETING.filter(), IsGroupAdmin())
+    r.message.register(cmd_greeting, GREETING.filter())
     return [r]
 
 

@@ -19,7 +19,7 @@ from aiogram.methods import DeleteMessage, SendMessage
 from aiogram.types import Message
 
 from bot.features import Area, CommandSpec, Feature, Role
-from bot.filters import InGroup, IsGroupAdmin
+from bot.filters import InGroup
 from bot.i18n import Locales, Translator
 from bot.outbound import Kind, Outbox, Priority
 from bot.replies import clip, reply
@@ -37,8 +37,7 @@ from core.schedule.welcome import (
 from core.schedule.welcome import GOODBYE as GOODBYE_KIND
 from core.schedule.welcome import WELCOME as WELCOME_KIND
 from core.uow import UnitOfWork
-from handlers.common import actor_id, command_args
-from handlers.schedule.posts import rest_after
+from handlers.common import actor_id, command_args, rest_after
 
 FOLD_SECONDS = 2.0
 
@@ -186,8 +185,8 @@ async def _template_command(
 def router() -> list[Router]:
     r = Router(name="welcome")
     r.message.filter(InGroup())
-    r.message.register(cmd_welcome, WELCOME.filter(), IsGroupAdmin())
-    r.message.register(cmd_goodbye, GOODBYE.filter(), IsGroupAdmin())
+    r.message.register(cmd_welcome, WELCOME.filter())
+    r.message.register(cmd_goodbye, GOODBYE.filter())
     return [r]
 
 

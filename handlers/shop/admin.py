@@ -559,20 +559,20 @@ async def refuse(query: CallbackQuery) -> None:
 
 def routers() -> list[Router]:
     group = Router(name="shop_admin")
-    # The command (or the photo reply) first, then the person: IsGroupAdmin may ask Telegram
+    # Commands check their declared role themselves (after the command); buttons and the photo
+    # reply check the person after their own filter: IsGroupAdmin may ask Telegram
     # (getChatMember), which every other group message reaching this router must not cost.
     group.message.filter(InGroup())
     group.callback_query.filter(InGroup())
     group.callback_query.register(on_panel, RewardSet.filter(), IsGroupAdmin())
     group.callback_query.register(refuse, RewardSet.filter(), NotGroupAdmin())
-    admin = IsGroupAdmin()
-    group.message.register(cmd_reward_add, REWARD_ADD.filter(), admin)
-    group.message.register(cmd_reward_edit, REWARD_EDIT.filter(), admin)
-    group.message.register(cmd_reward_disable, REWARD_DISABLE.filter(), admin)
-    group.message.register(cmd_reward_enable, REWARD_ENABLE.filter(), admin)
-    group.message.register(cmd_rewards, REWARDS.filter(), admin)
-    group.message.register(cmd_codes, CODES.filter(), admin)
-    group.message.register(on_photo_reply, PhotoReplyToBot(), admin)
+    group.message.register(cmd_reward_add, REWARD_ADD.filter())
+    group.message.register(cmd_reward_edit, REWARD_EDIT.filter())
+    group.message.register(cmd_reward_disable, REWARD_DISABLE.filter())
+    group.message.register(cmd_reward_enable, REWARD_ENABLE.filter())
+    group.message.register(cmd_rewards, REWARDS.filter())
+    group.message.register(cmd_codes, CODES.filter())
+    group.message.register(on_photo_reply, PhotoReplyToBot(), IsGroupAdmin())
     anywhere = Router(name="shop_fulfilment")
     anywhere.message.register(cmd_redemptions, REDEMPTIONS.filter())
     anywhere.message.register(cmd_reject, REJECT.filter())

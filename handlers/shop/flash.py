@@ -17,7 +17,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.methods import AnswerCallbackQuery, EditMessageText
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from bot.filters import InGroup, IsGroupAdmin
+from bot.filters import InGroup
 from bot.i18n import Translator
 from bot.outbound import Outbox, Priority
 from bot.replies import clip, plain, reply
@@ -223,6 +223,6 @@ async def on_tap(
 
 def routers() -> list[Router]:
     r = Router(name="shop_flash")
-    r.message.register(cmd_flash, FLASH.filter(), InGroup(), IsGroupAdmin())
+    r.message.register(cmd_flash, FLASH.filter(), InGroup())
     r.callback_query.register(on_tap, FlashTap.filter(), InGroup())
     return [r]

@@ -1,30 +1,28 @@
 ## Commands menu
 cmd-start = Start and see what I can do
-cmd-help = What you can do here
-cmd-checkin = Daily check-in
-cmd-me = Your points, streak and rank
-cmd-top = Leaderboard (points, streak, checkins, week, month)
-cmd-settings = Group settings (admins)
-cmd-grant = Give points to a member (admins)
-cmd-deduct = Take points from a member (admins)
-cmd-export = Export members or the ledger as CSV (admins)
+cmd-help = Show what you can do here
+cmd-checkin = Check in for today
+cmd-me = Show your points, streak and rank
+cmd-top = Show the leaderboard
+cmd-settings = Change the group's settings
+cmd-grant = Give points to a member
+cmd-deduct = Take points from a member
+cmd-export = Export data as CSV files
 
 ## Start and help
 start = Hi { $name }! I run this community's check-ins, points and leaderboards.
 help-title-private = <b>What you can do here</b>
 help-title-member = <b>Member commands</b>
-help-title-admin = <b>Admin commands</b>
-help-title-owner = <b>Owner commands</b>
 help-in-group =
     In your group: { $commands }.
     To use me in a group, add me and (recommended) make me an admin.
-help-checkin = or 签到 / 打卡 — daily check-in (builds your streak)
-help-me = — your points, streak and rank (in private: in every group)
-help-top = — leaderboard by points; /top streak, /top checkins, /top week, /top month
+help-checkin = or just send 签到 / 打卡 (a photo with that caption counts too) — once a day; consecutive days build your streak
+help-me = — in a group, your numbers there; in private, in every group
+help-top = [streak | checkins | week | month] — points unless you name another board
 help-grant = &lt;amount&gt; [reason] — reply to a member's message, or add @username or an id
-help-deduct = &lt;amount&gt; [reason] — the same, taking points away
-help-settings = — show and change settings (timezone, day start, language, points…)
-help-export = members | ledger | feedback | survey &lt;n&gt; — CSV files
+help-deduct = &lt;amount&gt; [reason] — reply to a member's message, or add @username or an id
+help-settings = [&lt;key&gt; &lt;value&gt;] — alone, buttons; keys such as timezone, day_start, language, checkin_points
+help-export = members | ledger | redemptions | feedback | survey &lt;n&gt; — one CSV file
 help-note-activity = Chatting also earns a few points (messages of some length, with a cooldown).
 
 group-welcome =

@@ -1,6 +1,6 @@
 cmd-feedback = Send feedback to the team
 help-feedback = [text] — a suggestion, a problem, anything; alone for a guided form (a photo may come with it). Admins: <code>/feedback keywords</code> edits the words that propose a category
-cmd-inbox = Feedback inbox of your groups (admins)
+cmd-inbox = Open the feedback inbox
 help-inbox = [new | progress | resolved] [feature | service | bug | other] — open, answer and close feedback
 
 feedback-cat-feature = 💡 Feature
@@ -65,7 +65,7 @@ feedback-closed-dm-resolved = ✅ Your feedback #{ $number } ({ $group }) has be
 feedback-closed-dm-wontfix = Your feedback #{ $number } ({ $group }) was closed without a change for now. Thank you for telling us.
 export-feedback = 📄 Feedback: { $count } items (UTF-8 CSV, times in UTC).
 
-cmd-survey = Post an NPS or satisfaction survey (admins)
+cmd-survey = Post an NPS or satisfaction survey
 help-survey = nps | csat &lt;question&gt; — post a survey; to have it close by itself, end with a last “|” and <code>until 18:00</code>, <code>until 2026-12-05 18:00</code> or <code>for 24h</code> (30m, 24h, 2d; the group's timezone). results | close &lt;number&gt;
 survey-post-nps = 📊 <b>Survey #{ $number }</b>
     { $question }
@@ -96,7 +96,7 @@ feedback-staff-linked = ✅ This chat is now the staff chat of { $group }: each 
 feedback-staff-topic-head = 📮 <b>#{ $number }</b> · { $group } · { $category }
     From { $name }. Write in this topic to answer them.
 
-cmd-poll = Post a poll (admins)
+cmd-poll = Post a poll
 help-poll = &lt;question&gt; | &lt;option&gt; | &lt;option&gt; … (anon first for an anonymous one); results | close &lt;number&gt;
 poll-results-title = 🗳 <b>Poll #{ $number }</b>: { $question }
     { $votes ->

@@ -1,5 +1,5 @@
 ## Content feeds: /feed
-cmd-feed = Follow an RSS/Atom or JSON feed (admins)
+cmd-feed = Follow an RSS, Atom or JSON feed
 help-feed = add &lt;url&gt; [daily HH:MM | every N h] — post a feed's new items here; <code>/feed list</code>, <code>/feed remove 2</code>
 feed-usage = 📰 <b>Content feeds</b>: <code>/feed add https://example.com/feed.xml</code> (every hour), <code>/feed add &lt;url&gt; daily 08:00</code> or <code>every 6 h</code>; <code>/feed list</code>; <code>/feed remove &lt;id&gt;</code>. RSS, Atom and JSON Feed; new items are posted here, each once.
 feed-added = ✅ Feed #{ $id } added: { $url }, fetched { $desc }. The first fetch is now: the newest few items are posted, the older ones skipped.

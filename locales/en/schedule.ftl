@@ -1,7 +1,7 @@
 ## Scheduled posts: /schedule, /posts, /unschedule
-cmd-schedule = Schedule a post (admins)
-cmd-posts = Upcoming scheduled posts (admins)
-cmd-unschedule = Delete a scheduled post (admins)
+cmd-schedule = Schedule a post
+cmd-posts = List the scheduled posts
+cmd-unschedule = Delete a scheduled post
 help-schedule = &lt;when&gt; &lt;text&gt; — e.g. <code>/schedule daily 08:00 Good morning</code>; reply to a message to schedule a copy of it
 help-posts = — upcoming posts, with pause, resume, preview and delete buttons; <code>/posts 3</code> shows one
 help-unschedule = &lt;id&gt; — delete a scheduled post
@@ -130,7 +130,7 @@ anniversary-member = • { $name }: { $years ->
     }
 
 ## Welcome messages: /welcome
-cmd-welcome = Welcome message for newcomers (admins)
+cmd-welcome = Set the welcome for newcomers
 help-welcome = &lt;text&gt; — greet members who join, e.g. <code>/welcome Welcome {"{"}mention{"}"} to {"{"}group{"}"}!</code>; <code>/welcome off</code>
 welcome-none = No welcome message is set. Set one with <code>/welcome &lt;text&gt;</code>; placeholders: { $placeholders }.
 welcome-current = 👋 The welcome message (placeholders: { $placeholders }; <code>/welcome off</code> turns it off):
@@ -141,7 +141,7 @@ welcome-error-empty = What should the welcome say? <code>/welcome Welcome {"{"}n
 welcome-error-too-long = That welcome is too long ({ $limit } characters at most).
 
 ## Daily greetings: /greeting
-cmd-greeting = Daily morning or evening greeting (admins)
+cmd-greeting = Set a daily morning or evening greeting
 help-greeting = morning 07:30 &lt;text&gt; — a daily greeting (or <code>evening</code>); <code>/greeting morning off</code>; <code>/greeting holiday</code> for holiday greetings
 greeting-usage = 🌅 <b>Daily greeting</b>: <code>/greeting morning 07:30 Good morning, everyone!</code> (or <code>evening</code>), in the group's timezone; <code>/greeting morning off</code> stops it. It shows in /posts.
 greeting-kind-morning = morning greeting
@@ -151,7 +151,7 @@ greeting-off = The { $kind } is turned off.
 greeting-none = There is no { $kind } to turn off.
 
 ## Birthdays: /birthday (private)
-cmd-birthday = Your birthday, for a greeting in your groups
+cmd-birthday = Save your birthday for a greeting
 help-birthday = MM-DD — e.g. <code>/birthday 03-14</code>; your groups with a morning greeting congratulate you on the day; <code>/birthday off</code>
 birthday-none = No birthday saved. Send <code>/birthday MM-DD</code>, e.g. <code>/birthday 03-14</code>.
 birthday-current = 🎂 Your birthday: { $month }-{ $day }. <code>/birthday off</code> removes it.
@@ -164,7 +164,7 @@ birthday-greeting = 🎂 Happy birthday{ $count ->
     }!
 
 ## Goodbye line: /goodbye
-cmd-goodbye = Goodbye line when a member leaves (admins)
+cmd-goodbye = Set the goodbye when a member leaves
 help-goodbye = &lt;text&gt; — e.g. <code>/goodbye {"{"}name{"}"} has left. Bye!</code> (off by default); <code>/goodbye off</code>
 goodbye-none = No goodbye line is set (the default). Set one with <code>/goodbye &lt;text&gt;</code>; placeholders: { $placeholders }.
 goodbye-current = 👋 The goodbye line (placeholders: { $placeholders }; <code>/goodbye off</code> turns it off):

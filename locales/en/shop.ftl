@@ -3,7 +3,7 @@
 cmd-shop = Browse the rewards shop
 cmd-redeem = Redeem a reward
 help-redeem = &lt;number&gt; — redeem a reward (asks you to confirm)
-cmd-myrewards = Your redeemed rewards
+cmd-myrewards = List your redeemed rewards
 cmd-reward_add = Add a reward
 help-reward_add = &lt;cost&gt; &lt;stock|unlimited&gt; &lt;name&gt; [limit=N] [level=N] [mode=auto|manual|code] — add a reward (a description may follow “ | ”; send it as a photo’s caption, or in reply to a photo, to show that photo)
 cmd-reward_edit = Change a reward
@@ -12,10 +12,10 @@ cmd-reward_disable = Take a reward out of the shop
 help-reward_disable = &lt;number&gt; — take a reward out of the shop
 cmd-reward_enable = Put a reward back in the shop
 help-reward_enable = &lt;number&gt; — put a reward back in the shop
-cmd-rewards = Every reward, with stock and codes
+cmd-rewards = List every reward with stock and codes
 cmd-codes = Add coupon codes to a reward
 help-codes = &lt;number&gt;, then one code per line in the same message — add coupon codes
-cmd-redemptions = Pending redemptions, to approve or reject
+cmd-redemptions = Approve or reject pending redemptions
 cmd-reject = Reject a redemption and refund it
 help-reject = &lt;id&gt; [reason] — reject a pending redemption; the points are refunded
 
@@ -167,7 +167,7 @@ shop-photo-set = 🖼 #{ $number } { $name } now shows this photo.
 shop-panel-saved = Saved.
 badge-top3 = Top 3 of { $month }
 
-cmd-flash = Post a flash sale (the tap redeems)
+cmd-flash = Post a flash sale
 help-flash = &lt;number&gt; [HH:MM] — post a flash sale of a reward, opening at a local time
 shop-flash-post = ⚡ <b>Flash sale: #{ $number } { $name }</b>
     { $cost } points · { $stock } · opens at { $opens }

@@ -1,31 +1,29 @@
 ## Commands menu
-cmd-start = 开始使用,看看我能做什么
-cmd-help = 你在这里可以做什么
-cmd-checkin = 每日签到
-cmd-me = 我的积分、连续签到和排名
-cmd-top = 排行榜(积分、连续、签到次数、本周、本月)
-cmd-settings = 群设置(管理员)
-cmd-grant = 给成员加积分(管理员)
-cmd-deduct = 扣除成员积分(管理员)
-cmd-export = 导出成员或积分流水 CSV(管理员)
+cmd-start = 开始使用并了解我能做什么
+cmd-help = 查看你在这里能做什么
+cmd-checkin = 今日签到
+cmd-me = 查看我的积分、连续签到和排名
+cmd-top = 查看排行榜
+cmd-settings = 修改群设置
+cmd-grant = 给成员加积分
+cmd-deduct = 扣除成员积分
+cmd-export = 导出 CSV 数据
 
 ## Start and help
 start = 你好,{ $name }!我负责本社群的签到、积分和排行榜。
 help-title-private = <b>你可以</b>
 help-title-member = <b>成员命令</b>
-help-title-admin = <b>管理员命令</b>
-help-title-owner = <b>机器人所有者命令</b>
 help-in-group =
-    在群里:{ $commands }。
-    想在群里使用我:把我拉进群,并建议设为管理员。
-help-checkin = 或发送「签到」「打卡」— 每日签到,累积连续天数
-help-me = — 我的积分、连续签到和排名(私聊时:所有群)
-help-top = — 积分排行榜;/top streak 连续签到、/top checkins 签到次数、/top week 本周、/top month 本月
-help-grant = &lt;数量&gt; [原因] — 回复成员的消息,或附上 @用户名 或数字 ID
-help-deduct = &lt;数量&gt; [原因] — 同上,扣除积分
-help-settings = — 查看和修改设置(时区、每日开始时间、语言、积分……)
-help-export = members | ledger | feedback | survey &lt;编号&gt; — 导出 CSV 文件
-help-note-activity = 正常聊天也能获得少量积分(消息需达到一定长度,有冷却时间)。
+    在群里：{ $commands }。
+    想在群里使用我：把我拉进群，并建议设为管理员。
+help-checkin = 或直接发送「签到」「打卡」（带此说明的图片也算）— 每天一次，连续签到累积天数
+help-me = — 在群里看本群的数据；私聊时看所有群
+help-top = [streak | checkins | week | month] — 默认按积分，也可指定其他榜单
+help-grant = &lt;数量&gt; [原因] — 回复成员的消息，或附上 @用户名 或数字 ID
+help-deduct = &lt;数量&gt; [原因] — 回复成员的消息，或附上 @用户名 或数字 ID
+help-settings = [&lt;设置项&gt; &lt;值&gt;] — 只发命令则显示按钮；设置项如 timezone、day_start、language、checkin_points
+help-export = members | ledger | redemptions | feedback | survey &lt;编号&gt; — 导出一个 CSV 文件
+help-note-activity = 正常聊天也能获得少量积分（消息需达到一定长度，有冷却时间）。
 
 group-welcome =
     大家好,{ $title }!👋 我是社群助手。

@@ -1,6 +1,6 @@
 cmd-feedback = 向管理团队反馈
 help-feedback = [内容] — 建议、问题都可以;只发 /feedback 会有引导(可附图片)。管理员:<code>/feedback keywords</code> 编辑推荐分类的关键词
-cmd-inbox = 你所管理群的反馈收件箱(管理员)
+cmd-inbox = 打开反馈收件箱
 help-inbox = [new | progress | resolved] [feature | service | bug | other] — 查看、回复、关闭反馈
 
 feedback-cat-feature = 💡 功能建议
@@ -59,7 +59,7 @@ feedback-closed-dm-resolved = ✅ 你的反馈 #{ $number }({ $group })已解决
 feedback-closed-dm-wontfix = 你的反馈 #{ $number }({ $group })暂不处理,已关闭。谢谢你告诉我们。
 export-feedback = 📄 反馈:{ $count } 条(UTF-8 CSV,时间为 UTC)。
 
-cmd-survey = 发布 NPS 或满意度调查(管理员)
+cmd-survey = 发起 NPS 或满意度调查
 help-survey = nps | csat &lt;问题&gt; — 发起调查;要到时自动结束,在末尾加“|”和 <code>until 18:00</code>、<code>until 2026-12-05 18:00</code> 或 <code>for 24h</code>(30m、24h、2d;按群时区)。results | close &lt;编号&gt;
 survey-post-nps = 📊 <b>调查 #{ $number }</b>
     { $question }
@@ -87,7 +87,7 @@ feedback-staff-linked = ✅ 本群已设为 { $group } 的工作群:每条新反
 feedback-staff-topic-head = 📮 <b>#{ $number }</b> · { $group } · { $category }
     来自 { $name }。在本话题里回复即可答复对方。
 
-cmd-poll = 发起投票(管理员)
+cmd-poll = 发起投票
 help-poll = &lt;问题&gt; | &lt;选项&gt; | &lt;选项&gt; …(开头加 anon 为匿名投票);results | close &lt;编号&gt;
 poll-results-title = 🗳 <b>投票 #{ $number }</b>:{ $question }
     共 { $votes } 票{ $closed ->

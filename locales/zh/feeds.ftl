@@ -1,5 +1,5 @@
 ## 内容订阅:/feed
-cmd-feed = 订阅 RSS/Atom 或 JSON Feed(管理员)
+cmd-feed = 订阅 RSS 或 JSON 内容源
 help-feed = add &lt;网址&gt; [daily HH:MM | every N h] — 把订阅源的新内容发到本群;<code>/feed list</code>,<code>/feed remove 2</code>
 feed-usage = 📰 <b>内容订阅</b>:<code>/feed add https://example.com/feed.xml</code>(每小时),<code>/feed add &lt;网址&gt; daily 08:00</code> 或 <code>every 6 h</code>;<code>/feed list</code>;<code>/feed remove &lt;编号&gt;</code>。支持 RSS、Atom 和 JSON Feed;新内容发到本群,每条只发一次。
 feed-added = ✅ 已添加订阅 #{ $id }:{ $url },{ $desc }抓取一次。现在先抓取一次:只发最新几条,较早的跳过。

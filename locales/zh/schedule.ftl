@@ -1,7 +1,7 @@
 ## Scheduled posts: /schedule, /posts, /unschedule
-cmd-schedule = 定时发布(管理员)
-cmd-posts = 查看定时发布(管理员)
-cmd-unschedule = 删除定时发布(管理员)
+cmd-schedule = 定时发布消息
+cmd-posts = 查看定时发布
+cmd-unschedule = 删除定时发布
 help-schedule = &lt;时间&gt; &lt;内容&gt; — 例如 <code>/schedule daily 08:00 早上好</code>;回复某条消息则定时转发它的副本
 help-posts = — 即将发布的内容,可暂停、恢复、预览、删除;<code>/posts 3</code> 查看单条
 help-unschedule = &lt;编号&gt; — 删除一条定时发布
@@ -121,7 +121,7 @@ anniversary-greeting = 🎉 入群周年快乐!
 anniversary-member = • { $name }:加入本群 { $years } 周年
 
 ## Welcome messages: /welcome
-cmd-welcome = 新成员欢迎语(管理员)
+cmd-welcome = 设置新成员欢迎语
 help-welcome = &lt;内容&gt; — 欢迎新成员,例如 <code>/welcome 欢迎 {"{"}mention{"}"} 加入 {"{"}group{"}"}!</code>;<code>/welcome off</code> 关闭
 welcome-none = 尚未设置欢迎语。用 <code>/welcome &lt;内容&gt;</code> 设置;可用占位符:{ $placeholders }。
 welcome-current = 👋 当前欢迎语(占位符:{ $placeholders };<code>/welcome off</code> 关闭):
@@ -132,7 +132,7 @@ welcome-error-empty = 欢迎语要说什么?<code>/welcome 欢迎 {"{"}name{"}"}
 welcome-error-too-long = 欢迎语太长了(最多 { $limit } 字)。
 
 ## Daily greetings: /greeting
-cmd-greeting = 每日早安/晚安问候(管理员)
+cmd-greeting = 设置每日早安或晚安问候
 help-greeting = morning 07:30 &lt;内容&gt; — 每日问候(或 <code>evening</code>);<code>/greeting morning off</code> 关闭;<code>/greeting holiday</code> 设置节日祝福
 greeting-usage = 🌅 <b>每日问候</b>:<code>/greeting morning 07:30 大家早上好!</code>(或 <code>evening</code>),按本群时区;<code>/greeting morning off</code> 关闭。可在 /posts 中查看。
 greeting-kind-morning = 早安问候
@@ -142,7 +142,7 @@ greeting-off = { $kind }已关闭。
 greeting-none = 没有可关闭的{ $kind }。
 
 ## Birthdays: /birthday (private)
-cmd-birthday = 设置生日,在群里收到祝福
+cmd-birthday = 登记生日以便收到祝福
 help-birthday = MM-DD — 例如 <code>/birthday 03-14</code>;设有早安问候的群会在当天祝你生日快乐;<code>/birthday off</code> 删除
 birthday-none = 还没有保存生日。发送 <code>/birthday MM-DD</code>,例如 <code>/birthday 03-14</code>。
 birthday-current = 🎂 你的生日:{ $month }-{ $day }。<code>/birthday off</code> 可删除。
@@ -155,7 +155,7 @@ birthday-greeting = 🎂 祝{ $count ->
     }生日快乐!
 
 ## Goodbye line: /goodbye
-cmd-goodbye = 成员退群时的告别语(管理员)
+cmd-goodbye = 设置成员退群告别语
 help-goodbye = &lt;内容&gt; — 例如 <code>/goodbye {"{"}name{"}"} 离开了,再见!</code>(默认关闭);<code>/goodbye off</code> 关闭
 goodbye-none = 未设置告别语(默认关闭)。用 <code>/goodbye &lt;内容&gt;</code> 设置;可用占位符:{ $placeholders }。
 goodbye-current = 👋 当前告别语(占位符:{ $placeholders };<code>/goodbye off</code> 关闭):

@@ -3,7 +3,7 @@
 cmd-shop = 浏览积分商城
 cmd-redeem = 兑换奖品
 help-redeem = &lt;编号&gt; — 兑换奖品（需要确认）
-cmd-myrewards = 我兑换的奖品
+cmd-myrewards = 查看我兑换的奖品
 cmd-reward_add = 添加奖品
 help-reward_add = &lt;积分&gt; &lt;库存|unlimited&gt; &lt;名称&gt; [limit=N] [level=N] [mode=auto|manual|code] — 添加奖品（名称后可用 “ | ” 接描述；作为图片说明发送或回复一张图片，即以该图片展示）
 cmd-reward_edit = 修改奖品
@@ -12,10 +12,10 @@ cmd-reward_disable = 下架奖品
 help-reward_disable = &lt;编号&gt; — 下架奖品
 cmd-reward_enable = 重新上架奖品
 help-reward_enable = &lt;编号&gt; — 重新上架奖品
-cmd-rewards = 全部奖品（含库存和兑换码）
+cmd-rewards = 查看全部奖品、库存和兑换码
 cmd-codes = 为奖品添加兑换码
 help-codes = &lt;编号&gt;，然后在同一条消息里每行一个兑换码 — 添加兑换码
-cmd-redemptions = 待处理的兑换，批准或拒绝
+cmd-redemptions = 审批待处理的兑换
 cmd-reject = 拒绝兑换并退还积分
 help-reject = &lt;编号&gt; [原因] — 拒绝待处理的兑换，积分退还
 
@@ -167,7 +167,7 @@ shop-photo-set = 🖼 #{ $number } { $name } 现在显示这张图片。
 shop-panel-saved = 已保存。
 badge-top3 = { $month } 月度前三
 
-cmd-flash = 发布秒杀（点按即兑换）
+cmd-flash = 发布秒杀
 help-flash = &lt;编号&gt; [HH:MM] — 发布奖品秒杀，在当地时间开始
 shop-flash-post = ⚡ <b>秒杀：#{ $number } { $name }</b>
     { $cost } 积分 · { $stock } · { $opens } 开始

@@ -28,6 +28,19 @@ from storage.tables.feedback import (
     Survey,
     SurveyAnswer,
 )
+from storage.tables.growth import (
+    InviteLink,
+    InviteTally,
+    InviteValueCount,
+    JoinRequest,
+    JoinSource,
+    JoinSourceDay,
+    MemberField,
+    OnboardingAnswer,
+    OnboardingPrompt,
+    OnboardingQuestion,
+    Referral,
+)
 from storage.tables.idempotency import ProcessedKey, ProcessedUpdate, SetAsideUpdate
 from storage.tables.schedule import (
     ContentFeed,
@@ -43,6 +56,17 @@ from storage.tables.schedule import (
 from storage.tables.shop import MemberBadge, Redemption, Reward, RewardCode, RewardPhotoPrompt
 
 __all__ = [
+    "InviteLink",
+    "InviteTally",
+    "InviteValueCount",
+    "JoinRequest",
+    "JoinSource",
+    "JoinSourceDay",
+    "MemberField",
+    "OnboardingAnswer",
+    "OnboardingPrompt",
+    "OnboardingQuestion",
+    "Referral",
     "ALL_TIME",
     "AuditLog",
     "BoardValueCount",

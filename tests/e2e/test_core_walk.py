@@ -30,7 +30,14 @@ async def test_checkins_over_days_restart_and_429(
     # The update types come from the registered routers (sent as JSON text in form data).
     asked = polls[0].params.get("allowed_updates")
     asked = json.loads(asked) if isinstance(asked, str) else asked
-    assert asked == ["callback_query", "chat_member", "message", "my_chat_member", "poll_answer"]
+    assert asked == [
+        "callback_query",
+        "chat_join_request",
+        "chat_member",
+        "message",
+        "my_chat_member",
+        "poll_answer",
+    ]
     mark = emu.mark()
     emu.add_bot_to_group(GROUP, ALICE)
     welcome = await emu.wait_for_message(chat_id=GROUP, after=mark, timeout=15)

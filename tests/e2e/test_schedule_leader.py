@@ -32,7 +32,7 @@ async def _schedule(url: str) -> int:
         factory = create_session_factory(engine)
         groups = group_service(factory)
         group = await groups.settings_for(GROUP, "E2E Community")
-        service = PostService(factory, groups, plan_next)
+        service = PostService(plan_next)
         now = datetime.now(UTC)
         async with factory() as session:
             post = await service.create(

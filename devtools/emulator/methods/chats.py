@@ -17,7 +17,8 @@ def get_chat_member(world: World, params: dict[str, Any]) -> dict[str, Any]:
     user = world.users.get(user_id) or (world.bot_user() if user_id == world.bot_id else None)
     if user is None:
         raise ApiError(400, "Bad Request: user not found")
-    return chat_member(user, world.status.get((chat["id"], user_id), "left"))
+    status = world.status.get((chat["id"], user_id), "left")
+    return chat_member(user, status, world.rights.get((chat["id"], user_id)))
 
 
 @method("getChatAdministrators")
@@ -27,7 +28,7 @@ def get_chat_administrators(world: World, params: dict[str, Any]) -> list[dict[s
     for (chat_id, user_id), status in world.status.items():
         if chat_id == chat["id"] and status in ("creator", "administrator"):
             user = world.users.get(user_id) or world.bot_user()
-            admins.append(chat_member(user, status))
+            admins.append(chat_member(user, status, world.rights.get((chat_id, user_id))))
     return admins
 
 

@@ -1,0 +1,1 @@
+"""Growth: referral invites and onboarding through join requests."""

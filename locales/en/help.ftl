@@ -1,0 +1,71 @@
+## /help: a manager's index of areas, each area's commands with one example each
+help-title-index = <b>Help for managers</b>
+help-index = Pick an area to see its commands, each with an example. By text: <code>/help shop</code>, <code>/help 积分</code>. Members get a short list of their own.
+help-back = « All areas
+help-for-admins = <i>For admins</i>
+help-for-owners = <i>For the bot's owners</i>
+help-only-private = (in private chat)
+help-only-group = (in the group)
+help-more = One command in detail: <code>/help { $command }</code>
+help-example = Example:{" "}
+help-who-admin = Group admins only.
+help-who-owner = The bot's owners only.
+help-by-area = Everything I do, by area:
+help-unknown-topic = I have no help on “{ $topic }”.
+help-not-yours = This help is someone else's: send /help for your own.
+help-note-checkin = You can also check in by sending 签到 or 打卡.
+
+## Areas: button and title; the words /help <area> understands (comma-separated, any case)
+help-area-basics = 👤 Basics
+help-area-basics-names = basics, basic, start
+help-area-points = 🎯 Points and check-ins
+help-area-points-names = points, point, check-ins, check-in, checkin, leaderboard
+help-area-shop = 🎁 Shop and rewards
+help-area-shop-names = shop, rewards, reward, redemptions, flash
+help-area-schedule = 🗓 Posts and greetings
+help-area-schedule-names = schedule, posts, greetings, greeting, welcome, feeds
+help-area-feedback = 💬 Feedback and surveys
+help-area-feedback-names = feedback, surveys, survey, polls, poll
+help-area-numbers = 📊 Numbers
+help-area-numbers-names = numbers, stats, statistics, analytics, data
+help-area-campaigns = 📣 Campaigns
+help-area-campaigns-names = campaigns, campaign, invites, reach
+help-area-dashboard = 🖥 Dashboard
+help-area-dashboard-names = dashboard, panel
+help-area-settings = ⚙️ Settings and export
+help-area-settings-names = settings, setting, export, config
+
+## One example per command (shown as code on its area's page)
+example-start = /start
+example-help = /help shop
+example-me = /me
+example-checkin = /checkin
+example-top = /top week
+example-grant = /grant @alice 50 thanks for the help
+example-deduct = /deduct @alice 20 spam
+example-settings = /settings timezone Europe/Berlin
+example-export = /export members
+example-shop = /shop
+example-redeem = /redeem 2
+example-myrewards = /myrewards
+example-reward_add = /reward_add 50 10 Coffee voucher mode=code
+example-reward_edit = /reward_edit 2 cost 60
+example-reward_disable = /reward_disable 2
+example-reward_enable = /reward_enable 2
+example-rewards = /rewards
+example-codes = /codes 2 COFFEE-1A2B COFFEE-3C4D
+example-redemptions = /redemptions
+example-reject = /reject 12 out of stock
+example-flash = /flash 3 20:00
+example-feedback = /feedback the shop page does not load
+example-inbox = /inbox new bug
+example-survey = /survey nps How likely are you to recommend us?
+example-poll = /poll Where shall we meet? | Café | Park
+example-schedule = /schedule daily 08:00 Good morning, everyone!
+example-posts = /posts 3
+example-unschedule = /unschedule 3
+example-welcome = /welcome Welcome {"{"}mention{"}"} to {"{"}group{"}"}!
+example-goodbye = /goodbye {"{"}name{"}"} has left. Bye!
+example-greeting = /greeting morning 07:30 Good morning, everyone!
+example-birthday = /birthday 03-14
+example-feed = /feed add https://example.org/feed.xml daily 09:00

@@ -1,0 +1,71 @@
+## /help: a manager's index of areas, each area's commands with one example each
+help-title-index = <b>管理员帮助</b>
+help-index = 选择一个类别，查看其中的命令，每条都附示例。也可以直接发送 <code>/help 商城</code>、<code>/help points</code>。普通成员看到的是一份简短的列表。
+help-back = « 全部类别
+help-for-admins = <i>管理员</i>
+help-for-owners = <i>机器人所有者</i>
+help-only-private = （私聊中使用）
+help-only-group = （在群里使用）
+help-more = 查看单条命令的详细用法：<code>/help { $command }</code>
+help-example = 示例：
+help-who-admin = 仅限群管理员。
+help-who-owner = 仅限机器人所有者。
+help-by-area = 按类别查看我的全部功能：
+help-unknown-topic = 没有关于「{ $topic }」的帮助。
+help-not-yours = 这是别人的帮助，请自己发送 /help。
+help-note-checkin = 直接发送「签到」或「打卡」也可以签到。
+
+## Areas: button and title; the words /help <area> understands (comma-separated, any case)
+help-area-basics = 👤 基础
+help-area-basics-names = 基础, 基本, 入门
+help-area-points = 🎯 积分与签到
+help-area-points-names = 积分, 签到, 打卡, 排行榜, 排行
+help-area-shop = 🎁 商城与奖品
+help-area-shop-names = 商城, 奖品, 兑换, 秒杀
+help-area-schedule = 🗓 定时发布与问候
+help-area-schedule-names = 定时, 定时发布, 发布, 问候, 欢迎, 订阅
+help-area-feedback = 💬 反馈与调查
+help-area-feedback-names = 反馈, 调查, 问卷, 投票
+help-area-numbers = 📊 数据
+help-area-numbers-names = 数据, 统计, 分析
+help-area-campaigns = 📣 运营活动
+help-area-campaigns-names = 活动, 运营活动, 触达, 邀请
+help-area-dashboard = 🖥 仪表盘
+help-area-dashboard-names = 仪表盘, 面板, 后台
+help-area-settings = ⚙️ 设置与导出
+help-area-settings-names = 设置, 导出, 配置
+
+## One example per command (shown as code on its area's page)
+example-start = /start
+example-help = /help 商城
+example-me = /me
+example-checkin = 签到
+example-top = /top week
+example-grant = /grant @alice 50 感谢帮忙
+example-deduct = /deduct @alice 20 刷屏
+example-settings = /settings timezone Asia/Shanghai
+example-export = /export members
+example-shop = /shop
+example-redeem = /redeem 2
+example-myrewards = /myrewards
+example-reward_add = /reward_add 50 10 咖啡券 mode=code
+example-reward_edit = /reward_edit 2 cost 60
+example-reward_disable = /reward_disable 2
+example-reward_enable = /reward_enable 2
+example-rewards = /rewards
+example-codes = /codes 2 COFFEE-1A2B COFFEE-3C4D
+example-redemptions = /redemptions
+example-reject = /reject 12 已无库存
+example-flash = /flash 3 20:00
+example-feedback = /feedback 商城页面打不开
+example-inbox = /inbox new bug
+example-survey = /survey nps 你有多大可能向朋友推荐我们？
+example-poll = /poll 周末在哪儿见？| 咖啡馆 | 公园
+example-schedule = /schedule daily 08:00 大家早上好！
+example-posts = /posts 3
+example-unschedule = /unschedule 3
+example-welcome = /welcome 欢迎 {"{"}mention{"}"} 加入 {"{"}group{"}"}！
+example-goodbye = /goodbye {"{"}name{"}"} 离开了，再见！
+example-greeting = /greeting morning 07:30 大家早上好！
+example-birthday = /birthday 03-14
+example-feed = /feed add https://example.org/feed.xml daily 09:00

@@ -51,8 +51,8 @@ async def test_a_private_chat_gets_one_a_second_from_all_processes() -> None:
         one, two = SharedLimits(link, LIMITS, "a"), SharedLimits(link, LIMITS, "b")
         assert (await one.acquire(501, Kind.ANSWER, True)).granted
         second = await ask(two, 501, Kind.ANSWER)
-        # One a second, widened for the jitter between processes (1.1 s + 150 ms).
-        assert not second.granted and second.scope == "chat" and 1.1 < second.wait <= 1.25
+        # One a second, widened for the jitter between processes (1.1 s + 400 ms).
+        assert not second.granted and second.scope == "chat" and 1.1 < second.wait <= 1.5
         assert (await ask(two, 502, Kind.ANSWER)).granted  # another chat is free
 
 

@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test sandbox migrate bench lint clean chromium
+.PHONY: run test sandbox migrate bench lint clean system-packages
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -19,24 +19,32 @@ $(CJK_FONT):
 	@command -v apt-get >/dev/null 2>&1 || { echo "no apt-get: install Noto Sans CJK for charts"; exit 0; }
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk
 
+# What the tests need from Debian besides the font (installed when missing, as root):
+# Chromium for the browser tests (Playwright is pointed at /usr/bin/chromium and never
+# downloads a browser of its own); HAProxy and Redis for the multi-replica tests (HAProxy runs
+# the shipped docs/deploy/haproxy.cfg; Redis must then be running, as .ci/run makes sure).
+system-packages: | $(CJK_FONT)
+	@missing=""; \
+	  command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	  command -v haproxy >/dev/null 2>&1 || missing="$$missing haproxy"; \
+	  command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
+	  if [ -n "$$missing" ]; then \
+	    echo "installing:$$missing"; \
+	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	      --no-install-recommends $$missing >/dev/null; \
+	  fi
+
 run: $(STAMP) | $(CJK_FONT)
 	$(BIN)/python -m bot
 
-sandbox: $(STAMP)
+sandbox: $(STAMP) | $(CJK_FONT)
 	$(BIN)/python -m bot sandbox
 
 migrate: $(STAMP)
 	$(BIN)/python -m bot migrate
 
-# The browser tests drive Debian's Chromium (Playwright is pointed at /usr/bin/chromium; it never
-# downloads a browser of its own).
-chromium:
-	@command -v chromium >/dev/null 2>&1 || { echo "installing Chromium for the browser tests"; \
-	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get install -y -q chromium >/dev/null 2>&1 || \
-	  { $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q chromium >/dev/null; }; }
-
-test: $(STAMP) chromium | $(CJK_FONT)
+test: $(STAMP) system-packages
 	$(BIN)/python -m pytest -q -n 4
 
 bench: $(STAMP)

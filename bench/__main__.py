@@ -16,6 +16,8 @@ answered while reports run in a loop.
 counts and pages, /whois in one group of M members (default 100,000; L default 1,000,000).
 --dashboard [--members M] [--db …]: the dashboard's server time per page in a group of M members
 (default 200,000), and check-ins while it is in use.
+--replicas [--n N] [--rounds R]: webhook replicas on PostgreSQL behind HAProxy, one and two
+with Redis and one without (default N 3,000, 3 rounds): rates and bot CPU per update.
 """
 
 from __future__ import annotations
@@ -142,6 +144,9 @@ async def main() -> None:
     )
     parser.add_argument("--boards", action="store_true", help="/top and /me in a big group")
     parser.add_argument("--memory", action="store_true", help="memory as members arrive")
+    parser.add_argument(
+        "--replicas", action="store_true", help="1 and 2 webhook replicas (PostgreSQL, Redis)"
+    )
     parser.add_argument("--flash", action="store_true", help="a flash drop: tap latency")
     parser.add_argument("--analytics", action="store_true", help="/stats on a generated year")
     parser.add_argument(
@@ -193,6 +198,11 @@ async def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             url = f"sqlite+aiosqlite:///{Path(tmp) / 'memory.db'}"
             await run_memory(url, args.members or 1_000_000)
+        return
+    if args.replicas:
+        from bench.replicas_bench import run as run_replicas
+
+        await run_replicas(args.pg, args.n or 3000, args.rounds or 3)
         return
     if args.e2e:
         n = args.n or 3000

@@ -11,6 +11,10 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from storage.db import DEFAULT_DATABASE_URL
 
 
+class StartupError(RuntimeError):
+    """Something the configuration names does not answer at start (the message says what)."""
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(frozen=True, extra="ignore", env_file=None)
 
@@ -56,6 +60,14 @@ class Settings(BaseSettings):
     dashboard_listen: str | None = None
     dashboard_init_data_max_age: int = Field(default=86_400, ge=60, le=30 * 86_400)
     dashboard_session_seconds: int = Field(default=3_600, ge=60, le=86_400)
+
+    # Several processes as one bot (docs/replicas.md): Telegram's limits and the busy-group
+    # digest are kept in Redis when it is set; one process needs none.
+    redis_url: SecretStr | None = None
+    # Keys are "<prefix>:{<hash of the token>}:…" (never the token itself).
+    redis_key_prefix: str = Field(default="tgbot", pattern=r"^[A-Za-z0-9_.-]{1,64}$")
+    # This process's name in /metrics (the `replica` label) and in the log; the host name if unset.
+    replica_name: str | None = Field(default=None, max_length=64)
 
     @field_validator("bot_owner_ids", mode="before")
     @classmethod
@@ -113,6 +125,12 @@ class Settings(BaseSettings):
 
         path = urlparse(self.dashboard_url or "").path or "/"
         return path if path.endswith("/") else path + "/"
+
+    @property
+    def replica(self) -> str:
+        import socket
+
+        return self.replica_name or socket.gethostname()
 
     @property
     def webhook_path(self) -> str:

@@ -33,6 +33,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.metrics import update_kind
 from bot.set_aside import MAX_ATTEMPTS, SetAside
+from bot.update_leases import LeaseLost, UpdateLeases
 from bot.update_parts import chat_and_user, event_of
 from core.uow import CommittedUpdates
 from storage.db import SessionFactory
@@ -45,10 +46,17 @@ class RetryBatch(Exception):
     """Something outside the update failed (e.g. the database is down): try again later."""
 
 
+# PostgreSQL's serialization failure and deadlock: the transaction was rolled back and may run
+# again (several processes writing the same rows, e.g. two replicas' check-in batches).
+RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})
+
+
 def is_transient(exc: BaseException) -> bool:
     if isinstance(exc, OperationalError):
         return True
-    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+    if isinstance(exc, DBAPIError) and (
+        exc.connection_invalidated or getattr(exc.orig, "sqlstate", None) in RETRYABLE_SQLSTATES
+    ):
         return True
     return isinstance(exc, (ConnectionError, OSError, TimeoutError))
 
@@ -166,6 +174,7 @@ class UpdateProcessor:
         observe: Callable[..., None] | None = None,
         set_aside: SetAside | None = None,
         database_answers: Callable[[], Awaitable[bool]] | None = None,
+        leases: UpdateLeases | None = None,
         **feed_kwargs: Any,
     ) -> None:
         self._dp = dispatcher
@@ -184,6 +193,8 @@ class UpdateProcessor:
         self._attempts: dict[int, int] = {}
         # Set in polling mode: ids above it were never processed by anyone (see below).
         self._high_water: int | None = None
+        # Webhook replicas on PostgreSQL: one process at a time per update (bot/update_leases).
+        self.leases = leases
 
     def cache_sizes(self) -> dict[str, int]:
         return {
@@ -211,8 +222,25 @@ class UpdateProcessor:
         await self._set_aside.keep(update_id, kind, payload, error)
 
     async def process_one(self, update: Update) -> None:
-        """For webhooks: one update per request; same-chat-and-member updates still in order."""
-        await self.process([update])
+        """For webhooks: one update per request; same-chat-and-member updates still in order.
+
+        With leases (several processes), a copy of an update another process is handling
+        waits here until that one is done, then finds it processed (or, if it died, handles
+        it); RetryBatch if it waited too long (Telegram delivers it again)."""
+        leases = self.leases
+        if leases is None:
+            await self.process([update])
+            return
+        try:
+            mine = await leases.acquire(update.update_id)
+        except LeaseLost as exc:
+            raise RetryBatch(f"update lease unavailable: {exc}") from exc
+        if not mine:
+            raise RetryBatch(f"update {update.update_id} is still in hand elsewhere")
+        try:
+            await self.process([update])
+        finally:
+            leases.release(update.update_id)
 
     async def process(self, batch: Sequence[Update]) -> None:
         """Return once every update of the batch is settled; RetryBatch if one must be

@@ -9,7 +9,13 @@ settings panel, an error) or an *acknowledgement* of a routine action (a check-i
 reaction, a digest edit). Answers go before every acknowledgement, and acknowledgements may use
 only part of a group's window, so a fresh command finds a free slot however many
 acknowledgements are queued. Acknowledgements may be dropped (when marked droppable) or folded
-by their sender (bot/digest.py); answers never are.
+by their sender (bot/digest.py); answers never are. *Bulk* sends (one message to many members)
+come after both and are never dropped.
+
+Several processes of one bot count the limits together when a `SharedGate` is given
+(bot/shared_limits.py, Redis): each call this process picks is then granted by the gate first;
+a refusal says how long to wait, and what this process learns of a chat's load from it feeds
+`group_is_busy`. Without a gate nothing changes: the windows below are the limiter.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import Any
+from typing import Any, Protocol
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -46,6 +52,7 @@ class Kind(IntEnum):
 
     ANSWER = 0  # someone waits for it; never dropped
     ACK = 1  # acknowledges a routine action; may be dropped or folded, uses part of a window
+    BULK = 2  # one of many (an announcement to members): after everything else, never dropped
 
 
 class Priority(IntEnum):
@@ -72,6 +79,32 @@ class OutboundLimits:
         return int(self.group_per_minute) // 4
 
 
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """A shared gate's answer: granted, or wait `wait` seconds (scope: global, chat, pause,
+    demand); `load` is the chat's sends within its window, as far as the gate knows."""
+
+    granted: bool
+    wait: float
+    scope: str
+    load: int
+    token: str = ""  # a granted request's slot, released once Telegram answered
+
+
+class SharedGate(Protocol):
+    async def acquire(
+        self, chat_id: int, kind: int, counts_as_message: bool, messages: int = 1
+    ) -> Verdict: ...
+
+    async def release(self, token: str) -> None: ...
+
+    async def pause(self, chat_id: int, seconds: float) -> None: ...
+
+
+class GateUnavailable(Exception):
+    """The gate could not be asked (Redis down): the call waits and asks again."""
+
+
 @dataclass(eq=False)
 class _Item:
     kind: int
@@ -85,6 +118,7 @@ class _Item:
     queued_at: float
     messages: int = 1  # messages the call sends (an album of four photos: 4)
     attempts: int = 0
+    grant: str = ""  # the shared gate's slot for this send
     order: int = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -92,6 +126,13 @@ class _Item:
         # compares ints (unique: seq is), never calls into Python.
         self.order = (self.kind << 56) | (self.priority << 48) | self.seq
 
+
+# A shared gate that did not answer is asked again after this, doubling up to the maximum.
+GATE_RETRY_FIRST = 0.25
+GATE_RETRY_MAX = 4.0
+# How long a chat's load reported by the shared gate is taken as current.
+REMOTE_LOAD_FRESH = 10.0
+MAX_CHAT_HOLDS = 1000
 
 # Requests sent at the edge of a window can reach Telegram bunched closer together than they left
 # (network jitter), and Telegram counts arrivals: keep a little margin.
@@ -153,6 +194,7 @@ class Outbox:
         max_low_pending: int = 1000,
         droppable_max_age: float = 120.0,
         clock: Callable[[], float] = time.monotonic,
+        gate: SharedGate | None = None,
     ) -> None:
         self._bot = bot
         self._limits = limits
@@ -183,6 +225,16 @@ class Outbox:
         self._stopping = False
         self._idle = asyncio.Event()
         self._idle.set()
+        # A shared gate (several processes): what it told, kept until it may have changed.
+        self._gate = gate
+        self._kind_hold = [0.0, 0.0, 0.0]  # by kind: ask the gate again after this time
+        self._chat_hold: dict[int, tuple[float, int]] = {}  # chat -> (until, least urgent kind)
+        self._gate_down_until = 0.0
+        self._gate_backoff = GATE_RETRY_FIRST
+        self._remote_load: BoundedCache[int, int] = BoundedCache(
+            max(1000, int(limits.global_per_second * 60)), REMOTE_LOAD_FRESH, clock=clock
+        )
+        self._pick = self._pick_gated if gate is not None else self._pick_local
 
     # ---- public -------------------------------------------------------------------------
     def send(
@@ -237,6 +289,8 @@ class Outbox:
         if window is not None:
             window.free_at(self._clock())  # forgets sends that left the window
             recent = len(window.times)
+        if self._gate is not None:  # sends of the other processes, as the gate last said
+            recent = max(recent, self._remote_load.get(chat_id) or 0)
         return recent + self._queued_messages.get(chat_id, 0)
 
     def group_is_busy(self, chat_id: int) -> bool:
@@ -247,11 +301,15 @@ class Outbox:
         return sum(len(q) for q in self._queues.values())
 
     def cache_sizes(self) -> dict[str, int]:
-        return {
+        sizes = {
             "outbox_windows": len(self._chat_windows),
             "outbox_blocked": len(self._blocked_until),
             "outbox_queued": self.depth,
         }
+        if self._gate is not None:
+            sizes["outbox_remote_loads"] = len(self._remote_load)
+            sizes["outbox_chat_holds"] = len(self._chat_hold)
+        return sizes
 
     def start(self) -> None:
         if self._runner is None:
@@ -300,7 +358,7 @@ class Outbox:
         window.record(now, count)
         self._chat_windows.put(chat_id, window)
 
-    def _pick(self, now: float) -> tuple[_Item | None, float]:
+    def _pick_local(self, now: float) -> tuple[_Item | None, float]:
         """The most urgent sendable item, or None and the time to look again."""
         global_free = self._global.free_at(now)
         if global_free > now:
@@ -318,8 +376,8 @@ class Outbox:
                     del self._blocked_until[chat_id]
             window = self._chat_windows.get(chat_id) if head.counts_as_message else None
             if window is not None:
-                # Acknowledgements leave part of a group's window to answers.
-                keep = self._reserve if head.kind == Kind.ACK and chat_id < 0 else 0
+                # Acknowledgements (and bulk) leave part of a group's window to answers.
+                keep = self._reserve if head.kind != Kind.ANSWER and chat_id < 0 else 0
                 ready = max(ready, window.free_at(now, keep, head.messages))
             if head.messages > 1:
                 ready = max(ready, self._global.free_at(now, need=head.messages))
@@ -330,7 +388,79 @@ class Outbox:
                 best = head
         return best, wake
 
+    def _pick_gated(self, now: float) -> tuple[_Item | None, float]:
+        """As _pick_local, also skipping what the shared gate said must wait."""
+        if self._gate_down_until > now:
+            return None, self._gate_down_until
+        global_free = self._global.free_at(now)
+        if global_free > now:
+            return None, global_free
+        kind_hold = self._kind_hold
+        best: _Item | None = None
+        wake = now + 3600.0
+        for (chat_id, _), queue in self._queues.items():
+            head = queue[0][1]
+            ready = kind_hold[head.kind]
+            blocked = self._blocked_until.get(chat_id)
+            if blocked is not None:
+                if blocked > now:
+                    ready = max(ready, blocked)
+                else:
+                    del self._blocked_until[chat_id]
+            held = self._chat_hold.get(chat_id)
+            if held is not None:
+                if held[0] <= now:
+                    del self._chat_hold[chat_id]
+                elif head.kind >= held[1]:
+                    ready = max(ready, held[0])
+            window = self._chat_windows.get(chat_id) if head.counts_as_message else None
+            if window is not None:
+                keep = self._reserve if head.kind != Kind.ANSWER and chat_id < 0 else 0
+                ready = max(ready, window.free_at(now, keep, head.messages))
+            if ready > now:
+                wake = min(wake, ready)
+                continue
+            if best is None or head.order < best.order:
+                best = head
+        return best, wake
+
+    async def _granted(self, item: _Item) -> bool:
+        """Ask the shared gate for this send; on a refusal remember what must wait."""
+        assert self._gate is not None
+        try:
+            verdict = await self._gate.acquire(
+                item.chat_id, item.kind, item.counts_as_message, item.messages
+            )
+        except GateUnavailable:
+            # Nothing is dropped: the call stays queued and the gate is asked again.
+            self._on_event("gate_unavailable")
+            self._gate_down_until = self._clock() + self._gate_backoff
+            self._gate_backoff = min(self._gate_backoff * 2, GATE_RETRY_MAX)
+            return False
+        self._gate_backoff = GATE_RETRY_FIRST
+        if item.counts_as_message and item.chat_id < 0:
+            self._remote_load.put(item.chat_id, verdict.load)
+        if verdict.granted:
+            item.grant = verdict.token
+            return True
+        self._on_event(f"gate_{verdict.scope}")
+        until = self._clock() + verdict.wait
+        if verdict.scope in ("global", "demand", "in_flight"):
+            for kind in range(item.kind, len(self._kind_hold)):  # and everything less urgent
+                self._kind_hold[kind] = max(self._kind_hold[kind], until)
+        elif verdict.scope == "pause":
+            self._blocked_until[item.chat_id] = max(
+                until, self._blocked_until.get(item.chat_id, 0.0)
+            )
+        else:  # the chat's window: what is as urgent as this, or less, waits
+            if len(self._chat_hold) > MAX_CHAT_HOLDS:  # forget the ones that ran out
+                now = self._clock()
+                self._chat_hold = {c: h for c, h in self._chat_hold.items() if h[0] > now}
+            self._chat_hold[item.chat_id] = (until, item.kind)
+        return False
+
     async def _run(self) -> None:
+        gated = self._gate is not None
         while not self._stopping:
             now = self._clock()
             item, wake_at = self._pick(now)
@@ -343,22 +473,32 @@ class Outbox:
                 except TimeoutError:
                     pass
                 continue
-            self._pop(item)
+            if gated and not (item.future.done() or self._stale(item, now)):
+                if not await self._granted(item):
+                    continue
+                now = self._clock()
+                if not self._take(item):  # more urgent calls may have been queued meanwhile
+                    continue
+            else:
+                self._pop(item)
             if item.future.done():
                 self._dropped_queued = max(0, self._dropped_queued - 1)
                 continue  # dropped while waiting
-            if item.droppable and now - item.queued_at >= self._max_age:
+            if self._stale(item, now):
                 item.future.set_result(None)  # stale: nobody looks at it any more
                 self._on_event("dropped")
                 continue
             self._global.record(now, item.messages)
             if item.counts_as_message:
                 self._record(item.chat_id, now, item.messages)
-            task = asyncio.create_task(self._deliver(item))
+            task = asyncio.create_task(self._send(item))
             self._in_flight.add(task)
             task.add_done_callback(self._delivered)
             # Let the delivery start before picking again (keeps the loop fair under load).
             await asyncio.sleep(0)
+
+    def _stale(self, item: _Item, now: float) -> bool:
+        return item.droppable and now - item.queued_at >= self._max_age
 
     def _delivered(self, task: asyncio.Task[None]) -> None:
         self._in_flight.discard(task)
@@ -386,6 +526,24 @@ class Outbox:
                 del self._queued_messages[chat_id]
         return item
 
+    def _take(self, item: _Item) -> bool:
+        """Take an item out of its queue, at the head or not; False if it is gone (a dropped
+        call compacted away meanwhile)."""
+        queue = self._queues.get(_key(item))
+        if queue is None:
+            return False
+        if queue[0][1] is item:
+            self._pop(item)
+            return True
+        try:
+            queue.remove((item.order, item))
+        except ValueError:
+            return False
+        heapq.heapify(queue)  # not empty: the item was behind a head
+        if item.counts_as_message:
+            self._queued_messages[item.chat_id] -= 1
+        return True
+
     def _requeue(self, item: _Item) -> None:
         self._push(item)
         self._wake.set()
@@ -395,11 +553,31 @@ class Outbox:
             item.method = item.method()  # built now that its turn has come
         try:
             result = await self._bot(item.method)
+        finally:
+            self._release(item)
+        if not item.future.done():
+            item.future.set_result(result)
+
+    def _release(self, item: _Item) -> None:
+        if item.grant and self._gate is not None:
+            token, item.grant = item.grant, ""
+            task = asyncio.create_task(self._gate.release(token))
+            self._in_flight.add(task)
+            task.add_done_callback(self._delivered)
+
+    async def _send(self, item: _Item) -> None:
+        try:
+            await self._deliver(item)
         except TelegramRetryAfter as exc:
             self._on_event("429")
             logger.info("429 for chat %s: retry after %ss", item.chat_id, exc.retry_after)
             self._blocked_until[item.chat_id] = self._clock() + float(exc.retry_after)
             self._requeue(item)
+            if self._gate is not None:  # every process waits, not only this one
+                try:
+                    await self._gate.pause(item.chat_id, float(exc.retry_after))
+                except GateUnavailable:
+                    logger.warning("could not share the 429 pause of chat %s", item.chat_id)
             return
         except TelegramMigrateToChat as exc:
             # The group became a supergroup (a new chat id): send it there, once.
@@ -449,8 +627,6 @@ class Outbox:
             logger.exception("outbound %s failed", type(item.method).__name__)
             item.future.set_exception(exc)
             return
-        if not item.future.done():
-            item.future.set_result(result)
 
     def _drop_excess(self) -> None:
         while len(self._low_pending) > self._max_low:

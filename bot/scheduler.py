@@ -42,6 +42,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from bot.i18n import Locales
 from bot.outbound import Kind, Outbox, Priority
 from bot.replies import clip
+from bot.update_leases import keep_alive
 from core.schedule.firing import Dispatch, Fired, PostRunner, Skipped
 from core.schedule.when import CRON, DAILY, EVERY, MONTHLY, ONCE, WEEKDAYS, WEEKLY, Rule
 
@@ -126,6 +127,8 @@ class Leadership:
             logger.warning("scheduler: no connection for the leader lock", exc_info=True)
             return False
         try:
+            # A leader whose host vanishes (no socket closed) loses the lock within seconds.
+            await keep_alive(conn)
             got = (
                 await conn.execute(text("SELECT pg_try_advisory_lock(:id)"), {"id": self._lock_id})
             ).scalar_one()
@@ -230,6 +233,19 @@ class PostScheduler:
     @property
     def is_leader(self) -> bool:
         return self._leadership.is_leader
+
+    def leader_only(
+        self, work: Callable[..., Awaitable[object]]
+    ) -> Callable[..., Awaitable[object | None]]:
+        """`work` wrapped to run only in the leader: for APScheduler jobs every process plans
+        (pruning, monthly awards), so that with several processes one runs them."""
+
+        async def run(*args: Any, **kwargs: Any) -> object | None:
+            if not self._leadership.is_leader or self._stopping:
+                return None
+            return await work(*args, **kwargs)
+
+        return run
 
     def every_round(self, work: Callable[[], Awaitable[object]]) -> None:
         """Run `work` in each of the leader's rounds (every `sync_seconds`): sweeps of what

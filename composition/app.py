@@ -44,6 +44,7 @@ from bot.middlewares import (
 from bot.outbound import OutboundLimits, Outbox
 from bot.scheduler import PostScheduler, plan_next, scheduler_runtime
 from bot.set_aside import SetAside
+from bot.update_leases import UpdateLeases
 from bot.web import WebhookEndpoint, build_web_app, database_ready, start_server
 from bot.worker import Worker
 from core.community.directory import MemberDirectory
@@ -102,6 +103,9 @@ class App:
     worker: Worker  # charts and statistics off the event loop (also deps["worker"])
     # Where reports read (SQLite: read-only connections of their own; else the engine).
     report_engine: AsyncEngine | None = None
+    # Several processes as one bot: the Redis link (REDIS_URL) and the webhook update leases.
+    redis: Any = None
+    leases: UpdateLeases | None = None
 
     def cache_sizes(self) -> dict[str, int]:
         """Entries held by each in-process map that outlives an update (all are bounded)."""
@@ -127,6 +131,10 @@ class App:
         await self.http.aclose()
         await self.feed_http.aclose()
         await self.bot.session.close()
+        if self.leases is not None:
+            await self.leases.close()
+        if self.redis is not None:
+            await self.redis.close()
         await self.engine.dispose()
         if self.report_engine is not None and self.report_engine is not self.engine:
             await self.report_engine.dispose()
@@ -174,15 +182,27 @@ async def create_app(
         group_per_minute=settings.outbound_group_per_minute,
         private_per_second=settings.outbound_private_per_second,
     )
-    metrics = Metrics()
+    metrics = Metrics(replica=settings.replica)
+    # Several processes of one bot agree through Redis on Telegram's limits and the digest.
+    link = await _redis_link(settings, metrics) if settings.redis_url else None
+    gate = None
+    if link is not None:
+        from bot.shared_limits import SharedLimits
+
+        gate = SharedLimits(link, limits, settings.replica)
     outbox = Outbox(
         bot,
         limits,
         on_forbidden=lambda chat_id: members.record_blocked(chat_id, clock()),
         on_event=metrics.telegram_event,
+        gate=gate,
     )
     metrics.track_queue(lambda: outbox.depth)
-    digest = Digest(outbox, locales)
+    digest: Any = Digest(outbox, locales)
+    if link is not None:
+        from bot.shared_digest import SharedDigest
+
+        digest = SharedDigest(outbox, locales, link)
     committed = CommittedUpdates()
     set_aside = SetAside(session_factory, metrics.update_set_aside, clock)
     bus = EventBus()
@@ -212,6 +232,7 @@ async def create_app(
     )
     post_service.on_change = post_scheduler.changed
     feed_service.on_change = post_scheduler.changed
+    metrics.leader.set_function(lambda: 1 if post_scheduler.is_leader else 0)
 
     admins = AdminChecker(bot, settings.bot_owner_ids, settings.admin_cache_seconds)
     worker = Worker(idle_seconds=settings.worker_idle_seconds)
@@ -276,7 +297,7 @@ async def create_app(
             feature.setup(bus, deps)
 
     scheduler.add_job(
-        members.prune_processed_updates,
+        post_scheduler.leader_only(members.prune_processed_updates),
         "interval",
         hours=6,
         kwargs={"clock": clock, "keep": timedelta(days=3)},
@@ -286,6 +307,15 @@ async def create_app(
         max_instances=1,
         misfire_grace_time=3600,
     )
+    leases = None
+    if settings.bot_mode == "webhook" and engine.dialect.name == "postgresql":
+        # Webhook replicas: a copy of an update waits for the process that has it.
+        leases = UpdateLeases(engine, on_wait=metrics.lease_waits.inc)
+        if link is None:
+            logger.warning(
+                "webhook mode on PostgreSQL without REDIS_URL: Telegram's limits are counted "
+                "by this process alone; set REDIS_URL when running more than one"
+            )
     processor = UpdateProcessor(
         dispatcher,
         bot,
@@ -294,6 +324,7 @@ async def create_app(
         concurrency=settings.update_concurrency,
         observe=metrics.observe_update,
         set_aside=set_aside,
+        leases=leases,
     )
     return App(
         settings,
@@ -314,6 +345,21 @@ async def create_app(
         deps,
         worker,
         report_engine,
+        link,
+        leases,
+    )
+
+
+async def _redis_link(settings: Settings, metrics: Metrics) -> Any:
+    """Connected, or StartupError naming REDIS_URL (redis-py is imported only here)."""
+    from bot.redis_link import RedisLink, namespace
+
+    assert settings.redis_url is not None
+    return await RedisLink.connect(
+        settings.redis_url.get_secret_value(),
+        namespace(settings.token, settings.redis_key_prefix),
+        on_state=metrics.redis_state,
+        on_error=metrics.redis_errors.inc,
     )
 
 
@@ -389,9 +435,7 @@ async def run_app(settings: Settings, *, stop_event: asyncio.Event | None = None
         else:
             await app.bot.delete_webhook(drop_pending_updates=False)
             if settings.health_listen:
-                health = build_web_app(
-                    metrics=app.metrics, ready=lambda: database_ready(app.engine)
-                )
+                health = build_web_app(metrics=app.metrics, ready=lambda: _dependencies_ready(app))
                 if along is not None:
                     along.dashboard.mount(health)
                 web_runner = await start_server(
@@ -409,13 +453,20 @@ async def run_app(settings: Settings, *, stop_event: asyncio.Event | None = None
         logger.info("stopped")
 
 
+async def _dependencies_ready(app: App) -> bool:
+    """The database answers, and Redis when the bot uses it (sends wait without it)."""
+    if not await database_ready(app.engine):
+        return False
+    return app.redis is None or await app.redis.ping()
+
+
 async def _start_webhook(app: App, settings: Settings, dashboard=None):  # type: ignore[no-untyped-def]
     assert settings.webhook_url and settings.webhook_secret
     secret = settings.webhook_secret.get_secret_value()
     state = {"webhook_set": False}
 
     async def ready() -> bool:
-        return state["webhook_set"] and await database_ready(app.engine)
+        return state["webhook_set"] and await _dependencies_ready(app)
 
     web_app = build_web_app(
         metrics=app.metrics,

@@ -10,7 +10,7 @@ import sys
 from dotenv import load_dotenv
 from pydantic import ValidationError
 
-from bot.config import Settings
+from bot.config import Settings, StartupError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -53,5 +53,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from composition.app import run_app
 
-    asyncio.run(run_app(settings))
+    try:
+        asyncio.run(run_app(settings))
+    except StartupError as exc:
+        logging.getLogger("bot").error("%s", exc)
+        print(f"Cannot start: {exc}", file=sys.stderr)
+        return 3
     return 0

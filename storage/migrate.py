@@ -9,6 +9,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -34,7 +35,14 @@ def _at_head(connection: Connection) -> bool:
     return frozenset(current) == _head_revisions()
 
 
+# Replicas starting together on one PostgreSQL database migrate one at a time: the others wait
+# for this transaction-level lock, then find the schema at head (any fixed 64-bit number).
+MIGRATION_LOCK_ID = 0x5C_4ED_0002
+
+
 def _run(connection: Connection, action: str, revision: str) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": MIGRATION_LOCK_ID})
     if action == "upgrade" and revision == "head" and _at_head(connection):
         return  # what Alembic would find: nothing to do (it would load every script to say so)
     cfg = alembic_config()

@@ -137,3 +137,24 @@ async def test_settings_move_from_columns_to_rows_and_back(empty_db_url: str) ->
             assert "group_setting" not in tables
     finally:
         await engine.dispose()
+
+
+async def test_replicas_starting_together_migrate_one_at_a_time(pg_run) -> None:  # type: ignore[no-untyped-def]
+    """Three processes' start-ups on one empty PostgreSQL database: one migrates, the others
+    wait for its lock and find the schema at head (without the lock: a duplicate
+    alembic_version table)."""
+    import asyncio
+
+    name, url = await pg_run.create(migrated=False)
+    engines = [create_engine(url) for _ in range(3)]
+    try:
+        await asyncio.gather(*(upgrade(engine) for engine in engines))
+        async with engines[0].connect() as conn:
+            heads = await conn.run_sync(
+                lambda sync: MigrationContext.configure(sync).get_current_heads()
+            )
+        assert set(heads) == set(ScriptDirectory.from_config(alembic_config()).get_heads())
+    finally:
+        for engine in engines:
+            await engine.dispose()
+        pg_run.drop_later(name)

@@ -36,7 +36,12 @@ async def _deliver_loop(world: World) -> None:
     in_flight: dict[int, asyncio.Task[None]] = {}
     retry_at: dict[int, float] = {}
     acked = [world.confirmed_offset]  # one past the highest update answered with 2xx
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as http:
+    connector = aiohttp.TCPConnector(
+        ssl=world.webhook_ssl if world.webhook_ssl is not None else True, limit=0
+    )
+    async with aiohttp.ClientSession(
+        timeout=aiohttp.ClientTimeout(total=60), connector=connector
+    ) as http:
 
         async def post(update: dict[str, Any]) -> None:
             hook = world.webhook

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -110,6 +111,9 @@ class World:
         self._changed = asyncio.Event()
         self.webhook: dict[str, Any] | None = None
         self.webhook_deliveries: list[tuple[int, int]] = []  # (update_id, HTTP status or 0)
+        # TLS trust for https webhooks (None: the system's CAs; a test's own CA for a proxy
+        # with a self-signed certificate, as Telegram trusts one uploaded with setWebhook).
+        self.webhook_ssl: ssl.SSLContext | None = None
         self._delivery: asyncio.Task[None] | None = None
 
     # ---- setting the scene -------------------------------------------------------------
@@ -252,6 +256,12 @@ class World:
 
     def pending_updates(self) -> int:
         return len(self._updates)
+
+    def hold(self, update: dict[str, Any]) -> dict[str, Any]:
+        """Take a just-pushed update out of the queue: the test delivers it itself (to two
+        replicas at once, say)."""
+        self._updates = [u for u in self._updates if u["update_id"] != update["update_id"]]
+        return update
 
     # ---- observation -------------------------------------------------------------------
     def record(self, call: Call) -> None:

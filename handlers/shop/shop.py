@@ -127,8 +127,14 @@ def setup(bus: EventBus, deps: dict[str, Any]) -> None:
 
     # Hourly: a month ends at a different hour in each group's timezone; each group and month
     # is awarded once (a keyed job occurrence), whichever run gets there first.
+    # In the scheduler's leader only (several processes: one runs it).
     deps["scheduler"].add_job(
-        month_top3, "cron", minute=5, id="month_top3_badges", replace_existing=True, coalesce=True
+        deps["post_scheduler"].leader_only(month_top3),
+        "cron",
+        minute=5,
+        id="month_top3_badges",
+        replace_existing=True,
+        coalesce=True,
     )
 
 

@@ -36,7 +36,8 @@ def _claim(dialect: str) -> tuple[Any, RowSet]:
 
 async def claim(session: AsyncSession, update_ids: Iterable[int], at: datetime) -> set[int]:
     """Record the ids as processed; returns those that were not recorded before."""
-    unique = [(uid,) for uid in dict.fromkeys(update_ids)]
+    # In order: two processes claiming overlapping ids take the row locks in the same order.
+    unique = [(uid,) for uid in sorted(set(update_ids))]
     if not unique:
         return set()
     stmt, ids = _claim(dialect_of(session))

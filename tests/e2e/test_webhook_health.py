@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import sys
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -106,8 +107,10 @@ async def test_webhook_delivers_and_refuses_bad_requests(emu: BotAPIEmulator, we
             assert response.status == 200
         async with http.get(f"{base}/metrics") as response:
             body = await response.text()
-        assert 'bot_updates_total{outcome="processed",type="message"}' in body
-        assert 'bot_updates_total{outcome="set_aside",type="message"} 1.0' in body
+        assert 'bot_updates_total{outcome="processed",replica="' in body
+        assert re.search(
+            r'bot_updates_total\{outcome="set_aside",replica="[^"]+",type="message"\} 1\.0', body
+        )
         assert "bot_update_handling_seconds_bucket" in body and "bot_outbound_queue_depth" in body
     assert await process.stop() == 0
 

@@ -152,7 +152,7 @@ def router() -> list[Router]:
 
 
 START = CommandSpec("start", where=Where.PRIVATE, area=Area.BASICS)
-HELP = CommandSpec("help", where=Where.ANY, area=Area.BASICS)
+HELP = CommandSpec("help", where=Where.ANY, area=Area.BASICS, personal=False)
 
 
 def feature() -> Feature:

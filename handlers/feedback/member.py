@@ -237,14 +237,14 @@ async def on_category(
         return
     if callback_data.item:  # change the category of a stored item (its author only)
         try:
-            item = await inbox.recategorize(uow, callback_data.item, user_id, category)
+            item, earned = await inbox.recategorize(uow, callback_data.item, user_id, category)
         except rules.UnknownItem:
             render.answer(outbox, query, t("feedback-not-yours"), alert=True)
             return
         render.edit(
             outbox,
             query,
-            render.received(t, item.number, item.category, item.group_title),
+            render.received(t, item.number, item.category, item.group_title, earned),
             render.category_keyboard(t, item.id, item.category),
         )
         render.answer(outbox, query, t("feedback-category-changed"))

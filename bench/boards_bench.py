@@ -1,5 +1,9 @@
 """Leaderboard and /me latency in one big group, through the project's own core functions.
 
+Two shapes: "spread" (below) and "ties", where most members are tied and the ties fall at the
+cut of every board: every member checked in once two days ago, 30% again yesterday, 10% a
+third time today (10 points each), so tens of thousands share each value.
+
 The group is built with bulk SQL in a throwaway database: the schema of the first migration,
 members, users and ledger rows (generate_series on PostgreSQL, a recursive CTE on SQLite), then
 the remaining migrations (which derive whatever they keep from the ledger). Every read is timed
@@ -125,7 +129,43 @@ def _statements(dialect: str) -> list[str]:
     ]
 
 
-async def build(engine: AsyncEngine, members: int, ledger_rows: int, now: datetime) -> float:
+def _tied_statements(dialect: str) -> list[str]:
+    """Every member checked in two days ago; i % 4 == 0 or i % 10 == 0 also yesterday (30%),
+    i % 10 == 0 also today (10%): the values 10, 20 and 30 points, 1 to 3 check-ins."""
+    pg = dialect == "postgresql"
+    series_i = _series(dialect, "i", "n")
+    day = (
+        "CAST(:today AS date) - CAST({k} AS integer)"
+        if pg
+        else "date(:today, '-' || ({k}) || ' days')"
+    )
+    count = "(1 + CASE WHEN i % 4 = 0 OR i % 10 = 0 THEN 1 ELSE 0 END + CASE WHEN i % 10 = 0 THEN 1 ELSE 0 END)"
+    last = day.format(k=f"3 - {count}")
+    # Check-in k (1..3) of member i, at noon of its day (two days ago, yesterday, today).
+    created = (
+        "CAST(:noon AS timestamptz) - (3 - k) * interval '1 day'"
+        if pg
+        else "strftime('%Y-%m-%d %H:%M:%S', :noon_epoch - (3 - k) * 86400, 'unixepoch') || '.000000'"
+    )
+    series_k = "(SELECT 1 AS k UNION ALL SELECT 2 UNION ALL SELECT 3) AS ks"
+    t0 = "CAST(:t0 AS timestamptz)" if pg else ":t0"
+    return [
+        f"INSERT INTO tg_user (id, username, display_name) "
+        f"SELECT {FIRST_USER} + i, 'member' || i, 'Member ' || i FROM {series_i}",
+        f"INSERT INTO member (group_id, user_id, first_seen_at, joined_at, left_at, points, "
+        f"streak, best_streak, checkins, last_checkin_day, activity_today) "
+        f"SELECT :g, {FIRST_USER} + i, {t0}, {t0}, NULL, 10 * {count}, {count}, {count}, "
+        f"{count}, {last}, 0 FROM {series_i}",
+        f"INSERT INTO ledger_entry (group_id, user_id, amount, reason, note, source, actor_id, "
+        f"idempotency_key, created_at) "
+        f"SELECT :g, {FIRST_USER} + i, 10, 'checkin', NULL, 'bench', NULL, "
+        f"'bench:' || i || ':' || k, {created} FROM {series_i}, {series_k} WHERE k <= {count}",
+    ]
+
+
+async def build(
+    engine: AsyncEngine, members: int, ledger_rows: int, now: datetime, shape: str = "spread"
+) -> float:
     """The group at the first migration's schema, bulk-inserted; returns the seconds taken."""
     dialect = engine.dialect.name
     today = local_day(now, TIMEZONE, DAY_START)
@@ -138,9 +178,11 @@ async def build(engine: AsyncEngine, members: int, ledger_rows: int, now: dateti
         "now": now,
         "now_epoch": int(now.timestamp()),
         "today": today if dialect == "postgresql" else today.isoformat(),
+        "noon": day_start_instant(today, TIMEZONE, DAY_START) + timedelta(hours=8),
     }
+    params["noon_epoch"] = int(params["noon"].timestamp())
     if dialect == "sqlite":  # naive UTC text, as the bot's own column type stores it
-        for key in ("t0", "left_at"):
+        for key in ("t0", "left_at", "noon"):
             params[key] = params[key].strftime("%Y-%m-%d %H:%M:%S.%f")
     started = time.perf_counter()
     await upgrade(engine, "0001")
@@ -154,7 +196,8 @@ async def build(engine: AsyncEngine, members: int, ledger_rows: int, now: dateti
             ),
             {"g": GROUP, "active": True, "tz": TIMEZONE, "h": DAY_START},
         )
-        for statement in _statements(dialect):
+        statements = _tied_statements(dialect) if shape == "ties" else _statements(dialect)
+        for statement in statements:
             used = {k: v for k, v in params.items() if f":{k}" in statement}
             await conn.execute(text(statement), used)
     return time.perf_counter() - started
@@ -241,11 +284,13 @@ def _ms(samples: list[float]) -> float:
     return median(samples) * 1000
 
 
-async def measure(url: str, members: int, ledger_rows: int, calls: int = 5) -> BoardsResult:
+async def measure(
+    url: str, members: int, ledger_rows: int, calls: int = 5, shape: str = "spread"
+) -> BoardsResult:
     now = NOW
     engine = create_engine(url)
     try:
-        build_seconds = await build(engine, members, ledger_rows, now)
+        build_seconds = await build(engine, members, ledger_rows, now, shape)
         started = time.perf_counter()
         await upgrade(engine)
         migrate_seconds = time.perf_counter() - started

@@ -30,9 +30,13 @@ __all__ = [
     "count_members_above",
     "names",
     "source",
+    "standing",
     "top",
     "value_of",
 ]
+
+# A user's display name and username (None: not known).
+Name = tuple[str, str | None] | None
 
 
 @dataclass(frozen=True)
@@ -83,21 +87,38 @@ async def _union(session: AsyncSession, parts: list[Any]) -> list[Any]:
     return list((await session.exec(stmt)).all())
 
 
+def _named(stmt: Any) -> Any:
+    """The rows with their user's name (one round trip instead of a second query)."""
+    return stmt.add_columns(_U.c.display_name, _U.c.username).outerjoin(
+        _U, _U.c.id == _M.c.user_id
+    )
+
+
+def _name_of(row: Any) -> Name:
+    return None if row.display_name is None else (row.display_name, row.username)
+
+
 async def top(
     session: AsyncSession, group_id: int, src: Source, limit: int
-) -> list[tuple[int, int]]:
-    """The board's first `limit` (user_id, value): by value, highest first, then by user id."""
+) -> list[tuple[int, int, Name]]:
+    """The board's first `limit` (user_id, value, name): by value, highest first, then by user
+    id. Usually one statement (the index walked from the top, names joined); a second one
+    when members tied at the cut were left out of it."""
     columns = (_M.c.user_id, src.value.label("value"))
     # One more than shown from each segment tells whether members tied at the cut were left.
     firsts = [
-        _present(group_id, segment, *columns, literal(index).label("segment"))
-        .where(src.value > 0)
-        .order_by(src.value.desc())
-        .limit(limit + 1)
+        _named(
+            _present(group_id, segment, *columns, literal(index).label("segment"))
+            .where(src.value > 0)
+            .order_by(src.value.desc())
+            .limit(limit + 1)
+        )
         for index, segment in enumerate(src.segments)
     ]
     rows = await _union(session, firsts)
-    found = sorted(((int(r.user_id), int(r.value)) for r in rows), key=lambda r: (-r[1], r[0]))
+    found = sorted(
+        ((int(r.user_id), int(r.value), _name_of(r)) for r in rows), key=lambda r: (-r[1], r[0])
+    )
     if len(found) <= limit:
         return found  # every segment came back short: the whole board
     cut = found[limit - 1][1]
@@ -109,14 +130,16 @@ async def top(
     above = [r for r in found if r[1] > cut]
     need = limit - len(above)
     ties = [
-        _present(group_id, segment, _M.c.user_id)
-        .where(src.value == cut)
-        .order_by(_M.c.user_id)
-        .limit(need)
+        _named(
+            _present(group_id, segment, _M.c.user_id)
+            .where(src.value == cut)
+            .order_by(_M.c.user_id)
+            .limit(need)
+        )
         for segment in src.segments
     ]
-    tied = sorted(int(r.user_id) for r in await _union(session, ties))
-    return above + [(user_id, cut) for user_id in tied[:need]]
+    tied = sorted((int(r.user_id), _name_of(r)) for r in await _union(session, ties))
+    return above + [(user_id, cut, name) for user_id, name in tied[:need]]
 
 
 async def count_above(session: AsyncSession, group_id: int, src: Source, value: int) -> int:
@@ -131,6 +154,36 @@ async def count_members_above(
         _V.c.group_id == group_id, _V.c.board == board, periods, _V.c.value > value
     )
     return int((await session.exec(stmt)).scalar_one())
+
+
+async def standing(
+    session: AsyncSession, group_id: int, src: Source, user_id: int
+) -> tuple[int, int, Name]:
+    """(value, members above, name) of a member on the board, in one round trip: value 0
+    when they are not ranked (absent, left, or none)."""
+    own = (
+        select(src.own)
+        .where(_M.c.group_id == group_id, _M.c.user_id == user_id, _M.c.left_at.is_(None))
+        .scalar_subquery()
+    )
+    above = (
+        select(func.coalesce(func.sum(_V.c.members), 0))
+        .where(_V.c.group_id == group_id, _V.c.board == src.board, src.periods, _V.c.value > own)
+        .scalar_subquery()
+    )
+    name = select(_U.c.display_name).where(_U.c.id == user_id).scalar_subquery()
+    username = select(_U.c.username).where(_U.c.id == user_id).scalar_subquery()
+    row = (
+        await session.exec(
+            select(
+                own.label("value"),
+                above.label("above"),
+                name.label("display_name"),
+                username.label("username"),
+            )
+        )
+    ).one()
+    return int(row.value or 0), int(row.above or 0), _name_of(row)
 
 
 async def value_of(session: AsyncSession, group_id: int, src: Source, user_id: int) -> int:

@@ -76,8 +76,9 @@ def reply(
     return outbox.send(message.chat.id, method, kind=kind, priority=priority)
 
 
-# Telegram lets a bot edit its message for 48 hours; after that, or when the message is gone,
-# it answers "message can't be edited" / "message to edit not found".
+# Older than this, a message is not edited but sent again (Telegram's 48-hour limit on a bot's
+# changes to a message; the emulator enforces it). A refused edit ("message can't be edited",
+# "message to edit not found") is sent again too.
 EDITABLE_FOR = timedelta(hours=48)
 _NOT_EDITABLE = re.compile(r"can't be edited|message to edit not found", re.IGNORECASE)
 

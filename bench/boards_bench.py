@@ -55,6 +55,77 @@ class BoardsResult:
     migrate_seconds: float
     # board or "me" -> (tail viewer ms, leader ms, members ranked)
     latencies: dict[str, tuple[float, float, int]]
+    # command -> ms through the bot (Dispatcher, middlewares, handler, reply), /help included
+    through_the_bot: dict[str, float]
+
+
+THROUGH_THE_BOT = (
+    "/help",
+    "/top",
+    "/top checkins",
+    "/top streak",
+    "/top week",
+    "/top month",
+    "/me",
+)
+ROUNDS = 7
+
+
+async def _through_the_bot(url: str, viewers: list[int]) -> dict[str, float]:
+    """Each command as a member sends it in the group, through the whole bot in-process
+    (Telegram answered in-process), interleaved round by round; median ms after a warm-up
+    round. The viewers take turns (each is seen once before, as a member who speaks)."""
+    from aiogram.types import Update
+    from pydantic import SecretStr
+
+    from bot.config import Settings
+    from composition.app import create_app, ready_for_traffic
+    from devtools.inprocess import InProcessSession
+
+    settings = Settings(
+        bot_token=SecretStr("123456:BENCH"),
+        database_url=url,
+        default_timezone=TIMEZONE,
+        outbound_global_per_second=100000.0,
+        outbound_group_per_minute=100000.0,
+        outbound_private_per_second=100000.0,
+    )
+    app = await create_app(settings, bot_session=InProcessSession(record=False))
+    ready_for_traffic(app)
+    app.outbox.start()
+    ids = iter(range(50_000_000, 60_000_000))
+    samples: dict[str, list[float]] = {command: [] for command in THROUGH_THE_BOT}
+    try:
+        for round_ in range(ROUNDS + 1):
+            for index, command in enumerate(THROUGH_THE_BOT):
+                user = viewers[(round_ * len(THROUGH_THE_BOT) + index) % len(viewers)]
+                update = Update.model_validate(
+                    {
+                        "update_id": next(ids),
+                        "message": {
+                            "message_id": next(ids),
+                            "date": int(time.time()),
+                            "chat": {"id": GROUP, "type": "supergroup", "title": "Big group"},
+                            "from": {"id": user, "is_bot": False, "first_name": f"M{user}"},
+                            "text": command,
+                            "entities": [
+                                {
+                                    "type": "bot_command",
+                                    "offset": 0,
+                                    "length": len(command.split()[0]),
+                                }
+                            ],
+                        },
+                    }
+                )
+                started = time.perf_counter()
+                await app.processor.process([update])
+                await app.processor.drain(10)
+                if round_:
+                    samples[command].append(time.perf_counter() - started)
+    finally:
+        await app.close()
+    return {command: _ms(values) for command, values in samples.items()}
 
 
 def _series(dialect: str, name: str, bind: str) -> str:
@@ -328,7 +399,10 @@ async def measure(
                     samples.append(time.perf_counter() - started)
                 pair.append(_ms(samples))
             latencies[kind] = (pair[0], pair[1], viewers[kind][2])
-        return BoardsResult(build_seconds, migrate_seconds, latencies)
+        # Members far down every board (the tail viewers), as the senders.
+        senders = sorted({viewers[kind][0] for kind in ("points", "checkins", "me")})
+        bot = await _through_the_bot(url, senders)
+        return BoardsResult(build_seconds, migrate_seconds, latencies, bot)
     finally:
         await engine.dispose()
 
@@ -342,3 +416,7 @@ def report(name: str, members: int, ledger_rows: int, result: BoardsResult) -> N
     for kind, (tail, leader, ranked) in result.latencies.items():
         label = "/me" if kind == "me" else f"/top {kind}"
         print(f"  {label:14} {tail:12.1f} {leader:8.1f} {ranked:10,}")
+    help_ms = result.through_the_bot["/help"]
+    print(f"  through the bot, a tail member sending it (median of {ROUNDS}, ms; vs /help):")
+    for command, ms in result.through_the_bot.items():
+        print(f"  {command:14} {ms:12.1f} {ms - help_ms:+8.1f}")

@@ -93,7 +93,8 @@ async def _through_the_bot(url: str, viewers: list[int]) -> dict[str, float]:
     app = await create_app(settings, bot_session=InProcessSession(record=False))
     ready_for_traffic(app)
     app.outbox.start()
-    ids = iter(range(50_000_000, 60_000_000))
+    start = 50_000_000 + int(time.time()) % 100_000 * 100  # fresh ids in a database used before
+    ids = iter(range(start, start + 10_000_000))
     samples: dict[str, list[float]] = {command: [] for command in THROUGH_THE_BOT}
     try:
         for round_ in range(ROUNDS + 1):

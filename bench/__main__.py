@@ -113,12 +113,12 @@ async def boards(members: int, ledger_rows: int, db: str, pg: str | None, shape:
             with tempfile.TemporaryDirectory() as tmp:
                 url = f"sqlite+aiosqlite:///{Path(tmp) / 'boards.db'}"
                 result = await measure_boards(url, members, ledger_rows, shape=each)
-            report_boards(f"SQLite, {each}", members, ledger_rows, result)
+            report_boards(f"SQLite, {each}", members, ledger_rows * (each == "spread"), result)
         if db in ("postgresql", "both") and pg is not None:
             result = await with_postgres(
                 pg, lambda url, each=each: measure_boards(url, members, ledger_rows, shape=each)
             )
-            report_boards(f"PostgreSQL, {each}", members, ledger_rows, result)
+            report_boards(f"PostgreSQL, {each}", members, ledger_rows * (each == "spread"), result)
 
 
 async def segments(members: int, ledger_rows: int, db: str, pg: str | None) -> None:

@@ -409,8 +409,9 @@ async def measure(
 
 
 def report(name: str, members: int, ledger_rows: int, result: BoardsResult) -> None:
+    rows = f"{ledger_rows:,} ledger rows" if ledger_rows else "1-3 check-ins each"
     print(
-        f"{name}: {members:,} members, {ledger_rows:,} ledger rows "
+        f"{name}: {members:,} members, {rows} "
         f"(built in {result.build_seconds:.1f} s, migrations to head {result.migrate_seconds:.1f} s)"
     )
     print(f"  {'':14} {'tail viewer':>12} {'leader':>8} {'ranked':>10}   (median of 5, ms)")

@@ -11,8 +11,9 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from aiogram.methods import SendMessage
 from aiohttp.test_utils import TestClient, TestServer
@@ -22,6 +23,8 @@ from bot.dashboard import init_data as webapp_auth
 from bot.dashboard.sessions import COOKIE
 from bot.replies import plain
 from composition.dashboard import build_dashboard
+from core.analytics.overview import HEADLINES
+from core.overview import GoalView
 from devtools.emulator import webapp
 from devtools.emulator.world import World
 from storage.tables import AuditLog, Redemption, Reward
@@ -108,6 +111,13 @@ async def seed(bot: Harness) -> None:
     await bot.feed(f.message(BOB, "/feedback the shop page <script>alert(1)</script>", date=NOW))
 
 
+class OneGoal:
+    """A goals source as the goals feature would give (core/overview.py GoalsSource)."""
+
+    async def goals(self, uow: Any, group: Any, today: Any) -> list[GoalView]:
+        return [GoalView("dau", 50.0, 3.0, "average", date(2027, 1, 31), True)]
+
+
 async def test_log_in_pages_and_refusals(db_url: str) -> None:
     async with running_bot(
         db_url,
@@ -144,14 +154,44 @@ async def test_log_in_pages_and_refusals(db_url: str) -> None:
             ]
 
             # ---- overview --------------------------------------------------------------------
-            status, overview = await client.get(f"g/{G}/overview", days=7)
+            status, overview = await client.get(f"g/{G}/overview", period="7d")
             assert status == 200
+            assert [k["key"] for k in overview["headlines"]] == list(HEADLINES)
             kpis = {k["key"]: k for k in overview["headlines"]}
-            assert kpis["members"]["value"] == 3 and kpis["points"]["value"] > 0
-            assert kpis["active"]["previous"] is None  # not measured: said, not guessed
-            assert len(overview["series"][0]["values"]) == 7
-            assert (await client.get(f"g/{G}/overview", days=8))[0] == 400
-
+            # /stats' numbers from the analytics' day totals, against the 7 days before.
+            assert kpis["members"] == {
+                "key": "members",
+                "value": 3,
+                "previous": 0,
+                "kind": "count",
+            }
+            assert kpis["messages"]["value"] == 2 and kpis["points_issued"]["value"] == 100
+            assert kpis["redemptions"]["value"] == 1 and kpis["feedback"]["value"] == 1
+            assert kpis["stickiness"]["kind"] == "rate" and kpis["stickiness"]["previous"] is None
+            series = {s["key"]: s["values"] for s in overview["series"]}
+            assert (
+                series["members"][-1] == 3 and series["dau"][-1] == 3 and len(series["mau"]) == 7
+            )
+            local = NOW.astimezone(ZoneInfo("Asia/Shanghai"))
+            assert overview["heatmap"][local.weekday()][local.hour] >= 4  # 2 messages, 2 commands
+            assert overview["goals"] == []  # no goal table: the page's empty state
+            ranged = (await client.get(f"g/{G}/overview", period="2026-01-01..2026-01-31"))[1]
+            assert ranged["period"]["days"] == 31 and ranged["heatmap"] is None
+            status, body = await client.get(f"g/{G}/overview", period="400d")
+            assert status == 400 and "at most 366 days" in body["error"]
+            assert (await client.get(f"g/{G}/overview", period="soon"))[0] == 400
+            bot.app.deps["dashboard_goals"] = OneGoal()
+            goals = (await client.get(f"g/{G}/overview"))[1]["goals"]
+            assert goals == [
+                {
+                    "metric": "dau",
+                    "target": 50.0,
+                    "current": 3.0,
+                    "kind": "average",
+                    "deadline": "2027-01-31",
+                    "north_star": True,
+                }
+            ]
             # ---- members: paged, searched, sorted, a card, the CSV --------------------------
             status, page = await client.get(f"g/{G}/members", sort="points", size=2)
             assert status == 200 and page["total"] == 3 and page["exact"]

@@ -34,7 +34,6 @@ async function openCard(ctx, id) {
       h("tr", {}, h("td", {}, datetime(e.at)), h("td", { class: "num" }, (e.amount > 0 ? "+" : "") + e.amount), h("td", { class: "wrap" }, e.reason, e.note ? " · " + e.note : "")))))) : h("p", { class: "muted" }, t("dash-empty")),
     h("h3", {}, t("dash-card-redemptions")),
     data.redemptions.length ? h("ul", {}, data.redemptions.map((r) => h("li", {}, `#${r.id} `, r.reward, ` · ${r.cost} · `, t("dash-redemption-" + r.status), ` · ${datetime(r.at)}`))) : h("p", { class: "muted" }, t("dash-empty")),
-    h("p", { class: "muted" }, t("dash-card-tags-later")),
   );
 }
 

@@ -211,6 +211,47 @@ async def test_log_in_pages_and_refusals(db_url: str) -> None:
             assert response.headers["Content-Disposition"].startswith("attachment")
             assert "Eve" in csv_text and "Bob" not in csv_text.split("\n", 1)[1]
 
+            # ---- members: segments' columns, tags from the card, the selector, its CSV -------
+            bob = page["rows"][0]
+            assert bob["x_stage"] == "active" and bob["x_tier"] == "casual"  # first seen since the last daily run
+            assert bob["x_risk"] == "low" and bob["x_tags"] == [] and bob["x_active_days_30"] == 1
+            status, tagged = await client.post(f"g/{G}/members/200/tags", {"tags": "VIP #gold"})
+            assert status == 200 and tagged == {"tags": ["gold", "vip"], "added": ["gold", "vip"]}
+            status, body = await client.post(f"g/{G}/members/200/tags", {"tags": "<b>"})
+            assert status == 400 and "<b>" in body["error"]  # /tag's message, nothing changed
+            assert (await client.post(f"g/{G}/members/200/tags", {"tags": "x"}, csrf="no"))[
+                0
+            ] == 403
+            status, card = await client.get(f"g/{G}/members/200")
+            assert card["segment"]["tags"] == ["gold", "vip"] and card["segment"]["stage"] == "active"
+            vip = (await client.get(f"g/{G}/members", f_selector="active+tag:vip"))[1]
+            assert [m["id"] for m in vip["rows"]] == [200] and vip["rows"][0]["x_tags"] == [
+                "gold",
+                "vip",
+            ]
+            rest = (await client.get(f"g/{G}/members", f_selector="all-tag:vip"))[1]
+            assert sorted(m["id"] for m in rest["rows"]) == [100, 300]
+            status, body = await client.get(f"g/{G}/members", f_selector="new+dormnt")
+            assert status == 400 and body["position"] == 5 and "dormant" in body["error"]
+            response = await client.http.get(
+                f"/api/g/{G}/members.csv", params={"f_selector": "tag:vip"}
+            )
+            lines = (await response.text()).strip().split("\n")
+            assert lines[0].endswith(",stage,tier,risk,tags,active_days_30")
+            assert len(lines) == 2 and lines[1].startswith("200,Bob,bob,")
+            assert lines[1].endswith(",active,casual,low,gold vip,1")
+            status, untagged = await client.post(f"g/{G}/members/200/tags/remove", {"tag": "vip"})
+            assert status == 200 and untagged == {"tags": ["gold"], "removed": ["vip"]}
+            actions = await count(
+                bot,
+                select(func.count())
+                .select_from(AuditLog)
+                .where(
+                    AuditLog.action.in_(("tag_added", "tag_removed")), AuditLog.actor_id == 100
+                ),
+            )
+            assert actions == 2  # both changes audited, with who
+
             # ---- settings: CSRF, the chat's validation and message, the bot uses it ------------
             assert (
                 await client.post(f"g/{G}/settings", {"key": "language", "value": "zh"}, csrf="x")

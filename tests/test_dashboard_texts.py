@@ -12,6 +12,9 @@ from composition.goals import KINDS as GOAL_METRICS
 from core.analytics.overview import HEADLINES, SERIES
 from core.community.directory import ACTIVITY, SORTS, STATES
 from core.feedback import rules
+from core.segments.directory import COLUMNS as SEGMENT_COLUMNS
+from core.segments.risk import HIGH, LOST, LOW, MEDIUM
+from core.segments.stages import STAGES, TIERS
 from core.shop.catalogue import MODES
 from handlers.dashboard import pages
 
@@ -27,6 +30,10 @@ def used_keys() -> set[str]:
     found |= {f"dash-kpi-{k}" for k in HEADLINES}
     found |= {f"dash-series-{k}" for k, _ in SERIES}
     found |= {f"dash-goal-metric-{k}" for k in GOAL_METRICS}
+    found |= {f"dash-col-{k}" for k in SEGMENT_COLUMNS}
+    found |= {f"dash-stage-{k}" for k in STAGES}
+    found |= {f"dash-tier-{k}" for k in TIERS}
+    found |= {f"dash-risk-{k}" for k in (LOW, MEDIUM, HIGH, LOST)}
     found |= {f"dash-col-{k}" for k in (*SORTS, "name", "best_streak")}
     found |= {f"dash-state-{k}" for k in STATES}
     found |= {f"dash-activity-{k or 'any'}" for k in ACTIVITY}

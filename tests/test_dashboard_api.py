@@ -213,7 +213,9 @@ async def test_log_in_pages_and_refusals(db_url: str) -> None:
 
             # ---- members: segments' columns, tags from the card, the selector, its CSV -------
             bob = page["rows"][0]
-            assert bob["x_stage"] == "active" and bob["x_tier"] == "casual"  # first seen since the last daily run
+            assert (
+                bob["x_stage"] == "active" and bob["x_tier"] == "casual"
+            )  # first seen since the last daily run
             assert bob["x_risk"] == "low" and bob["x_tags"] == [] and bob["x_active_days_30"] == 1
             status, tagged = await client.post(f"g/{G}/members/200/tags", {"tags": "VIP #gold"})
             assert status == 200 and tagged == {"tags": ["gold", "vip"], "added": ["gold", "vip"]}
@@ -223,7 +225,9 @@ async def test_log_in_pages_and_refusals(db_url: str) -> None:
                 0
             ] == 403
             status, card = await client.get(f"g/{G}/members/200")
-            assert card["segment"]["tags"] == ["gold", "vip"] and card["segment"]["stage"] == "active"
+            assert (
+                card["segment"]["tags"] == ["gold", "vip"] and card["segment"]["stage"] == "active"
+            )
             vip = (await client.get(f"g/{G}/members", f_selector="active+tag:vip"))[1]
             assert [m["id"] for m in vip["rows"]] == [200] and vip["rows"][0]["x_tags"] == [
                 "gold",

@@ -11,6 +11,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -25,6 +26,7 @@ from bot.replies import plain
 from composition.dashboard import build_dashboard
 from core.analytics.overview import HEADLINES
 from core.overview import GoalView
+from core.schedule.best_time import ActivityMatrix
 from devtools.emulator import webapp
 from devtools.emulator.world import World
 from storage.tables import AuditLog, Redemption, Reward
@@ -109,6 +111,20 @@ async def seed(bot: Harness) -> None:
     )
     await bot.feed(f.callback(BOB, confirm, 5))
     await bot.feed(f.message(BOB, "/feedback the shop page <script>alert(1)</script>", date=NOW))
+
+
+@dataclass
+class EveningActivity:
+    """An activity source (core/schedule/best_time.py) where evenings stand out."""
+
+    days: int
+
+    async def weekday_hour_activity(self, uow: Any, group_id: int, **_: Any) -> ActivityMatrix:
+        rows = [[10] * 24 for _ in range(7)]
+        for row in rows:
+            row[20] = 200
+        rows[5][20] = 400  # Saturday evening: the busiest hour of the week
+        return ActivityMatrix(tuple(tuple(r) for r in rows), self.days, "Asia/Shanghai")
 
 
 class OneGoal:
@@ -335,6 +351,15 @@ async def test_log_in_pages_and_refusals(db_url: str) -> None:
             assert (await client.post(f"g/{G}/schedule/{post_id}/pause", {}))[1]["post"]["paused"]
             status, body = await client.post(f"g/{G}/schedule", {"when": "someday", "text": "x"})
             assert status == 400 and body["error"]
+            assert (await client.get(f"g/{G}/schedule"))[1]["best"] is None  # activity unknown
+            bot.app.deps["activity_matrix"] = EveningActivity(days=28)
+            best = (await client.get(f"g/{G}/schedule"))[1]["best"]
+            assert best["status"] == "ok" and best["hours"] == [20]
+            assert best["choices"] == ["20:00", "daily 20:00", "weekly sat 20:00"]
+            assert best["tz"] == "Asia/Shanghai"
+            bot.app.deps["activity_matrix"] = EveningActivity(days=3)
+            best = (await client.get(f"g/{G}/schedule"))[1]["best"]
+            assert best["status"] == "not_enough_data" and best["choices"] == []
 
             # ---- the audit log: who and what ----------------------------------------------------
             entries = (await client.get(f"g/{G}/audit"))[1]["entries"]

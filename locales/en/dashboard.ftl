@@ -146,7 +146,6 @@ dash-post-deleted = Post #{ $id } deleted
 dash-post-new = New post
 dash-post-when-hint = When: daily 09:00, weekly mon 10:00, +1h, 2026-12-24 20:00 …
 dash-post-text-hint = The text (several variants separated by || are posted in turn)
-dash-post-best-times = Best times to post in this group:
 dash-post-quick = Quick choices (best times appear once there is enough activity to measure):
 dash-post-create = Schedule
 dash-post-created = Scheduled

@@ -146,7 +146,6 @@ dash-post-deleted = 定时内容 #{ $id } 已删除
 dash-post-new = 新建定时内容
 dash-post-when-hint = 时间:daily 09:00、weekly mon 10:00、+1h、2026-12-24 20:00 …
 dash-post-text-hint = 内容(用 || 分隔的多个版本将轮流发送)
-dash-post-best-times = 本群最佳发布时间:
 dash-post-quick = 快捷选择(活跃数据足够后会显示最佳发布时间):
 dash-post-create = 定时发布
 dash-post-created = 已设置定时发布

@@ -37,7 +37,8 @@ WINDOW = 7  # days behind a goal's current value
 
 
 class TableGoals:
-    def __init__(self) -> None:
+    def __init__(self, table: str = "goal") -> None:
+        self._table = table
         self._columns: set[str] | None = None  # the goal table's columns (empty: no table)
 
     async def _table_columns(self, uow: UnitOfWork) -> set[str]:
@@ -45,9 +46,9 @@ class TableGoals:
 
             def read(connection: Any) -> set[str]:
                 inspector = sa.inspect(connection)
-                if not inspector.has_table("goal"):
+                if not inspector.has_table(self._table):
                     return set()
-                return {c["name"] for c in inspector.get_columns("goal")}
+                return {c["name"] for c in inspector.get_columns(self._table)}
 
             connection = await uow.session.connection()
             self._columns = await connection.run_sync(read)
@@ -60,7 +61,8 @@ class TableGoals:
         found = (
             (
                 await uow.session.execute(
-                    sa.text("SELECT * FROM goal WHERE group_id = :g"), {"g": group.group_id}
+                    sa.text(f"SELECT * FROM {self._table} WHERE group_id = :g"),
+                    {"g": group.group_id},
                 )
             )
             .mappings()

@@ -86,8 +86,9 @@ class MemberPage:
 
 # Contributed columns: values of a column for the user ids of one page.
 ColumnProvider = Callable[[UnitOfWork, GroupSettings, list[int]], Awaitable[dict[int, Any]]]
-# Contributed filters: the filter's text -> an SQL condition on the member table (ValueError:
-# not understood).
+# Contributed filters: the filter's text -> an SQL condition on the member table, or a
+# rows.Joined (a condition that reads another table's row of the member, outer-joined)
+# (ValueError: not understood).
 FilterBuilder = Callable[[GroupSettings, str], Any]
 
 
@@ -155,11 +156,13 @@ class MemberDirectory:
         listing = self._listing(group, query, now)
         size = min(max(query.size, 1), MAX_PAGE_SIZE)
         offset = query.page * size
-        found = await rows.page(uow.session, listing, offset, size + 1)
+        found, matches = await rows.page(uow.session, listing, offset, size + 1)
         more = len(found) > size
         found = found[:size]
         if not more:  # the last page: every match is counted
             total, exact = offset + len(found), True
+        elif matches is not None:  # counted by the page's own statement
+            total, exact = matches, True
         elif listing.search.strip():
             # A search reads every name once for the page; counting would read them again:
             # "more than" this many.

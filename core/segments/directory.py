@@ -101,7 +101,7 @@ def selector_filter(segments: SegmentService, clock: Any) -> Any:
     def build(group: GroupSettings, text: str) -> Any:
         node = segments.parse(text)
         scope = segments.scope(group, clock())
-        return rows.members_where(scope, condition(node, segments.terms, scope))
+        return rows.members_where(condition(node, segments.terms, scope))
 
     return build
 

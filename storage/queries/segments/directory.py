@@ -9,9 +9,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.queries.community.directory import Joined
 from storage.queries.segments.selector import (
     _FROM,
     _M,
+    _S,
     Condition,
     Scope,
     stage_expression,
@@ -45,13 +47,9 @@ async def page_facts(session: AsyncSession, scope: Scope, user_ids: Sequence[int
     return list((await session.exec(stmt)).all())
 
 
-def members_where(scope: Scope, condition: Condition) -> Condition:
-    """The selector's condition (over member LEFT JOIN member_segment) as a condition on the
-    member table alone: its members' ids, from the group's rows (one pass of them)."""
-    chosen = (
-        sa.select(_M.c.user_id)
-        .select_from(_FROM)
-        .where(_M.c.group_id == scope.group_id, condition)
-        .correlate(None)  # the subquery reads member itself, not the outer query's row
+def members_where(condition: Condition) -> Joined:
+    """The selector's condition (over member LEFT JOIN member_segment) for the members table:
+    member_segment outer-joined by its key, tested in the table's one pass."""
+    return Joined(
+        condition, _S, sa.and_(_S.c.group_id == _M.c.group_id, _S.c.user_id == _M.c.user_id)
     )
-    return _M.c.user_id.in_(chosen)

@@ -302,7 +302,7 @@ async def overview_goals_charts_and_the_period_picker(scene: Scene) -> None:
     change = await page.locator("#kpis .kpi[data-key='dau'] .change").inner_text()
     assert "vs previous period" in change and any(ch in change for ch in "↑↓→")
     assert await page.locator("#heat > div[title]").count() == 7 * 24
-    assert "No goals yet" in await page.locator("#goals").inner_text()
+    assert "No goals yet" in await page.locator("#goals").inner_text()  # the empty state
     await page.click("#periods .chip[data-period='30d']")
     await page.locator("#periods .chip.on[data-period='30d']").wait_for()
     await page.fill("#period-from", "2026-01-01")

@@ -36,7 +36,7 @@ function change(t, k) {
   }
   // Fewer leaves is good news: coloured the other way round.
   const good = k.key === "leaves" ? d < 0 : d > 0;
-  const cls = Math.abs(d) < 1e-9 ? "muted" : good ? "up" : "down";
+  const cls = Math.abs(d) < 1e-9 || text === "→" ? "muted" : good ? "up" : "down";
   return h("div", { class: "change " + cls }, text ? t("dash-kpi-change", { change: text }) : "");
 }
 

@@ -2,7 +2,7 @@
 cmd-retention = See how many newcomers stay
 example-retention = /retention weeks
 help-retention = [weeks | days] [period] — join cohorts with W1…W8 (by week, the last 12 weeks) or D1/D7/D14/D30 (by day, the last 30 days): a table, the average and a heat map (in private: pick a group)
-cmd-funnel = See newcomers' path from joining to redeeming
+cmd-funnel = See the newcomers' funnel
 example-funnel = /funnel 90d
 help-funnel = [7d | 30d | 90d | 2026-03-01..2026-03-31] — members who joined in the period: first check-in, 3-day and 7-day streak, first redemption, with the conversion of each step
 cmd-compare = Compare the days before and after a date

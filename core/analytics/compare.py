@@ -61,8 +61,8 @@ class Comparison:
 
     @property
     def has_data(self) -> bool:
-        """Something was counted in both windows (else: "not enough data yet")."""
-        return self.first_day is not None and self.first_day <= self.before.end
+        """The whole window before the date was counted (else: "not enough data yet")."""
+        return self.first_day is not None and self.first_day <= self.before.start
 
 
 def parse_compare(words: list[str], today: date) -> tuple[date, int]:

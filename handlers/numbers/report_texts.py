@@ -106,19 +106,22 @@ def funnel_text(t: Translator, title: str, period: Period, f: Funnel, today: dat
 def _average_value(value: float | None) -> str:
     if value is None:
         return EMPTY
+    if value == 0:
+        return "0"
     return f"{value:,.1f}" if abs(value) < 100 else f"{round(value):,}"
 
 
 def _signed(value: float | None) -> str:
     if value is None:
         return ""
-    shown = _average_value(abs(value))
-    return ("+" if value > 0 else "−" if value < 0 else "±") + shown
+    if value == 0:
+        return "±0"
+    return ("+" if value > 0 else "−") + _average_value(abs(value))
 
 
 def _metric_line(t: Translator, m: Metric) -> str:
     c = m.change
-    relative = f", {c.relative * 100:+.0f}%" if c.relative is not None else ""
+    relative = f", {c.relative * 100:+.0f}%" if c.relative is not None and c.change else ""
     verdict = {
         Change.UP: t("compare-verdict-up"),
         Change.DOWN: t("compare-verdict-down"),

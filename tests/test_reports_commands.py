@@ -28,7 +28,6 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from aiogram.methods import EditMessageText, SendMediaGroup, SendMessage, SendPhoto
 from PIL import Image
-from sqlalchemy import update
 
 from bot.replies import plain
 from core.analytics.cohorts import average
@@ -44,7 +43,7 @@ from core.analytics.reports import Cohort
 from storage.tables import GroupDay
 from tests import factories as f
 from tests.app_harness import Harness, running_bot
-from tests.inline_worker import InlineWorker
+from tests.inline_worker import InlineWorker, SketchWorker
 
 A, B, C, D = (f.user(n, name) for n, name in ((1, "Ann"), (2, "Bob"), (3, "Cy"), (4, "Dee")))
 ADMIN = f.user(100, "Ada")
@@ -121,6 +120,7 @@ async def test_retention_and_funnel_by_hand(db_url: str) -> None:
         [heat_map] = _pngs(bot)  # one picture: sendPhoto
         assert _real_png(heat_map)[0] == 1080 and worker.calls == ["render_all"]
 
+        bot.app.deps["worker"] = sketch = SketchWorker()  # drawn once is enough
         bot.clear()
         await bot.feed(f.message(ADMIN, "/retention", date=ASKED))  # by week, the last 12
         text = plain(bot.sent(SendMessage)[0].text)
@@ -133,8 +133,9 @@ async def test_retention_and_funnel_by_hand(db_url: str) -> None:
             "03-09 1   0%    ·    ·    ·",
             "03-02 3  33%  33%    ·    ·",
         ]
-        assert len(_pngs(bot)) == 1
+        assert sketch.calls == [("render_all", 1)]
 
+        bot.app.deps["worker"] = worker
         bot.clear()
         await bot.feed(f.message(ADMIN, "/funnel 2026-03-01..2026-03-20", date=ASKED))
         text = plain(bot.sent(SendMessage)[0].text)
@@ -147,11 +148,13 @@ async def test_retention_and_funnel_by_hand(db_url: str) -> None:
         [funnel] = _pngs(bot)
         assert _real_png(funnel)[0] == 1080
 
+        bot.app.deps["worker"] = sketch
         await bot.feed(f.message(ADMIN_ZH, "/funnel 2026-03-01..2026-03-20", date=ASKED))
         zh = plain(bot.sent(SendMessage)[-1].text)
         assert "从加入到兑换" in zh and "✅ 首次签到:3 · 占加入人数 75%" in zh
 
         # The period's album from /stats: seven charts, one sendMediaGroup, each a real PNG.
+        bot.app.deps["worker"] = worker
         bot.clear()
         await bot.feed(f.message(ADMIN, "/stats 2026-03-01..2026-03-20", date=ASKED))
         albums = bot.sent(SendMediaGroup)
@@ -163,6 +166,7 @@ async def test_retention_and_funnel_by_hand(db_url: str) -> None:
             b.text: b.callback_data for row in stats.reply_markup.inline_keyboard for b in row
         }
         assert "📈 Charts" in charts_button
+        bot.app.deps["worker"] = sketch
         bot.clear()
         await bot.feed(f.callback(ADMIN, charts_button["📈 Charts"], 77))
         assert [len(a.media) for a in bot.sent(SendMediaGroup)] == [7]
@@ -223,7 +227,7 @@ async def _crafted_days(bot: Harness) -> None:
 async def test_compare_and_best_hours_on_crafted_days(db_url: str) -> None:
     asked = local(15, 12, month=2)  # 2026-02-15: the after window (02-02 .. 02-08) is over
     async with running_bot(db_url, admins={(f.GROUP_ID, 100), (OTHER, 100)}) as bot:
-        bot.app.deps["worker"] = InlineWorker()
+        bot.app.deps["worker"] = SketchWorker()
         await _crafted_days(bot)
         await bot.feed(f.message(ADMIN, "/compare 2026-02-02", date=asked))
         text = plain(bot.last_text())

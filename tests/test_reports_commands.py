@@ -113,10 +113,11 @@ async def test_retention_and_funnel_by_hand(db_url: str) -> None:
         table = text.split("(· not yet):\n", 1)[1].splitlines()
         assert table[:4] == [
             "          D1   D7  D14  D30",
-            "03-09 1 100%   0%    ·    ·",
-            "03-03 1 100%   0%   0%    ·",
             "03-02 2 100%  50%   0%    ·",
+            "03-03 1 100%   0%   0%    ·",
+            "03-09 1 100%   0%    ·    ·",
         ]
+        assert "(/retention days 2026-01-19..2026-02-18)" in text  # a month with its D30
         [heat_map] = _pngs(bot)  # one picture: sendPhoto
         assert _real_png(heat_map)[0] == 1080 and worker.calls == ["render_all"]
 
@@ -130,8 +131,8 @@ async def test_retention_and_funnel_by_hand(db_url: str) -> None:
         table = text.split("(· not yet):\n", 1)[1].splitlines()
         assert table[:3] == [
             "          W1   W2   W4   W8",
-            "03-09 1   0%    ·    ·    ·",
             "03-02 3  33%  33%    ·    ·",
+            "03-09 1   0%    ·    ·    ·",
         ]
         assert sketch.calls == [("render_all", 1)]
 

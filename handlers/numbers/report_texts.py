@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from bot.i18n import Translator
 from core.analytics.cohorts import MAX_ROWS, Observed, Retention
@@ -39,7 +39,7 @@ def retention_table(r: Retention) -> str:
     """A monospaced table of the latest cohorts: join day (week's Monday), size, rates."""
     offsets = TABLE_WEEKS if r.weeks else TABLE_DAYS
     letter = "W" if r.weeks else "D"
-    shown: list[Cohort] = list(reversed(r.shown))  # the latest first
+    shown: list[Cohort] = r.shown  # oldest first, as in the picture
     sizes = [number(c.size) for c in shown]
     width = max([len(s) for s in sizes] + [1])
     lines = [_row("", "", [f"{letter}{n}" for n in offsets], width)]
@@ -58,7 +58,7 @@ def _average(t: Translator, r: Retention) -> str:
     return t("retention-average", rates=" · ".join(cell(n, r.average[n]) for n in r.offsets))
 
 
-def retention_text(t: Translator, title: str, r: Retention) -> str:
+def retention_text(t: Translator, title: str, r: Retention, today: date) -> str:
     start, end = _range(r.period)
     head = t(
         "retention-title-weeks" if r.weeks else "retention-title-days",
@@ -78,7 +78,9 @@ def retention_text(t: Translator, title: str, r: Retention) -> str:
     ]
     if len(r.cohorts) > MAX_ROWS:
         lines.append(t("retention-latest", shown=MAX_ROWS, cohorts=len(r.cohorts)))
-    lines.append(t("retention-how-weeks" if r.weeks else "retention-how-days"))
+    # D30 needs joiners of 30 days ago: a month that ended 30 days before today has them all.
+    earlier = f"{today - timedelta(days=60)}..{today - timedelta(days=30)}"
+    lines.append(t("retention-how-weeks" if r.weeks else "retention-how-days", example=earlier))
     return "\n".join(lines)
 
 

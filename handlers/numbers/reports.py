@@ -110,7 +110,7 @@ async def _retention(
     weeks, period = retention_args(words, today)
     async with session_factory() as session:
         found = await retention(session, group.group_id, period, today, weeks=weeks)
-    text = report_texts.retention_text(t, _name(group), found)
+    text = report_texts.retention_text(t, _name(group), found, today)
     return Shown(text, [chart_texts.cohorts_chart(t, found)] if found.cohorts else [])
 
 

@@ -14,8 +14,11 @@ The group is in Asia/Shanghai (UTC+8). Local days of March 2026 (the reports are
 By join day (size; D1, D7, D14, D30 — None: not come by 03-20):
     03-02 (2; 2, 1, 0, None)   03-03 (1; 1, 0, 0, None)   03-09 (1; 1, 0, None, None)
     average: D1 4/4 = 100%, D7 1/4 = 25%, D14 0/3 = 0%, D30 none yet
-By join week (Monday):
-    03-02 (3: A, B, C; W1 = A = 1, W2 = B = 1)   03-09 (1: D; W1 = 0, W2 not yet)
+By join week (Monday), asked on Monday 03-30 (weeks that are over: to 03-29):
+    03-02 (3: A, B, C; W1 = A = 1, W2 = B = 1, W3 = 0)   03-09 (1: D; W1 = 0, W2 = 0, W3 not over)
+    average: W1 1/4 = 25%, W2 1/4 = 25%, W3 0/3 = 0%
+A day or a week counts once it is over (today is not): asked on 03-20, D1 of a 03-19 cohort
+would be "not yet".
 Funnel of 03-01..03-20: joined 4, first check-in 3 (A, B, D), 3-day streak 1 (A), 7-day 0,
 redemption 0.
 """
@@ -109,7 +112,7 @@ async def test_retention_and_funnel_by_hand(db_url: str) -> None:
         text = plain(bot.sent(SendMessage)[0].text)
         assert "Retention by join day · Test Group · 2026-03-01 – 2026-03-20" in text
         assert "3 cohorts, 4 members joined." in text
-        assert "Average: D1 100% · D7 25% · D14 0% · D30 ·" in text
+        assert "Average: D1 100% · D7 25% · D14 0% · D30 —" in text
         table = text.split("(· not yet):\n", 1)[1].splitlines()
         assert table[:4] == [
             "          D1   D7  D14  D30",
@@ -121,18 +124,28 @@ async def test_retention_and_funnel_by_hand(db_url: str) -> None:
         [heat_map] = _pngs(bot)  # one picture: sendPhoto
         assert _real_png(heat_map)[0] == 1080 and worker.calls == ["render_all"]
 
+        # Asked on 03-10: D checked in at 00:30 today, but today is not over — not yet.
+        bot.clear()
+        await bot.feed(
+            f.message(ADMIN, "/retention days 2026-03-09..2026-03-10", date=local(10, 12))
+        )
+        text = plain(bot.sent(SendMessage)[0].text)
+        assert "Average: D1 — · D7 — · D14 — · D30 —" in text
+        assert "03-09 1    ·    ·    ·    ·" in text
+        assert plain(bot.last_text()) == "📉 Not enough data yet for charts." and not _pngs(bot)
+
         bot.app.deps["worker"] = sketch = SketchWorker()  # drawn once is enough
         bot.clear()
-        await bot.feed(f.message(ADMIN, "/retention", date=ASKED))  # by week, the last 12
+        await bot.feed(f.message(ADMIN, "/retention", date=local(30, 12)))  # by week, 12 weeks
         text = plain(bot.sent(SendMessage)[0].text)
-        assert "weeks from 2025-12-29 to 2026-03-20" in text
+        assert "weeks from 2026-01-12 to 2026-03-30" in text
         assert "2 cohorts, 4 members joined." in text
-        assert "Average: W1 25% · W2 33% · W3 · ·" in text
+        assert "Average: W1 25% · W2 25% · W3 0% · W4 — ·" in text
         table = text.split("(· not yet):\n", 1)[1].splitlines()
         assert table[:3] == [
             "          W1   W2   W4   W8",
             "03-02 3  33%  33%    ·    ·",
-            "03-09 1   0%    ·    ·    ·",
+            "03-09 1   0%   0%    ·    ·",
         ]
         assert sketch.calls == [("render_all", 1)]
 

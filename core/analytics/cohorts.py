@@ -75,11 +75,20 @@ async def retention(
     session: AsyncSession, group_id: int, period: Period, today: date, *, weeks: bool
 ) -> Retention:
     """The cohorts that joined in the period (by join week when `weeks`: weeks whose Monday is
-    in it) with D1/D7/D14/D30 (W1..W8): group_day rows only."""
+    in it) with D1/D7/D14/D30 (W1..W8): group_day rows only.
+
+    Only days and weeks that are over count as observed: today is not (a D1 read at noon would
+    be half a day), nor is the current week (its W-n would be a few days of seven): they stay
+    None, "not yet", rather than pulling a rate down."""
+    over = today - timedelta(days=1)
     if weeks:
-        cohorts = await reports.retention_weeks(session, group_id, period, today)
+        # reports.retention_weeks observes week n once its Monday is on or before the day it is
+        # given: six days before the last day that is over, so the whole week is.
+        cohorts = await reports.retention_weeks(
+            session, group_id, period, over - timedelta(days=6)
+        )
         offsets = RETENTION_WEEKS
     else:
-        cohorts = await reports.retention_days(session, group_id, period, today)
+        cohorts = await reports.retention_days(session, group_id, period, over)
         offsets = RETENTION_DAYS
     return Retention(period, weeks, tuple(offsets), cohorts, average(cohorts, offsets))

@@ -53,7 +53,7 @@ def _average(t: Translator, r: Retention) -> str:
     letter = "W" if r.weeks else "D"
 
     def cell(n: int, found: Observed | None) -> str:
-        return f"{letter}{n} {percent(found.rate) if found else EMPTY}"
+        return f"{letter}{n} {percent(found.rate if found else None)}"  # —: none yet
 
     return t("retention-average", rates=" · ".join(cell(n, r.average[n]) for n in r.offsets))
 

@@ -78,8 +78,8 @@ def retention_text(t: Translator, title: str, r: Retention, today: date) -> str:
     ]
     if len(r.cohorts) > MAX_ROWS:
         lines.append(t("retention-latest", shown=MAX_ROWS, cohorts=len(r.cohorts)))
-    # D30 needs joiners of 30 days ago: a month that ended 30 days before today has them all.
-    earlier = f"{today - timedelta(days=60)}..{today - timedelta(days=30)}"
+    # D30 is over for those who joined 31 days ago or earlier: a month ending then has them all.
+    earlier = f"{today - timedelta(days=61)}..{today - timedelta(days=31)}"
     lines.append(t("retention-how-weeks" if r.weeks else "retention-how-days", example=earlier))
     return "\n".join(lines)
 

@@ -25,8 +25,8 @@ retention-average = Average: { $rates }
 retention-table-weeks = Share of each week's newcomers active in week n after it (· not yet):
 retention-table-days = Share of each day's newcomers active n days later (· not yet):
 retention-latest = The latest { $shown } of { $cohorts } cohorts; the average counts them all.
-retention-how-weeks = <i>The average counts only the cohorts whose week n has come. The picture has all eight weeks; /retention days shows D1/D7/D14/D30.</i>
-retention-how-days = <i>The average counts only the cohorts whose day n has come: D30 needs join days at least 30 days ago (/retention days { $example }). By week: /retention weeks.</i>
+retention-how-weeks = <i>The average counts only the cohorts whose week n is over (this week is not). The picture has all eight weeks; /retention days shows D1/D7/D14/D30.</i>
+retention-how-days = <i>The average counts only the cohorts whose day n is over (today is not): D30 needs members who joined 31 days ago or earlier — try /retention days { $example }. By week: /retention weeks.</i>
 retention-error-word = Unknown “{ $word }”. Try /retention weeks, /retention days, or add a period: /retention days 2026-10-01..2026-10-31.
 
 funnel-title = 🪜 <b>From joining to redeeming</b> · { $group } · joined { $start } – { $end } ({ $days } days)

@@ -22,8 +22,8 @@ retention-average = 平均:{ $rates }
 retention-table-weeks = 每周新成员在之后第 n 周仍活跃的比例(· 表示还没到):
 retention-table-days = 每天新成员在 n 天后仍活跃的比例(· 表示还没到):
 retention-latest = 只列出最近 { $shown } 批(共 { $cohorts } 批);平均值包含全部。
-retention-how-weeks = <i>平均值只计算已经到了第 n 周的批次。图片里有完整的 8 周;按天查看:/retention days。</i>
-retention-how-days = <i>平均值只计算已经到了第 n 天的批次:第 30 天留存需要 30 天前加入的成员(/retention days { $example })。按周查看:/retention weeks。</i>
+retention-how-weeks = <i>平均值只计算第 n 周已经过完的批次(本周还没过完)。图片里有完整的 8 周;按天查看:/retention days。</i>
+retention-how-days = <i>平均值只计算第 n 天已经过完的批次(今天还没过完):第 30 天留存需要 31 天前或更早加入的成员——试试 /retention days { $example }。按周查看:/retention weeks。</i>
 retention-error-word = 无法识别“{ $word }”。可以用 /retention weeks、/retention days,或加上时段:/retention days 2026-10-01..2026-10-31。
 
 funnel-title = 🪜 <b>从加入到兑换</b> · { $group } · { $start } – { $end } 加入(共 { $days } 天)

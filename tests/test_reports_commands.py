@@ -120,7 +120,7 @@ async def test_retention_and_funnel_by_hand(db_url: str) -> None:
             "03-03 1 100%   0%   0%    ·",
             "03-09 1 100%   0%    ·    ·",
         ]
-        assert "(/retention days 2026-01-18..2026-02-17)" in text  # a month with its D30
+        assert "try /retention days 2026-01-18..2026-02-17." in text  # a month with its D30
         [heat_map] = _pngs(bot)  # one picture: sendPhoto
         assert _real_png(heat_map)[0] == 1080 and worker.calls == ["render_all"]
 

@@ -165,7 +165,7 @@ async def test_retention_and_funnel_by_hand(db_url: str) -> None:
         bot.app.deps["worker"] = sketch
         await bot.feed(f.message(ADMIN_ZH, "/funnel 2026-03-01..2026-03-20", date=ASKED))
         zh = plain(bot.sent(SendMessage)[-1].text)
-        assert "从加入到兑换" in zh and "✅ 首次签到:3 · 占加入人数 75%" in zh
+        assert "从加入到兑换" in zh and "✅ 首次签到：3 · 占加入人数 75%" in zh
 
         # The period's album from /stats: seven charts, one sendMediaGroup, each a real PNG.
         bot.app.deps["worker"] = worker

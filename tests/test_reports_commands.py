@@ -43,6 +43,7 @@ from core.analytics.compare import (
 )
 from core.analytics.periods import BadDate, PeriodInFuture
 from core.analytics.reports import Cohort
+from handlers.numbers import reports as reports_handlers
 from storage.tables import GroupDay
 from tests import factories as f
 from tests.app_harness import Harness, running_bot
@@ -326,3 +327,25 @@ def test_the_average_leaves_out_cohorts_still_waiting() -> None:
     assert (found[1].active, found[1].size, found[1].rate) == (11, 40, 11 / 40)
     assert (found[7].active, found[7].size) == (2, 10)
     assert found[14] is None
+
+
+@pytest.mark.parametrize(
+    ("report", "words", "kept"),
+    [
+        ("retention", [], "weeks"),
+        ("retention", ["按天"], "days"),
+        ("retention", ["Days", "90d"], "days 90d"),
+        ("retention", ["周", "2026/1/5", "~", "2026/3/1"], "weeks 2026-01-05..2026-03-01"),
+        ("retention", ["45天"], "weeks 2026-02-04..2026-03-20"),
+        ("funnel", [], "30d"),
+        ("funnel", ["2026-03-01..2026-03-20"], "2026-03-01..2026-03-20"),
+        ("compare", ["2026/3/2", "14d"], "2026-03-02 14"),
+    ],
+)
+def test_the_chooser_keeps_the_arguments_as_the_parser_reads_them_back(
+    report: str, words: list[str], kept: str
+) -> None:
+    today = date(2026, 3, 20)
+    assert reports_handlers._normalise(report, words, today) == kept
+    data = reports_handlers.ReportGroup(r=report, g=-1001234567890123, a=kept).pack()
+    assert len(data.encode()) <= 64

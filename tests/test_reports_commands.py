@@ -43,6 +43,7 @@ from core.analytics.compare import (
 )
 from core.analytics.periods import BadDate, PeriodInFuture
 from core.analytics.reports import Cohort
+from devtools.inprocess import BOT_USER
 from handlers.numbers import reports as reports_handlers
 from storage.tables import GroupDay
 from tests import factories as f
@@ -122,6 +123,9 @@ async def test_retention_and_funnel_by_hand(db_url: str) -> None:
             "03-09 1 100%   0%    ·    ·",
         ]
         assert "try /retention days 2026-01-18..2026-02-17." in text  # a month with its D30
+        assert bot.sent(SendPhoto)[0].caption == (
+            "📈 Test Group · 2026-03-01 – 2026-03-20 (20 days)"
+        )
         [heat_map] = _pngs(bot)  # one picture: sendPhoto
         assert _real_png(heat_map)[0] == 1080 and worker.calls == ["render_all"]
 
@@ -256,6 +260,13 @@ async def test_compare_and_best_hours_on_crafted_days(db_url: str) -> None:
             in text
         )
         assert "🔥 Active members: 10.0 → 10.0 (±0) · usual ±0 ± 0 — no clear change" in text
+        assert "Reactions are counted only" not in text  # the bot is an administrator
+        bot.session.bot_not_admin.add(f.GROUP_ID)  # no longer: reactions are not seen
+        bot.app.deps["admins"].forget(f.GROUP_ID, BOT_USER.id)
+        await bot.feed(f.message(ADMIN, "/compare 2026-02-02", date=asked))
+        assert "ℹ️ Reactions are counted only where I am an administrator." in bot.last_text()
+        bot.session.bot_not_admin.discard(f.GROUP_ID)
+        bot.app.deps["admins"].forget(f.GROUP_ID, BOT_USER.id)
         # 14 days: fewer than 14 pairs of windows in the 35 days — not enough history.
         await bot.feed(f.message(ADMIN, "/compare 2026-01-26 14", date=asked))
         # (318 + 312) / 14 = 45.0 before, (316 + 385) / 14 = 50.07 after

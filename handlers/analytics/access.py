@@ -5,7 +5,10 @@ checked again when pressed: rights change, and callback data can be forged."""
 
 from __future__ import annotations
 
+from aiogram import Bot
+
 from bot.admins import AdminChecker
+from bot.i18n import Translator
 from storage.db import SessionFactory
 from storage.queries.community import groups as group_rows
 
@@ -17,3 +20,14 @@ async def administered(
     async with report_sessions() as session:
         known = await group_rows.list_for_user(session, user_id)
     return [(g.id, g.title or str(g.id)) for g in known if await admins.is_admin(g.id, user_id)]
+
+
+async def blind_spots(t: Translator, bot: Bot, admins: AdminChecker, group_id: int) -> list[str]:
+    """What the numbers cannot see in this group (Telegram shows a bot only so much): chat
+    with privacy mode on and no admin rights, reactions without admin rights."""
+    me = await bot.me()
+    if await admins.is_admin(group_id, me.id):
+        return []
+    if not me.can_read_all_group_messages:
+        return [t("stats-note-partial")]
+    return [t("stats-note-no-admin")]

@@ -33,7 +33,7 @@ from core.errors import NotAdmin, UnknownGroup
 from core.schedule.best_time import LOOKBACK_DAYS, best_times
 from core.uow import UnitOfWork
 from handlers.analytics import reactions, render
-from handlers.analytics.access import administered
+from handlers.analytics.access import administered, blind_spots
 from handlers.analytics.render import StatsCharts
 from handlers.analytics.stats_album import send_album
 from handlers.common import command_args
@@ -42,18 +42,6 @@ from handlers.schedule.best_time import stats_line
 from storage.db import SessionFactory
 
 STATS = CommandSpec("stats", role=Role.ADMIN, where=Where.ANY, area=Area.NUMBERS)
-
-
-async def _notes(t: Translator, bot: Bot, admins: AdminChecker, group_id: int) -> list[str]:
-    """What the numbers cannot see here (Telegram shows a bot only so much)."""
-    me = await bot.me()
-    is_admin = await admins.is_admin(group_id, me.id)
-    notes = [t("stats-note-seen")]
-    if not is_admin and not me.can_read_all_group_messages:
-        notes.append(t("stats-note-partial"))
-    elif not is_admin:
-        notes.append(t("stats-note-no-admin"))
-    return notes
 
 
 async def _view(
@@ -74,7 +62,7 @@ async def _view(
         activity = await recent_activity(
             session, group.group_id, group.timezone, today, LOOKBACK_DAYS
         )
-    notes = await _notes(t, bot, admins, group.group_id)
+    notes = [t("stats-note-seen"), *await blind_spots(t, bot, admins, group.group_id)]
     best = stats_line(t, best_times(activity) if activity is not None else None)
     title = group.title or str(group.group_id)
     if not summary.has_data:

@@ -10,10 +10,10 @@ buttons carry them normalised (what the parser reads back) and are checked again
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
-from aiogram import Router
+from aiogram import Bot, Router
 from aiogram.filters.callback_data import CallbackData
 from aiogram.methods import EditMessageText
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
@@ -36,8 +36,8 @@ from core.community.groups import GroupService
 from core.errors import DomainError, NotAdmin, UnknownGroup
 from core.text import shorten
 from core.uow import UnitOfWork
-from handlers.analytics.access import administered
-from handlers.analytics.render import NAME
+from handlers.analytics.access import administered, blind_spots
+from handlers.analytics.render import NAME, period_label
 from handlers.common import command_args
 from handlers.feedback.render import answer
 from handlers.numbers import charts as chart_texts
@@ -66,6 +66,7 @@ class ReportGroup(CallbackData, prefix="rg"):
 class Shown:
     text: str
     charts: list[Chart] = field(default_factory=list)
+    period: Period | None = None  # named under the pictures
 
 
 # --- arguments: checked, and normalised for the chooser's buttons -------------------------
@@ -111,7 +112,7 @@ async def _retention(
     async with session_factory() as session:
         found = await retention(session, group.group_id, period, today, weeks=weeks)
     text = report_texts.retention_text(t, _name(group), found, today)
-    return Shown(text, [chart_texts.cohorts_chart(t, found)] if found.cohorts else [])
+    return Shown(text, [chart_texts.cohorts_chart(t, found)] if found.cohorts else [], period)
 
 
 async def _funnel(
@@ -129,7 +130,7 @@ async def _funnel(
         return Shown(text)
     subtitle = chart_texts.period_subtitle(t, [period.start, period.end])
     counts = [count for _, count in found.steps()]
-    return Shown(text, [chart_texts.funnel_chart(t, counts, subtitle=subtitle)])
+    return Shown(text, [chart_texts.funnel_chart(t, counts, subtitle=subtitle)], period)
 
 
 async def _compare(
@@ -165,13 +166,20 @@ def _report_of(message: Message) -> str:
 async def _show(
     report: str,
     t: Translator,
+    bot: Bot,
+    admins: AdminChecker,
     report_sessions: SessionFactory,
     group: GroupSettings,
     words: list[str],
     event_at: datetime,
 ) -> Shown:
+    """The report, with what the numbers cannot see in this group (as /stats says it)."""
     today = local_day(event_at, group.timezone, group.day_start_hour)
-    return await REPORTS[report](t, report_sessions, group, words, today)
+    shown = await REPORTS[report](t, report_sessions, group, words, today)
+    notes = await blind_spots(t, bot, admins, group.group_id)
+    if not notes:
+        return shown
+    return replace(shown, text="\n".join([shown.text, "", *notes]))
 
 
 async def _pictures(
@@ -188,6 +196,8 @@ async def _pictures(
         return
     await uow.commit()  # reads only: settle the update before waiting for the worker
     caption = shorten(_name(group), NAME)
+    if shown.period is not None:
+        caption = t("stats-charts-caption", group=caption, period=period_label(t, shown.period))
     await chart_texts.send_charts(
         outbox, worker, t, chat_id, shown.charts, caption=caption, reply_to=reply_to
     )
@@ -199,6 +209,8 @@ async def _pictures(
 async def cmd_in_group(
     message: Message,
     group: GroupSettings,
+    bot: Bot,
+    admins: AdminChecker,
     report_sessions: SessionFactory,
     event_at: datetime,
     t: Translator,
@@ -207,13 +219,15 @@ async def cmd_in_group(
     worker: Worker,
 ) -> None:
     report = _report_of(message)
-    shown = await _show(report, t, report_sessions, group, command_args(message.text), event_at)
+    words = command_args(message.text)
+    shown = await _show(report, t, bot, admins, report_sessions, group, words, event_at)
     reply(outbox, message, shown.text, priority=Priority.HIGH)
     await _pictures(shown, uow, outbox, worker, t, message.chat.id, message.message_id, group)
 
 
 async def cmd_in_private(
     message: Message,
+    bot: Bot,
     admins: AdminChecker,
     groups: GroupService,
     report_sessions: SessionFactory,
@@ -237,7 +251,7 @@ async def cmd_in_private(
         reply(outbox, message, t("stats-choose-group"), markup=markup, priority=Priority.HIGH)
         return
     group = await groups.settings_for(choices[0][0])
-    shown = await _show(report, t, report_sessions, group, words, event_at)
+    shown = await _show(report, t, bot, admins, report_sessions, group, words, event_at)
     reply(outbox, message, shown.text, priority=Priority.HIGH)
     await _pictures(shown, uow, outbox, worker, t, message.chat.id, message.message_id, group)
 
@@ -260,6 +274,7 @@ def chooser(groups: list[tuple[int, str]], report: str, args: str) -> InlineKeyb
 async def on_group(
     query: CallbackQuery,
     callback_data: ReportGroup,
+    bot: Bot,
     admins: AdminChecker,
     groups: GroupService,
     report_sessions: SessionFactory,
@@ -283,7 +298,7 @@ async def on_group(
         answer(outbox, query, t(UnknownGroup.key), alert=True)
         return
     words = callback_data.a.split()
-    shown = await _show(callback_data.r, t, report_sessions, group, words, event_at)
+    shown = await _show(callback_data.r, t, bot, admins, report_sessions, group, words, event_at)
     outbox.send(
         message.chat.id,
         EditMessageText(

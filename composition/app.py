@@ -47,6 +47,7 @@ from bot.set_aside import SetAside
 from bot.update_leases import UpdateLeases
 from bot.web import WebhookEndpoint, build_web_app, database_ready, start_server
 from bot.worker import Worker
+from core.analytics.hours import GroupDayActivity
 from core.community.directory import MemberDirectory
 from core.community.groups import GroupService
 from core.community.members import MemberService
@@ -54,7 +55,6 @@ from core.community.settings import COMMUNITY_SETTINGS
 from core.engagement.member_events import MemberEventBatcher
 from core.events import EventBus
 from core.overview import CurrentTablesOverview
-from core.schedule.best_time import NoActivityData
 from core.schedule.drafts import PostDrafts
 from core.schedule.feeds import FeedService
 from core.schedule.firing import PostRunner
@@ -264,10 +264,9 @@ async def create_app(
         post_scheduler=post_scheduler,  # features' leader-only sweeps (Feature.setup)
         # Charts, statistics (and, later, training) run in this worker process, on demand.
         worker=worker,
-        # SEAM: the weekday x hour activity behind "best time to post" (/schedule's ⭐ times,
-        # /stats). A stand-in with no data until the analytics' per-hour activity is wired in
-        # here (an ActivityMatrixSource, core/schedule/best_time.py).
-        activity_matrix=NoActivityData(),
+        # The weekday x hour activity behind "best time to post" (/schedule's ⭐ times): the
+        # analytics' group days (an ActivityMatrixSource, core/schedule/best_time.py).
+        activity_matrix=GroupDayActivity(groups),
         bot_username="",  # set at start-up from getMe
         # The dashboard's members table (features add columns and filters in their setup) and
         # its overview numbers (the analytics module's provider replaces this one).

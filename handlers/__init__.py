@@ -20,6 +20,7 @@ from handlers.engagement import activity, admin_points, checkin, leaderboard, pr
 from handlers.feedback import inbox as feedback_inbox
 from handlers.feedback import polls, surveys
 from handlers.growth import growth
+from handlers.numbers import reports
 from handlers.schedule import birthday, feeds, greeting, posts, welcome
 from handlers.segments import segments
 from handlers.shop import shop
@@ -37,6 +38,7 @@ def features() -> list[Feature]:
         settings.feature(),  # /settings (admins)
         export.feature(),  # /export (admins)
         stats.feature(),  # /stats (admins); reactions and what other use cases did, recorded
+        reports.feature(),  # /retention, /funnel, /compare (admins)
         feedback_inbox.feature(),  # /feedback, /inbox; texts of its flows (before activity)
         surveys.feature(),  # /survey nps|csat|results|close (admins), answer buttons
         polls.feature(),  # /poll (admins): native polls, votes from poll_answer

@@ -6,9 +6,15 @@ checked again when pressed: rights change, and callback data can be forged."""
 from __future__ import annotations
 
 from aiogram import Bot
+from aiogram.types import CallbackQuery
 
 from bot.admins import AdminChecker
 from bot.i18n import Translator
+from bot.outbound import Outbox
+from core.community.group_settings import GroupSettings
+from core.community.groups import GroupService
+from core.errors import NotAdmin, UnknownGroup
+from handlers.feedback.render import answer
 from storage.db import SessionFactory
 from storage.queries.community import groups as group_rows
 
@@ -31,3 +37,30 @@ async def blind_spots(t: Translator, bot: Bot, admins: AdminChecker, group_id: i
     if not me.can_read_all_group_messages:
         return [t("stats-note-partial")]
     return [t("stats-note-no-admin")]
+
+
+async def pressed_group(
+    query: CallbackQuery,
+    group_id: int,
+    admins: AdminChecker,
+    groups: GroupService,
+    t: Translator,
+    outbox: Outbox,
+) -> GroupSettings | None:
+    """The group a report's button names, if the presser may read it: in a group only that
+    group, and an administrator of it now. Otherwise the press is answered (with why) and None."""
+    message = query.message
+    if message is None:
+        answer(outbox, query)
+        return None
+    in_group = message.chat.type != "private"
+    if (in_group and message.chat.id != group_id) or not await admins.is_admin(
+        group_id, query.from_user.id
+    ):
+        answer(outbox, query, t(NotAdmin.key), alert=True)
+        return None
+    try:
+        return await groups.settings_for(group_id)
+    except UnknownGroup:
+        answer(outbox, query, t(UnknownGroup.key), alert=True)
+        return None

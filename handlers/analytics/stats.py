@@ -29,11 +29,10 @@ from core.analytics.reports import Summary
 from core.calendar import local_day
 from core.community.group_settings import GroupSettings
 from core.community.groups import GroupService
-from core.errors import NotAdmin, UnknownGroup
 from core.schedule.best_time import LOOKBACK_DAYS, best_times
 from core.uow import UnitOfWork
 from handlers.analytics import reactions, render
-from handlers.analytics.access import administered, blind_spots
+from handlers.analytics.access import administered, blind_spots, pressed_group
 from handlers.analytics.render import StatsCharts
 from handlers.analytics.stats_album import send_album
 from handlers.common import command_args
@@ -163,22 +162,12 @@ async def on_view(
     outbox: Outbox,
 ) -> None:
     """A period or a group button: checked again (rights change; buttons can be forged)."""
-    group_id = callback_data.g
+    group = await pressed_group(query, callback_data.g, admins, groups, t, outbox)
+    if group is None:
+        return
     message = query.message
-    if message is None:
-        answer(outbox, query)
-        return
+    assert message is not None
     in_group = message.chat.type != "private"
-    if (in_group and message.chat.id != group_id) or not await admins.is_admin(
-        group_id, query.from_user.id
-    ):
-        answer(outbox, query, t(NotAdmin.key), alert=True)
-        return
-    try:
-        group = await groups.settings_for(group_id)
-    except UnknownGroup:
-        answer(outbox, query, t(UnknownGroup.key), alert=True)
-        return
     back = (
         not in_group and len(await administered(report_sessions, admins, query.from_user.id)) > 1
     )
@@ -201,22 +190,11 @@ async def on_charts(
     worker: Worker,
 ) -> None:
     """📈 under the numbers: the album of the period shown (rights checked again)."""
-    group_id = callback_data.g
+    group = await pressed_group(query, callback_data.g, admins, groups, t, outbox)
+    if group is None:
+        return
     message = query.message
-    if message is None:
-        answer(outbox, query)
-        return
-    in_group = message.chat.type != "private"
-    if (in_group and message.chat.id != group_id) or not await admins.is_admin(
-        group_id, query.from_user.id
-    ):
-        answer(outbox, query, t(NotAdmin.key), alert=True)
-        return
-    try:
-        group = await groups.settings_for(group_id)
-    except UnknownGroup:
-        answer(outbox, query, t(UnknownGroup.key), alert=True)
-        return
+    assert message is not None
     answer(outbox, query)
     await uow.commit()  # reads only: settle the update before waiting for the worker
     words = [callback_data.p or DEFAULT]

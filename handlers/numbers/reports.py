@@ -33,10 +33,10 @@ from core.calendar import local_day
 from core.charts.model import Chart
 from core.community.group_settings import GroupSettings
 from core.community.groups import GroupService
-from core.errors import DomainError, NotAdmin, UnknownGroup
+from core.errors import DomainError
 from core.text import shorten
 from core.uow import UnitOfWork
-from handlers.analytics.access import administered, blind_spots
+from handlers.analytics.access import administered, blind_spots, pressed_group
 from handlers.analytics.render import NAME, period_label
 from handlers.common import command_args
 from handlers.feedback.render import answer
@@ -289,13 +289,8 @@ async def on_group(
     if message is None or callback_data.r not in REPORTS:
         answer(outbox, query)
         return
-    if not await admins.is_admin(callback_data.g, query.from_user.id):
-        answer(outbox, query, t(NotAdmin.key), alert=True)
-        return
-    try:
-        group = await groups.settings_for(callback_data.g)
-    except UnknownGroup:
-        answer(outbox, query, t(UnknownGroup.key), alert=True)
+    group = await pressed_group(query, callback_data.g, admins, groups, t, outbox)
+    if group is None:
         return
     words = callback_data.a.split()
     shown = await _show(callback_data.r, t, bot, admins, report_sessions, group, words, event_at)

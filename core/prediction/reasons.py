@@ -99,7 +99,8 @@ def reasons(
     f: Features, p_active: float | None, contributions: dict[str, float] | None = None
 ) -> tuple[Reason, ...]:
     at_risk = p_active is None or p_active < AT_RISK_BELOW
-    found = [x for x in facts(f) if x.down == at_risk]
+    every = facts(f)
+    found = [x for x in every if x.down == at_risk] or every  # else what there is to say
     if contributions is not None:
 
         def pull(x: _Fact) -> float:

@@ -36,7 +36,9 @@ def facts(f: Features) -> list[_Fact]:
     before = round(f.weekly_before)
     if f.since_active >= 2:
         days = f.since_active if f.since_active < WINDOW else WINDOW
-        found.append(_Fact(Reason("predict-reason-quiet", {"days": days}), ("since_active",), True))
+        found.append(
+            _Fact(Reason("predict-reason-quiet", {"days": days}), ("since_active",), True)
+        )
     if f.broken_streak >= NOTABLE_STREAK:
         found.append(
             _Fact(

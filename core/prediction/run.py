@@ -262,9 +262,7 @@ def _train(data: _Data, group_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
         else None
     )
     pooled_rates_held = baseline_rates(data.x[train, since_col], data.label[train])
-    pooled_all = (
-        fit(data.x, data.label) if _fittable(data.label, data.week) else None
-    )
+    pooled_all = fit(data.x, data.label) if _fittable(data.label, data.week) else None
     pooled_rates_all = baseline_rates(data.x[:, since_col], data.label)
 
     for gid in group_ids:
@@ -332,9 +330,7 @@ async def train(
     latest = max(week_end_of(g.last_day(now)) for g in groups)
     data = await _training_data(session_factory, latest - timedelta(weeks=HISTORY_WEEKS))
     results = _train(data, [g.group_id for g in groups])
-    trained_week = (
-        date.fromordinal(int(data.week.max())) if len(data.week) else None
-    )
+    trained_week = date.fromordinal(int(data.week.max())) if len(data.week) else None
     seconds = time.perf_counter() - started
     async with session_factory() as session:
         for gid, values in results.items():

@@ -30,7 +30,9 @@ RETRY_AFTER = 3600.0
 
 
 class WorkerLike(Protocol):
-    async def run(self, fn: Callable[..., Any], /, *args: Any, timeout: float | None = None) -> Any: ...
+    async def run(
+        self, fn: Callable[..., Any], /, *args: Any, timeout: float | None = None
+    ) -> Any: ...
 
 
 class PredictionService:
@@ -61,10 +63,7 @@ class PredictionService:
             ids = await segment_rows.active_group_ids(session)
             settings = await self._groups.settings_in(session, ids)
             states = await rows.models(session, ids)
-        found = [
-            GroupCalendar(gid, s.timezone, s.day_start_hour)
-            for gid, s in settings.items()
-        ]
+        found = [GroupCalendar(gid, s.timezone, s.day_start_hour) for gid, s in settings.items()]
         due = any(
             (state := states.get(c.group_id)) is None
             or state.scored_day is None

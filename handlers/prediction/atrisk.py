@@ -89,14 +89,10 @@ async def cmd_atrisk(
     title = html.escape(group.title or str(group.group_id))
     lines = [t("atrisk-title", title=title)]
     if not found:
-        lines.append(
-            t("atrisk-none-scored") if quality.scored_day is None else t("atrisk-none")
-        )
+        lines.append(t("atrisk-none-scored") if quality.scored_day is None else t("atrisk-none"))
     else:
         ranked_by = (
-            "atrisk-intro-model"
-            if found[0].source == scores.MODEL
-            else "atrisk-intro-baseline"
+            "atrisk-intro-model" if found[0].source == scores.MODEL else "atrisk-intro-baseline"
         )
         lines.append(t(ranked_by, date=found[0].scored_day.isoformat()))
         lines.append("")

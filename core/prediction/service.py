@@ -48,7 +48,7 @@ class PredictionService:
     ) -> None:
         self._session_factory = session_factory
         self._groups = groups
-        self._worker = worker
+        self.worker = worker
         self._database_url = database_url
         self._clock = clock
         self._monotonic = monotonic
@@ -88,7 +88,7 @@ class PredictionService:
         if not found:
             return None
         try:
-            summary: RunSummary = await self._worker.run(
+            summary: RunSummary = await self.worker.run(
                 run_in_worker, self._database_url, tuple(found), self._clock(), timeout=RUN_TIMEOUT
             )
         except Exception:  # noqa: BLE001  (logged; tried again later)

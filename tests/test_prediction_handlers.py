@@ -1,0 +1,101 @@
+"""/atrisk and the /whois risk through the real Dispatcher, after the leader's run (its worker
+function run in a thread here: the worker process itself is tested in tests/test_worker.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import pickle
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from bench import predict_data
+from core.calendar import local_day
+from core.prediction.run import GroupCalendar, RunSummary
+from storage.tables import MemberRisk, MemberSegment, TgUser
+from tests import factories as f
+from tests.app_harness import Harness, running_bot
+
+G = f.GROUP_ID
+ADMIN = f.user(100, "Ada", username="ada")
+EVE = f.user(300, "Eve", username="eve")
+
+
+class ThreadWorker:
+    """Runs the work in a thread, with what the worker process would be given (pickled)."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    async def run(
+        self, fn: Callable[..., Any], /, *args: Any, timeout: float | None = None
+    ) -> Any:
+        self.calls.append(fn.__name__)
+        result = await asyncio.to_thread(fn, *pickle.loads(pickle.dumps(args)))
+        return pickle.loads(pickle.dumps(result))
+
+
+async def say(bot: Harness, who: dict, text: str) -> str:
+    bot.clear()
+    await bot.feed(f.message(who, text, date=datetime.now(UTC)))
+    return bot.last_text()
+
+
+async def test_atrisk_and_whois_after_the_leaders_run(db_url: str) -> None:
+    now = datetime.now(UTC)
+    today = local_day(now, "Asia/Shanghai")
+    days = 16 * 7
+    act = predict_data.activity(400, days, today - timedelta(days=days), seed=11)
+    async with running_bot(db_url, admins={(G, 100)}) as bot:
+        async with bot.app.session_factory() as s:
+            await predict_data.write(s, G, act, first_user=1000)
+            await s.commit()
+        assert "No scores yet" in await say(bot, ADMIN, "/atrisk")
+
+        service = bot.app.deps["prediction"]
+        service.worker = ThreadWorker()
+        calendars, due = await service.calendars()
+        assert calendars == [GroupCalendar(G, "Asia/Shanghai", 0)] and due
+        summary = await service.run_now()
+        assert isinstance(summary, RunSummary) and summary.trained and summary.scored > 0
+        assert service.worker.calls == ["run_in_worker"]
+        assert (await service.calendars())[1] is False  # scored for the last complete day
+
+        async with bot.app.session_factory() as s:
+            scored = (
+                (await s.exec(sa.select(MemberRisk).order_by(MemberRisk.p_active).limit(1)))
+                .scalars()
+                .one()
+            )
+            await s.execute(
+                sa.insert(MemberSegment.__table__).values(
+                    group_id=G,
+                    user_id=scored.user_id,
+                    stage="active",
+                    stage_since=today,
+                    tier="core",
+                )
+            )
+            await s.execute(
+                sa.insert(TgUser.__table__).values(
+                    id=scored.user_id, display_name="Lin", username="lin"
+                )
+            )
+            await s.commit()
+
+        text = await say(bot, ADMIN, "/atrisk")
+        assert "At risk · Bench" in text
+        assert f"1. 💎 Lin (@lin) — {round(100 * scored.p_active)}% likely active" in text
+        assert "Measured on the latest 2 weeks held out" in text and "AUC 0." in text
+        assert ("ranks better than days since last activity" in text) == (scored.source == "model")
+        assert "2." not in text  # one valuable member is scored
+
+        card = await say(bot, ADMIN, "/whois @lin")
+        assert f"Chance active in the next 7 days: {round(100 * scored.p_active)}%" in card
+
+        # Bad input and members: a clear answer, nothing revealed.
+        assert "A number from 1 to 50" in await say(bot, ADMIN, "/atrisk lots")
+        assert "A number from 1 to 50" in await say(bot, ADMIN, "/atrisk 500")
+        assert await say(bot, EVE, "/atrisk") == "Only group administrators can do that."

@@ -86,6 +86,8 @@ class RunSummary:
     trained: bool = False
     train_rows: int = 0
     train_seconds: float = 0.0
+    snapshot_seconds: float = 0.0
+    score_seconds: float = 0.0
     scored: int = 0
     peak_mb: float = 0.0
     quality: dict[int, dict[str, Any]] = field(default_factory=dict)
@@ -329,7 +331,11 @@ async def train(
     started = time.perf_counter()
     latest = max(week_end_of(g.last_day(now)) for g in groups)
     data = await _training_data(session_factory, latest - timedelta(weeks=HISTORY_WEEKS))
-    results = _train(data, [g.group_id for g in groups])
+    from threadpoolctl import threadpool_limits
+
+    # One thread: BLAS threads fighting over the bot's cores made a fit 20 times slower.
+    with threadpool_limits(1):
+        results = _train(data, [g.group_id for g in groups])
     trained_week = date.fromordinal(int(data.week.max())) if len(data.week) else None
     seconds = time.perf_counter() - started
     async with session_factory() as session:
@@ -443,12 +449,16 @@ async def run(
 ) -> RunSummary:
     """Snapshots, training if due (or if `retrain`), scores: for these groups as of `now`."""
     summary = RunSummary(groups=len(groups))
+    started = time.perf_counter()
     for g in groups:
         await snapshot_group(session_factory, g, now, summary)
+    summary.snapshot_seconds = time.perf_counter() - started
     if retrain or (retrain is None and await training_due(session_factory, groups, now)):
         await train(session_factory, groups, now, summary)
+    started = time.perf_counter()
     for g in groups:
         await score_group(session_factory, g, now, summary)
+    summary.score_seconds = time.perf_counter() - started
     summary.peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return summary
 

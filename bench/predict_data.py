@@ -81,10 +81,13 @@ async def write(
         sa.insert(ChatGroup.__table__).values(id=group_id, title=f"Bench {group_id}")
     )
     members = len(act.join_day)
+    ever = act.active.any(axis=0)
+    last = act.days - 1 - np.argmax(act.active[::-1], axis=0)  # the last active day's index
     member_rows = []
     for i in range(members):
         joined = act.start + timedelta(days=int(act.join_day[i]))
         at = datetime.combine(joined, time(9), tzinfo=UTC)
+        last_day = act.start + timedelta(days=int(last[i])) if ever[i] else None
         member_rows.append(
             {
                 "group_id": group_id,
@@ -92,6 +95,10 @@ async def write(
                 "first_seen_at": at,
                 "joined_at": at,
                 "join_day": joined,
+                "active_day": last_day,
+                "last_active_at": datetime.combine(last_day, time(12), tzinfo=UTC)
+                if last_day is not None
+                else None,
             }
         )
     await session.execute(sa.insert(Member.__table__), member_rows)

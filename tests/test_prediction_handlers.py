@@ -95,6 +95,26 @@ async def test_atrisk_and_whois_after_the_leaders_run(db_url: str) -> None:
         card = await say(bot, ADMIN, "/whois @lin")
         assert f"Chance active in the next 7 days: {round(100 * scored.p_active)}%" in card
 
+        # The segments' at-risk stage: the baseline rule, or the model's chance under 50 %.
+        group = await bot.app.deps["groups"].settings_for(G)
+        await bot.app.deps["segments"].refresh(group)
+        async with bot.app.session_factory() as s:
+            stages = dict(
+                (
+                    await s.exec(
+                        sa.select(MemberSegment.user_id, MemberSegment.stage).where(
+                            MemberSegment.group_id == G
+                        )
+                    )
+                ).all()
+            )
+            risks = (await s.exec(sa.select(MemberRisk))).scalars().all()
+        flagged = [r for r in risks if r.source == "model" and r.p_active < 0.5]
+        if scored.source == "model":
+            assert flagged
+        assert "active" not in {stages[r.user_id] for r in flagged}  # at risk instead
+        assert any(stages[r.user_id] == "at_risk" for r in flagged) == bool(flagged)
+
         # Bad input and members: a clear answer, nothing revealed.
         assert "A number from 1 to 50" in await say(bot, ADMIN, "/atrisk lots")
         assert "A number from 1 to 50" in await say(bot, ADMIN, "/atrisk 500")

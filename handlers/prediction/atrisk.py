@@ -18,6 +18,7 @@ from core.community.group_settings import GroupSettings
 from core.events import EventBus
 from core.prediction import scores
 from core.prediction.card import ModelRisk
+from core.prediction.segments import ModelAtRisk
 from core.prediction.service import PredictionService
 from core.segments.card import CardLine, card_sections
 from handlers.common import command_args
@@ -108,8 +109,12 @@ def router() -> list[Router]:
 
 
 def setup(bus: EventBus, deps: dict[str, Any]) -> None:
-    """The /whois card's risk from the model; the leader's daily run."""
+    """The /whois card's risk and the segments' at-risk stage from the model; the leader's
+    daily run."""
     card_sections(deps).put(ModelRisk())
+    segments = deps.get("segments")
+    if segments is not None:
+        segments.at_risk = ModelAtRisk()
     service = PredictionService(
         deps["session_factory"],
         deps["groups"],

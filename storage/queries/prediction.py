@@ -186,3 +186,15 @@ async def lowest(
 async def scored_count(session: AsyncSession, group_id: int) -> int:
     stmt = sa.select(sa.func.count()).where(_R.c.group_id == group_id)
     return int((await session.exec(stmt)).scalar_one())  # type: ignore[call-overload]
+
+
+def model_says_at_risk(member: sa.Table, below: float) -> sa.ColumnElement[bool]:
+    """The member (a row of `member`) has a model score under `below` (segments' daily run)."""
+    return sa.exists(
+        sa.select(1).where(
+            _R.c.group_id == member.c.group_id,
+            _R.c.user_id == member.c.user_id,
+            _R.c.source == "model",
+            _R.c.p_active < below,
+        )
+    )

@@ -4,6 +4,8 @@ function run in a thread here: the worker process itself is tested in tests/test
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 import pickle
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -94,6 +96,15 @@ async def test_atrisk_and_whois_after_the_leaders_run(db_url: str) -> None:
 
         card = await say(bot, ADMIN, "/whois @lin")
         assert f"Chance active in the next 7 days: {round(100 * scored.p_active)}%" in card
+
+        bot.clear()
+        await bot.feed(f.message(ADMIN, "/export members", date=datetime.now(UTC)))
+        exported = {
+            r["user_id"]: r
+            for r in csv.DictReader(io.StringIO(bot.documents()[-1].document.data.decode()))
+        }
+        assert exported[str(scored.user_id)]["risk"] == f"{scored.p_active:.2f}"
+        assert exported["100"]["risk"] == ""  # the admin: not scored
 
         # The segments' at-risk stage: the baseline rule, or the model's chance under 50 %.
         group = await bot.app.deps["groups"].settings_for(G)

@@ -105,6 +105,15 @@ async def test_atrisk_and_whois_after_the_leaders_run(db_url: str) -> None:
         assert exported[str(scored.user_id)]["risk"] == f"{scored.p_active:.2f}"
         assert exported["100"]["risk"] == ""  # the admin: not scored
 
+        # In private: the one group the admin administers, at once; a member learns nothing.
+        bot.clear()
+        await bot.feed(f.message(ADMIN, "/atrisk 5", chat_id=100, date=datetime.now(UTC)))
+        private = bot.last_text(100)
+        assert "At risk · Bench" in private and "1. 💎 Lin (@lin)" in private
+        bot.clear()
+        await bot.feed(f.message(EVE, "/atrisk", chat_id=300, date=datetime.now(UTC)))
+        assert "You administer no group I know" in bot.last_text(300)
+
         # The segments' at-risk stage: the baseline rule, or the model's chance under 50 %.
         group = await bot.app.deps["groups"].settings_for(G)
         await bot.app.deps["segments"].refresh(group)

@@ -7,10 +7,12 @@ import html
 from typing import Any
 
 from aiogram import Router
-from aiogram.types import Message
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import CallbackQuery, Message
 
-from bot.features import Area, CommandSpec, Feature, Role
-from bot.filters import InGroup
+from bot.admins import AdminChecker
+from bot.features import Area, CommandSpec, Feature, Role, Where
+from bot.filters import InGroup, InPrivate
 from bot.i18n import Translator
 from bot.outbound import Outbox, Priority
 from bot.replies import reply
@@ -22,10 +24,21 @@ from core.prediction.segments import ModelAtRisk
 from core.prediction.service import PredictionService
 from core.segments.card import CardLine, card_sections
 from handlers.common import command_args
-from handlers.segments.render import line_text
+from handlers.feedback.render import answer, edit
+from handlers.segments.render import groups_keyboard, line_text
 from storage.db import SessionFactory
+from storage.queries.community import groups as group_rows
 
-ATRISK = CommandSpec("atrisk", role=Role.ADMIN, area=Area.NUMBERS)
+ATRISK = CommandSpec("atrisk", role=Role.ADMIN, where=Where.ANY, area=Area.NUMBERS)
+
+
+class AtRiskButton(CallbackData, prefix="ar"):
+    """In private: the group chosen (checked again: the presser must administer it)."""
+
+    group: int
+    limit: int
+
+
 DEFAULT_LIMIT, MAX_LIMIT = 10, 50
 TIER_ICONS = {"core": "💎", "regular": "⭐"}
 
@@ -73,6 +86,26 @@ def member_line(t: Translator, i: int, m: scores.MemberRisk) -> str:
     return f"{i}. {icon} {name} — {chance}" + (f" — {html.escape(why)}" if why else "")
 
 
+async def atrisk_text(
+    t: Translator, report_sessions: SessionFactory, group_id: int, title: str, limit: int
+) -> str:
+    async with report_sessions() as session:
+        quality = await scores.quality(session, group_id)
+        found = await scores.at_risk(session, group_id, limit)
+    lines = [t("atrisk-title", title=html.escape(title or str(group_id)))]
+    if not found:
+        lines.append(t("atrisk-none-scored") if quality.scored_day is None else t("atrisk-none"))
+    else:
+        ranked_by = (
+            "atrisk-intro-model" if found[0].source == scores.MODEL else "atrisk-intro-baseline"
+        )
+        lines.append(t(ranked_by, date=found[0].scored_day.isoformat()))
+        lines.append("")
+        lines += [member_line(t, i, m) for i, m in enumerate(found, 1)]
+    lines += ["", quality_text(t, quality)]
+    return "\n".join(lines)
+
+
 async def cmd_atrisk(
     message: Message,
     group: GroupSettings,
@@ -84,27 +117,70 @@ async def cmd_atrisk(
     if limit is None:
         reply(outbox, message, t("atrisk-bad-limit", most=MAX_LIMIT))
         return
+    text = await atrisk_text(t, report_sessions, group.group_id, group.title, limit)
+    reply(outbox, message, text, priority=Priority.HIGH)
+
+
+async def _administered(
+    report_sessions: SessionFactory, admins: AdminChecker, user_id: int
+) -> list[tuple[int, str]]:
     async with report_sessions() as session:
-        quality = await scores.quality(session, group.group_id)
-        found = await scores.at_risk(session, group.group_id, limit)
-    title = html.escape(group.title or str(group.group_id))
-    lines = [t("atrisk-title", title=title)]
-    if not found:
-        lines.append(t("atrisk-none-scored") if quality.scored_day is None else t("atrisk-none"))
-    else:
-        ranked_by = (
-            "atrisk-intro-model" if found[0].source == scores.MODEL else "atrisk-intro-baseline"
-        )
-        lines.append(t(ranked_by, date=found[0].scored_day.isoformat()))
-        lines.append("")
-        lines += [member_line(t, i, m) for i, m in enumerate(found, 1)]
-    lines += ["", quality_text(t, quality)]
-    reply(outbox, message, "\n".join(lines), priority=Priority.HIGH)
+        known = await group_rows.list_for_user(session, user_id)
+    return [(g.id, g.title or str(g.id)) for g in known if await admins.is_admin(g.id, user_id)]
+
+
+async def cmd_atrisk_private(
+    message: Message,
+    report_sessions: SessionFactory,
+    admins: AdminChecker,
+    t: Translator,
+    outbox: Outbox,
+) -> None:
+    assert message.from_user is not None
+    limit = _limit(command_args(message.text))
+    if limit is None:
+        reply(outbox, message, t("atrisk-bad-limit", most=MAX_LIMIT))
+        return
+    managed = await _administered(report_sessions, admins, message.from_user.id)
+    if not managed:
+        reply(outbox, message, t("atrisk-no-groups"))
+        return
+    if len(managed) > 1:
+        markup = groups_keyboard(managed, lambda gid: AtRiskButton(group=gid, limit=limit).pack())
+        reply(outbox, message, t("atrisk-choose-group"), markup=markup)
+        return
+    gid, title = managed[0]
+    reply(outbox, message, await atrisk_text(t, report_sessions, gid, title, limit))
+
+
+async def on_group_chosen(
+    query: CallbackQuery,
+    callback_data: AtRiskButton,
+    report_sessions: SessionFactory,
+    admins: AdminChecker,
+    t: Translator,
+    outbox: Outbox,
+) -> None:
+    if not await admins.is_admin(callback_data.group, query.from_user.id):
+        answer(outbox, query, t("error-not-admin"), alert=True)
+        return
+    managed = dict(await _administered(report_sessions, admins, query.from_user.id))
+    limit = min(max(callback_data.limit, 1), MAX_LIMIT)
+    title = managed.get(callback_data.group, str(callback_data.group))
+    edit(
+        outbox,
+        query,
+        await atrisk_text(t, report_sessions, callback_data.group, title, limit),
+        None,
+    )
+    answer(outbox, query)
 
 
 def router() -> list[Router]:
     r = Router(name="prediction")
     r.message.register(cmd_atrisk, ATRISK.filter(), InGroup())
+    r.message.register(cmd_atrisk_private, ATRISK.filter(), InPrivate())
+    r.callback_query.register(on_group_chosen, AtRiskButton.filter())
     return [r]
 
 

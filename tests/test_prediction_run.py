@@ -171,3 +171,17 @@ async def test_too_little_history_says_so(session_factory: SessionFactory) -> No
         sources = set((await s.exec(sa.select(MemberRisk.source))).scalars().all())
     assert quality.status == "short" and not quality.use_model and quality.auc_model is None
     assert sources == {"baseline"}
+
+
+async def test_a_group_without_history_is_not_due_again_the_same_day(
+    session_factory: SessionFactory,
+) -> None:
+    async with session_factory() as s:
+        await s.execute(sa.insert(ChatGroup.__table__).values(id=SMALL, title="Quiet"))
+        await s.commit()
+    summary = await run(session_factory, [GroupCalendar(SMALL, "UTC")], NOW)
+    assert summary.snapshots == 0 and summary.scored == 0
+    async with session_factory() as s:
+        quality = await scores.quality(s, SMALL)
+        assert await scores.at_risk(s, SMALL) == []
+    assert quality.status == "none" and quality.scored_day == date(2026, 10, 4)

@@ -386,8 +386,10 @@ async def score_group(
     end = g.last_day(now)
     async with session_factory() as session:
         state = (await rows.models(session, [g.group_id])).get(g.group_id)
-    if state is None:
-        return
+        if state is None:  # nothing recorded yet: nothing to score, and not due again today
+            await rows.save_model(session, g.group_id, {"scored_day": end})
+            await session.commit()
+            return
     fitted = (
         Fitted.from_json(state.coefficients)
         if state.use_model and state.coefficients is not None

@@ -4,13 +4,16 @@ nothing done twice; a group with too little history is said to be so."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 
 from bench import predict_data
 from core.prediction import scores
-from core.prediction.run import GroupCalendar, run
+from core.prediction.run import GroupCalendar, RunSummary, run
+from core.prediction.service import CHECK_EVERY, FIRST_CHECK_AFTER, PredictionService
 from storage.db import SessionFactory
 from storage.tables import (
     ChatGroup,
@@ -21,6 +24,7 @@ from storage.tables import (
     MemberWeekSnapshot,
     PredictionModel,
 )
+from tests.group_service import group_service
 
 BIG, SMALL = -1001, -1002
 START = date(2026, 6, 1)  # a Monday
@@ -185,3 +189,48 @@ async def test_a_group_without_history_is_not_due_again_the_same_day(
         quality = await scores.quality(s, SMALL)
         assert await scores.at_risk(s, SMALL) == []
     assert quality.status == "none" and quality.scored_day == date(2026, 10, 4)
+
+
+class RecordingWorker:
+    def __init__(self) -> None:
+        self.calls: list[tuple[Any, ...]] = []
+        self.release = asyncio.Event()
+
+    async def run(self, fn: Any, /, *args: Any, timeout: float | None = None) -> RunSummary:
+        self.calls.append(args)
+        await self.release.wait()
+        return RunSummary(groups=len(args[1]))
+
+
+async def test_the_leaders_sweep_waits_runs_once_and_checks_again_later(
+    session_factory: SessionFactory,
+) -> None:
+    async with session_factory() as s:
+        await s.execute(sa.insert(ChatGroup.__table__).values(id=SMALL, title="Small"))
+        await s.commit()
+    ticks = [0.0]
+    worker = RecordingWorker()
+    service = PredictionService(
+        session_factory,
+        group_service(session_factory),
+        worker,
+        "db://url",
+        clock=lambda: NOW,
+        monotonic=lambda: ticks[0],
+    )
+    await service.sweep()
+    assert service.task is None  # not at once after a start
+    ticks[0] = FIRST_CHECK_AFTER
+    await service.sweep()
+    await asyncio.sleep(0)
+    assert service.task is not None and len(worker.calls) == 1
+    url, calendars, now = worker.calls[0]
+    assert (url, now) == ("db://url", NOW)
+    assert calendars == (GroupCalendar(SMALL, "Asia/Shanghai", 0),)
+    ticks[0] += CHECK_EVERY
+    await service.sweep()  # the run is still going: no second one
+    worker.release.set()
+    await service.task
+    assert len(worker.calls) == 1 and service.last is not None
+    await service.sweep()  # checked a moment ago
+    assert len(worker.calls) == 1

@@ -1,10 +1,11 @@
 """The leader's prediction run: at most one at a time, in the worker process, once a day.
 
-Each round of the leader's scheduler asks `sweep`, which looks at most every CHECK_EVERY
-seconds for active groups whose scores are older than their last complete local day, and
-then starts one run for every active group (the training pools them) as a background task:
-the round goes on at once, the event loop only waits for the worker's answer. The run itself
-(core/prediction/run.py) retrains when a new week has been labelled.
+Each round of the leader's scheduler asks `sweep`, which looks for active groups whose scores
+are older than their last complete local day — first FIRST_CHECK_AFTER seconds after the
+start, then at most every CHECK_EVERY seconds — and then starts one run for every active group
+(the training pools them) as a background task: the round goes on at once, the event loop only
+waits for the worker's answer. The run itself (core/prediction/run.py) retrains when a new
+week has been labelled.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ from storage.queries.segments import refresh as segment_rows
 logger = logging.getLogger(__name__)
 
 CHECK_EVERY = 600.0
+# The first look after a start: a start (or a failover) is not the moment for heavy work, and
+# a day's scores a few minutes late change nothing.
+FIRST_CHECK_AFTER = 300.0
 RUN_TIMEOUT = 1800.0
 RETRY_AFTER = 3600.0
 
@@ -45,6 +49,7 @@ class PredictionService:
         *,
         clock: Callable[[], datetime],
         monotonic: Callable[[], float] = time.monotonic,
+        first_check_after: float = FIRST_CHECK_AFTER,
     ) -> None:
         self._session_factory = session_factory
         self._groups = groups
@@ -52,7 +57,7 @@ class PredictionService:
         self._database_url = database_url
         self._clock = clock
         self._monotonic = monotonic
-        self._next_check = 0.0
+        self._next_check = monotonic() + first_check_after
         self.task: asyncio.Task[RunSummary | None] | None = None
         self.last: RunSummary | None = None
 

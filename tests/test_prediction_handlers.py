@@ -46,8 +46,8 @@ async def say(bot: Harness, who: dict, text: str) -> str:
 async def test_atrisk_and_whois_after_the_leaders_run(db_url: str) -> None:
     now = datetime.now(UTC)
     today = local_day(now, "Asia/Shanghai")
-    days = 16 * 7
-    act = predict_data.activity(400, days, today - timedelta(days=days), seed=11)
+    days = 12 * 7
+    act = predict_data.activity(250, days, today - timedelta(days=days), seed=11)
     async with running_bot(db_url, admins={(G, 100)}) as bot:
         async with bot.app.session_factory() as s:
             await predict_data.write(s, G, act, first_user=1000)

@@ -73,7 +73,7 @@ async def small_group(session_factory: SessionFactory) -> None:
 
 
 async def test_snapshots_training_scores_and_at_risk(session_factory: SessionFactory) -> None:
-    act = predict_data.activity(500, DAYS, START, seed=7)
+    act = predict_data.activity(300, DAYS, START, seed=7)
     async with session_factory() as s:
         await predict_data.write(s, BIG, act, first_user=1)
         await s.commit()

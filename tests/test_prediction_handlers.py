@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from bench import predict_data
 from core.calendar import local_day
+from core.prediction import scores
 from core.prediction.run import GroupCalendar, RunSummary
 from storage.tables import MemberRisk, MemberSegment, TgUser
 from tests import factories as f
@@ -89,7 +90,11 @@ async def test_atrisk_and_whois_after_the_leaders_run(db_url: str) -> None:
         text = await say(bot, ADMIN, "/atrisk")
         assert "At risk · Bench" in text
         assert f"1. 💎 Lin (@lin) — {round(100 * scored.p_active)}% likely active" in text
-        assert "Measured on the latest 2 weeks held out" in text and "AUC 0." in text
+        async with bot.app.session_factory() as s:
+            q = await scores.quality(s, G)
+        assert "Measured on the latest 2 weeks held out" in text
+        assert f"AUC {q.auc_model:.3f} (baseline {q.auc_baseline:.3f})" in text
+        assert f"Brier {q.brier_model:.3f} (baseline {q.brier_baseline:.3f})" in text
         assert ("ranks better than days since last activity" in text) == (scored.source == "model")
         assert "2." not in text  # one valuable member is scored
 

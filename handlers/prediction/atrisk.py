@@ -64,8 +64,8 @@ def quality_text(t: Translator, q: scores.Quality) -> str:
         "atrisk-quality",
         weeks=q.test_weeks,
         rows=q.test_rows,
-        auc=_f(q.auc_model),
-        auc_baseline=_f(q.auc_baseline),
+        auc=_f(q.auc_model, 3),
+        auc_baseline=_f(q.auc_baseline, 3),
         brier=_f(q.brier_model, 3),
         brier_baseline=_f(q.brier_baseline, 3),
     )

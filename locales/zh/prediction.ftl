@@ -25,9 +25,9 @@ predict-source-model = 模型预测
 predict-source-baseline = 按距上次活跃天数估计
 
 predict-reason-quiet = { $days } 天没有活跃
-predict-reason-streak-broken = 连续 { $streak } 天的打卡{ $days ->
-        [1] 昨天中断了
-       *[other] { $days } 天前中断了
+predict-reason-streak-broken = 连续打卡 { $streak } 天后{ $days ->
+        [1] 于昨天中断
+       *[other] 已中断 { $days } 天
     }
 predict-reason-no-checkin = { $days } 天没有打卡
 predict-reason-fading = 每周活跃从 { $before } 天降到 { $now } 天

@@ -412,6 +412,7 @@ async def run_app(settings: Settings, *, stop_event: asyncio.Event | None = None
         # Start-up objects live for the whole run: keep them out of every cyclic-GC scan.
         ready_for_traffic(app)
         app.outbox.start()
+        app.digest.start()  # several processes: takes over digests a killed one left
         app.scheduler.start()
         app.posts.start()  # becomes the leader, or tries every few seconds
         # The dashboard shares the webhook's or the health server when it listens there.

@@ -85,3 +85,35 @@ def test_weeks_end_on_sunday() -> None:
     assert week_end_of(date(2026, 11, 29)) == date(2026, 11, 29)  # Sunday
     assert week_end_of(date(2026, 12, 5)) == date(2026, 11, 29)  # Saturday
     assert week_end_of(date(2026, 11, 30)) == date(2026, 11, 29)  # Monday
+
+
+def test_a_model_that_does_not_beat_the_baseline_is_not_used() -> None:
+    """Next week's activity decided by the quiet days alone: the baseline ranks perfectly, the
+    model cannot do better, so the baseline ranks (and the text says so)."""
+    import numpy as np
+
+    from core.prediction.features import FEATURES
+    from core.prediction.run import _Data, _train
+
+    rng = np.random.default_rng(5)
+    n, weeks = 1000, 8
+    x = rng.integers(0, 20, (n * weeks, len(FEATURES))).astype(np.int16)
+    since = FEATURES.index("since_active")
+    y = (x[:, since] <= 6).astype(np.int8)
+    week = np.repeat(date(2026, 11, 29).toordinal() - 7 * np.arange(weeks)[::-1], n)
+    found = _train(_Data(np.full(n * weeks, -7), week, y, x), [-7])[-7]
+    assert found["status"] == "not_better" and not found["use_model"]
+    assert found["auc_baseline"] == 1.0 and found["auc_model"] <= 1.0
+    assert found["test_weeks"] == 2 and found["test_rows"] == 2 * n and not found["pooled"]
+
+    from bot.i18n import Locales
+    from core.prediction.scores import Quality
+    from handlers.prediction.atrisk import quality_text
+
+    t = Locales().get("en")
+    q = Quality("not_better", False, False, None, None, 0, 6000, 2, 0.4, 0.97, 1.0, 0.05, 0.01)
+    text = quality_text(t, q)
+    assert "AUC 0.970 (baseline 1.000)" in text
+    assert "did not rank better than days since last activity" in text
+    short = Quality("short", False, True, None, None, 0, 10, 0, None, None, None, None, None)
+    assert "Not enough history yet" in quality_text(t, short)

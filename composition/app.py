@@ -127,7 +127,7 @@ class App:
         await self.outbox.stop()
         prediction = self.deps.get("prediction")
         if prediction is not None:
-            await prediction.close()  # a run waiting for the worker
+            await prediction.close()  # its run and its worker process
         await self.worker.close()
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)

@@ -6,6 +6,10 @@ start, then at most every CHECK_EVERY seconds — and then starts one run for ev
 (the training pools them) as a background task: the round goes on at once, the event loop only
 waits for the worker's answer. The run itself (core/prediction/run.py) retrains when a new
 week has been labelled.
+
+The worker is prediction's own (bot/worker.py's Worker, another instance): a run of a minute
+or two must not hold up the charts an administrator is waiting for in the shared one. It
+stops a minute after the run, giving its memory back.
 """
 
 from __future__ import annotations
@@ -114,3 +118,6 @@ class PredictionService:
     async def close(self) -> None:
         if self.task is not None and not self.task.done():
             self.task.cancel()
+        close = getattr(self.worker, "close", None)
+        if close is not None:
+            await close()

@@ -16,6 +16,7 @@ from bot.filters import InGroup, InPrivate
 from bot.i18n import Translator
 from bot.outbound import Outbox, Priority
 from bot.replies import reply
+from bot.worker import Worker
 from core.community.group_settings import GroupSettings
 from core.events import EventBus
 from core.prediction import scores
@@ -194,7 +195,8 @@ def setup(bus: EventBus, deps: dict[str, Any]) -> None:
     service = PredictionService(
         deps["session_factory"],
         deps["groups"],
-        deps["worker"],
+        # Its own worker process (not the charts' one: a run must not hold up a /stats album).
+        Worker(idle_seconds=60),
         deps["settings"].database_url,
         clock=deps["clock"],
     )

@@ -27,7 +27,7 @@ import resource
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from core.calendar import local_day
@@ -479,7 +479,3 @@ def run_in_worker(
 
     logging.basicConfig(level=logging.INFO)
     return asyncio.run(main())
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)

@@ -160,6 +160,22 @@ async def test_snapshots_training_scores_and_at_risk(session_factory: SessionFac
     # A week later: one new week each, a new training.
     later = await run(session_factory, groups, NOW + timedelta(days=7))
     assert later.weeks == 2 and later.trained
+    async with session_factory() as s:
+        unlabelled = (
+            (
+                await s.exec(
+                    sa.select(MemberWeekSnapshot.week_end)
+                    .where(MemberWeekSnapshot.label.is_(None))
+                    .distinct()
+                )
+            )
+            .scalars()
+            .all()
+        )
+        trained = (await s.exec(sa.select(PredictionModel.trained_week).distinct())).all()
+    # 10-04 was snapshotted before its week after was over: labelled by the UPDATE now.
+    assert unlabelled == [date(2026, 10, 11)]
+    assert [w for (w,) in trained] == [date(2026, 10, 4)]
 
 
 async def test_too_little_history_says_so(session_factory: SessionFactory) -> None:

@@ -125,6 +125,9 @@ class App:
         await self.outbox.drain(timeout=5.0)
         await self.digest.close()
         await self.outbox.stop()
+        prediction = self.deps.get("prediction")
+        if prediction is not None:
+            await prediction.close()  # its run and its worker process
         await self.worker.close()
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)

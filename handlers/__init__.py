@@ -21,6 +21,7 @@ from handlers.feedback import inbox as feedback_inbox
 from handlers.feedback import polls, surveys
 from handlers.growth import growth
 from handlers.numbers import reports
+from handlers.prediction import atrisk
 from handlers.schedule import birthday, feeds, greeting, posts, welcome
 from handlers.segments import segments
 from handlers.shop import shop
@@ -52,6 +53,7 @@ def features() -> list[Feature]:
         feeds.feature(),  # /feed add|list|remove (admins): RSS/Atom/JSON Feed items posted
         growth.feature(),  # /invite, /onboarding: referral links, join requests' questionnaire
         segments.feature(),  # /tag, /untag, /tags, /segments, /whois (admins); the daily run
+        atrisk.feature(),  # /atrisk (admins), /whois risk from the model; the daily run
         dashboard.feature(),  # /dashboard (private): the Mini App's buttons, one per group
     ]
 

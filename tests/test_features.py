@@ -115,6 +115,7 @@ def test_menus_per_scope() -> None:
         "tags",
         "segments",
         "whois",
+        "atrisk",
     }
     assert BotCommandScopeChat not in shown  # no owner-only command, no owner menu
 

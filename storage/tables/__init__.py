@@ -42,6 +42,7 @@ from storage.tables.growth import (
     Referral,
 )
 from storage.tables.idempotency import ProcessedKey, ProcessedUpdate, SetAsideUpdate
+from storage.tables.prediction import MemberRisk, MemberWeekSnapshot, PredictionModel
 from storage.tables.schedule import (
     ContentFeed,
     FeedSeenItem,
@@ -98,6 +99,9 @@ __all__ = [
     "MemberBadge",
     "MemberBirthday",
     "MemberDay",
+    "MemberRisk",
+    "MemberWeekSnapshot",
+    "PredictionModel",
     "MemberSegment",
     "MemberTag",
     "Poll",

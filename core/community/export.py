@@ -32,6 +32,7 @@ MEMBER_COLUMNS = [
     "badges",
     "stage",
     "tier",
+    "risk",  # the baseline level (core/segments/risk.py): low, medium, high, lost
     "tags",
     "active_days_30",  # of the 30 local days ending today (core/analytics)
 ]
@@ -42,6 +43,7 @@ async def members_csv(
     session: AsyncSession, group: GroupSettings, now: datetime
 ) -> tuple[bytes, int]:
     from core.segments.export import member_segments  # stage, tier and tags
+    from core.segments.ranking import risk_of  # the baseline risk level
     from core.shop.export import member_ranks  # the shop's levels and badges
 
     today = local_day(now, group.timezone, group.day_start_hour)
@@ -65,6 +67,7 @@ async def members_csv(
             ranks.badge_list(r.user_id),
             segments.stage(r),
             segments.tier(r),
+            risk_of(r, segments.stage(r), group, today)[0],
             segments.tag_list(r.user_id),
             Facts(active_day=r.active_day, bits=r.active_bits).active_days_in(today),
         ),

@@ -20,6 +20,7 @@ from handlers.engagement import activity, admin_points, checkin, leaderboard, pr
 from handlers.feedback import inbox as feedback_inbox
 from handlers.feedback import polls, surveys
 from handlers.growth import growth
+from handlers.numbers import goals
 from handlers.schedule import birthday, feeds, greeting, posts, welcome
 from handlers.segments import segments
 from handlers.shop import shop
@@ -50,6 +51,7 @@ def features() -> list[Feature]:
         feeds.feature(),  # /feed add|list|remove (admins): RSS/Atom/JSON Feed items posted
         growth.feature(),  # /invite, /onboarding: referral links, join requests' questionnaire
         segments.feature(),  # /tag, /untag, /tags, /segments, /whois (admins); the daily run
+        goals.feature(),  # /goal (admins); the weekly report (the leader, after segments)
         dashboard.feature(),  # /dashboard (private): the Mini App's buttons, one per group
     ]
 

@@ -131,9 +131,7 @@ def _progress(row: Any, history: m.History, today: date) -> GoalProgress:
     )
 
 
-async def goals_progress(
-    session: AsyncSession, group_id: int, today: date
-) -> list[GoalProgress]:
+async def goals_progress(session: AsyncSession, group_id: int, today: date) -> list[GoalProgress]:
     """The group's goals, the North Star first: a read of its goals and of its days."""
     found = await rows.of_group(session, group_id)
     if not found:

@@ -101,7 +101,7 @@ def parse_metric(word: str) -> str:
     raise UnknownMetric(
         word=word[:40],
         metrics=", ".join(METRICS),
-        guess=ALIASES.get(guess[0], guess[0]) if guess else "",
+        guess=ALIASES.get(guess[0], guess[0]) if guess else "none",
     )
 
 

@@ -33,7 +33,9 @@ class AtRiskMember:
     name: str
     level: str  # core/segments/risk.py: low | medium | high | lost
     reasons: tuple[Reason, ...]
-    probability: float | None = None  # of being active in the next 7 days (a model's); None: baseline
+    probability: float | None = (
+        None  # of being active in the next 7 days (a model's); None: baseline
+    )
 
 
 class AtRiskRanking(Protocol):

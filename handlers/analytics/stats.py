@@ -27,9 +27,11 @@ from core.calendar import local_day
 from core.community.group_settings import GroupSettings
 from core.community.groups import GroupService
 from core.errors import NotAdmin, UnknownGroup
+from core.goals import goals
 from handlers.analytics import reactions, render
 from handlers.common import command_args
 from handlers.feedback.render import answer
+from handlers.numbers import goals_render
 from storage.db import SessionFactory
 from storage.queries.community import groups as group_rows
 
@@ -62,6 +64,7 @@ async def _view(
     period = parse_period(words, today)
     async with report_sessions() as session:
         summary = await reports.summary(session, group.group_id, period)
+        star = await goals.north_star(session, group.group_id, today)  # shown first
     notes = await _notes(t, bot, admins, group.group_id)
     title = group.title or str(group.group_id)
     text = (
@@ -69,6 +72,8 @@ async def _view(
         if summary.has_data
         else render.no_data_text(t, title, period, notes)
     )
+    if star is not None:
+        text = goals_render.star_line(t, star) + "\n\n" + text
     return text, render.period_keyboard(t, group.group_id, period, back)
 
 

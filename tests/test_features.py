@@ -112,6 +112,7 @@ def test_menus_per_scope() -> None:
         "tags",
         "segments",
         "whois",
+        "goal",
     }
     assert BotCommandScopeChat not in shown  # no owner-only command, no owner menu
 

@@ -25,6 +25,7 @@ from bench import analytics_data as data
 from bot.config import Settings
 from composition.app import create_app
 from core.goals import weekly
+from core.segments.ranking import BaselineRanking
 from devtools.inprocess import InProcessSession
 from storage.queries.community.members import set_user_started
 from storage.queries.goals import goals as goal_rows
@@ -71,10 +72,24 @@ async def measure(members: int, days: int) -> None:
                 await s.commit()
             started = time.perf_counter()
             await deps["segments"].refresh(group)
-            print(f"segments' daily run (not part of the report): {time.perf_counter() - started:.1f} s")
+            print(
+                f"segments' daily run (not part of the report): {time.perf_counter() - started:.1f} s"
+            )
             due = weekly.due(group, AT)
             assert due is not None
             reports = deps["weekly_reports"]
+            ranking = deps.get("at_risk_ranking") or BaselineRanking()
+            for _ in range(3):
+                started, cpu = time.perf_counter(), time.process_time()
+                async with deps["report_sessions"]() as s:
+                    found = await weekly.gather(
+                        s, group, AT, due.period, segments=deps["segments"], ranking=ranking
+                    )
+                wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+                print(
+                    f"the report's reads: {wall:.2f} s wall, {cpu:.2f} s CPU "
+                    f"({len(found.at_risk)} at risk, {len(found.goals)} goal)"
+                )
             for label, key in (("cold worker", due.key), ("warm worker", due.key + "-again")):
                 session.calls.clear()
                 started, cpu = time.perf_counter(), time.process_time()

@@ -10,6 +10,7 @@ only the process that claimed it sends. The clock is the app's (tests move it).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable
@@ -25,6 +26,7 @@ from core.charts.render import render_all
 from core.community.group_settings import GroupSettings
 from core.community.groups import GroupService
 from core.goals import weekly
+from core.goals.warm import warm_charts
 from core.goals.weekly import Due, WeeklyData
 from core.jobs import run_once
 from core.segments.ranking import AtRiskRanking
@@ -107,6 +109,8 @@ class WeeklyReports:
         texts: list[str] = []
         pngs: list[bytes] = []
         if admins:
+            # The worker starts (and imports matplotlib) while the numbers are read.
+            warming = asyncio.create_task(self._warm())
             async with self._report_sessions() as session:
                 data = await weekly.gather(
                     session,
@@ -117,6 +121,7 @@ class WeeklyReports:
                     ranking=self._ranking(),
                 )
             texts = report_texts(t, data)
+            await warming
             pngs = await self._draw(t, data)
 
         async def record(uow: UnitOfWork) -> None:
@@ -152,6 +157,12 @@ class WeeklyReports:
             return []
         ids = [m.user.id for m in found if not m.user.is_bot] if isinstance(found, list) else []
         return sorted(await reachable_admins(self._session_factory, ids)) if ids else []
+
+    async def _warm(self) -> None:
+        try:
+            await self._worker.run(warm_charts, timeout=RENDER_TIMEOUT)
+        except Exception:  # noqa: BLE001  (drawing will try again, and say so if it fails)
+            logger.info("the worker could not be warmed up", exc_info=True)
 
     async def _draw(self, t: Translator, data: WeeklyData) -> list[bytes]:
         if not data.has_data or not data.series:

@@ -37,7 +37,6 @@ from core.uow import UnitOfWork
 from handlers.analytics import render as stats_render
 from handlers.numbers import charts, goals_render
 from storage.db import SessionFactory
-from storage.queries.community import audit
 from storage.queries.segments import refresh as group_rows
 
 logger = logging.getLogger(__name__)
@@ -124,17 +123,8 @@ class WeeklyReports:
             await warming
             pngs = await self._draw(t, data)
 
-        async def record(uow: UnitOfWork) -> None:
-            await audit.record(
-                uow.session,
-                group_id=group.group_id,
-                actor_id=0,
-                action="weekly_report",
-                at=now,
-                details={"week": d.key.rsplit(":", 1)[-1], "admins": len(admins)},
-            )
-
-        claimed, _ = await run_once(self._session_factory, d.key, record)
+        # The week's key alone is the record (processed_key): the claim is the whole work.
+        claimed, _ = await run_once(self._session_factory, d.key, _claim_only)
         if not claimed:
             return False
         caption = t("weekly-charts-caption")
@@ -148,13 +138,10 @@ class WeeklyReports:
     async def _recipients(self, group_id: int) -> list[int]:
         """The group's administrators (Telegram's list) who started the bot and did not block
         it; an administrator who never started it cannot be written to first."""
-        try:
-            found = await self._outbox.send(
-                group_id, GetChatAdministrators(chat_id=group_id), counts_as_message=False
-            )
-        except Exception:  # noqa: BLE001
-            logger.info("could not list the administrators of %s", group_id, exc_info=True)
-            return []
+        # A failure propagates: the week is not claimed, the next minute tries again.
+        found = await self._outbox.send(
+            group_id, GetChatAdministrators(chat_id=group_id), counts_as_message=False
+        )
         ids = [m.user.id for m in found if not m.user.is_bot] if isinstance(found, list) else []
         return sorted(await reachable_admins(self._session_factory, ids)) if ids else []
 
@@ -194,6 +181,10 @@ class WeeklyReports:
             logger.exception("weekly charts of group %s could not be drawn", data.group_id)
             return []
         return [png for png in drawn if png is not None]
+
+
+async def _claim_only(uow: UnitOfWork) -> None:
+    return None
 
 
 def report_texts(t: Translator, data: WeeklyData) -> list[str]:

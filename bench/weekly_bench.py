@@ -20,22 +20,18 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pydantic import SecretStr
-
-from bench import analytics_data as data
-from bot.config import Settings
-from composition.app import create_app
-from core.goals import weekly
-from core.segments.ranking import BaselineRanking
-from devtools.inprocess import InProcessSession
-from storage.queries.community.members import set_user_started
-from storage.queries.goals import goals as goal_rows
+# The app is imported inside the functions: the worker process is spawned, and a spawned
+# process imports the parent's main module again (`python -m bot` is spared that: a package's
+# __main__ is not re-imported). Importing the app there would add seconds to its cold start
+# that the bot does not pay.
 
 ADMIN = 4242
 AT = datetime(2026, 11, 30, 1, 1, tzinfo=UTC)  # Monday 09:01 in Shanghai, the last day generated
 
 
 async def measure(members: int, days: int, pg: str | None) -> None:
+    from bench import analytics_data as data
+
     if pg is None:
         generated = await data.generate_sqlite(members, days)
         print(f"SQLite group: {generated.totals} (generated in {generated.seconds:.0f} s)")
@@ -55,6 +51,17 @@ async def measure(members: int, days: int, pg: str | None) -> None:
 
 
 async def _measure(url: str) -> None:
+    from pydantic import SecretStr
+
+    from bench import analytics_data as data
+    from bot.config import Settings
+    from composition.app import create_app
+    from core.goals import weekly
+    from core.segments.ranking import BaselineRanking
+    from devtools.inprocess import InProcessSession
+    from storage.queries.community.members import set_user_started
+    from storage.queries.goals import goals as goal_rows
+
     settings = Settings(
         bot_token=SecretStr("123456:BENCH"),
         database_url=url,

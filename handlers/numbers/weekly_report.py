@@ -42,6 +42,7 @@ from storage.queries.segments import refresh as group_rows
 logger = logging.getLogger(__name__)
 
 CHECK_EVERY = 60.0
+ROUND_BUDGET = 10.0  # seconds of reports in one leader round before the round goes on
 RENDER_TIMEOUT = 60.0
 NAME = 32
 TEXT = 80  # characters of a post shown
@@ -61,6 +62,7 @@ class WeeklyReports:
         segments: Any | None = None,
         ranking: Callable[[], AtRiskRanking],
         check_every: float = CHECK_EVERY,
+        budget: float = ROUND_BUDGET,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._session_factory = session_factory
@@ -73,6 +75,7 @@ class WeeklyReports:
         self._segments = segments
         self._ranking = ranking
         self._check_every = check_every
+        self._budget = budget
         self._monotonic = monotonic
         self._next_check = 0.0
 
@@ -92,9 +95,14 @@ class WeeklyReports:
             }
             done = await weekly.done_keys(session, [d.key for d in dues.values()])
         sent = 0
+        until = self._monotonic() + self._budget
         for gid, d in dues.items():
             if d.key in done:
                 continue
+            if self._monotonic() > until:
+                # Many groups due at once: the next round goes on (other sweeps get a turn).
+                self._next_check = 0.0
+                break
             try:
                 sent += await self.run(settings[gid], d, now)
             except Exception:  # noqa: BLE001  (one group failing must not stop the others)

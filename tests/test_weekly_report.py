@@ -178,6 +178,18 @@ async def test_weekly_report_once_per_week_to_admins_who_started_the_bot(db_url:
         assert not [c for c in bot.session.calls if getattr(c, "chat_id", None) in (100, 101)]
         worker = NoPictures()  # type: ignore[assignment]
 
+        # /goal report: now, to the one asking, in private (a week's report still comes).
+        bot.app.deps["weekly_reports"] = reports_of(bot, clock, NoPictures())  # type: ignore[arg-type]
+        asked = monday + timedelta(hours=3)
+        await bot.feed(f.message(SILENT_ADMIN, "/goal report", date=asked))
+        assert "can't write to you in private yet" in plain(bot.last_text(f.GROUP_ID))
+        assert not bot.texts(101)
+        await bot.feed(f.message(ADMIN, "/goal report", date=asked))
+        assert "sent you the weekly report" in plain(bot.last_text(f.GROUP_ID))
+        now_texts = [plain(t) for t in bot.texts(100)]
+        assert len(now_texts) == 2 and f"{start} – {end}" in now_texts[0]
+        assert await first.sweep() == 0  # the week stays claimed once
+
         # The next week is a new report, in the group's language; two processes at once
         # send it once.
         await bot.feed(f.message(ADMIN, "/settings language zh", date=monday + timedelta(days=1)))

@@ -41,6 +41,7 @@ GOAL = CommandSpec("goal", role=Role.ADMIN, area=Area.NUMBERS, aliases=("goals",
 SET = ("set", "设定", "设置", "设")
 DELETE = ("del", "delete", "remove", "删除", "删")
 STAR = ("star", "northstar", "north_star", "北极星")
+REPORT = ("report", "weekly", "周报", "报告")
 
 
 class GoalUsage(DomainError):
@@ -57,11 +58,30 @@ async def _view(
     return render.goals_text(t, title, found), render.goals_keyboard(t, group.group_id, found)
 
 
+async def _report_now(
+    message: Message,
+    group: GroupSettings,
+    weekly_reports: WeeklyReports,
+    bot_username: str,
+    now: datetime,
+    t: Translator,
+    outbox: Outbox,
+) -> None:
+    """/goal report: the weekly report of the last 7 days now, in private to the one asking."""
+    sent = await weekly_reports.preview(group, actor_id(message), now)
+    if sent:
+        reply(outbox, message, t("weekly-preview-sent"), priority=Priority.HIGH)
+    else:
+        reply(outbox, message, t("weekly-preview-start", bot=bot_username), priority=Priority.HIGH)
+
+
 async def cmd_goal(
     message: Message,
     uow: UnitOfWork,
     group: GroupSettings,
     report_sessions: SessionFactory,
+    weekly_reports: WeeklyReports,
+    bot_username: str,
     event_at: datetime,
     t: Translator,
     outbox: Outbox,
@@ -70,6 +90,10 @@ async def cmd_goal(
     action = words[0].lower() if words else ""
     today = local_day(event_at, group.timezone, group.day_start_hour)
     said = ""
+    if action in REPORT and len(words) == 1:
+        await uow.commit()  # a report only reads: settle the update before the work
+        await _report_now(message, group, weekly_reports, bot_username, event_at, t, outbox)
+        return
     if not words:
         pass
     elif action in SET:

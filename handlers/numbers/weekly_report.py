@@ -14,7 +14,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiogram.methods import GetChatAdministrators
@@ -22,6 +22,8 @@ from aiogram.methods import GetChatAdministrators
 from bot.i18n import Locales, Translator
 from bot.outbound import Outbox, Priority
 from bot.replies import plain, send, send_photos
+from core.analytics.periods import Period
+from core.calendar import local_day
 from core.charts.render import render_all
 from core.community.group_settings import GroupSettings
 from core.community.groups import GroupService
@@ -142,6 +144,29 @@ class WeeklyReports:
             if pngs:
                 send_photos(self._outbox, admin, pngs, caption=caption, priority=Priority.LOW)
         return bool(admins)
+
+    async def preview(self, group: GroupSettings, admin_id: int, now: datetime) -> bool:
+        """The report of the last 7 complete days, now, to one administrator (`/goal report`):
+        no week is claimed, the Monday report still comes. False: they never started the bot
+        (or blocked it), so it cannot be sent."""
+        if not await reachable_admins(self._session_factory, [admin_id]):
+            return False
+        today = local_day(now, group.timezone, group.day_start_hour)
+        period = Period(today - timedelta(days=7), today - timedelta(days=1))
+        t = self._locales.get(group.language)
+        warming = asyncio.create_task(self._warm())
+        async with self._report_sessions() as session:
+            data = await weekly.gather(
+                session, group, now, period, segments=self._segments, ranking=self._ranking()
+            )
+        await warming
+        for text in report_texts(t, data):
+            send(self._outbox, admin_id, text, priority=Priority.NORMAL)
+        pngs = await self._draw(t, data)
+        if pngs:
+            caption = t("weekly-charts-caption")
+            send_photos(self._outbox, admin_id, pngs, caption=caption, priority=Priority.NORMAL)
+        return True
 
     async def _recipients(self, group_id: int) -> list[int]:
         """The group's administrators (Telegram's list) who started the bot and did not block

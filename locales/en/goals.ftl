@@ -1,6 +1,6 @@
 cmd-goal = Set goals and the North Star
 example-goal = /goal set dau 500 by 2027-03-31
-help-goal = — progress bars and whether the trend gets there; set &lt;metric&gt; &lt;target&gt; [by &lt;YYYY-MM-DD&gt;], star &lt;metric&gt; (the North Star, shown first), del &lt;metric&gt;. Metrics: members, dau, wau, mau, stickiness, d7, checkin_rate, messages
+help-goal = — progress bars and whether the trend gets there; set &lt;metric&gt; &lt;target&gt; [by &lt;YYYY-MM-DD&gt;], star &lt;metric&gt; (the North Star, shown first), del &lt;metric&gt;, report (the weekly report of the last 7 days, now, in private). Metrics: members, dau, wau, mau, stickiness, d7, checkin_rate, messages
 
 goal-metric-members = Members
 goal-metric-dau = DAU (7-day average)
@@ -36,7 +36,7 @@ goal-set = 🎯 Goal set: { $metric } → { $target }.
 goal-set-star = 🎯 Goal set: { $metric } → { $target }. It is the North Star.
 goal-deleted = 🗑 Goal deleted: { $metric }.
 goal-starred = ⭐ The North Star is now: { $metric }.
-goal-usage = Usage: <code>/goal</code> · <code>/goal set &lt;metric&gt; &lt;target&gt; [by YYYY-MM-DD]</code> · <code>/goal star &lt;metric&gt;</code> · <code>/goal del &lt;metric&gt;</code>
+goal-usage = Usage: <code>/goal</code> · <code>/goal set &lt;metric&gt; &lt;target&gt; [by YYYY-MM-DD]</code> · <code>/goal star &lt;metric&gt;</code> · <code>/goal del &lt;metric&gt;</code> · <code>/goal report</code>
 goal-error-metric = “{ $word }” is not a metric I keep{ $guess ->
         [none] .
        *[other] {""} — did you mean { $guess }?
@@ -85,3 +85,5 @@ weekly-post-best = Best: #{ $id } { $variant } “{ $text }” — { $votes } �
 weekly-post-worst = Worst: #{ $id } { $variant } “{ $text }” — { $votes } 👍 of { $views } ({ $rate })
 weekly-feedback = 💬 Feedback: { $open } open, { $new } new this week. /inbox in the group answers them.
 weekly-charts-caption = The last two weeks
+weekly-preview-sent = 📬 I sent you the weekly report of the last 7 days in private.
+weekly-preview-start = I can't write to you in private yet: open a chat with @{ $bot }, press Start, then ask again.

@@ -1,6 +1,6 @@
 cmd-goal = 设定目标和北极星指标
 example-goal = /goal set dau 500 by 2027-03-31
-help-goal = — 查看进度条,以及按当前趋势能否按时达成;set &lt;指标&gt; &lt;目标值&gt; [by &lt;YYYY-MM-DD&gt;] 设定目标,star &lt;指标&gt; 设为北极星(处处排在最前),del &lt;指标&gt; 删除。指标:members(成员)、dau(日活)、wau(周活)、mau(月活)、stickiness(粘性)、d7(7日留存)、checkin_rate(签到率)、messages(消息数)
+help-goal = — 查看进度条,以及按当前趋势能否按时达成;set &lt;指标&gt; &lt;目标值&gt; [by &lt;YYYY-MM-DD&gt;] 设定目标,star &lt;指标&gt; 设为北极星(处处排在最前),del &lt;指标&gt; 删除,report 立即私信发送最近 7 天的每周报告。指标:members(成员)、dau(日活)、wau(周活)、mau(月活)、stickiness(粘性)、d7(7日留存)、checkin_rate(签到率)、messages(消息数)
 
 goal-metric-members = 成员数
 goal-metric-dau = 日活(7 天平均)
@@ -36,7 +36,7 @@ goal-set = 🎯 目标已设定:{ $metric } → { $target }。
 goal-set-star = 🎯 目标已设定:{ $metric } → { $target }。它就是北极星指标。
 goal-deleted = 🗑 已删除目标:{ $metric }。
 goal-starred = ⭐ 北极星指标现在是:{ $metric }。
-goal-usage = 用法:<code>/goal</code> · <code>/goal set &lt;指标&gt; &lt;目标值&gt; [by YYYY-MM-DD]</code> · <code>/goal star &lt;指标&gt;</code> · <code>/goal del &lt;指标&gt;</code>
+goal-usage = 用法:<code>/goal</code> · <code>/goal set &lt;指标&gt; &lt;目标值&gt; [by YYYY-MM-DD]</code> · <code>/goal star &lt;指标&gt;</code> · <code>/goal del &lt;指标&gt;</code> · <code>/goal report</code>
 goal-error-metric = “{ $word }”不是我统计的指标{ $guess ->
         [none] 。
        *[other] ,你是不是想用 { $guess }?
@@ -85,3 +85,5 @@ weekly-post-best = 最佳:#{ $id } { $variant } “{ $text }” — { $votes } �
 weekly-post-worst = 最差:#{ $id } { $variant } “{ $text }” — { $votes } 👍 / { $views }({ $rate })
 weekly-feedback = 💬 反馈:{ $open } 条待处理,本周新增 { $new } 条。在群里用 /inbox 处理。
 weekly-charts-caption = 最近两周
+weekly-preview-sent = 📬 已私信发送最近 7 天的每周报告给你。
+weekly-preview-start = 我还不能私信你:请打开与 @{ $bot } 的对话并点击“开始”,然后再试一次。

@@ -155,6 +155,7 @@ async def test_weekly_report_once_per_week_to_admins_who_started_the_bot(db_url:
         end = (monday - timedelta(days=1)).astimezone(SHANGHAI).date()
         assert f"Weekly report · Test Group · {start} – {end}" in week
         assert "Check-ins: 7" in week  # the week; three in the one before
+        assert week.index("⭐ North Star — Members: 2 of 4 · ") < week.index("📊")
         rest = texts[1]
         assert "⭐ North Star — Members: 2 of 4" in rest
         assert "Segments" in rest

@@ -227,6 +227,9 @@ def report_texts(t: Translator, data: WeeklyData) -> list[str]:
     head = t("weekly-title", group=title, start=p.start.isoformat(), end=p.end.isoformat())
     if not data.has_data:
         return [head + "\n\n" + t("weekly-no-data")]
+    star = next((g for g in data.goals if g.north_star), None)
+    if star is not None:  # the North Star first, as everywhere
+        head += "\n" + goals_render.star_line(t, star)
     first = head + "\n\n" + stats_render.stats_text(t, data.title, data.summary, [])
     lines: list[str] = []
     if data.goals:

@@ -282,7 +282,7 @@ def risk_lines(t: Translator, data: WeeklyData) -> list[str]:
     if not data.at_risk:
         return [*lines, t("weekly-risk-none")]
     for rank, who in enumerate(data.at_risk, 1):
-        reasons = "; ".join(t(r.key, **r.args) for r in who.reasons)
+        reasons = t("weekly-risk-separator").join(t(r.key, **r.args) for r in who.reasons)
         chance = (
             t("weekly-risk-chance", value=stats_render.percent(who.probability))
             if who.probability is not None

@@ -87,3 +87,4 @@ weekly-feedback = 💬 Feedback: { $open } open, { $new } new this week. /inbox 
 weekly-charts-caption = The last two weeks
 weekly-preview-sent = 📬 I sent you the weekly report of the last 7 days in private.
 weekly-preview-start = I can't write to you in private yet: open a chat with @{ $bot }, press Start, then ask again.
+weekly-risk-separator = {"; "}

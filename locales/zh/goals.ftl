@@ -87,3 +87,4 @@ weekly-feedback = 💬 反馈:{ $open } 条待处理,本周新增 { $new } 条�
 weekly-charts-caption = 最近两周
 weekly-preview-sent = 📬 已私信发送最近 7 天的每周报告给你。
 weekly-preview-start = 我还不能私信你:请打开与 @{ $bot } 的对话并点击“开始”,然后再试一次。
+weekly-risk-separator = ;

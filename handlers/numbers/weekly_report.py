@@ -44,6 +44,7 @@ from storage.queries.segments import refresh as group_rows
 logger = logging.getLogger(__name__)
 
 CHECK_EVERY = 60.0
+WARM_AHEAD = timedelta(seconds=90)  # the worker is started this long before a report is due
 ROUND_BUDGET = 10.0  # seconds of reports in one leader round before the round goes on
 RENDER_TIMEOUT = 60.0
 NAME = 32
@@ -80,6 +81,7 @@ class WeeklyReports:
         self._budget = budget
         self._monotonic = monotonic
         self._next_check = 0.0
+        self._warming: asyncio.Task[None] | None = None
 
     async def sweep(self) -> int:
         """Send the reports that are due and not sent yet; how many groups got one."""
@@ -96,6 +98,11 @@ class WeeklyReports:
                 if (d := weekly.due(group, now)) is not None
             }
             done = await weekly.done_keys(session, [d.key for d in dues.values()])
+        soon = now + WARM_AHEAD
+        if any(
+            (u := weekly.due(g, soon)) is not None and u.due_at > now for g in settings.values()
+        ):
+            self._warm_soon()  # a report comes within the minute: its charts find the worker up
         sent = 0
         until = self._monotonic() + self._budget
         for gid, d in dues.items():
@@ -177,6 +184,10 @@ class WeeklyReports:
         )
         ids = [m.user.id for m in found if not m.user.is_bot] if isinstance(found, list) else []
         return sorted(await reachable_admins(self._session_factory, ids)) if ids else []
+
+    def _warm_soon(self) -> None:
+        if self._warming is None or self._warming.done():
+            self._warming = asyncio.create_task(self._warm())
 
     async def _warm(self) -> None:
         try:

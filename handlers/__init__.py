@@ -20,7 +20,7 @@ from handlers.engagement import activity, admin_points, checkin, leaderboard, pr
 from handlers.feedback import inbox as feedback_inbox
 from handlers.feedback import polls, surveys
 from handlers.growth import growth
-from handlers.numbers import reports
+from handlers.numbers import goals, reports
 from handlers.prediction import atrisk
 from handlers.schedule import birthday, feeds, greeting, posts, welcome
 from handlers.segments import segments
@@ -54,6 +54,7 @@ def features() -> list[Feature]:
         growth.feature(),  # /invite, /onboarding: referral links, join requests' questionnaire
         segments.feature(),  # /tag, /untag, /tags, /segments, /whois (admins); the daily run
         atrisk.feature(),  # /atrisk (admins), /whois risk from the model; the daily run
+        goals.feature(),  # /goal (admins); the weekly report (the leader, after segments)
         dashboard.feature(),  # /dashboard (private): the Mini App's buttons, one per group
     ]
 

@@ -116,6 +116,7 @@ def test_menus_per_scope() -> None:
         "segments",
         "whois",
         "atrisk",
+        "goal",
     }
     assert BotCommandScopeChat not in shown  # no owner-only command, no owner menu
 

@@ -117,3 +117,16 @@ def test_a_model_that_does_not_beat_the_baseline_is_not_used() -> None:
     assert "did not rank better than days since last activity" in text
     short = Quality("short", False, True, None, None, 0, 10, 0, None, None, None, None, None)
     assert "Not enough history yet" in quality_text(t, short)
+
+
+def test_the_weekly_reports_level_from_a_models_chance() -> None:
+    from core.prediction.ranking import level
+
+    assert [level(p) for p in (0.05, 0.3, 0.31, 0.6, 0.61, 0.95)] == [
+        "high",
+        "high",
+        "medium",
+        "medium",
+        "low",
+        "low",
+    ]

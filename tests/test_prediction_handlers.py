@@ -107,7 +107,7 @@ async def test_atrisk_and_whois_after_the_leaders_run(db_url: str) -> None:
             r["user_id"]: r
             for r in csv.DictReader(io.StringIO(bot.documents()[-1].document.data.decode()))
         }
-        assert exported[str(scored.user_id)]["risk"] == f"{scored.p_active:.2f}"
+        assert exported[str(scored.user_id)]["risk"] == f"{1 - scored.p_active:.2f}"
         assert exported["100"]["risk"] == ""  # the admin: not scored
 
         # In private: the one group the admin administers, at once; a member learns nothing.

@@ -32,7 +32,7 @@ MEMBER_COLUMNS = [
     "badges",
     "stage",
     "tier",
-    "risk",  # chance of being active in the next 7 days, 0-1 (core/prediction); empty: none
+    "risk",  # chance of going quiet in the next 7 days, 0-1 (core/prediction); empty: not scored
     "tags",
     "active_days_30",  # of the 30 local days ending today (core/analytics)
 ]
@@ -74,11 +74,12 @@ async def members_csv(
 
 
 def _risk(row: object) -> str:
-    """The stored chance (a fraction), empty for members not scored or ranked without one."""
+    """The chance of going quiet (1 - the stored chance of being active), empty for members not
+    scored."""
     p, source = getattr(row, "risk_p", None), getattr(row, "risk_source", None)
     if p is None or source not in ("model", "baseline"):
         return ""
-    return f"{p:.2f}"
+    return f"{1 - p:.2f}"
 
 
 async def ledger_csv(session: AsyncSession, group_id: int) -> tuple[bytes, int]:

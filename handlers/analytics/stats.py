@@ -29,6 +29,7 @@ from core.analytics.reports import Summary
 from core.calendar import local_day
 from core.community.group_settings import GroupSettings
 from core.community.groups import GroupService
+from core.goals import goals
 from core.schedule.best_time import LOOKBACK_DAYS, best_times
 from core.uow import UnitOfWork
 from handlers.analytics import reactions, render
@@ -37,6 +38,7 @@ from handlers.analytics.render import StatsCharts
 from handlers.analytics.stats_album import send_album
 from handlers.common import command_args
 from handlers.feedback.render import answer
+from handlers.numbers import goals_render
 from handlers.schedule.best_time import stats_line
 from storage.db import SessionFactory
 
@@ -61,13 +63,15 @@ async def _view(
         activity = await recent_activity(
             session, group.group_id, group.timezone, today, LOOKBACK_DAYS
         )
+        star = await goals.north_star(session, group.group_id, today)  # shown first
     notes = [t("stats-note-seen"), *await blind_spots(t, bot, admins, group.group_id)]
     best = stats_line(t, best_times(activity) if activity is not None else None)
     title = group.title or str(group.group_id)
+    head = goals_render.star_line(t, star) + "\n\n" if star is not None else ""
     if not summary.has_data:
-        text = render.no_data_text(t, title, period, notes)
+        text = head + render.no_data_text(t, title, period, notes)
         return text, render.period_keyboard(t, group.group_id, period, back), None
-    text = render.stats_text(t, title, summary, [best, *notes] if best else notes)
+    text = head + render.stats_text(t, title, summary, [best, *notes] if best else notes)
     markup = render.period_keyboard(t, group.group_id, period, back, charts=True)
     return text, markup, summary
 

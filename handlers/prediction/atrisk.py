@@ -21,6 +21,7 @@ from core.community.group_settings import GroupSettings
 from core.events import EventBus
 from core.prediction import scores
 from core.prediction.card import ModelRisk
+from core.prediction.ranking import ModelRanking
 from core.prediction.segments import ModelAtRisk
 from core.prediction.service import PredictionService
 from core.segments.card import CardLine, card_sections
@@ -189,6 +190,7 @@ def setup(bus: EventBus, deps: dict[str, Any]) -> None:
     """The /whois card's risk and the segments' at-risk stage from the model; the leader's
     daily run."""
     card_sections(deps).put(ModelRisk())
+    deps["at_risk_ranking"] = ModelRanking()  # the weekly report's list
     segments = deps.get("segments")
     if segments is not None:
         segments.at_risk = ModelAtRisk()

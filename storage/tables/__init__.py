@@ -28,6 +28,7 @@ from storage.tables.feedback import (
     Survey,
     SurveyAnswer,
 )
+from storage.tables.goals import GroupGoal
 from storage.tables.growth import (
     InviteLink,
     InviteTally,
@@ -93,6 +94,7 @@ __all__ = [
     "GroupDay",
     "GroupMigration",
     "GroupSetting",
+    "GroupGoal",
     "HolidayGreeting",
     "LedgerEntry",
     "Member",

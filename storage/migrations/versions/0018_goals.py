@@ -1,7 +1,7 @@
 """goals: a target per group and metric, one the North Star
 
 Revision ID: 0018
-Revises: 0016
+Revises: 0017
 Create Date: 2026-12-06
 
 One new table, group_goal (the /goal command's rows). The weekly report needs no table: each
@@ -17,7 +17,7 @@ from alembic import op
 import storage.types
 
 revision: str = "0018"
-down_revision: str | None = "0016"
+down_revision: str | None = "0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

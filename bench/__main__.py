@@ -16,6 +16,9 @@ answered while reports run in a loop.
 counts and pages, /whois in one group of M members (default 100,000; L default 1,000,000).
 --dashboard [--members M] [--db …]: the dashboard's server time per page in a group of M members
 (default 200,000), and check-ins while it is in use.
+--predict [--members M] [--weeks W] [--db …]: prediction on a generated group (default 20,000
+members, 30 weeks; bench/predict_data.py) in the worker process: model AUC and Brier against the
+baseline's, snapshot/training/scoring time and the worker's peak memory.
 --replicas [--n N] [--rounds R]: webhook replicas on PostgreSQL behind HAProxy, one and two
 with Redis and one without (default N 3,000, 3 rounds): rates and bot CPU per update.
 """
@@ -42,6 +45,8 @@ from bench.e2e_bench import CPU, e2e_ceiling, e2e_ours
 from bench.flash_bench import report as report_flash
 from bench.flash_bench import run as run_flash
 from bench.memory_bench import run as run_memory
+from bench.predict_bench import measure as measure_predict
+from bench.predict_bench import report as report_predict
 from bench.segments_bench import measure as measure_segments
 from bench.segments_bench import report as report_segments
 
@@ -153,6 +158,8 @@ async def main() -> None:
         "--segments", action="store_true", help="segments: daily run, reports, selector"
     )
     parser.add_argument("--dashboard", action="store_true", help="dashboard pages, 200k members")
+    parser.add_argument("--predict", action="store_true", help="prediction: AUC vs baseline")
+    parser.add_argument("--weeks", type=int, default=30, help="--predict: weeks of history")
     parser.add_argument("--stock", type=int, default=100, help="--flash: the drop's stock")
     parser.add_argument(
         "--members", type=int, default=None, help="--boards: group size; --memory: members"
@@ -173,6 +180,16 @@ async def main() -> None:
         return
     if args.segments:
         await segments(args.members or 100_000, args.ledger, args.db, pg)
+        return
+    if args.predict:
+        members = args.members or 20_000
+        if args.db in ("sqlite", "both"):
+            with tempfile.TemporaryDirectory() as tmp:
+                url = f"sqlite+aiosqlite:///{Path(tmp) / 'predict.db'}"
+                report_predict("SQLite", await measure_predict(url, members, args.weeks))
+        if args.db in ("postgresql", "both") and pg is not None:
+            result = await with_postgres(pg, lambda url: measure_predict(url, members, args.weeks))
+            report_predict("PostgreSQL", result)
         return
     if args.dashboard:
         members = args.members or 200_000

@@ -3,8 +3,8 @@ series, a weekday × hour matrix, and the goals (the North Star first) for a per
 
 `OverviewProvider` is the seam the page reads through; the analytics module's provider
 (core/analytics/overview.py) implements it from the running day totals. `GoalsSource` is the
-seam for goals: the composition gives the dashboard one (composition/goals.py); without goals
-the page shows its empty state.
+seam for goals: the composition gives the dashboard the goals feature's (composition/goals.py);
+without goals the page shows its empty state.
 """
 
 from __future__ import annotations
@@ -80,6 +80,9 @@ class GoalView:
     kind: str  # count | average | rate: how value and target are shown
     deadline: date | None
     north_star: bool
+    share: float = 0.0  # of the way from where it started to the target (0..1)
+    outlook: str | None = None  # the trend's outlook: reached, on_track, behind, eta, ...
+    eta: date | None = None  # when the trend reaches the target (no deadline)
 
 
 class OverviewProvider(Protocol):

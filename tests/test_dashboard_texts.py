@@ -9,6 +9,7 @@ from pathlib import Path
 
 from bot.i18n import Locales
 from composition.goals import KINDS as GOAL_METRICS
+from composition.goals import OUTLOOKS
 from core.analytics.overview import HEADLINES, SERIES
 from core.community.directory import ACTIVITY, SORTS, STATES
 from core.feedback import rules
@@ -30,6 +31,7 @@ def used_keys() -> set[str]:
     found |= {f"dash-kpi-{k}" for k in HEADLINES}
     found |= {f"dash-series-{k}" for k, _ in SERIES}
     found |= {f"dash-goal-metric-{k}" for k in GOAL_METRICS}
+    found |= {f"dash-goal-outlook-{k}" for k in OUTLOOKS}
     found |= {f"dash-col-{k}" for k in SEGMENT_COLUMNS}
     found |= {f"dash-stage-{k}" for k in STAGES}
     found |= {f"dash-tier-{k}" for k in TIERS}

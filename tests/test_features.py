@@ -88,6 +88,9 @@ def test_menus_per_scope() -> None:
         "settings",
         "export",
         "stats",
+        "retention",
+        "funnel",
+        "compare",
         "reward_add",
         "reward_edit",
         "reward_disable",
@@ -112,6 +115,8 @@ def test_menus_per_scope() -> None:
         "tags",
         "segments",
         "whois",
+        "atrisk",
+        "goal",
     }
     assert BotCommandScopeChat not in shown  # no owner-only command, no owner menu
 

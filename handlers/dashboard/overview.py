@@ -45,6 +45,9 @@ async def overview(ctx: WebContext) -> dict[str, Any]:
                 "kind": g.kind,
                 "deadline": day(g.deadline) if g.deadline else None,
                 "north_star": g.north_star,
+                "share": g.share,
+                "outlook": g.outlook,
+                "eta": day(g.eta) if g.eta else None,
             }
             for g in found
         ],

@@ -28,6 +28,7 @@ from storage.tables.feedback import (
     Survey,
     SurveyAnswer,
 )
+from storage.tables.goals import GroupGoal
 from storage.tables.growth import (
     InviteLink,
     InviteTally,
@@ -42,6 +43,7 @@ from storage.tables.growth import (
     Referral,
 )
 from storage.tables.idempotency import ProcessedKey, ProcessedUpdate, SetAsideUpdate
+from storage.tables.prediction import MemberRisk, MemberWeekSnapshot, PredictionModel
 from storage.tables.schedule import (
     ContentFeed,
     FeedSeenItem,
@@ -92,12 +94,16 @@ __all__ = [
     "GroupDay",
     "GroupMigration",
     "GroupSetting",
+    "GroupGoal",
     "HolidayGreeting",
     "LedgerEntry",
     "Member",
     "MemberBadge",
     "MemberBirthday",
     "MemberDay",
+    "MemberRisk",
+    "MemberWeekSnapshot",
+    "PredictionModel",
     "MemberSegment",
     "MemberTag",
     "Poll",

@@ -77,13 +77,14 @@ function heatmap(t, values) {
 }
 
 function goal(t, g) {
-  const share = g.current === null || !g.target ? 0 : Math.max(0, Math.min(1, g.current / g.target));
+  const share = Math.max(0, Math.min(1, g.share || 0));
+  const outlook = g.outlook ? t("dash-goal-outlook-" + g.outlook, { eta: g.eta || "" }) : "";
   return h("div", { class: "card goal" + (g.north_star ? " star" : ""), dataset: { metric: g.metric } },
     h("div", { class: "label" }, g.north_star ? "⭐ " + t("dash-goal-north-star") + " · " : "", t("dash-goal-metric-" + g.metric)),
     h("div", { class: "value" }, shown(g.current, g.kind), h("span", { class: "muted" }, " / " + shown(g.target, g.kind))),
     h("div", { class: "progress", role: "progressbar", "aria-valuenow": Math.round(share * 100) },
       h("div", { style: `width: ${Math.round(share * 100)}%` })),
-    h("div", { class: "muted" }, g.deadline ? t("dash-goal-by", { date: g.deadline }) : t("dash-goal-no-date")));
+    h("div", { class: "muted" }, g.deadline ? t("dash-goal-by", { date: g.deadline }) : t("dash-goal-no-date"), outlook ? " · " + outlook : ""));
 }
 
 function picker(t, data, reload) {

@@ -80,6 +80,9 @@ async def main(out: Path) -> None:
                 (XIAOMING, "/feedback 希望增加夜间模式"),
                 (ALICE, "/survey nps How likely are you to recommend us to a friend?"),
                 (BOB, "/redeem 2"),
+                (ALICE, "/goal set dau 600 by 2027-03-31"),
+                (ALICE, "/goal set members 6000"),
+                (ALICE, "/goal star dau"),
             ):
                 await _say(emu, GROUP, user, text)
             emu.press_button_by_label(GROUP, BOB, "✅ Confirm")

@@ -80,7 +80,7 @@ function goal(t, g) {
   const share = Math.max(0, Math.min(1, g.share || 0));
   const outlook = g.outlook ? t("dash-goal-outlook-" + g.outlook, { eta: g.eta || "" }) : "";
   return h("div", { class: "card goal" + (g.north_star ? " star" : ""), dataset: { metric: g.metric } },
-    h("div", { class: "label" }, g.north_star ? "⭐ " + t("dash-goal-north-star") + " · " : "", t("dash-goal-metric-" + g.metric)),
+    h("div", { class: "label" }, g.north_star ? "★ " + t("dash-goal-north-star") + " · " : "", t("dash-goal-metric-" + g.metric)),
     h("div", { class: "value" }, shown(g.current, g.kind), h("span", { class: "muted" }, " / " + shown(g.target, g.kind))),
     h("div", { class: "progress", role: "progressbar", "aria-valuenow": Math.round(share * 100) },
       h("div", { style: `width: ${Math.round(share * 100)}%` })),

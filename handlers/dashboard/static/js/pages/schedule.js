@@ -66,7 +66,7 @@ export async function render(ctx) {
       h("div", { class: "muted", id: "post-best" }, note),
       h("div", { class: "chips", id: "post-choices" }, choices.map((c, i) =>
         h("button", { type: "button", class: "chip" + (best && i < best.choices.length ? " on" : ""), dataset: { when: c },
-          onclick: () => { when.value = c; } }, (best && i < best.choices.length ? "⭐ " : "") + c))),
+          onclick: () => { when.value = c; } }, (best && i < best.choices.length ? "★ " : "") + c))),
       text, error, h("div", {}, submit)),
   );
 }

@@ -78,3 +78,10 @@ dash-goal-outlook-behind = behind: the trend falls short
 dash-goal-outlook-eta = at this pace by { $eta }
 dash-goal-outlook-not_closer = not getting closer
 dash-goal-outlook-no_trend = too few days for a trend
+
+dash-audit-tag_added = tagged a member
+dash-audit-tag_removed = removed a member's tag
+dash-audit-export_segment = exported a segment
+dash-audit-goal_set = set a goal
+dash-audit-goal_deleted = deleted a goal
+dash-audit-goal_north_star = chose the North Star

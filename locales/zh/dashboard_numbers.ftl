@@ -78,3 +78,10 @@ dash-goal-outlook-behind = 落后：按当前趋势无法按期达成
 dash-goal-outlook-eta = 按当前速度预计 { $eta } 达成
 dash-goal-outlook-not_closer = 没有向目标靠近
 dash-goal-outlook-no_trend = 天数太少，还看不出趋势
+
+dash-audit-tag_added = 给成员加了标签
+dash-audit-tag_removed = 移除了成员的标签
+dash-audit-export_segment = 导出了一个分群
+dash-audit-goal_set = 设定了目标
+dash-audit-goal_deleted = 删除了目标
+dash-audit-goal_north_star = 选定了北极星指标

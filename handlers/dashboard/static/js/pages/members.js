@@ -113,6 +113,7 @@ export async function render(ctx) {
       selectorError.append(h("pre", { class: "muted" }, query.f_selector + "\n" + " ".repeat(at - 1) + "^"));
       selector.setSelectionRange(at - 1, query.f_selector.length);
     }
+    selectorError.append(h("div", { class: "muted" }, t("dash-members-selector-help")));
   }
 
   async function refresh() {
@@ -127,19 +128,20 @@ export async function render(ctx) {
     selector.classList.remove("bad");
     clear(selectorError);
     extra = data.columns;
-    // Columns other features contribute (stage, tier, tags…): headed by their own texts.
-    while (head.children.length > 6) head.lastChild.remove();
-    for (const c of extra) head.append(h("th", {}, t("dash-col-" + c)));
+    // Columns other features contribute (stage, tier, risk, tags…), headed by their own texts,
+    // right after the name: on a phone they are what a segment is read by.
+    head.querySelectorAll("th.extra").forEach((th) => th.remove());
+    head.firstChild.after(...extra.map((c) => h("th", { class: "extra" }, t("dash-col-" + c))));
     const pages = Math.max(1, Math.ceil(data.total / data.size));
     clear(body).append(...data.rows.map((m) =>
       h("tr", { class: "link", dataset: { id: m.id }, onclick: () => openCard(ctx, m.id) },
         h("td", {}, m.name, m.username ? h("span", { class: "badge" }, "@" + m.username) : null),
+        extra.map((c) => cell(t, c, m["x_" + c])),
         h("td", { class: "num" }, number(m.points)),
         h("td", { class: "num" }, number(m.streak)),
         h("td", { class: "num" }, number(m.checkins)),
         h("td", {}, datetime(m.last_active)),
-        h("td", {}, datetime(m.joined)),
-        extra.map((c) => cell(t, c, m["x_" + c])))));
+        h("td", {}, datetime(m.joined)))));
     if (!data.rows.length) body.append(h("tr", {}, h("td", { colspan: 6 + extra.length, class: "muted" }, t("dash-members-none"))));
     status.textContent = t(data.exact ? "dash-members-total" : "dash-members-total-more", { total: number(data.total) });
     pageInfo.textContent = t("dash-page-of", { page: data.page + 1, pages: data.exact ? number(pages) : number(pages) + "+" });

@@ -75,6 +75,16 @@ async def test_stats_and_daily_export(
     risk = await emu.wait_for_message(chat_id=GROUP, contains="At risk", after=mark, timeout=20)
     assert "No scores yet" in risk.plain_text and "No model trained yet" in risk.plain_text
 
+    # The weekly report, asked for now (/goal report): in private, to an admin who started the bot.
+    mark = emu.mark()
+    emu.send_private(ALICE, "/start", date=asked_at)
+    emu.send_message(GROUP, ALICE, "/goal report", date=asked_at)
+    await emu.wait_for_message(chat_id=GROUP, contains="weekly report", after=mark, timeout=20)
+    weekly = await emu.wait_for_message(
+        chat_id=ALICE, contains="Weekly report", after=mark, timeout=30
+    )
+    assert "E2E Community" in weekly.plain_text and "North Star" in weekly.plain_text
+
     mark = emu.mark()
     emu.send_message(GROUP, ALICE, "/export daily", date=asked_at)
     doc = await emu.wait_for(

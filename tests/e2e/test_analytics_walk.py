@@ -1,6 +1,6 @@
 """The numbers through the real protocol: joins, check-ins, chat and a reaction (Telegram sends
 message_reaction because the bot is an administrator and asks for it), then /stats with its
-album of charts and period buttons (the North Star, a /goal, on top) and /export daily."""
+album of charts and period buttons (the North Star, a /goal, on top), /atrisk and /export daily."""
 
 from __future__ import annotations
 
@@ -68,6 +68,22 @@ async def test_stats_and_daily_export(
     assert all(s.photo for s in album) and album[0].plain_text.startswith("📈 E2E Community")
     emu.press_button_by_label(GROUP, ALICE, "30 days")
     await emu.wait_for(lambda: "last 30 days" in post.plain_text, timeout=20)
+
+    # Who is about to go quiet: no model yet (days of history, not weeks), and it says so.
+    mark = emu.mark()
+    emu.send_message(GROUP, ALICE, "/atrisk", date=asked_at)
+    risk = await emu.wait_for_message(chat_id=GROUP, contains="At risk", after=mark, timeout=20)
+    assert "No scores yet" in risk.plain_text and "No model trained yet" in risk.plain_text
+
+    # The weekly report, asked for now (/goal report): in private, to an admin who started the bot.
+    mark = emu.mark()
+    emu.send_private(ALICE, "/start", date=asked_at)
+    emu.send_message(GROUP, ALICE, "/goal report", date=asked_at)
+    await emu.wait_for_message(chat_id=GROUP, contains="weekly report", after=mark, timeout=20)
+    weekly = await emu.wait_for_message(
+        chat_id=ALICE, contains="Weekly report", after=mark, timeout=30
+    )
+    assert "E2E Community" in weekly.plain_text and "North Star" in weekly.plain_text
 
     mark = emu.mark()
     emu.send_message(GROUP, ALICE, "/export daily", date=asked_at)

@@ -47,14 +47,15 @@ from bot.set_aside import SetAside
 from bot.update_leases import UpdateLeases
 from bot.web import WebhookEndpoint, build_web_app, database_ready, start_server
 from bot.worker import Worker
+from composition.goals import GoalsProgress
 from core.analytics.hours import GroupDayActivity
+from core.analytics.overview import AnalyticsOverview
 from core.community.directory import MemberDirectory
 from core.community.groups import GroupService
 from core.community.members import MemberService
 from core.community.settings import COMMUNITY_SETTINGS
 from core.engagement.member_events import MemberEventBatcher
 from core.events import EventBus
-from core.overview import CurrentTablesOverview
 from core.schedule.drafts import PostDrafts
 from core.schedule.feeds import FeedService
 from core.schedule.firing import PostRunner
@@ -271,10 +272,12 @@ async def create_app(
         # analytics' group days (an ActivityMatrixSource, core/schedule/best_time.py).
         activity_matrix=GroupDayActivity(groups),
         bot_username="",  # set at start-up from getMe
-        # The dashboard's members table (features add columns and filters in their setup) and
-        # its overview numbers (the analytics module's provider replaces this one).
+        # The dashboard's members table (features add columns and filters in their setup), its
+        # overview numbers (the analytics' running totals) and goals (the goals feature's
+        # progress and outlook: composition/goals.py).
         directory=MemberDirectory(),
-        overview=CurrentTablesOverview(),
+        overview=AnalyticsOverview(),
+        dashboard_goals=GoalsProgress(),
         dashboard_photos=PhotoCache(bot),
     )
     dispatcher = Dispatcher(

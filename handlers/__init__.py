@@ -14,6 +14,7 @@ from bot.features import CommandCatalog, Feature
 from bot.middlewares import TrackAuthorMiddleware
 from handlers import errors, wrong_chat
 from handlers.analytics import stats
+from handlers.campaigns import campaigns
 from handlers.community import export, group_lifecycle, help, settings
 from handlers.dashboard import command as dashboard
 from handlers.engagement import activity, admin_points, checkin, leaderboard, profile
@@ -50,6 +51,7 @@ def features() -> list[Feature]:
         feeds.feature(),  # /feed add|list|remove (admins): RSS/Atom/JSON Feed items posted
         growth.feature(),  # /invite, /onboarding: referral links, join requests' questionnaire
         segments.feature(),  # /tag, /untag, /tags, /segments, /whois (admins); the daily run
+        campaigns.feature(),  # /campaign, /campaigns (admins), /unsubscribe: private campaigns
         dashboard.feature(),  # /dashboard (private): the Mini App's buttons, one per group
     ]
 

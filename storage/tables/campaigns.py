@@ -28,7 +28,7 @@ class Campaign(SQLModel, table=True):
 
     id: int | None = surrogate_id()
     group_id: int = tg_id()
-    number: int = Field(default=0)
+    number: int | None = Field(default=None)  # given at the confirmation
     kind: str = Field(default="campaign", max_length=12)
     status: str = Field(default="draft", max_length=12)
     selector: str = Field(default="", max_length=500)
@@ -64,7 +64,7 @@ class CampaignRecipient(SQLModel, table=True):
     __tablename__ = "campaign_recipient"
     __table_args__ = (
         sa.Index("ix_campaign_recipient_todo", "campaign_id", "status", "user_id"),
-        sa.Index("ix_campaign_recipient_cap", "group_id", "user_id", "sent_at"),
+        sa.Index("ix_campaign_recipient_cap", "group_id", "user_id", "sending_at"),
     )
 
     campaign_id: int = Field(sa_column=sa.Column(sa.BigInteger(), primary_key=True))

@@ -39,7 +39,7 @@ def upgrade() -> None:
         "campaign",
         sa.Column("id", _ID, autoincrement=True, nullable=False),
         _tg("group_id"),
-        sa.Column("number", sa.Integer(), nullable=False),
+        sa.Column("number", sa.Integer(), nullable=True),
         sa.Column("kind", _text(12), nullable=False),
         sa.Column("status", _text(12), nullable=False),
         sa.Column("selector", _text(500), nullable=False),
@@ -85,7 +85,7 @@ def upgrade() -> None:
         "ix_campaign_recipient_todo", "campaign_recipient", ["campaign_id", "status", "user_id"]
     )
     op.create_index(
-        "ix_campaign_recipient_cap", "campaign_recipient", ["group_id", "user_id", "sent_at"]
+        "ix_campaign_recipient_cap", "campaign_recipient", ["group_id", "user_id", "sending_at"]
     )
     op.create_table(
         "campaign_optout",

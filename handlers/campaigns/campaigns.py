@@ -1,0 +1,75 @@
+"""Campaigns as a feature (#27): /campaign (the one-line form, the preview, Confirm; `/campaign
+<n>` the report), /campaigns, /export campaign <n>, /unsubscribe and /subscribe; the leader
+sends due campaigns in each scheduler round."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram import Router
+
+from bot.features import Area, CommandSpec, Feature, Role, Where
+from bot.filters import InGroup
+from core.campaigns.service import CampaignService
+from core.campaigns.settings import CAMPAIGN_SETTINGS
+from core.community.export import Exports, ExtraExport
+from core.events import EventBus
+from handlers.campaigns import compose, members, report
+from handlers.campaigns.render import CampaignButton, ClaimButton
+from handlers.campaigns.runner import CampaignRunner
+
+CAMPAIGN = CommandSpec("campaign", role=Role.ADMIN, area=Area.CAMPAIGNS)
+CAMPAIGNS = CommandSpec("campaigns", role=Role.ADMIN, area=Area.CAMPAIGNS)
+UNSUBSCRIBE = CommandSpec("unsubscribe", where=Where.ANY, area=Area.CAMPAIGNS)
+SUBSCRIBE = CommandSpec("subscribe", where=Where.ANY, area=Area.CAMPAIGNS)
+
+
+def routers() -> list[Router]:
+    r = Router(name="campaigns")
+    # Admins only: the declarations say so (checked after the command matched); the buttons
+    # check the presser against the campaign's group.
+    r.message.register(compose.cmd_campaign, CAMPAIGN.filter(), InGroup())
+    r.message.register(report.cmd_campaigns, CAMPAIGNS.filter(), InGroup())
+    r.message.register(members.cmd_unsubscribe, UNSUBSCRIBE.filter())
+    r.message.register(members.cmd_subscribe, SUBSCRIBE.filter())
+    r.callback_query.register(compose.on_button, CampaignButton.filter())
+    r.callback_query.register(members.on_claim, ClaimButton.filter())
+    return [r]
+
+
+def setup(bus: EventBus, deps: dict[str, Any]) -> None:
+    clock = deps["clock"]
+    service = CampaignService(deps["segments"], clock=clock)
+    scheduler = deps.get("post_scheduler")
+    runner = CampaignRunner(
+        deps["session_factory"],
+        deps["groups"],
+        deps["outbox"],
+        deps["locales"],
+        clock=clock,
+        is_leader=(lambda: scheduler.is_leader) if scheduler is not None else (lambda: True),
+    )
+    deps["campaigns"] = service
+    deps["campaign_runner"] = runner
+    if scheduler is not None:
+        # Leader only: the sends of a campaign are claimed row by row, so even two leaders
+        # at once could not message anyone twice.
+        scheduler.every_round(runner.sweep)
+    exports: Exports = deps.setdefault("exports", Exports())
+    exports.add(
+        ExtraExport(
+            "campaign",
+            ("活动", "推送"),
+            build_with_args=report.export_builder(service, clock),
+        )
+    )
+
+
+def feature() -> Feature:
+    return Feature(
+        "campaigns",
+        routers,
+        commands=(CAMPAIGN, CAMPAIGNS, UNSUBSCRIBE, SUBSCRIBE),
+        settings=(CAMPAIGN_SETTINGS,),
+        setup=setup,
+    )

@@ -16,7 +16,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.admins import AdminChecker
 from bot.features import Area, CommandSpec, Feature, Role, Where
-from bot.filters import InGroup, InPrivate, IsGroupAdmin
+from bot.filters import InGroup, InPrivate
 from bot.i18n import Translator
 from bot.outbound import Outbox, Priority
 from bot.replies import clip, reply
@@ -195,8 +195,8 @@ def _edit(outbox: Outbox, chat_id: int, message_id: int, text: str, markup: obje
 def router() -> list[Router]:
     in_group = Router(name="stats_group")
     in_group.message.filter(InGroup())
-    # The command first, then the person: IsGroupAdmin may ask Telegram (getChatMember).
-    in_group.message.register(cmd_stats_group, STATS.filter(), IsGroupAdmin())
+    # The declared role is checked by STATS.filter() once the command matched.
+    in_group.message.register(cmd_stats_group, STATS.filter())
     in_private = Router(name="stats_private")
     in_private.message.filter(InPrivate())
     in_private.message.register(cmd_stats_private, STATS.filter())

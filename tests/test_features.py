@@ -66,6 +66,7 @@ def test_menus_per_scope() -> None:
         "inbox",
         "birthday",
         "invite",
+        "unsubscribe",
         "dashboard",
     ]
     members = [
@@ -111,6 +112,8 @@ def test_menus_per_scope() -> None:
         "untag",
         "tags",
         "segments",
+        "campaign",
+        "campaigns",
         "whois",
     }
     assert BotCommandScopeChat not in shown  # no owner-only command, no owner menu

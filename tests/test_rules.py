@@ -492,6 +492,11 @@ def test_the_bot_declares_the_same_keys_and_aliases_as_before() -> None:
         "segment_returned_days",
         "tier_core_percent",
         "tier_regular_percent",
+        "campaign_quiet",
+        "campaign_cap",
+        "campaign_holdout",
+        "reactivation",
+        "reactivation_bonus",
     )
     assert [s.name for s in CATALOGUE.sections] == [
         "community",
@@ -503,6 +508,7 @@ def test_the_bot_declares_the_same_keys_and_aliases_as_before() -> None:
         "invites",
         "onboarding",
         "segments",
+        "campaigns",
     ]
     aliases = {a: s.key for s in map(CATALOGUE.spec, CATALOGUE.keys) for a in s.aliases}
     assert aliases == {

@@ -116,6 +116,11 @@ def test_defaults_from_values_and_from_the_deployment() -> None:
         "segment_returned_days": 14,
         "tier_core_percent": 10,
         "tier_regular_percent": 30,
+        "campaign_quiet": "22:00-08:00",
+        "campaign_cap": 2,
+        "campaign_holdout": 10,
+        "reactivation": "off",
+        "reactivation_bonus": 0,
     }
     # Those from the deployment are stored when a group is registered (a later change of
     # DEFAULT_TIMEZONE must not move existing groups to another timezone).

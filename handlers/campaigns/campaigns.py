@@ -20,8 +20,8 @@ from handlers.campaigns.runner import CampaignRunner
 
 CAMPAIGN = CommandSpec("campaign", role=Role.ADMIN, area=Area.CAMPAIGNS)
 CAMPAIGNS = CommandSpec("campaigns", role=Role.ADMIN, area=Area.CAMPAIGNS)
-UNSUBSCRIBE = CommandSpec("unsubscribe", where=Where.ANY, area=Area.CAMPAIGNS)
-SUBSCRIBE = CommandSpec("subscribe", where=Where.ANY, area=Area.CAMPAIGNS)
+UNSUBSCRIBE = CommandSpec("unsubscribe", where=Where.PRIVATE, area=Area.CAMPAIGNS)
+SUBSCRIBE = CommandSpec("subscribe", where=Where.PRIVATE, area=Area.CAMPAIGNS, in_menu=False)
 
 
 def routers() -> list[Router]:

@@ -1,4 +1,4 @@
-cmd-campaign = Send a private message to a selected audience
+cmd-campaign = Message selected members in private
 help-campaign = — &lt;selector&gt; [claim=&lt;points&gt;] [link=&lt;url&gt;] [at=&lt;time&gt;] [holdout=&lt;percent&gt;] &lt;text with {"{"}name{"}"}&gt;, or in reply to a message to copy it; &lt;n&gt;: the report
 cmd-campaigns = List campaigns with their status
 cmd-unsubscribe = Stop campaign messages

@@ -12,8 +12,10 @@ One step:
    `sending` under this sender's id.
 
 Telegram's sendMessage has no idempotency key: a process killed between 1 and 3 cannot know
-whether a member got the message. Rows it left `sending` are marked `unknown` by the next
-sender of the campaign (any other sender id) and are never sent again.
+whether a member got the message. Rows it left `sending` are marked `unknown` and are never
+sent again: by a sender that started after they were claimed (a restarted process, a new
+leader), on its first step of the campaign; by any other sender once they are older than
+`STALE_SENDING` (a live sender records a batch within seconds) and nothing else is pending.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from storage.db import SessionFactory
 from storage.queries.campaigns import campaigns as q
 
 BATCH = 30  # about one second of Telegram's global rate
+STALE_SENDING = timedelta(minutes=2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +82,7 @@ class CampaignSender:
         self.sender_id = sender_id or uuid.uuid4().hex
         self._batch = batch
         self._recovered: set[int] = set()
+        self.started_at = clock()
         self._claiming = asyncio.Lock()  # one claim at a time in this process (SQLite)
 
     async def step(self, campaign_id: int) -> Step:
@@ -107,7 +111,7 @@ class CampaignSender:
                 await session.commit()
                 return _Claimed(Step("stopped", campaign))
             if campaign_id not in self._recovered:
-                await q.mark_unknown(session, campaign_id, self.sender_id)
+                await q.mark_unknown(session, campaign_id, self.sender_id, self.started_at)
                 self._recovered.add(campaign_id)
             quiet = quiet_hours(group)
             until = quiet.next_allowed(now, group.timezone) if quiet is not None else None
@@ -118,6 +122,7 @@ class CampaignSender:
                 return _Claimed(Step("waiting", campaign, until=until))
             ids = await q.take_pending(session, campaign_id, self._batch)
             if not ids:
+                await q.mark_unknown(session, campaign_id, self.sender_id, now - STALE_SENDING)
                 counts = await q.status_counts(session, campaign_id)
                 if counts.get("sending", 0) == 0:
                     await q.move(session, campaign_id, ("sending",), "done",

@@ -391,13 +391,14 @@ def _recipient_rows(
 
 
 def report_window(campaign: object, group: GroupSettings, now: datetime) -> tuple[date, date, int]:
-    """The local days of "active again within 7 days": from the day sending started (the
-    confirmation's day for the holdout too: the same window for both arms)."""
+    """The local days of "active again within 7 days": the 7 days after the day the campaign
+    was due to start, the same for both arms (activity earlier that day, before any message,
+    must not count; member_day knows days, not hours). `measured`: complete days so far."""
     start = campaign.start_at or campaign.confirmed_at or campaign.created_at  # type: ignore[attr-defined]
-    first = local_day(start, group.timezone, group.day_start_hour)
+    first = local_day(start, group.timezone, group.day_start_hour) + timedelta(days=1)
     last = first + timedelta(days=REPORT_DAYS - 1)
     today = local_day(now, group.timezone, group.day_start_hour)
-    measured = max(0, min(REPORT_DAYS, (today - first).days + 1))
+    measured = max(0, min(REPORT_DAYS, (today - first).days))
     return first, last, measured
 
 

@@ -122,12 +122,9 @@ async def on_button(
         if action == "c":
             where = (query.message.chat.id, query.message.message_id) if query.message else None
             campaign = await campaigns.confirm(uow, group, found.id, event_at, where)
-            campaign_runner.wake()
         else:
             name = {"x": "cancel", "p": "pause", "r": "resume"}[action]
             campaign = await campaigns.control(uow, group, found.id, name, event_at)
-            if name == "resume":
-                campaign_runner.wake()
     except DomainError as refused:
         answer(outbox, query, t(refused.key, **refused.args_map), alert=True)
         return
@@ -138,3 +135,5 @@ async def on_button(
         text = render.progress_text(t, campaign, counts, None)
         edit(outbox, query, text, render.control_keyboard(t, campaign))
     answer(outbox, query, t(f"campaign-pressed-{action}"))
+    if action in ("c", "r"):  # after this edit is queued: the runner's edits come after it
+        campaign_runner.wake()

@@ -58,6 +58,7 @@ class CampaignRunner:
         self._edited: dict[int, tuple[float, str]] = {}
         self._sweeps: set[asyncio.Task[None]] = set()
         self._stopping = False
+        self._forced = False  # run_until_idle: this process sends, leader or not
 
     # ---- reading (for the handlers) ---------------------------------------------------
     async def campaign(self, session: AsyncSession, campaign_id: int) -> Any:
@@ -70,7 +71,7 @@ class CampaignRunner:
     def wake(self) -> None:
         """A campaign was confirmed or resumed here: start it without waiting for a round
         (the leader; another process's campaigns start at the leader's next round)."""
-        if not self._is_leader():
+        if not (self._forced or self._is_leader()):
             return
         task = asyncio.get_running_loop().create_task(self.sweep())
         self._sweeps.add(task)
@@ -88,7 +89,9 @@ class CampaignRunner:
                 self._tasks[campaign.id] = asyncio.create_task(self.drive(campaign.id))
 
     async def run_until_idle(self) -> None:
-        """Every due campaign driven until it is done or must wait (tests, the bench)."""
+        """Every due campaign driven until it is done or must wait, in this process whether
+        it leads or not (tests and the bench: one process, no scheduler running)."""
+        self._forced = True
         await self.sweep()
         while any(not t.done() for t in self._tasks.values()):
             await asyncio.gather(*self._tasks.values(), return_exceptions=True)
@@ -118,7 +121,7 @@ class CampaignRunner:
 
     async def _lane(self, campaign_id: int) -> Step | None:
         step: Step | None = None
-        while self._is_leader() and not self._stopping:
+        while (self._forced or self._is_leader()) and not self._stopping:
             step = await self.sender.step(campaign_id)
             if step.state in ("waiting", "later", "done", "stopped"):
                 return step

@@ -171,13 +171,17 @@ async def set_status(
     return int(result.rowcount or 0)
 
 
-async def mark_unknown(session: AsyncSession, campaign_id: int, not_by: str) -> int:
-    """Recipients left `sending` by another process (it died, or an older leader): their
-    message may or may not have reached them. Never sent again."""
+async def mark_unknown(
+    session: AsyncSession, campaign_id: int, not_by: str, before: datetime
+) -> int:
+    """Recipients another sender marked `sending` before `before` and never recorded (it died
+    between its claim and its record): their message may or may not have reached them. They
+    are never sent again."""
     stmt = sa.update(_R).where(
         _R.c.campaign_id == campaign_id,
         _R.c.status == "sending",
         sa.or_(_R.c.claimed_by.is_(None), _R.c.claimed_by != not_by),
+        _R.c.sending_at < before,
     )
     result = await session.exec(stmt.values(status="unknown"))  # type: ignore[call-overload]
     return int(result.rowcount or 0)

@@ -19,7 +19,14 @@ from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
 from core.campaigns import rules
 from core.campaigns.sending import CampaignSender, Delivery, Outcome
 from handlers.campaigns.render import CampaignButton, ClaimButton
-from storage.tables import CampaignRecipient, LedgerEntry, Member, TgUser
+from storage.tables import (
+    CampaignRecipient,
+    LedgerEntry,
+    Member,
+    MemberSegment,
+    SegmentState,
+    TgUser,
+)
 from tests import factories as f
 from tests.app_harness import Harness, running_bot
 from tests.inline_worker import InlineWorker
@@ -350,3 +357,76 @@ async def test_two_senders_share_a_campaign_and_nobody_gets_it_twice(db_url: str
         assert set(both) == {u for u, r in rows.items() if r.status == "sent"}
         assert not {u for u, r in rows.items() if r.arm == "holdout"} & set(both)
         assert {r.status for r in rows.values()} <= {"sent", "skipped", "holdout"}
+
+
+async def test_reactivation_once_in_30_days_with_holdout_and_bonus(db_url: str) -> None:
+    clock = Clock(local(0, 12))
+    async with running_bot(db_url, admins={(G, 100)}, clock=clock) as bot:
+        await setup_members(bot, clock())
+        day = local(0, 12).date()
+        dormant = [m["id"] for m in MEMBERS[10:30]]  # 20 entered dormant on the computed day
+        async with bot.app.session_factory() as s:
+            await s.exec(
+                sa.insert(MemberSegment),
+                params=[
+                    {"group_id": G, "user_id": u, "stage": "dormant", "stage_since": day,
+                     "previous_stage": "at_risk", "tier": "casual", "earned_30d": 0}
+                    for u in dormant
+                ] + [
+                    {"group_id": G, "user_id": 1031, "stage": "dormant",
+                     "stage_since": day - timedelta(days=5), "previous_stage": "at_risk",
+                     "tier": "casual", "earned_30d": 0}
+                ],
+            )  # fmt: skip
+            await s.exec(
+                sa.insert(SegmentState).values(group_id=G, computed_day=day, computed_at=clock())
+            )
+            await s.commit()
+        reactivation = bot.app.deps["reactivation"]
+        assert await reactivation.sweep() == []  # off by default
+        await bot.feed(f.message(ADMIN, "/settings reactivation on", date=clock()))
+        await bot.feed(f.message(ADMIN, "/settings reactivation_bonus 15", date=clock()))
+        clock.at += timedelta(minutes=2)
+        [campaign_id] = await reactivation.sweep()
+        clock.at += timedelta(minutes=2)
+        assert await reactivation.sweep() == []  # the same day: once
+        bot.clear()
+        await bot.app.deps["campaign_runner"].run_until_idle()
+        await bot.app.outbox.drain(5)
+        rows = await recipients(bot, campaign_id)
+        assert set(rows) == set(dormant)  # 1031 entered dormant days before: not this run
+        holdout = {u for u, r in rows.items() if r.arm == "holdout"}
+        assert len(holdout) == 2 and not holdout & set(private_sends(bot))
+        sent = {u for u, r in rows.items() if r.status == "sent"}
+        assert set(private_sends(bot)) == sent and len(sent) == 18
+        text = next(c.text for c in bot.sent(SendMessage) if int(c.chat_id) in sent)
+        assert "we haven't seen you in <b>Test Group</b>" in text and "15 bonus points" in text
+
+        # A check-in within 3 days pays the bonus once; a held-out member's check-in pays none.
+        back = min(sent)
+        clock.at += timedelta(days=1)
+        for who in (back, min(holdout)):
+            await bot.feed(f.message(f.user(who), "/checkin", date=clock()))
+        assert await reactivation.pay_bonuses(clock()) == 1
+        assert await reactivation.pay_bonuses(clock()) == 0
+        async with bot.app.session_factory() as s:
+            credited = (
+                await s.exec(
+                    sa.select(LedgerEntry.user_id, LedgerEntry.amount).where(
+                        LedgerEntry.source == "campaign"
+                    )
+                )  # fmt: skip
+            ).all()
+        assert [tuple(c) for c in credited] == [(back, 15)]
+
+        # The next day's run: the same members are not messaged again within 30 days.
+        async with bot.app.session_factory() as s:
+            await s.exec(
+                sa.update(MemberSegment)
+                .where(MemberSegment.user_id.in_(dormant))
+                .values(stage_since=day + timedelta(days=1))
+            )
+            await s.exec(sa.update(SegmentState).values(computed_day=day + timedelta(days=1)))
+            await s.commit()
+        clock.at += timedelta(minutes=2)
+        assert await reactivation.sweep() == []

@@ -4,12 +4,14 @@ sends due campaigns in each scheduler round."""
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from aiogram import Router
 
 from bot.features import Area, CommandSpec, Feature, Role, Where
 from bot.filters import InGroup
+from core.campaigns.reactivation import Reactivation
 from core.campaigns.service import CampaignService
 from core.campaigns.settings import CAMPAIGN_SETTINGS
 from core.community.export import Exports, ExtraExport
@@ -49,9 +51,19 @@ def setup(bus: EventBus, deps: dict[str, Any]) -> None:
         clock=clock,
         is_leader=(lambda: scheduler.is_leader) if scheduler is not None else (lambda: True),
     )
+    locales = deps["locales"]
+
+    def template(language: str, title: str, bonus: int) -> str:
+        t = locales.get(language)
+        text = t("reactivation-message", group=html.escape(title))
+        return text + ("\n" + t("reactivation-bonus", points=bonus) if bonus > 0 else "")
+
+    reactivation = Reactivation(deps["session_factory"], deps["groups"], template, clock=clock)
     deps["campaigns"] = service
     deps["campaign_runner"] = runner
+    deps["reactivation"] = reactivation
     if scheduler is not None:
+        scheduler.every_round(reactivation.sweep)
         # Leader only: the sends of a campaign are claimed row by row, so even two leaders
         # at once could not message anyone twice.
         scheduler.every_round(runner.sweep)

@@ -117,3 +117,6 @@ campaign-unsubscribed-already = 🔕 You were already unsubscribed from campaign
 campaign-subscribed = 🔔 You will receive campaign messages again.
 campaign-subscribed-already = 🔔 You already receive campaign messages.
 export-campaign = 📄 Campaign: { $count } rows (UTF-8 CSV, times in UTC; status: sent, blocked, failed, skipped, unknown, holdout; active_within_7d: 1 or 0).
+
+reactivation-message = 👋 Hi {"{"}name{"}"}, we haven't seen you in <b>{ $group }</b> for a while — we miss you! Drop by and say hello, or check in there to pick up your streak again.
+reactivation-bonus = 🎁 Check in within 3 days and get { $points } bonus points.

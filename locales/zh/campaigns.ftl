@@ -117,3 +117,6 @@ campaign-unsubscribed-already = 🔕 你之前已经退订了活动私信。
 campaign-subscribed = 🔔 你将重新收到活动私信。
 campaign-subscribed-already = 🔔 你本来就会收到活动私信。
 export-campaign = 📄 活动明细:{ $count } 行(UTF-8 CSV,时间为 UTC;status:sent 已发送,blocked 已屏蔽,failed 失败,skipped 跳过,unknown 状态不明,holdout 对照组;active_within_7d:1 或 0)。
+
+reactivation-message = 👋 {"{"}name{"}"},好久没在 <b>{ $group }</b> 见到你了,大家都挺想你的!有空回来打个招呼,或者在群里签到,把连续签到续上吧。
+reactivation-bonus = 🎁 3 天内回群签到,额外送你 { $points } 积分。

@@ -300,3 +300,68 @@ async def reactivated_since(
         )
     )
     return {int(u) for u in (await session.exec(stmt)).scalars().all()}  # type: ignore[call-overload]
+
+
+async def newly_dormant(session: AsyncSession, group_id: int, since: date) -> list[int]:
+    """Present members whose stage became dormant on or after `since` (the daily run's day)."""
+    from storage.tables import Member, MemberSegment
+
+    s, m = MemberSegment.__table__, Member.__table__
+    stmt = (
+        sa.select(s.c.user_id)
+        .join(m, sa.and_(m.c.group_id == s.c.group_id, m.c.user_id == s.c.user_id))
+        .where(
+            s.c.group_id == group_id,
+            s.c.stage == "dormant",
+            s.c.stage_since >= since,
+            m.c.left_at.is_(None),
+        )
+        .order_by(s.c.user_id)
+    )
+    return [int(u) for u in (await session.exec(stmt)).scalars().all()]  # type: ignore[call-overload]
+
+
+async def bonus_due(session: AsyncSession, since: datetime) -> list[Any]:
+    """Reactivation messages sent since `since` (3 days ago: a check-in seen now is within 3
+    days of the message), not yet rewarded, whose member checked in after the message:
+    (campaign id, group id, user id, points)."""
+    from storage.tables import Checkin
+
+    k = Checkin.__table__
+    checked_in = (
+        sa.select(1)
+        .where(
+            k.c.group_id == _R.c.group_id,
+            k.c.user_id == _R.c.user_id,
+            k.c.created_at >= _R.c.sending_at,
+        )
+        .exists()
+    )
+    stmt = (
+        sa.select(_R.c.campaign_id, _R.c.group_id, _R.c.user_id, _C.c.button_points)
+        .join(_C, _C.c.id == _R.c.campaign_id)
+        .where(
+            _C.c.kind == "reactivation",
+            _C.c.button_points > 0,
+            _R.c.arm == "treated",
+            _R.c.status.in_(("sent", "unknown")),
+            _R.c.claimed_at.is_(None),
+            _R.c.sending_at >= since,
+            checked_in,
+        )
+    )
+    return list((await session.exec(stmt)).all())  # type: ignore[call-overload]
+
+
+async def mark_bonus(session: AsyncSession, campaign_id: int, user_id: int, at: datetime) -> bool:
+    stmt = (
+        sa.update(_R)
+        .where(
+            _R.c.campaign_id == campaign_id,
+            _R.c.user_id == user_id,
+            _R.c.claimed_at.is_(None),
+        )
+        .values(claimed_at=at)
+        .returning(_R.c.user_id)
+    )
+    return (await session.exec(stmt)).first() is not None  # type: ignore[call-overload]

@@ -351,6 +351,7 @@ async def test_two_senders_share_a_campaign_and_nobody_gets_it_twice(db_url: str
                 pass
 
         await asyncio.gather(*(drive(s) for s in senders))
+        assert (await senders[0].step(campaign_id)).state == "done"
         both = outs[0].sent + outs[1].sent
         rows = await recipients(bot, campaign_id)
         assert len(both) == len(set(both))

@@ -56,7 +56,8 @@ Deliver = Callable[[Any, Sequence[Delivery]], Awaitable[Sequence[Outcome]]]
 @dataclass(frozen=True, slots=True)
 class Step:
     """What a step found: `state` is sending | waiting (quiet hours, until `until`) | later
-    (not due yet) | done | stopped (paused, cancelled, or not this sender's to send)."""
+    (not due yet) | drained (nothing left to claim, others' sends in flight) | done |
+    stopped (paused, cancelled, or not this sender's to send)."""
 
     state: str
     campaign: Any
@@ -130,7 +131,9 @@ class CampaignSender:
                     await session.commit()
                     return _Claimed(Step("done", await q.get(session, campaign_id)))
                 await session.commit()
-                return _Claimed(Step("sending", campaign))  # others' sends still in flight
+                # Nothing left to claim; sends still in flight (another lane's, another
+                # sender's): whoever records the last one finishes the campaign.
+                return _Claimed(Step("drained", campaign))
             opted = await q.opted_out(session, ids)
             names = await q.reachable(session, ids)
             recent = await q.recent_counts(

@@ -111,19 +111,18 @@ class CampaignRunner:
         results = await asyncio.gather(
             *(self._lane(campaign_id) for _ in range(IN_FLIGHT)), return_exceptions=True
         )
-        last: Step | None = None
+        steps = [s for s in results if isinstance(s, Step)]
         for found in results:
-            if isinstance(found, Step):
-                last = found if last is None or found.state != "stopped" else last
-            elif isinstance(found, BaseException):
+            if isinstance(found, BaseException):
                 logger.error("campaign %s: sending failed", campaign_id, exc_info=found)
-        await self._progress(campaign_id, last, force=True)
+        waiting = next((s for s in steps if s.state == "waiting"), None)
+        await self._progress(campaign_id, waiting, force=True)
 
     async def _lane(self, campaign_id: int) -> Step | None:
         step: Step | None = None
         while (self._forced or self._is_leader()) and not self._stopping:
             step = await self.sender.step(campaign_id)
-            if step.state in ("waiting", "later", "done", "stopped"):
+            if step.state in ("waiting", "later", "drained", "done", "stopped"):
                 return step
             await self._progress(campaign_id, step)
         return step

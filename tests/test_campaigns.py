@@ -218,6 +218,23 @@ async def test_the_cap_quiet_hours_off_and_bad_input(db_url: str) -> None:
     clock = Clock(local(0, 12))
     async with running_bot(db_url, admins={(G, 100)}, clock=clock) as bot:
         await setup_members(bot, clock())
+        # A copy of a message that was deleted meanwhile: stopped at the first refusal.
+        photo = f.message(ADMIN, "our new venue", date=clock())
+        await bot.feed(photo)
+        bot.clear()
+        await bot.feed(
+            f.message(ADMIN, "/campaign all", reply_to=f.message_payload(photo), date=clock())
+        )
+        assert "a copy of the message you replied to" in bot.last_text()
+        copy_id = campaign_id_of(bot)
+        bot.session.deleted.add((G, photo.message.message_id))  # type: ignore[union-attr]
+        await press(bot, ADMIN, CampaignButton(action="c", campaign=copy_id).pack())
+        await bot.app.deps["campaign_runner"].run_until_idle()
+        await bot.app.outbox.drain(5)
+        edits = [c.text for c in bot.sent(EditMessageText)]
+        assert "(cancelled)" in edits[-1] and "message to copy was deleted" in edits[-1]
+        copies = [c for c in bot.session.calls if type(c).__name__ == "CopyMessage"]
+        assert 0 < len(copies) <= 60  # the batches in flight, then nothing more
         await bot.feed(f.message(ADMIN, "/settings campaign_cap 1", date=clock()))
         for number in (1, 2):
             bot.clear()

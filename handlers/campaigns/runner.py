@@ -59,6 +59,7 @@ class CampaignRunner:
         self._sweeps: set[asyncio.Task[None]] = set()
         self._stopping = False
         self._forced = False  # run_until_idle: this process sends, leader or not
+        self._source_gone: set[int] = set()  # campaigns whose message to copy was deleted
 
     # ---- reading (for the handlers) ---------------------------------------------------
     async def campaign(self, session: AsyncSession, campaign_id: int) -> Any:
@@ -122,6 +123,9 @@ class CampaignRunner:
         step: Step | None = None
         while (self._forced or self._is_leader()) and not self._stopping:
             step = await self.sender.step(campaign_id)
+            if campaign_id in self._source_gone:  # nothing left to copy: stop, say why
+                await self._stop_without_source(campaign_id)
+                return step
             if step.state in ("waiting", "later", "drained", "done", "stopped"):
                 return step
             await self._progress(campaign_id, step)
@@ -155,6 +159,8 @@ class CampaignRunner:
             if isinstance(result, TelegramForbiddenError):
                 outcomes.append(Outcome(d.user_id, "blocked"))
             elif isinstance(result, BaseException):
+                if isinstance(result, TelegramBadRequest) and "to copy not found" in str(result):
+                    self._source_gone.add(campaign.id)
                 if not isinstance(result, TelegramBadRequest):
                     logger.warning("campaign %s to %s: %s", campaign.id, d.user_id, result)
                 outcomes.append(Outcome(d.user_id, "failed"))
@@ -165,6 +171,19 @@ class CampaignRunner:
     async def _group_settings(self, group_id: int) -> Any:
         async with self._session_factory() as session:
             return (await self._groups.settings_in(session, [group_id])).get(group_id)
+
+    async def _stop_without_source(self, campaign_id: int) -> None:
+        now = self._clock()
+        async with self._session_factory() as session:
+            await q.move(
+                session,
+                campaign_id,
+                ("scheduled", "sending", "paused"),
+                "cancelled",
+                finished_at=now,
+                updated_at=now,
+            )
+            await session.commit()
 
     # ---- progress -----------------------------------------------------------------------
     async def _progress(
@@ -189,6 +208,8 @@ class CampaignRunner:
         if step is not None and step.state == "waiting" and step.until is not None:
             until = render.local(step.until, group.timezone)
         text = render.progress_text(t, campaign, counts, until)
+        if campaign_id in self._source_gone:
+            text += "\n" + t("campaign-progress-source-gone")
         if last is not None and last[1] == text:
             return
         self._edited[campaign_id] = (now, text)

@@ -120,3 +120,4 @@ export-campaign = 📄 Campaign: { $count } rows (UTF-8 CSV, times in UTC; statu
 
 reactivation-message = 👋 Hi {"{"}name{"}"}, we haven't seen you in <b>{ $group }</b> for a while — we miss you! Drop by and say hello, or check in there to pick up your streak again.
 reactivation-bonus = 🎁 Check in within 3 days and get { $points } bonus points.
+campaign-progress-source-gone = ⚠️ Stopped: the message to copy was deleted. Send the campaign again with a message that exists.

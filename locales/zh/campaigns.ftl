@@ -120,3 +120,4 @@ export-campaign = 📄 活动明细:{ $count } 行(UTF-8 CSV,时间为 UTC;statu
 
 reactivation-message = 👋 {"{"}name{"}"},好久没在 <b>{ $group }</b> 见到你了,大家都挺想你的!有空回来打个招呼,或者在群里签到,把连续签到续上吧。
 reactivation-bonus = 🎁 3 天内回群签到,额外送你 { $points } 积分。
+campaign-progress-source-gone = ⚠️ 已停止:要转发的原消息已被删除。请用一条仍存在的消息重新发起活动。

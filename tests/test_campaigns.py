@@ -448,3 +448,48 @@ async def test_reactivation_once_in_30_days_with_holdout_and_bonus(db_url: str) 
             await s.commit()
         clock.at += timedelta(minutes=2)
         assert await reactivation.sweep() == []
+
+
+async def test_the_guided_campaign(db_url: str) -> None:
+    clock = Clock(local(0, 12))
+    async with running_bot(db_url, admins={(G, 100)}, clock=clock) as bot:
+        await setup_members(bot, clock())
+        bot.clear()
+        await bot.feed(f.message(ADMIN, "/campaign", date=clock()))
+        first = bot.sent(SendMessage)[-1]
+        assert "Who should get it?" in first.text
+        labels = [b.text for row in first.reply_markup.inline_keyboard for b in row]
+        assert labels[:6] == ["all", "new", "returned", "at_risk", "dormant", "churned"]
+        audience = first.reply_markup.inline_keyboard[0][0].callback_data
+        assert "Only group administrators" in await press(bot, MEMBERS[4], audience)
+        await press(bot, ADMIN, audience)
+        [asked] = [c for c in bot.sent(EditMessageText)]
+        assert "What should it say?" in asked.text
+        assert "already answered" in await press(bot, ADMIN, audience)
+
+        # The text comes as a reply to the question (a member's reply is not an answer).
+        question = f.bot_message(5, "What should it say?")
+        await bot.feed(f.message(MEMBERS[4], "me too", reply_to=question, date=clock()))
+        bot.clear()
+        await bot.feed(f.message(ADMIN, "Dear {name}, our anniversary party is on Saturday!",
+                                 reply_to=question, date=clock()))  # fmt: skip
+        buttons = bot.sent(SendMessage)[-1]
+        assert "A button under it?" in buttons.text
+        claim = buttons.reply_markup.inline_keyboard[1][0].callback_data
+        await press(bot, ADMIN, claim)
+        [when] = [c for c in bot.sent(EditMessageText)]
+        assert "When?" in when.text
+        now = when.reply_markup.inline_keyboard[0][0].callback_data
+        await press(bot, ADMIN, now)
+        [preview] = [c for c in bot.sent(EditMessageText)]
+        assert "Audience: 41" in preview.text and "claim 10 points" in preview.text
+        assert "Dear Alex, our anniversary party is on Saturday!" in preview.text
+        confirm = preview.reply_markup.inline_keyboard[0][0].callback_data
+        await press(bot, ADMIN, confirm)
+        bot.clear()
+        await bot.app.deps["campaign_runner"].run_until_idle()
+        await bot.app.outbox.drain(5)
+        sent = [c for c in bot.sent(SendMessage) if int(c.chat_id) > 0]
+        assert len(sent) == len({c.chat_id for c in sent}) > 20
+        assert sent[0].text.startswith("Dear M")
+        assert sent[0].reply_markup.inline_keyboard[0][0].text == "🎁 Claim 10 points"

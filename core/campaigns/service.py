@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -36,6 +36,8 @@ EXPORT_COLUMNS = [
     "active_within_7d",
 ]
 REPORT_DAYS = 7
+DRAFT_KEPT = timedelta(hours=1)  # a guided draft answers replies for this long
+NEXT_STEP = {"audience": "message", "message": "button", "button": "when", "when": ""}
 AUDIENCE_PAGE = 5000
 MAX_AUDIENCE = 250_000
 ACTIVE = ("scheduled", "sending", "paused")
@@ -61,6 +63,10 @@ class UnknownCampaign(CampaignError):
 
 class CannotChange(CampaignError):
     key = "campaign-error-state"  # args: status
+
+
+class StaleStep(CampaignError):
+    key = "campaign-guide-stale"
 
 
 class NothingToClaim(CampaignError):
@@ -149,21 +155,18 @@ class CampaignService:
         node = self._segments.parse(draft.selector)
         if draft.source_message_id is None:
             rules.check_text(draft.text)
-        session = uow.session
-        ids = await self.audience(session, group, node, now)
-        if not ids:
-            raise EmptyAudience()
         percent = draft.holdout_percent
         if percent is None:
             percent = holdout_percent(group)
-        reach = await self._reach(session, group, ids, now)
+        counted = await self._count(uow.session, group, str(node), percent, now)
         campaign_id = await q.insert(
-            session,
+            uow.session,
             {
                 "group_id": group.group_id,
                 "number": None,
                 "kind": "campaign",
                 "status": "draft",
+                "step": "",
                 "selector": str(node),
                 "text": draft.text,
                 "source_chat_id": draft.source_chat_id,
@@ -173,8 +176,8 @@ class CampaignService:
                 "button_points": draft.points,
                 "holdout_percent": percent,
                 "seed": 0,
-                "audience": len(ids),
-                "holdout": round(len(ids) * percent / 100),
+                "audience": counted.audience,
+                "holdout": counted.holdout,
                 "created_by": actor,
                 "created_at": now,
                 "start_at": draft.start_at,
@@ -182,16 +185,92 @@ class CampaignService:
             },
         )
         await uow.commit()
+        return replace(counted, campaign_id=campaign_id)
+
+    async def _count(
+        self,
+        session: AsyncSession,
+        group: GroupSettings,
+        selector: str,
+        percent: int,
+        now: datetime,
+    ) -> Preview:
+        ids = await self.audience(session, group, self._segments.parse(selector), now)
+        if not ids:
+            raise EmptyAudience()
+        reach = await self._reach(session, group, ids, now)
+        held = round(len(ids) * percent / 100)
         return Preview(
-            campaign_id,
-            len(ids),
-            round(len(ids) * percent / 100),
-            reach.reachable,
-            reach.opted_out,
-            reach.capped,
-            reach.unreachable,
+            0, len(ids), held, reach.reachable, reach.opted_out, reach.capped, reach.unreachable,
             percent,
+        )  # fmt: skip
+
+    # ---- the guided /campaign ------------------------------------------------------------
+
+    async def begin(self, uow: UnitOfWork, group: GroupSettings, actor: int, now: datetime) -> int:
+        """A guided draft: its first question is the audience."""
+        campaign_id = await q.insert(
+            uow.session,
+            {
+                "group_id": group.group_id,
+                "number": None,
+                "kind": "campaign",
+                "status": "draft",
+                "step": "audience",
+                "selector": "",
+                "text": "",
+                "button": "none",
+                "button_url": "",
+                "button_points": 0,
+                "holdout_percent": holdout_percent(group),
+                "seed": 0,
+                "audience": 0,
+                "holdout": 0,
+                "created_by": actor,
+                "created_at": now,
+                "updated_at": now,
+            },
         )
+        await uow.commit()
+        return campaign_id
+
+    async def answer(
+        self,
+        uow: UnitOfWork,
+        group: GroupSettings,
+        campaign_id: int,
+        step: str,
+        now: datetime,
+        **values: object,
+    ) -> tuple[object, Preview | None]:
+        """One answer of the guided flow (`step` is the question it answers: a stale answer to
+        an earlier question is refused); the last one gives the preview."""
+        session = uow.session
+        found = await q.get(session, campaign_id, lock=True)
+        if found is None or found.group_id != group.group_id or found.status != "draft":
+            raise NotADraft(number="?")
+        if found.step != step:
+            raise StaleStep()
+        if step == "audience":
+            node = self._segments.parse(str(values["selector"]))
+            counted = await self._count(session, group, str(node), found.holdout_percent, now)
+            values = {"selector": str(node), "audience": counted.audience}
+        elif step == "message" and values.get("source_message_id") is None:
+            rules.check_text(str(values.get("text", "")))
+        following = NEXT_STEP[step]
+        await q.update(session, campaign_id, step=following, updated_at=now, **values)
+        preview = None
+        if following == "":
+            draft = await q.get(session, campaign_id)
+            preview = replace(
+                await self._count(session, group, draft.selector, draft.holdout_percent, now),
+                campaign_id=campaign_id,
+            )
+            await q.update(
+                session, campaign_id, audience=preview.audience, holdout=preview.holdout
+            )
+        await uow.commit()
+        return await q.get(session, campaign_id), preview
 
     async def _reach(
         self, session: AsyncSession, group: GroupSettings, ids: list[int], now: datetime
@@ -427,3 +506,8 @@ async def credit(
             }
         ],
     )
+
+
+async def open_draft(session: AsyncSession, group_id: int, actor: int, now: datetime) -> object:
+    """The admin's guided draft in this group, begun within the last hour (or None)."""
+    return await q.open_draft(session, group_id, actor, now - DRAFT_KEPT)

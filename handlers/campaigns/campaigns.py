@@ -16,7 +16,8 @@ from core.campaigns.service import CampaignService
 from core.campaigns.settings import CAMPAIGN_SETTINGS
 from core.community.export import Exports, ExtraExport
 from core.events import EventBus
-from handlers.campaigns import compose, members, report
+from handlers.campaigns import compose, guide, members, report
+from handlers.campaigns.guide import GuideButton
 from handlers.campaigns.render import CampaignButton, ClaimButton
 from handlers.campaigns.runner import CampaignRunner
 
@@ -36,6 +37,9 @@ def routers() -> list[Router]:
     r.message.register(members.cmd_subscribe, SUBSCRIBE.filter())
     r.callback_query.register(compose.on_button, CampaignButton.filter())
     r.callback_query.register(members.on_claim, ClaimButton.filter())
+    # The guided /campaign: its buttons (checked per press) and replies to its questions.
+    r.callback_query.register(guide.on_button, GuideButton.filter())
+    r.message.register(guide.on_reply, InGroup(), guide.RepliesToGuide())
     return [r]
 
 

@@ -19,7 +19,7 @@ from core.community.groups import GroupService
 from core.errors import DomainError
 from core.schedule.when import ONCE, InvalidWhen, parse_when
 from core.uow import UnitOfWork
-from handlers.campaigns import render
+from handlers.campaigns import guide, render
 from handlers.campaigns.render import CampaignButton
 from handlers.campaigns.report import show_report
 from handlers.campaigns.runner import CampaignRunner
@@ -55,8 +55,8 @@ async def cmd_campaign(
     outbox: Outbox,
 ) -> None:
     args = command_args(message.text)
-    if not args:
-        reply(outbox, message, t("campaign-usage"), priority=Priority.HIGH)
+    if not args:  # the guided conversation; its first question says what the one-liner does
+        await guide.begin(message, uow, group, campaigns, event_at, t, outbox)
         return
     if args[0].lstrip("#").isdecimal() and len(args) == 1:
         number = int(args[0].lstrip("#"))

@@ -26,11 +26,20 @@ settings-value-reactivation = { $value ->
 settings-label-reactivation_bonus = Points for checking in within 3 days of it
 settings-value-reactivation_bonus = { $value } (0: none)
 
-campaign-usage = 📣 <b>Campaigns</b>: a private message to the members a selector picks, with a control group that gets nothing, so the report can say whether it worked.
+campaign-guide-audience = 📣 <b>Campaigns</b>: a private message to the members a selector picks, with a control group that gets nothing, so the report can say whether it worked.
     <code>/campaign dormant+tag:vip Hi {"{"}name{"}"}, we miss you!</code>
     Options before the text: <code>claim=20</code> (a button: 20 points, once per member), <code>link=https://…</code> (a link button), <code>at=09:00</code> or <code>at=+2h</code> (later), <code>holdout=20</code> (control group %).
     Reply to a message (a photo, say) with <code>/campaign new,returned</code> to send a copy of it.
     You see the audience, who can be reached and a sample before you confirm. <code>/campaigns</code>: the list; <code>/campaign 3</code>: the report of campaign 3.
+    <b>Who should get it?</b> Tap an audience, or reply to this message with a selector (<code>dormant+tag:vip</code>, <code>field:city=上海</code>).
+campaign-guide-message = <b>What should it say?</b> Reply to this message with the text ({"{"}name{"}"} becomes each member's name), or with a photo, a video or any message to send a copy of it.
+campaign-guide-button = <b>A button under it?</b> Tap one, or reply to this message with a link (https://…) for a link button.
+campaign-guide-when = <b>When?</b> Tap one, or reply with a time of the group (<code>18:30</code>, <code>2026-12-24T18:00</code>, <code>+2h</code>). Quiet hours are respected either way.
+campaign-guide-no-button = No button
+campaign-guide-now = Now
+campaign-guide-in-hour = In an hour
+campaign-guide-tomorrow = Tomorrow 09:00
+campaign-guide-stale = That question was already answered.
 campaign-error = That campaign could not be made.
 campaign-error-option = “{ $option }” is not a valid option: claim=1…10000, holdout=0…50.
 campaign-error-no-message = What should the message say? Write it after the audience, or reply to a message to copy it.

@@ -26,11 +26,20 @@ settings-value-reactivation = { $value ->
 settings-label-reactivation_bonus = 收到后 3 天内签到的奖励积分
 settings-value-reactivation_bonus = { $value }(0:不给)
 
-campaign-usage = 📣 <b>活动私信</b>:给筛选出的成员发私信,并留出一个什么也不发的对照组,报告才能说清活动到底有没有用。
+campaign-guide-audience = 📣 <b>活动私信</b>:给筛选出的成员发私信,并留出一个什么也不发的对照组,报告才能说清活动到底有没有用。
     <code>/campaign dormant+tag:vip {"{"}name{"}"},好久不见!</code>
     正文前可加选项:<code>claim=20</code>(领取按钮:20 积分,每人一次)、<code>link=https://…</code>(链接按钮)、<code>at=09:00</code> 或 <code>at=+2h</code>(稍后发送)、<code>holdout=20</code>(对照组百分比)。
     回复一条消息(比如一张图片)并发送 <code>/campaign new,returned</code>,即可把它转发给这些成员。
     确认前你会看到人数、能送达的人数和示例。<code>/campaigns</code>:活动列表;<code>/campaign 3</code>:第 3 次活动的报告。
+    <b>发给谁?</b>点一个人群,或回复这条消息写筛选条件(<code>dormant+tag:vip</code>、<code>field:city=上海</code>)。
+campaign-guide-message = <b>私信写什么?</b>回复这条消息写正文({"{"}name{"}"} 会换成每位成员的名字),或者回复一张图片、一段视频或任意消息,把它转发出去。
+campaign-guide-button = <b>要加按钮吗?</b>点一个,或回复这条消息发一个链接(https://…)作为链接按钮。
+campaign-guide-when = <b>什么时候发?</b>点一个,或回复群时间(<code>18:30</code>、<code>2026-12-24T18:00</code>、<code>+2h</code>)。无论如何都会避开免打扰时段。
+campaign-guide-no-button = 不加按钮
+campaign-guide-now = 现在
+campaign-guide-in-hour = 1 小时后
+campaign-guide-tomorrow = 明天 09:00
+campaign-guide-stale = 这个问题已经回答过了。
 campaign-error = 无法创建这个活动。
 campaign-error-option = “{ $option }”不是有效的选项:claim=1…10000,holdout=0…50。
 campaign-error-no-message = 私信要写什么?请写在筛选条件后面,或回复一条要转发的消息。

@@ -31,6 +31,9 @@ class Campaign(SQLModel, table=True):
     number: int | None = Field(default=None)  # given at the confirmation
     kind: str = Field(default="campaign", max_length=12)
     status: str = Field(default="draft", max_length=12)
+    # The guided /campaign's next question while a draft is built: audience, message, button,
+    # when; empty once it is complete (and for the one-line form).
+    step: str = Field(default="", max_length=8)
     selector: str = Field(default="", max_length=500)
     text: str = Field(default="", sa_column=sa.Column(sa.Text(), nullable=False))
     source_chat_id: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger()))

@@ -42,6 +42,7 @@ def upgrade() -> None:
         sa.Column("number", sa.Integer(), nullable=True),
         sa.Column("kind", _text(12), nullable=False),
         sa.Column("status", _text(12), nullable=False),
+        sa.Column("step", _text(8), nullable=False),
         sa.Column("selector", _text(500), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("source_chat_id", sa.BigInteger(), nullable=True),

@@ -365,3 +365,20 @@ async def mark_bonus(session: AsyncSession, campaign_id: int, user_id: int, at: 
         .returning(_R.c.user_id)
     )
     return (await session.exec(stmt)).first() is not None  # type: ignore[call-overload]
+
+
+async def open_draft(session: AsyncSession, group_id: int, user_id: int, since: datetime) -> Any:
+    """The admin's guided draft in progress in this group (the latest, begun after `since`)."""
+    stmt = (
+        sa.select(_C)
+        .where(
+            _C.c.group_id == group_id,
+            _C.c.created_by == user_id,
+            _C.c.status == "draft",
+            _C.c.step != "",
+            _C.c.created_at >= since,
+        )
+        .order_by(_C.c.id.desc())
+        .limit(1)
+    )
+    return (await session.exec(stmt)).first()  # type: ignore[call-overload]

@@ -130,7 +130,19 @@ async def test_a_campaign_end_to_end(db_url: str) -> None:
         # A second Confirm (a double tap, a redelivery) changes nothing.
         assert "already confirmed" in await press(bot, ADMIN, confirm)
 
+        # Paused, nothing goes out after the quiet hours either; resumed, it does.
+        assert await press(
+            bot, ADMIN, CampaignButton(action="p", campaign=campaign_id).pack()
+        ) == ("Paused")
+        assert "▶️ Resume" in bot.sent(EditMessageText)[-1].reply_markup.inline_keyboard[0][0].text
         clock.at = local(1, 8) + timedelta(minutes=1)
+        await bot.app.deps["campaign_runner"].run_until_idle()
+        await bot.app.outbox.drain(5)
+        assert private_sends(bot) == []
+        assert "Only group administrators" in await press(
+            bot, MEMBERS[5], CampaignButton(action="r", campaign=campaign_id).pack()
+        )
+        await press(bot, ADMIN, CampaignButton(action="r", campaign=campaign_id).pack())
         bot.clear()
         await bot.app.deps["campaign_runner"].run_until_idle()
         await bot.app.outbox.drain(5)
@@ -180,8 +192,10 @@ async def test_a_campaign_end_to_end(db_url: str) -> None:
         assert [tuple(c) for c in credited] == [(member, 20)]
         assert points >= 20
 
-        # Activity in the 7 days after the start day: 3 messaged members, 1 held out.
+        # Activity in the 7 days after the start day: 3 messaged members and 1 held out came
+        # back; the admin and a member pressed buttons in the group on day 1 (a press counts).
         back = sorted(by_status["sent"])[:3] + sorted(holdout)[:1]
+        active = set(back) | {ADMIN["id"], MEMBERS[5]["id"]}
         clock.at = local(3, 12)
         await bot.feed(*(f.message(f.user(u), "I am back, hello", date=clock()) for u in back))
         clock.at = local(9, 12)
@@ -189,8 +203,8 @@ async def test_a_campaign_end_to_end(db_url: str) -> None:
         await bot.feed(f.message(ADMIN, "/campaign 1", date=clock()))
         report = bot.last_text()
         assert "7 of 7 days" in report
-        assert f"messaged group: 3 of {len(treated)}" in report
-        assert "control group: 1 of 10" in report
+        assert f"messaged group: {len(active & treated)} of {len(treated)}" in report
+        assert f"control group: {len(active & holdout)} of 10" in report
         assert "claims: 1 of 31" in report
         assert "Not enough data yet" in report  # 10 held out: below the minimum, honestly
 
@@ -204,7 +218,7 @@ async def test_a_campaign_end_to_end(db_url: str) -> None:
         ]  # fmt: skip
         assert len(table) == 41
         assert {r["user_id"] for r in table if r["active_within_7d"] == "1"} == {
-            str(u) for u in back
+            str(u) for u in active
         }
         assert [r["user_id"] for r in table if r["claimed_at"]] == [str(member)]
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
 
@@ -470,6 +471,7 @@ async def test_reactivation_once_in_30_days_with_holdout_and_bonus(db_url: str) 
         assert await reactivation.sweep() == []
 
 
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)  # handler logic; SQL above
 async def test_the_guided_campaign(db_url: str) -> None:
     clock = Clock(local(0, 12))
     async with running_bot(db_url, admins={(G, 100)}, clock=clock) as bot:

@@ -143,6 +143,16 @@ async def test_a_campaign_end_to_end(db_url: str) -> None:
         assert "Only group administrators" in await press(
             bot, MEMBERS[5], CampaignButton(action="r", campaign=campaign_id).pack()
         )
+        # A member who left the group meanwhile is not messaged.
+        rows = await recipients(bot, campaign_id)
+        quitter = max(u for u, r in rows.items() if r.arm == "treated")
+        async with bot.app.session_factory() as s:
+            await s.exec(
+                sa.update(Member)
+                .where(Member.group_id == G, Member.user_id == quitter)
+                .values(left_at=clock())
+            )
+            await s.commit()
         await press(bot, ADMIN, CampaignButton(action="r", campaign=campaign_id).pack())
         bot.clear()
         await bot.app.deps["campaign_runner"].run_until_idle()
@@ -157,7 +167,8 @@ async def test_a_campaign_end_to_end(db_url: str) -> None:
             by_status.setdefault(row.status, set()).add(user_id)
         treated = set(rows) - holdout
         assert by_status["holdout"] == holdout
-        expected_skips = {OPTED, NEVER_STARTED, ADMIN["id"]} & treated
+        assert rows[quitter].status == "skipped" and rows[quitter].skip_reason == "left"
+        expected_skips = ({OPTED, NEVER_STARTED, ADMIN["id"]} & treated) | {quitter}
         assert by_status.get("skipped", set()) == expected_skips
         if BLOCKED in treated:
             assert by_status["blocked"] == {BLOCKED}

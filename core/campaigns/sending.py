@@ -134,16 +134,21 @@ class CampaignSender:
                 # Nothing left to claim; sends still in flight (another lane's, another
                 # sender's): whoever records the last one finishes the campaign.
                 return _Claimed(Step("drained", campaign))
+            left = await q.gone(session, campaign.group_id, ids)
             opted = await q.opted_out(session, ids)
             names = await q.reachable(session, ids)
             recent = await q.recent_counts(
                 session, campaign.group_id, ids, now - timedelta(days=CAP_DAYS)
             )
             limit = cap(group)
-            skipped: dict[str, list[int]] = {"opted_out": [], "unreachable": [], "capped": []}
+            skipped: dict[str, list[int]] = {
+                "left": [], "opted_out": [], "unreachable": [], "capped": []
+            }  # fmt: skip
             batch: list[Delivery] = []
             for user_id in ids:
-                if user_id in opted:
+                if user_id in left:  # left the group since the audience was frozen
+                    skipped["left"].append(user_id)
+                elif user_id in opted:
                     skipped["opted_out"].append(user_id)
                 elif user_id not in names:
                     skipped["unreachable"].append(user_id)

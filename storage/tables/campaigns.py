@@ -61,7 +61,7 @@ class CampaignRecipient(SQLModel, table=True):
     arm: treated | holdout (drawn at random before any filtering; never messaged).
     status: holdout; pending -> sending (recorded before the request) -> sent | blocked
     (403) | failed (refused otherwise); skipped (skip_reason: opted_out, capped,
-    unreachable); unknown (was `sending` when its process died: never sent again).
+    unreachable, left: the member left the group before their turn); unknown (was `sending` when its process died: never sent again).
     """
 
     __tablename__ = "campaign_recipient"

@@ -382,3 +382,16 @@ async def open_draft(session: AsyncSession, group_id: int, user_id: int, since: 
         .limit(1)
     )
     return (await session.exec(stmt)).first()  # type: ignore[call-overload]
+
+
+async def gone(session: AsyncSession, group_id: int, user_ids: Sequence[int]) -> set[int]:
+    """Of these members, those who have left the group since."""
+    from storage.tables import Member
+
+    m = Member.__table__
+    if not user_ids:
+        return set()
+    stmt = sa.select(m.c.user_id).where(
+        m.c.group_id == group_id, m.c.user_id.in_(list(user_ids)), m.c.left_at.is_not(None)
+    )
+    return {int(u) for u in (await session.exec(stmt)).scalars().all()}  # type: ignore[call-overload]

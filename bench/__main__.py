@@ -19,6 +19,8 @@ counts and pages, /whois in one group of M members (default 100,000; L default 1
 --predict [--members M] [--weeks W] [--db …]: prediction on a generated group (default 20,000
 members, 30 weeks; bench/predict_data.py) in the worker process: model AUC and Brier against the
 baseline's, snapshot/training/scoring time and the worker's peak memory.
+--campaign [--members M]: a campaign to M members (default 10,000) against the emulator's rate
+limits: its sending rate against Telegram's 30/s, 429s, check-in answers while it sends.
 --replicas [--n N] [--rounds R]: webhook replicas on PostgreSQL behind HAProxy, one and two
 with Redis and one without (default N 3,000, 3 rounds): rates and bot CPU per update.
 """
@@ -38,6 +40,8 @@ from statistics import median
 from bench.analytics_bench import run as run_analytics
 from bench.boards_bench import measure as measure_boards
 from bench.boards_bench import report as report_boards
+from bench.campaign_bench import report as report_campaign
+from bench.campaign_bench import run as run_campaign
 from bench.checkin_bench import ceiling, make_payloads, ours, with_postgres
 from bench.dashboard_bench import measure as measure_dashboard
 from bench.dashboard_bench import report as report_dashboard
@@ -153,6 +157,7 @@ async def main() -> None:
         "--replicas", action="store_true", help="1 and 2 webhook replicas (PostgreSQL, Redis)"
     )
     parser.add_argument("--flash", action="store_true", help="a flash drop: tap latency")
+    parser.add_argument("--campaign", action="store_true", help="a campaign, emulator limits")
     parser.add_argument("--analytics", action="store_true", help="/stats on a generated year")
     parser.add_argument(
         "--segments", action="store_true", help="segments: daily run, reports, selector"
@@ -172,6 +177,9 @@ async def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     pg = None if args.skip_postgres else args.pg
+    if args.campaign:
+        report_campaign(await run_campaign(args.members or 10_000))
+        return
     if args.boards:
         await boards(args.members or 200_000, args.ledger, args.db, pg)
         return

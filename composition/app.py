@@ -123,6 +123,9 @@ class App:
     async def close(self) -> None:
         await self.processor.drain(timeout=5.0)  # handlers queuing replies after their commit
         await self.posts.stop()
+        campaigns = self.deps.get("campaign_runner")
+        if campaigns is not None:  # batches in flight recorded before the outbox stops
+            await campaigns.stop()
         await self.outbox.drain(timeout=5.0)
         await self.digest.close()
         await self.outbox.stop()

@@ -14,6 +14,7 @@ from bot.features import CommandCatalog, Feature
 from bot.middlewares import TrackAuthorMiddleware
 from handlers import errors, wrong_chat
 from handlers.analytics import stats
+from handlers.campaigns import campaigns
 from handlers.community import export, group_lifecycle, help, settings
 from handlers.dashboard import command as dashboard
 from handlers.engagement import activity, admin_points, checkin, leaderboard, profile
@@ -55,6 +56,7 @@ def features() -> list[Feature]:
         segments.feature(),  # /tag, /untag, /tags, /segments, /whois (admins); the daily run
         atrisk.feature(),  # /atrisk (admins), /whois risk from the model; the daily run
         goals.feature(),  # /goal (admins); the weekly report (the leader, after segments)
+        campaigns.feature(),  # /campaign, /campaigns (admins), /unsubscribe: private campaigns
         dashboard.feature(),  # /dashboard (private): the Mini App's buttons, one per group
     ]
 

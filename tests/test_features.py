@@ -66,6 +66,7 @@ def test_menus_per_scope() -> None:
         "inbox",
         "birthday",
         "invite",
+        "unsubscribe",
         "dashboard",
     ]
     members = [
@@ -114,6 +115,8 @@ def test_menus_per_scope() -> None:
         "untag",
         "tags",
         "segments",
+        "campaign",
+        "campaigns",
         "whois",
         "atrisk",
         "goal",

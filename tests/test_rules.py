@@ -495,6 +495,11 @@ def test_the_bot_declares_the_same_keys_and_aliases_as_before() -> None:
         "weekly_report",
         "weekly_report_day",
         "weekly_report_time",
+        "campaign_quiet",
+        "campaign_cap",
+        "campaign_holdout",
+        "reactivation",
+        "reactivation_bonus",
     )
     assert [s.name for s in CATALOGUE.sections] == [
         "community",
@@ -507,6 +512,7 @@ def test_the_bot_declares_the_same_keys_and_aliases_as_before() -> None:
         "onboarding",
         "segments",
         "weekly",
+        "campaigns",
     ]
     aliases = {a: s.key for s in map(CATALOGUE.spec, CATALOGUE.keys) for a in s.aliases}
     assert aliases == {

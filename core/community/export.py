@@ -115,13 +115,18 @@ async def record_export(
 
 # An export another feature adds to /export: (session, group) -> (CSV bytes, rows).
 ExportBuilder = Callable[[AsyncSession, GroupSettings], Awaitable[tuple[bytes, int]]]
+# One that reads the words after its kind (`/export campaign 3`): -> (CSV, rows, file kind).
+ArgsExportBuilder = Callable[
+    [AsyncSession, GroupSettings, list[str]], Awaitable[tuple[bytes, int, str]]
+]
 
 
 @dataclass(frozen=True)
 class ExtraExport:
     kind: str  # the file's name and the caption's locale key export-<kind>
     words: tuple[str, ...]  # what admins type after /export (the kind itself included)
-    build: ExportBuilder
+    build: ExportBuilder | None = None
+    build_with_args: ArgsExportBuilder | None = None
 
 
 class Exports:

@@ -1,6 +1,7 @@
 """Every table, by area. Importing this package registers them all on SQLModel.metadata."""
 
 from storage.tables.analytics import GroupDay, MemberDay
+from storage.tables.campaigns import Campaign, CampaignCounter, CampaignOptout, CampaignRecipient
 from storage.tables.community import (
     AuditLog,
     ChatGroup,
@@ -65,6 +66,10 @@ from storage.tables.segments import (
 from storage.tables.shop import MemberBadge, Redemption, Reward, RewardCode, RewardPhotoPrompt
 
 __all__ = [
+    "Campaign",
+    "CampaignCounter",
+    "CampaignOptout",
+    "CampaignRecipient",
     "InviteLink",
     "InviteTally",
     "InviteValueCount",

@@ -45,7 +45,7 @@ migrate: $(STAMP)
 	$(BIN)/python -m bot migrate
 
 test: $(STAMP) system-packages
-	$(BIN)/python -m pytest -q -n 4
+	$(BIN)/python -m pytest -q -n 4 --maxschedchunk 2
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -17,6 +17,11 @@ answered while reports run in a loop.
 counts and pages, /whois in one group of M members (default 100,000; L default 1,000,000).
 --dashboard [--members M] [--db …]: the dashboard's server time per page in a group of M members
 (default 200,000), and check-ins while it is in use.
+--predict [--members M] [--weeks W] [--db …]: prediction on a generated group (default 20,000
+members, 30 weeks; bench/predict_data.py) in the worker process: model AUC and Brier against the
+baseline's, snapshot/training/scoring time and the worker's peak memory.
+--campaign [--members M]: a campaign to M members (default 10,000) against the emulator's rate
+limits: its sending rate against Telegram's 30/s, 429s, check-in answers while it sends.
 --replicas [--n N] [--rounds R]: webhook replicas on PostgreSQL behind HAProxy, one and two
 with Redis and one without (default N 3,000, 3 rounds): rates and bot CPU per update.
 """
@@ -36,6 +41,8 @@ from statistics import median
 from bench.analytics_bench import run as run_analytics
 from bench.boards_bench import measure as measure_boards
 from bench.boards_bench import report as report_boards
+from bench.campaign_bench import report as report_campaign
+from bench.campaign_bench import run as run_campaign
 from bench.checkin_bench import ceiling, make_payloads, ours, with_postgres
 from bench.dashboard_bench import measure as measure_dashboard
 from bench.dashboard_bench import report as report_dashboard
@@ -43,6 +50,8 @@ from bench.e2e_bench import CPU, e2e_ceiling, e2e_ours
 from bench.flash_bench import report as report_flash
 from bench.flash_bench import run as run_flash
 from bench.memory_bench import run as run_memory
+from bench.predict_bench import measure as measure_predict
+from bench.predict_bench import report as report_predict
 from bench.segments_bench import measure as measure_segments
 from bench.segments_bench import report as report_segments
 
@@ -152,11 +161,14 @@ async def main() -> None:
         "--replicas", action="store_true", help="1 and 2 webhook replicas (PostgreSQL, Redis)"
     )
     parser.add_argument("--flash", action="store_true", help="a flash drop: tap latency")
+    parser.add_argument("--campaign", action="store_true", help="a campaign, emulator limits")
     parser.add_argument("--analytics", action="store_true", help="/stats on a generated year")
     parser.add_argument(
         "--segments", action="store_true", help="segments: daily run, reports, selector"
     )
     parser.add_argument("--dashboard", action="store_true", help="dashboard pages, 200k members")
+    parser.add_argument("--predict", action="store_true", help="prediction: AUC vs baseline")
+    parser.add_argument("--weeks", type=int, default=30, help="--predict: weeks of history")
     parser.add_argument("--stock", type=int, default=100, help="--flash: the drop's stock")
     parser.add_argument(
         "--members", type=int, default=None, help="--boards: group size; --memory: members"
@@ -175,6 +187,9 @@ async def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     pg = None if args.skip_postgres else args.pg
+    if args.campaign:
+        report_campaign(await run_campaign(args.members or 10_000))
+        return
     if args.boards:
         await boards(args.members or 200_000, args.ledger, args.db, pg, args.shape)
         return
@@ -183,6 +198,16 @@ async def main() -> None:
         return
     if args.segments:
         await segments(args.members or 100_000, args.ledger, args.db, pg)
+        return
+    if args.predict:
+        members = args.members or 20_000
+        if args.db in ("sqlite", "both"):
+            with tempfile.TemporaryDirectory() as tmp:
+                url = f"sqlite+aiosqlite:///{Path(tmp) / 'predict.db'}"
+                report_predict("SQLite", await measure_predict(url, members, args.weeks))
+        if args.db in ("postgresql", "both") and pg is not None:
+            result = await with_postgres(pg, lambda url: measure_predict(url, members, args.weeks))
+            report_predict("PostgreSQL", result)
         return
     if args.dashboard:
         members = args.members or 200_000

@@ -1,6 +1,8 @@
 """`python -m bench --analytics [--members 100000]`: /stats on a generated year of a big group
 (bench/analytics_data.py), through the real Dispatcher and handlers (Telegram in-process), on
-a copy of the cached database; then check-ins answered while an admin asks for reports in a loop.
+a copy of the cached database; /retention, /funnel, /compare and /stats' album through the
+handlers with the real worker process; then check-ins answered while an admin asks for
+reports in a loop.
 """
 
 from __future__ import annotations
@@ -69,8 +71,11 @@ async def measure(url: str, generated: data.Generated) -> Figures:
     ready_for_traffic(app)
     app.outbox.start()
     ids = iter(range(10_000_000, 20_000_000))
+    worker = app.deps["worker"]
     try:
         end = data.END
+        # /stats' numbers, as before its album existed (the album is timed below).
+        app.deps["worker"] = _NoCharts()
         for label, days in (("30d", 30), ("90d", 90)):
             period = Period(end - timedelta(days=days - 1), end)
             timings = figures.stats.setdefault(f"/stats {label} (handler)", [])
@@ -93,6 +98,8 @@ async def measure(url: str, generated: data.Generated) -> Figures:
                     await reports.summary(s, data.GROUP, period)
                     core.append(time.perf_counter() - started)
                     cpu.append(time.process_time() - cpu_started)
+        app.deps["worker"] = worker  # the real worker process: the pictures are drawn
+        await _commands(app, session, ids, figures, end)
         year = Period(end - timedelta(days=364), end)
         for label, call in (
             ("retention weeks, a year", lambda s: reports.retention_weeks(s, data.GROUP, year, end)),
@@ -112,6 +119,39 @@ async def measure(url: str, generated: data.Generated) -> Figures:
     finally:
         await app.close()
     return figures
+
+
+class _NoCharts:
+    """A worker that draws nothing: /stats' numbers timed alone."""
+
+    running = True
+
+    async def run(self, fn: Any, /, *args: Any, timeout: float | None = None) -> Any:
+        return [None] * len(args[0])
+
+
+async def _commands(
+    app: Any, session: InProcessSession, ids: Any, figures: Figures, end: Any
+) -> None:
+    """The reports through the handler, pictures included (drawn in the worker process; its
+    start and matplotlib's import fall in the first call: the median is a warm worker)."""
+    for command in (
+        "/retention",
+        "/retention days 90d",
+        "/funnel 90d",
+        f"/compare {end - timedelta(days=14)} 7",
+        "/stats 30d",  # with its album of seven charts
+    ):
+        label = f"{command} (handler{', album' if command.startswith('/stats') else ''})"
+        timings = figures.stats.setdefault(label, [])
+        for _ in range(ROUNDS):
+            before = len(session.calls)
+            started = time.perf_counter()
+            await app.processor.process([_update(next(ids), ADMIN, command, ASKED_AT, "Admin")])
+            await app.processor.drain(60)
+            timings.append(time.perf_counter() - started)
+            sent = [c for c in session.calls[before:] if isinstance(c, SendMessage)]
+            assert sent and "Not enough" not in sent[0].text, (command, sent)
 
 
 async def _checkins_during_reports(app: Any, ids: Any) -> dict[str, list[float]]:
@@ -156,7 +196,7 @@ def report(name: str, figures: Figures) -> None:
     print(f"{name}: {figures.totals} ({made})")
     for label, values in figures.stats.items():
         print(
-            f"  {label:28} median {statistics.median(values) * 1000:7.0f} ms "
+            f"  {label:34} median {statistics.median(values) * 1000:7.0f} ms "
             f"(max {max(values) * 1000:.0f} ms, {len(values)} calls)"
         )
     for label, values in figures.checkin_latency.items():

@@ -41,14 +41,19 @@ def first_screens(group: int) -> dict[str, list[tuple[str, dict[str, str]]]]:
     """The requests each page makes when it opens (and the members table's other views)."""
     g = f"/api/g/{group}"
     return {
-        "overview 7 days": [(f"{g}/overview", {"days": "7"})],
-        "overview 90 days": [(f"{g}/overview", {"days": "90"})],
+        "overview 7 days": [(f"{g}/overview", {"period": "7d"})],
+        "overview 30 days": [(f"{g}/overview", {"period": "30d"})],
+        "overview 90 days": [(f"{g}/overview", {"period": "90d"})],
         "members (by points)": [(f"{g}/members", {})],
         "members page 2,000": [(f"{g}/members", {"page": "2000"})],
         "members by last active": [(f"{g}/members", {"sort": "last_active"})],
         "members by streak": [(f"{g}/members", {"sort": "streak"})],
         "members search": [(f"{g}/members", {"q": "member 1234"})],
         "members quiet 30 days": [(f"{g}/members", {"activity": "dormant30"})],
+        "members dormant+tag:vip": [(f"{g}/members", {"f_selector": "dormant+tag:vip"})],
+        "members at_risk, by last active": [
+            (f"{g}/members", {"f_selector": "at_risk", "sort": "last_active"})
+        ],
         "member card": [(f"{g}/members/10001234", {})],
         "rewards": [(f"{g}/rewards", {})],
         "schedule": [(f"{g}/schedule", {})],

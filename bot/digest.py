@@ -248,6 +248,9 @@ class Digest:
             counts_as_message=False,
         )
 
+    def start(self) -> None:
+        """One process's fold needs no sweeping (bot/shared_digest.py does)."""
+
     async def close(self) -> None:
         tasks = [task for task in self._editors if not task.done()]
         for task in tasks:

@@ -215,6 +215,11 @@ class Outbox:
             max(1000, int(limits.global_per_second * longest * 2)), longest, clock=clock
         )
         self._global = _Window(limits.global_per_second, 1.0)
+        # Bulk sends are spread evenly over the global window rather than sent in bursts: a
+        # sliding window keeps the shape of its first second, and a burst of 30 whose
+        # requests reach Telegram unevenly (a loaded machine) overlaps the next one (429s).
+        self._bulk_spacing = self._global.span / self._global.limit
+        self._bulk_next = 0.0
         self._blocked_until: dict[int, float] = {}  # only chats with a call queued
         self._low_pending: deque[_Item] = deque()
         self._dropped_queued = 0  # dropped calls still in the queues
@@ -381,6 +386,8 @@ class Outbox:
                 ready = max(ready, window.free_at(now, keep, head.messages))
             if head.messages > 1:
                 ready = max(ready, self._global.free_at(now, need=head.messages))
+            if head.kind == Kind.BULK:
+                ready = max(ready, self._bulk_next)
             if ready > now:
                 wake = min(wake, ready)
                 continue
@@ -417,6 +424,8 @@ class Outbox:
             if window is not None:
                 keep = self._reserve if head.kind != Kind.ANSWER and chat_id < 0 else 0
                 ready = max(ready, window.free_at(now, keep, head.messages))
+            if head.kind == Kind.BULK:
+                ready = max(ready, self._bulk_next)
             if ready > now:
                 wake = min(wake, ready)
                 continue
@@ -489,6 +498,9 @@ class Outbox:
                 self._on_event("dropped")
                 continue
             self._global.record(now, item.messages)
+            if item.kind == Kind.BULK:  # on a steady beat (a late wake-up is caught up once)
+                beat = max(self._bulk_next, now - self._bulk_spacing)
+                self._bulk_next = beat + self._bulk_spacing * item.messages
             if item.counts_as_message:
                 self._record(item.chat_id, now, item.messages)
             task = asyncio.create_task(self._send(item))

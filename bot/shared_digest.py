@@ -51,6 +51,14 @@ FLUSH_INTERVAL = 0.5
 CREATE_LEASE = 10.0
 RENEW_EVERY = 3.0
 RETRY_FIRST, RETRY_MAX = 1.0, 10.0
+# How often each process looks for folds whose creator died before recording the message.
+SWEEP_EVERY = 2.0
+
+OPEN_FOLDS = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+return redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, 100)
+"""
 
 RENDER: dict[str, Callable[[Translator, Fold], str]] = {
     "checkin": checkin_text,
@@ -61,9 +69,12 @@ RENDER: dict[str, Callable[[Translator, Fold], str]] = {
 MERGE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local h, m = KEYS[1], KEYS[2]
+local h, m, open = KEYS[1], KEYS[2], KEYS[3]
 local check = ARGV[17] == '1'
-if check and redis.call('EXISTS', h) == 0 then return {'idle', 0, '', '', ''} end
+if check and redis.call('EXISTS', h) == 0 then
+  redis.call('ZREM', open, ARGV[18])
+  return {'idle', 0, '', '', ''}
+end
 local new_members = cjson.decode(ARGV[8])
 local reset = not check and redis.call('HGET', h, 'period') ~= ARGV[1]
 if not reset and not check and #new_members > 0 and redis.call('SCARD', m) >= tonumber(ARGV[13]) then
@@ -126,6 +137,9 @@ if msg == 0 then
   if version == 0 then return {'idle', 0, '', g[5], g[6]} end
   if creating > now then return {'wait', creating - now, '', g[5], g[6]} end
   redis.call('HSET', h, 'creating', now + tonumber(ARGV[12]), 'shown', version)
+  -- Until its message is recorded the fold is open: any process's sweep creates it once the
+  -- lease runs out (the creator was killed), even if no entry ever reaches that process.
+  redis.call('ZADD', open, now + tonumber(ARGV[12]), ARGV[18])
   return {'create', 0, state, g[5], g[6]}
 end
 if version > shown then
@@ -146,12 +160,14 @@ if redis.call('HGET', KEYS[1], 'fid') ~= ARGV[1] or redis.call('HGET', KEYS[1], 
   return 0
 end
 redis.call('HSET', KEYS[1], 'creating', now + tonumber(ARGV[2]))
+redis.call('ZADD', KEYS[2], now + tonumber(ARGV[2]), ARGV[3])
 return 1
 """
 
 CREATED = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZREM', KEYS[2], ARGV[3])
 if redis.call('HGET', KEYS[1], 'fid') ~= ARGV[1] then return 0 end
 if tonumber(ARGV[2]) > 0 then
   redis.call('HSET', KEYS[1], 'msg', ARGV[2], 'last_edit', now, 'creating', 0)
@@ -227,6 +243,7 @@ class SharedDigest:
         notice_delay: float = 1.0,
         flush_interval: float = FLUSH_INTERVAL,
         create_lease: float = CREATE_LEASE,
+        sweep_every: float = SWEEP_EVERY,
     ) -> None:
         self._outbox = outbox
         self._locales = locales
@@ -239,6 +256,9 @@ class SharedDigest:
         self._merge = link.script(MERGE)
         self._created = link.script(CREATED)
         self._renew = link.script(RENEW)
+        self._open_folds = link.script(OPEN_FOLDS)
+        self._sweep_every = sweep_every
+        self._sweeper: asyncio.Task[None] | None = None
         self._pending: dict[tuple[int, str], _Delta] = {}
         self._timers: dict[tuple[int, str], asyncio.Task[None]] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -274,8 +294,27 @@ class SharedDigest:
     def __len__(self) -> int:
         return len(self._pending) + len(self._timers)
 
+    def start(self) -> None:
+        """Sweep for orphaned folds (see OPEN_FOLDS) from now until close()."""
+        if self._sweeper is None:
+            self._sweeper = asyncio.create_task(self._sweep())
+
+    async def _sweep(self) -> None:
+        while True:
+            await asyncio.sleep(self._sweep_every)
+            try:
+                due = await self._open_folds(keys=[self._link.key("dg", "open")])
+            except UNREACHABLE as exc:
+                self._link.failed(exc)
+                continue
+            for raw in due:
+                group, _, topic = (raw.decode() if isinstance(raw, bytes) else raw).partition(":")
+                if topic in RENDER:
+                    self._schedule((int(group), topic), 0)  # a check: creates it if still due
+
     async def close(self) -> None:
-        tasks = [t for t in (*self._timers.values(), *self._tasks) if not t.done()]
+        sweeper = [self._sweeper] if self._sweeper is not None else []
+        tasks = [t for t in (*sweeper, *self._timers.values(), *self._tasks) if not t.done()]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -317,8 +356,9 @@ class SharedDigest:
                 keys=[
                     self._link.key("dg", group_id, topic),
                     self._link.key("dg", group_id, topic, "m"),
+                    self._link.key("dg", "open"),
                 ],
-                args=self._merge_args(topic, delta),
+                args=[*self._merge_args(topic, delta), f"{group_id}:{topic}"],
             )
         except UNREACHABLE as exc:
             self._link.failed(exc)
@@ -408,7 +448,10 @@ class SharedDigest:
                 break
             except TimeoutError:  # still queued: keep the lease
                 try:
-                    await self._renew(keys=[hash_key], args=[fid, int(self._lease * 1000)])
+                    await self._renew(
+                        keys=[hash_key, self._link.key("dg", "open")],
+                        args=[fid, int(self._lease * 1000), f"{group_id}:{topic}"],
+                    )
                 except UNREACHABLE as exc:
                     self._link.failed(exc)
             except Exception:  # noqa: BLE001  (refused: another process, or this one, creates it)
@@ -416,7 +459,10 @@ class SharedDigest:
                 break
         for attempt in range(5):
             try:
-                await self._created(keys=[hash_key], args=[fid, message_id])
+                await self._created(
+                    keys=[hash_key, self._link.key("dg", "open")],
+                    args=[fid, message_id, f"{group_id}:{topic}"],
+                )
                 return
             except UNREACHABLE as exc:
                 self._link.failed(exc)

@@ -47,14 +47,15 @@ from bot.set_aside import SetAside
 from bot.update_leases import UpdateLeases
 from bot.web import WebhookEndpoint, build_web_app, database_ready, start_server
 from bot.worker import Worker
+from composition.goals import GoalsProgress
+from core.analytics.hours import GroupDayActivity
+from core.analytics.overview import AnalyticsOverview
 from core.community.directory import MemberDirectory
 from core.community.groups import GroupService
 from core.community.members import MemberService
 from core.community.settings import COMMUNITY_SETTINGS
 from core.engagement.member_events import MemberEventBatcher
 from core.events import EventBus
-from core.overview import CurrentTablesOverview
-from core.schedule.best_time import NoActivityData
 from core.schedule.drafts import PostDrafts
 from core.schedule.feeds import FeedService
 from core.schedule.firing import PostRunner
@@ -122,9 +123,15 @@ class App:
     async def close(self) -> None:
         await self.processor.drain(timeout=5.0)  # handlers queuing replies after their commit
         await self.posts.stop()
+        campaigns = self.deps.get("campaign_runner")
+        if campaigns is not None:  # batches in flight recorded before the outbox stops
+            await campaigns.stop()
         await self.outbox.drain(timeout=5.0)
         await self.digest.close()
         await self.outbox.stop()
+        prediction = self.deps.get("prediction")
+        if prediction is not None:
+            await prediction.close()  # its run and its worker process
         await self.worker.close()
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
@@ -264,15 +271,16 @@ async def create_app(
         post_scheduler=post_scheduler,  # features' leader-only sweeps (Feature.setup)
         # Charts, statistics (and, later, training) run in this worker process, on demand.
         worker=worker,
-        # SEAM: the weekday x hour activity behind "best time to post" (/schedule's ⭐ times,
-        # /stats). A stand-in with no data until the analytics' per-hour activity is wired in
-        # here (an ActivityMatrixSource, core/schedule/best_time.py).
-        activity_matrix=NoActivityData(),
+        # The weekday x hour activity behind "best time to post" (/schedule's ⭐ times): the
+        # analytics' group days (an ActivityMatrixSource, core/schedule/best_time.py).
+        activity_matrix=GroupDayActivity(groups),
         bot_username="",  # set at start-up from getMe
-        # The dashboard's members table (features add columns and filters in their setup) and
-        # its overview numbers (the analytics module's provider replaces this one).
+        # The dashboard's members table (features add columns and filters in their setup), its
+        # overview numbers (the analytics' running totals) and goals (the goals feature's
+        # progress and outlook: composition/goals.py).
         directory=MemberDirectory(),
-        overview=CurrentTablesOverview(),
+        overview=AnalyticsOverview(),
+        dashboard_goals=GoalsProgress(),
         dashboard_photos=PhotoCache(bot),
     )
     dispatcher = Dispatcher(
@@ -409,6 +417,7 @@ async def run_app(settings: Settings, *, stop_event: asyncio.Event | None = None
         # Start-up objects live for the whole run: keep them out of every cyclic-GC scan.
         ready_for_traffic(app)
         app.outbox.start()
+        app.digest.start()  # several processes: takes over digests a killed one left
         app.scheduler.start()
         app.posts.start()  # becomes the leader, or tries every few seconds
         # The dashboard shares the webhook's or the health server when it listens there.

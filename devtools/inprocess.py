@@ -72,6 +72,8 @@ class InProcessSession(BaseSession):
         self._ids = itertools.count(1_000_000)
         # Private chats of users who never started the bot: sendMessage there fails with 403.
         self.unreachable: set[int] = set()
+        # Messages deleted (chat, message id): copyMessage of one fails as Telegram's does.
+        self.deleted: set[tuple[int, int]] = set()
         # Invite links the bot made (URL -> revoked?), pending join requests (chat, user), and
         # chats where the bot is an administrator without the invite right (else it has it).
         self.invite_links: dict[str, bool] = {}
@@ -97,6 +99,11 @@ class InProcessSession(BaseSession):
             raise TelegramForbiddenError(
                 method, "Forbidden: bot can't initiate conversation with a user"
             )
+        if (
+            isinstance(method, CopyMessage)
+            and (int(method.from_chat_id), method.message_id) in self.deleted  # type: ignore[arg-type]
+        ):
+            raise TelegramBadRequest(method, "Bad Request: message to copy not found")
         if (
             isinstance(method, EditMessageText)
             and (int(method.chat_id or 0), method.message_id) in self.uneditable  # type: ignore[arg-type]

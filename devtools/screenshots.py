@@ -80,6 +80,9 @@ async def main(out: Path) -> None:
                 (XIAOMING, "/feedback 希望增加夜间模式"),
                 (ALICE, "/survey nps How likely are you to recommend us to a friend?"),
                 (BOB, "/redeem 2"),
+                (ALICE, "/goal set dau 600 by 2027-03-31"),
+                (ALICE, "/goal set members 6000"),
+                (ALICE, "/goal star dau"),
             ):
                 await _say(emu, GROUP, user, text)
             emu.press_button_by_label(GROUP, BOB, "✅ Confirm")
@@ -98,6 +101,22 @@ async def main(out: Path) -> None:
                     await page.locator(f"#page-{name}").wait_for(timeout=20_000)
                     await asyncio.sleep(0.8)  # charts drawn
                     await page.screenshot(path=str(out / f"dashboard-{name}.png"))
+                    if name == "overview":  # the charts and the heat map, further down
+                        await page.locator("#page-overview[data-charts='4']").wait_for()
+                        await page.locator(".charts").scroll_into_view_if_needed()
+                        await page.screenshot(path=str(out / "dashboard-charts.png"))
+                # Members: a segment (the selector), and a member's card with tags.
+                await page.goto(
+                    mini_apps.open_url(f"{dashboard}?group={GROUP}&page=members", data)
+                )
+                await page.fill("#m-selector", "dormant+tag:vip")
+                await page.locator("#m-table td:has-text('#vip')").first.wait_for()
+                await asyncio.sleep(0.5)
+                await page.screenshot(path=str(out / "dashboard-segment.png"))
+                await page.locator("#m-table tbody tr[data-id]").first.click()
+                await page.locator("#card-tags").wait_for()
+                await asyncio.sleep(0.5)
+                await page.screenshot(path=str(out / "dashboard-member-card.png"))
                 chat = await browser.new_context(viewport={"width": 1100, "height": 760})
                 view = await chat.new_page()
                 await view.goto(sandbox_url)

@@ -15,12 +15,15 @@ from bot.filters import HasSender
 from bot.middlewares import TrackAuthorMiddleware
 from handlers import errors, wrong_chat
 from handlers.analytics import stats
+from handlers.campaigns import campaigns
 from handlers.community import export, group_lifecycle, help, settings
 from handlers.dashboard import command as dashboard
 from handlers.engagement import activity, admin_points, checkin, leaderboard, profile
 from handlers.feedback import inbox as feedback_inbox
 from handlers.feedback import polls, surveys
 from handlers.growth import growth
+from handlers.numbers import goals, reports
+from handlers.prediction import atrisk
 from handlers.schedule import birthday, feeds, greeting, posts, welcome
 from handlers.segments import segments
 from handlers.shop import shop
@@ -38,6 +41,7 @@ def features() -> list[Feature]:
         settings.feature(),  # /settings (admins)
         export.feature(),  # /export (admins)
         stats.feature(),  # /stats (admins); reactions and what other use cases did, recorded
+        reports.feature(),  # /retention, /funnel, /compare (admins)
         feedback_inbox.feature(),  # /feedback, /inbox; texts of its flows (before activity)
         surveys.feature(),  # /survey nps|csat|results|close (admins), answer buttons
         polls.feature(),  # /poll (admins): native polls, votes from poll_answer
@@ -51,6 +55,9 @@ def features() -> list[Feature]:
         feeds.feature(),  # /feed add|list|remove (admins): RSS/Atom/JSON Feed items posted
         growth.feature(),  # /invite, /onboarding: referral links, join requests' questionnaire
         segments.feature(),  # /tag, /untag, /tags, /segments, /whois (admins); the daily run
+        atrisk.feature(),  # /atrisk (admins), /whois risk from the model; the daily run
+        goals.feature(),  # /goal (admins); the weekly report (the leader, after segments)
+        campaigns.feature(),  # /campaign, /campaigns (admins), /unsubscribe: private campaigns
         dashboard.feature(),  # /dashboard (private): the Mini App's buttons, one per group
     ]
 

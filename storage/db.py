@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import event, exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlmodel import Session as SyncSession
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 SessionFactory = async_sessionmaker[AsyncSession]
@@ -105,5 +106,23 @@ def create_report_engine(url: str, engine: AsyncEngine) -> AsyncEngine:
     return readers
 
 
+class _Session(SyncSession):
+    """The sessions the bot opens: writes deferred to the commit go in just before it."""
+
+
+def _hook_deferred_writes() -> None:
+    from storage.queries.analytics.activity import (
+        flush_deferred_group_days,
+        forget_deferred_group_days,
+    )
+
+    if not event.contains(_Session, "before_commit", flush_deferred_group_days):
+        event.listen(_Session, "before_commit", flush_deferred_group_days)
+        event.listen(_Session, "after_rollback", forget_deferred_group_days)
+
+
 def create_session_factory(engine: AsyncEngine) -> SessionFactory:
-    return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+    _hook_deferred_writes()
+    return async_sessionmaker(
+        engine, class_=AsyncSession, sync_session_class=_Session, expire_on_commit=False
+    )

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
+from datetime import datetime
 from typing import Any
 
 from aiogram.methods import SendDocument, SendMessage
@@ -49,11 +50,15 @@ async def running_bot(
     *,
     admins: set[tuple[int, int]] | None = None,
     features: Sequence[Feature] | None = None,
+    clock: Callable[[], datetime] | None = None,
     **settings: Any,
 ) -> AsyncIterator[Harness]:
     session = InProcessSession(admins=admins)
     app = await create_app(
-        make_settings(db_url, **settings), bot_session=session, features=features
+        make_settings(db_url, **settings),
+        bot_session=session,
+        features=features,
+        **({"clock": clock} if clock is not None else {}),
     )
     app.deps["bot_username"] = "community_test_bot"
     app.outbox.start()

@@ -95,3 +95,26 @@ def make_settings(db_url: str, **overrides: object) -> Settings:
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]
+
+
+# Tests that take tens of seconds (real processes, browsers, long histories). They go first, so
+# that the workers (`make test` runs `-n 4 --maxschedchunk 2`: a worker holds at most two
+# tests) take them on while the short ones fill the gaps; run last, one of them would finish
+# alone minutes after everything else.
+HEAVY = (
+    "tests/e2e/",
+    "tests/browser/",
+    "tests/test_board_totals.py",
+    "tests/test_events.py::test_killed_between",
+    "tests/test_worker.py",
+    "tests/test_lazy_models.py",
+    "tests/test_sandbox.py",
+    "tests/test_migrations.py",
+    "tests/test_schedule_commands.py::test_many_posts_due_at_once",
+    "tests/test_aiogram_speedups.py",
+    "tests/test_reports_never_stall.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: not item.nodeid.startswith(HEAVY))  # stable: order kept within

@@ -11,9 +11,9 @@ import pytest
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
 
 from bot.i18n import Locales
+from core.analytics.hours import GroupDayActivity
 from core.schedule.best_time import (
     ActivityMatrix,
-    NoActivityData,
     Status,
     best_times,
 )
@@ -95,9 +95,10 @@ async def test_schedule_offers_the_best_times_as_one_tap_choices(db_url: str) ->
     if next_20 <= local:
         next_20 += timedelta(days=1)
     async with running_bot(db_url, admins={(f.GROUP_ID, 100)}) as bot:
-        assert isinstance(bot.app.deps["activity_matrix"], NoActivityData)  # until analytics
-        await bot.feed(f.message(ADMIN, "/schedule", date=now))
-        assert "⭐" not in bot.last_text() and not any("⭐" in b for b in _buttons(bot))
+        assert isinstance(bot.app.deps["activity_matrix"], GroupDayActivity)
+        await bot.feed(f.message(ADMIN, "/schedule", date=now))  # a group counted since today
+        assert "Best times to post show here once I have seen 14 days" in bot.last_text()
+        assert not any("⭐" in b for b in _buttons(bot))
 
         source = bot.app.deps["activity_matrix"] = FakeActivity(
             matrix({20: 30, 12: 15}, saturday=40)

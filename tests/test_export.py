@@ -34,7 +34,7 @@ async def test_members_and_ledger_csv(db_url: str) -> None:
         assert (
             data.splitlines()[0]
             == b"user_id,username,display_name,points,streak,best_streak,checkins,joined_at,"
-            b"last_active_at,left_at,level,badges,stage,tier,tags,active_days_30"
+            b"last_active_at,left_at,level,badges,stage,tier,risk,tags,active_days_30"
         )
         by_id = {r["user_id"]: r for r in parse(data)}
         assert (
@@ -50,6 +50,7 @@ async def test_members_and_ledger_csv(db_url: str) -> None:
         # Not classified yet (no daily run): seen lately, so active; casual until ranked.
         assert (by_id["300"]["stage"], by_id["300"]["tier"]) == ("active", "casual")
         assert by_id["300"]["tags"] == "beta vip" and by_id["200"]["tags"] == ""
+        assert by_id["300"]["risk"] == ""  # not scored yet (prediction's daily run)
         assert by_id["200"]["display_name"].startswith("'=")  # no formula injection
         assert "Members: 3 rows" in doc.caption
 

@@ -66,6 +66,7 @@ def test_menus_per_scope() -> None:
         "inbox",
         "birthday",
         "invite",
+        "unsubscribe",
         "dashboard",
     ]
     members = [
@@ -88,6 +89,9 @@ def test_menus_per_scope() -> None:
         "settings",
         "export",
         "stats",
+        "retention",
+        "funnel",
+        "compare",
         "reward_add",
         "reward_edit",
         "reward_disable",
@@ -111,7 +115,11 @@ def test_menus_per_scope() -> None:
         "untag",
         "tags",
         "segments",
+        "campaign",
+        "campaigns",
         "whois",
+        "atrisk",
+        "goal",
     }
     assert BotCommandScopeChat not in shown  # no owner-only command, no owner menu
 

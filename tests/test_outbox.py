@@ -119,8 +119,10 @@ def nudge(outbox: Outbox) -> asyncio.Future[Any]:
 
 
 async def settle() -> None:
-    """Give the loop time to send whatever it may send now."""
-    await asyncio.sleep(0.02)
+    """Give the loop time to send whatever it may send now (a few turns: the first send of a
+    worker builds aiogram's models, and on a loaded machine one 20 ms turn was not enough)."""
+    for _ in range(5):
+        await asyncio.sleep(0.02)
 
 
 async def eventually(condition: Callable[[], bool], timeout: float = 2.0) -> None:

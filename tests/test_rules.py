@@ -492,6 +492,14 @@ def test_the_bot_declares_the_same_keys_and_aliases_as_before() -> None:
         "segment_returned_days",
         "tier_core_percent",
         "tier_regular_percent",
+        "weekly_report",
+        "weekly_report_day",
+        "weekly_report_time",
+        "campaign_quiet",
+        "campaign_cap",
+        "campaign_holdout",
+        "reactivation",
+        "reactivation_bonus",
     )
     assert [s.name for s in CATALOGUE.sections] == [
         "community",
@@ -503,6 +511,8 @@ def test_the_bot_declares_the_same_keys_and_aliases_as_before() -> None:
         "invites",
         "onboarding",
         "segments",
+        "weekly",
+        "campaigns",
     ]
     aliases = {a: s.key for s in map(CATALOGUE.spec, CATALOGUE.keys) for a in s.aliases}
     assert aliases == {

@@ -116,6 +116,14 @@ def test_defaults_from_values_and_from_the_deployment() -> None:
         "segment_returned_days": 14,
         "tier_core_percent": 10,
         "tier_regular_percent": 30,
+        "weekly_report": "on",
+        "weekly_report_day": "mon",
+        "weekly_report_time": "09:00",
+        "campaign_quiet": "22:00-08:00",
+        "campaign_cap": 2,
+        "campaign_holdout": 10,
+        "reactivation": "off",
+        "reactivation_bonus": 0,
     }
     # Those from the deployment are stored when a group is registered (a later change of
     # DEFAULT_TIMEZONE must not move existing groups to another timezone).

@@ -98,3 +98,30 @@ async def test_a_new_day_starts_a_new_message() -> None:
             await outbox.stop()
     assert [n for n, _, _ in calls] == ["SendMessage", "SendMessage"]
     assert "Bob" in calls[1][2] and "Alice" not in calls[1][2]
+
+
+async def test_a_fold_whose_creator_died_is_created_by_another_process() -> None:
+    """The process that won the creation is killed before its message went out; the other
+    process never saw an entry of that group, and still sends the digest once the lease ends."""
+    calls: list[tuple[str, int, str]] = []
+    locales = Locales()
+    async with shared_link() as link:
+        dead_outbox = Outbox(Bot("123456:TEST", session=Recorder(calls)), FAST)  # never sends
+        live_outbox = Outbox(Bot("123456:TEST", session=Recorder(calls)), FAST)
+        dead = SharedDigest(dead_outbox, locales, link, flush_interval=0.05, create_lease=0.4)
+        live = SharedDigest(
+            live_outbox, locales, link, flush_interval=0.05, create_lease=0.4, sweep_every=0.1
+        )
+        live_outbox.start()
+        live.start()
+        try:
+            dead.checkin(GROUP - 1, DAY, "en", "Orphan", 1)
+            await until(lambda: dead_outbox.depth > 0, 5.0)  # it won the creation
+            await dead.close()  # killed: its send never happened, nothing recorded
+            assert calls == []
+            await until(lambda: any("Orphan" in text for _, _, text in calls), 5.0)
+            await asyncio.sleep(0.5)  # a sweep or two more: still one message
+        finally:
+            await live.close()
+            await live_outbox.stop()
+    assert [n for n, _, _ in calls] == ["SendMessage"]

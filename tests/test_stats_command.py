@@ -15,6 +15,7 @@ from core.calendar import local_day
 from devtools.inprocess import BOT_USER
 from tests import factories as f
 from tests.app_harness import Harness, running_bot
+from tests.inline_worker import SketchWorker
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 OTHER = -1009876543210
@@ -44,6 +45,7 @@ async def _history(bot: Harness) -> None:
 async def test_stats_in_the_group_with_period_buttons(db_url: str) -> None:
     admins = {(f.GROUP_ID, 100), (f.GROUP_ID, 101)}
     async with running_bot(db_url, admins=admins) as bot:
+        bot.app.deps["worker"] = worker = SketchWorker()
         bot.session.bot_not_admin.add(f.GROUP_ID)  # reactions unseen: the note says so
         await _history(bot)
         await bot.feed(f.message(ADMIN, "/stats", date=NOW))
@@ -54,8 +56,9 @@ async def test_stats_in_the_group_with_period_buttons(db_url: str) -> None:
         assert "Points issued 131" in text  # 10 check-ins, a 7-day streak bonus of 20, 11 messages
         assert "1. Bob — 130 pts · 10 messages · active 10 d" in text
         assert "Only what I see is counted" in text and "administrator" in text
-        assert list(buttons(post)) == ["7 days", "✓ 30 days", "90 days"]
+        assert list(buttons(post)) == ["7 days", "✓ 30 days", "90 days", "📈 Charts"]
         assert all(len(data.encode()) <= 64 for data in buttons(post).values())
+        assert worker.calls == [("render_all", 7)]  # the album follows (tests/test_reports_…)
 
         message_id = 555
         await bot.feed(f.callback(ADMIN, buttons(post)["7 days"], message_id))
@@ -129,6 +132,7 @@ async def test_stats_in_private_picks_the_group(db_url: str) -> None:
 
 async def test_partial_numbers_are_said_to_be_partial(db_url: str) -> None:
     async with running_bot(db_url, admins={(f.GROUP_ID, 100)}) as bot:
+        bot.app.deps["worker"] = SketchWorker()
         bot.session.me = BOT_USER.model_copy(update={"can_read_all_group_messages": False})
         bot.session.bot_not_admin.add(f.GROUP_ID)
         await _history(bot)

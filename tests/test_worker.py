@@ -134,7 +134,7 @@ ALBUM = textwrap.dedent(
         in_worker = await worker.run(worker_jobs.loaded, ("matplotlib", "numpy", "statsmodels"))
         await worker.close()
         here = sorted({m.split(".")[0] for m in sys.modules
-                       if m.startswith(("matplotlib", "statsmodels", "scipy", "pandas", "numpy",
+                       if m.startswith(("matplotlib", "statsmodels", "scipy", "pandas", "numpy", "sklearn",
                                         "PIL"))})
         print(json.dumps({"sizes": [len(png) for png in first], "cold": cold, "warm": warm,
                           "in_worker": in_worker, "here": here,

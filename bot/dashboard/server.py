@@ -292,7 +292,9 @@ class Dashboard:
                 return self._error(exc.status, t(exc.key, **exc.args_map))
             except DomainError as exc:
                 logger.info("dashboard: %s %s refused: %s", request.method, request.path, exc.key)
-                return self._error(400, t(exc.key, **exc.args_map))
+                # Where the input went wrong, when the rule says (a selector's position).
+                where = exc.args_map.get("position")
+                return self._error(400, t(exc.key, **exc.args_map), position=where)
             except DuplicateUpdate:
                 return self._error(409, t("dash-error-duplicate"))
             finally:
@@ -304,5 +306,8 @@ class Dashboard:
         return handle
 
     @staticmethod
-    def _error(status: int, message: str) -> web.Response:
-        return web.json_response({"error": plain(message)}, status=status)
+    def _error(status: int, message: str, position: object = None) -> web.Response:
+        body: dict[str, object] = {"error": plain(message)}
+        if isinstance(position, int):
+            body["position"] = position
+        return web.json_response(body, status=status)

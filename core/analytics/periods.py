@@ -92,6 +92,11 @@ def parse_period(words: list[str], today: date) -> Period:
     return Period(start, end)
 
 
+def parse_date(word: str) -> date:
+    """A date as a manager types it (2026-03-01, 2026/3/1); BadDate otherwise."""
+    return _date(word)
+
+
 def _date(word: str) -> date:
     found = _DATE.match(word)
     if found is None:

@@ -95,7 +95,7 @@ def fact_params(group_id: int, user_id: int, f: Facts) -> dict[str, Any]:
 async def write(session: AsyncSession, result: Plan) -> None:
     """The plan's writes (member days, group days, changed facts)."""
     await rows.add_member_days(session, result.member_days)
-    await rows.add_group_days(session, result.group_days)
+    rows.defer_group_days(session, result.group_days)  # written at the commit: one lock order
     await rows.set_facts(session, [fact_params(g, u, f) for (g, u), f in result.facts.items()])
 
 
@@ -159,7 +159,7 @@ async def record_membership(
     day, _ = day_and_hour(at, calendar)
     result = Plan()
     result.add(calendar.group_id, day, **amounts)
-    await rows.add_group_days(tx.session, result.group_days)
+    rows.defer_group_days(tx.session, result.group_days)
 
 
 class ActivitySubscribers:

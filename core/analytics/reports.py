@@ -271,6 +271,20 @@ async def summary(session: AsyncSession, group_id: int, period: Period) -> Summa
     return Summary(current, previous, open_now, top, series, first)
 
 
+async def period_pair(
+    session: AsyncSession, group_id: int, period: Period
+) -> tuple[PeriodNumbers, PeriodNumbers, list[DayNumbers]]:
+    """The period and the one before it from the group's days alone (two statements, no pass
+    over the members' days): `summary` without its distinct counts, which are 0 here
+    (`posters`, `active_members`), and the days of both periods, oldest first. For pages that
+    must answer in milliseconds (the dashboard's Overview)."""
+    before = period.previous()
+    start_members, series = await _series(session, group_id, before.start, period.end)
+    current = _period(period, series, series[before.days - 1].members, (0, 0))
+    previous = _period(before, series, start_members, (0, 0))
+    return current, previous, series
+
+
 async def chart_series(session: AsyncSession, group_id: int, period: Period) -> list[DayNumbers]:
     """What the charts of a period draw (members, joins against leaves, DAU/WAU/MAU,
     check-ins): one DayNumbers per local day of the period."""

@@ -26,6 +26,7 @@ SORTS = ("points", "checkins", "streak", "last_active", "joined", "lifetime")
 STATES = ("present", "left", "all")
 ACTIVITY = ("", "active7", "active30", "dormant30", "checked_today", "never_checked")
 MAX_PAGE_SIZE = 100
+CSV_CHUNK = 500  # members whose contributed columns are read at once
 CSV_HEADER = [
     "user_id",
     "name",
@@ -85,8 +86,9 @@ class MemberPage:
 
 # Contributed columns: values of a column for the user ids of one page.
 ColumnProvider = Callable[[UnitOfWork, GroupSettings, list[int]], Awaitable[dict[int, Any]]]
-# Contributed filters: the filter's text -> an SQL condition on the member table (ValueError:
-# not understood).
+# Contributed filters: the filter's text -> an SQL condition on the member table, or a
+# rows.Joined (a condition that reads another table's row of the member, outer-joined)
+# (ValueError: not understood).
 FilterBuilder = Callable[[GroupSettings, str], Any]
 
 
@@ -154,11 +156,13 @@ class MemberDirectory:
         listing = self._listing(group, query, now)
         size = min(max(query.size, 1), MAX_PAGE_SIZE)
         offset = query.page * size
-        found = await rows.page(uow.session, listing, offset, size + 1)
+        found, matches = await rows.page(uow.session, listing, offset, size + 1)
         more = len(found) > size
         found = found[:size]
         if not more:  # the last page: every match is counted
             total, exact = offset + len(found), True
+        elif matches is not None:  # counted by the page's own statement
+            total, exact = matches, True
         elif listing.search.strip():
             # A search reads every name once for the page; counting would read them again:
             # "more than" this many.
@@ -173,14 +177,37 @@ class MemberDirectory:
                 member.extra[key] = values.get(member.user_id)
         return MemberPage(members, total, exact, query.page, size, self.columns)
 
+    def csv_header(self) -> list[str]:
+        return [*CSV_HEADER, *self._columns]
+
     async def csv_rows(
-        self, uow: UnitOfWork, group: GroupSettings, query: MemberQuery, now: datetime
+        self,
+        uow: UnitOfWork,
+        group: GroupSettings,
+        query: MemberQuery,
+        now: datetime,
     ) -> AsyncIterator[tuple[object, ...]]:
-        """Every member the query matches (all pages), as CSV cells."""
+        """Every member the query matches (all pages), as CSV cells: ours, then the
+        contributed columns, read for CSV_CHUNK members at a time on the same connection
+        between two fetches of the stream."""
         listing = self._listing(group, query, now)
+        chunk: list[MemberRow] = []
         async for r in rows.stream(uow.session, listing):
-            m = _row(r, listing)
-            yield (
+            chunk.append(_row(r, listing))
+            if len(chunk) >= CSV_CHUNK:
+                for cells in await self._csv_chunk(uow, group, chunk):
+                    yield cells
+                chunk = []
+        for cells in await self._csv_chunk(uow, group, chunk):
+            yield cells
+
+    async def _csv_chunk(
+        self, uow: UnitOfWork, group: GroupSettings, chunk: list[MemberRow]
+    ) -> list[tuple[object, ...]]:
+        ids = [m.user_id for m in chunk]
+        extras = [await provider(uow, group, ids) for provider in self._columns.values()]
+        return [
+            (
                 m.user_id,
                 m.name,
                 m.username or "",
@@ -192,7 +219,18 @@ class MemberDirectory:
                 iso(m.joined_at),
                 iso(m.left_at),
                 m.lifetime_earned,
+                *(_cell(values.get(m.user_id)) for values in extras),
             )
+            for m in chunk
+        ]
+
+
+def _cell(value: Any) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return " ".join(str(v) for v in value)
+    return value  # type: ignore[no-any-return]
 
 
 class InvalidQuery(DomainError):

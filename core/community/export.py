@@ -32,6 +32,7 @@ MEMBER_COLUMNS = [
     "badges",
     "stage",
     "tier",
+    "risk",  # chance of going quiet in the next 7 days, 0-1 (core/prediction); empty: not scored
     "tags",
     "active_days_30",  # of the 30 local days ending today (core/analytics)
 ]
@@ -65,10 +66,20 @@ async def members_csv(
             ranks.badge_list(r.user_id),
             segments.stage(r),
             segments.tier(r),
+            _risk(r),
             segments.tag_list(r.user_id),
             Facts(active_day=r.active_day, bits=r.active_bits).active_days_in(today),
         ),
     )
+
+
+def _risk(row: object) -> str:
+    """The chance of going quiet (1 - the stored chance of being active), empty for members not
+    scored."""
+    p, source = getattr(row, "risk_p", None), getattr(row, "risk_source", None)
+    if p is None or source not in ("model", "baseline"):
+        return ""
+    return f"{1 - p:.2f}"
 
 
 async def ledger_csv(session: AsyncSession, group_id: int) -> tuple[bytes, int]:
@@ -104,13 +115,18 @@ async def record_export(
 
 # An export another feature adds to /export: (session, group) -> (CSV bytes, rows).
 ExportBuilder = Callable[[AsyncSession, GroupSettings], Awaitable[tuple[bytes, int]]]
+# One that reads the words after its kind (`/export campaign 3`): -> (CSV, rows, file kind).
+ArgsExportBuilder = Callable[
+    [AsyncSession, GroupSettings, list[str]], Awaitable[tuple[bytes, int, str]]
+]
 
 
 @dataclass(frozen=True)
 class ExtraExport:
     kind: str  # the file's name and the caption's locale key export-<kind>
     words: tuple[str, ...]  # what admins type after /export (the kind itself included)
-    build: ExportBuilder
+    build: ExportBuilder | None = None
+    build_with_args: ArgsExportBuilder | None = None
 
 
 class Exports:

@@ -276,22 +276,10 @@ class MemberEventBatcher:
             # The numbers (core/analytics): the members' days, then the groups' days, whose
             # check-in totals give each check-in its position.
             numbers, facts = await _plan_numbers(session, live, rows, settings, days, hours, plan)
-            # The ledger rows, and the members' progress, running totals and facts in one UPDATE
-            # (whose trigger moves board_value_count), before the groups' days: the order every
-            # use case locks them in (points, then the day's numbers), so a grant committing
-            # at the same time cannot deadlock with this batch.
+            # The ledger rows, and the members' progress, running totals and facts in one UPDATE.
             progress = _with_facts(plan.progress, rows, facts, numbers.facts)
             earned = await ledger.append(session, plan.ledger_rows, progress=progress)
-            per_day: dict[tuple[int, date], int] = {}
-            for e in plan.winners:
-                per_day[(e.group_id, days[id(e)])] = per_day.get((e.group_id, days[id(e)]), 0) + 1
-            totals = await analytics_rows.add_group_days(session, numbers.group_days)
-            next_position = {k: totals[k] - n + 1 for k, n in per_day.items()}
             results = plan.results
-            for e in plan.winners:  # "you are the 12th today", in arrival order
-                position_key = (e.group_id, days[id(e)])
-                results[id(e)] = results[id(e)].at_position(next_position[position_key])  # type: ignore[union-attr]
-                next_position[position_key] += 1
             # Features reacting to a check-in write in this same transaction.
             uow = UnitOfWork(session, bus=self._bus)
             if self._bus is not None and self._bus.wants(CheckedIn):
@@ -306,6 +294,17 @@ class MemberEventBatcher:
             if earned and self._bus is not None and self._bus.wants(PointsEarned):
                 uow.publish(PointsEarned(tuple(earned), now))  # one event for the batch
             await uow.dispatch_events()
+            # The groups' days last (analytics_rows.defer_group_days says why); their check-in
+            # totals give each check-in its position: "you are the 12th today".
+            totals = await analytics_rows.add_group_days(session, numbers.group_days)
+            per_day: dict[tuple[int, date], int] = {}
+            for e in plan.winners:
+                per_day[(e.group_id, days[id(e)])] = per_day.get((e.group_id, days[id(e)]), 0) + 1
+            next_position = {k: totals[k] - n + 1 for k, n in per_day.items()}
+            for e in plan.winners:  # in arrival order
+                position_key = (e.group_id, days[id(e)])
+                results[id(e)] = results[id(e)].at_position(next_position[position_key])  # type: ignore[union-attr]
+                next_position[position_key] += 1
             await session.commit()
         if self._committed is not None:
             self._committed.add(fresh)

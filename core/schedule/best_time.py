@@ -1,9 +1,9 @@
 """Best time to post: from a weekday × hour activity matrix to the hours members are most active.
 
 The matrix (messages and actions per weekday and local hour over the last weeks) comes from a
-provider, `ActivityMatrixSource`: the analytics' per-hour activity. Until that is wired in,
-`NoActivityData` answers None and nothing is suggested (composition/app.py puts it in
-`deps["activity_matrix"]`; the seam is there).
+provider, `ActivityMatrixSource`: composition/app.py puts the analytics' one in
+`deps["activity_matrix"]` (core/analytics/hours.py, group_day's h00-h23 of the complete days).
+`NoActivityData` (no matrix: nothing is suggested) is the stand-in for tests.
 
 `best_times` is pure: the hours of the day with the most activity (summed over the weekdays),
 best first, no two within an hour of each other (20:00 and 21:00 are one peak), each well
@@ -46,7 +46,7 @@ class ActivityMatrixSource(Protocol):
 
 
 class NoActivityData:
-    """The stand-in until the analytics' per-hour activity is wired in: no matrix."""
+    """A source that knows nothing: no matrix, nothing suggested."""
 
     async def weekday_hour_activity(
         self, uow: UnitOfWork, group_id: int, *, days: int, now: datetime

@@ -21,6 +21,11 @@ class StatsView(CallbackData, prefix="an"):
     p: str  # the period's token (7d, 30d, 90d, or from..to)
 
 
+class StatsCharts(CallbackData, prefix="anc"):
+    g: int  # the group
+    p: str  # the period's token: the album of the period shown
+
+
 class StatsGroups(CallbackData, prefix="ang"):
     p: str  # back to the chooser (in private), keeping the period
 
@@ -176,7 +181,7 @@ def no_data_text(t: Translator, title: str, period: Period, notes: list[str]) ->
 
 
 def period_keyboard(
-    t: Translator, group_id: int, current: Period, back: bool
+    t: Translator, group_id: int, current: Period, back: bool, *, charts: bool = False
 ) -> InlineKeyboardMarkup:
     buttons = [
         InlineKeyboardButton(
@@ -186,6 +191,9 @@ def period_keyboard(
         for token in PRESETS
     ]
     rows = [buttons]
+    if charts:  # the album of the period shown (handlers/analytics/stats_album.py)
+        data = StatsCharts(g=group_id, p=current.token).pack()
+        rows.append([InlineKeyboardButton(text=t("stats-button-charts"), callback_data=data)])
     if back:
         rows.append(
             [

@@ -61,7 +61,10 @@ async def cmd_export(
             options="members, ledger, redemptions, feedback, survey <n>, daily [period]"
             + (f", {more}" if more else ""),
         )
-    if extra is not None:
+    if extra is not None and extra.build_with_args is not None:
+        data, count, kind = await extra.build_with_args(uow.session, group, args[1:])
+    elif extra is not None:
+        assert extra.build is not None
         kind = extra.kind
         data, count = await extra.build(uow.session, group)
     elif kind == "members":

@@ -7,9 +7,13 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.dashboard.routes import WebContext, WebPage, WebRoute
-from core.community.directory import CSV_HEADER, MemberDirectory, MemberQuery, MemberRow, card
+from bot.dashboard.routes import WebContext, WebPage, WebRoute, text_field
+from core.community.directory import MemberDirectory, MemberQuery, MemberRow, card
 from core.csv_export import safe_cell
+from core.segments import members, tags
+from core.segments.directory import member_segments
+from core.segments.members import Who
+from core.segments.service import SegmentService
 from handlers.dashboard.json import when
 
 CSV_CHUNK = 500  # rows per write
@@ -64,9 +68,19 @@ async def listing(ctx: WebContext) -> dict[str, Any]:
 
 
 async def member_card(ctx: WebContext) -> dict[str, Any]:
-    found = await card(ctx.read_uow(), ctx.group, ctx.int_path("user_id"), ctx.at)
+    uow = ctx.read_uow()
+    found = await card(uow, ctx.group, ctx.int_path("user_id"), ctx.at)
+    segments: SegmentService | None = ctx.deps.get("segments")
+    segment = (
+        (await member_segments(uow, segments, ctx.group, [found.member.user_id], ctx.at)).get(
+            found.member.user_id
+        )
+        if segments is not None
+        else None
+    )
     return {
         "member": _member(found.member),
+        "segment": segment,
         "ledger": [
             {"amount": a, "reason": r, "note": n, "at": when(at)} for a, r, n, at in found.ledger
         ],
@@ -95,7 +109,7 @@ async def csv_file(ctx: WebContext) -> web.StreamResponse:
     await response.prepare(ctx.request)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_HEADER)
+    writer.writerow(directory.csv_header())
     n = 0
     async for cells in rows:
         writer.writerow([safe_cell(v) for v in cells])
@@ -109,6 +123,29 @@ async def csv_file(ctx: WebContext) -> web.StreamResponse:
     return response
 
 
+async def add_tags(ctx: WebContext) -> dict[str, Any]:
+    """Tags typed on the card ("vip gold"): the rules and messages of /tag, audited."""
+    body = await ctx.body()
+    wanted = tags.parse_tags(text_field(body, "tags", limit=400).split())
+    uow = ctx.uow()
+    who = await members.find(uow.session, ctx.group.group_id, Who(user_id=ctx.int_path("user_id")))
+    change = await tags.add(
+        uow, ctx.group.group_id, ctx.user_id, who.user_id, who.name, wanted, ctx.at
+    )
+    return {"tags": change.tags, "added": change.changed}
+
+
+async def remove_tag(ctx: WebContext) -> dict[str, Any]:
+    body = await ctx.body()
+    unwanted = tags.parse_tags([text_field(body, "tag", limit=40)])
+    uow = ctx.uow()
+    who = await members.find(
+        uow.session, ctx.group.group_id, Who(user_id=ctx.int_path("user_id")), allow_left=True
+    )
+    change = await tags.remove(uow, ctx.group.group_id, ctx.user_id, who.user_id, unwanted, ctx.at)
+    return {"tags": change.tags, "removed": change.changed}
+
+
 def page() -> WebPage:
     return WebPage(
         "members",
@@ -116,6 +153,8 @@ def page() -> WebPage:
             WebRoute("GET", "members", listing),
             WebRoute("GET", "members.csv", csv_file),
             WebRoute("GET", "members/{user_id:\\d+}", member_card),
+            WebRoute("POST", "members/{user_id:\\d+}/tags", add_tags),
+            WebRoute("POST", "members/{user_id:\\d+}/tags/remove", remove_tag),
         ),
         order=20,
     )

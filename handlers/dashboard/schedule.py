@@ -3,22 +3,49 @@ and a new post (its time in the words /schedule understands, with suggested time
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.dashboard.routes import WebContext, WebPage, WebRoute, bad_input, text_field
-from core.community.group_settings import GroupSettings
+from core.schedule.best_time import (
+    MIN_DAYS,
+    MIN_EVENTS,
+    ActivityMatrixSource,
+    BestTimes,
+    Status,
+    suggest,
+)
 from core.schedule.posts import Content, PostService
 from core.schedule.when import parse_rule, parse_when
-from core.uow import UnitOfWork
 from handlers.dashboard.json import text, when
+from handlers.schedule.best_time import WEEKDAY_WORDS
 from handlers.schedule.post_drafts import QUICK
 from handlers.schedule.post_render import describe
 from storage.queries.schedule.posts import PAUSED, Post
 
-# Seam: the statistics module's best times to post (words /schedule understands, best first);
-# the app's deps may hold one under "best_times". Without it the page offers the quick choices.
-BestTimes = Callable[[UnitOfWork, GroupSettings], Awaitable[list[str]]]
+
+def _best(ctx: WebContext, best: BestTimes | None) -> dict[str, Any] | None:
+    """Best times to post (core/schedule/best_time.py, over the app's activity_matrix seam) as
+    the words /schedule understands: the next of each best hour, daily at the best, weekly at
+    the busiest hour of the week. None: the group's activity is not known."""
+    if best is None:
+        return None
+    choices: list[str] = []
+    if best.status is Status.OK:
+        choices += [f"{h.hour:02d}:00" for h in best.hours]
+        choices.append(f"daily {best.hours[0].hour:02d}:00")
+        if best.slot is not None:
+            day = WEEKDAY_WORDS[best.slot.weekday]
+            choices.append(f"weekly {day} {best.slot.hour:02d}:00")
+    return {
+        "status": best.status.value,
+        "hours": [h.hour for h in best.hours],
+        "choices": choices,
+        "days": best.days,
+        "events": best.events,
+        "min_days": MIN_DAYS,
+        "min_events": MIN_EVENTS,
+        "tz": best.timezone,
+    }
 
 
 def _post(ctx: WebContext, post: Post) -> dict[str, Any]:
@@ -41,13 +68,12 @@ async def listing(ctx: WebContext) -> dict[str, Any]:
     service: PostService = ctx.service("posts")
     uow = ctx.read_uow()
     posts = await service.listing(uow, ctx.group.group_id)
-    best: BestTimes | None = ctx.deps.get("best_times")
-    suggested = await best(uow, ctx.group) if best is not None else []
+    source: ActivityMatrixSource | None = ctx.deps.get("activity_matrix")
+    best = await suggest(uow, source, ctx.group.group_id, ctx.at) if source is not None else None
     return {
         "timezone": ctx.group.timezone,
         "posts": [_post(ctx, p) for p in posts],
-        "suggested": suggested,
-        "measured": best is not None,
+        "best": _best(ctx, best),
         "quick": list(QUICK),
     }
 

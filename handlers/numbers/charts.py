@@ -22,6 +22,9 @@ from bot.i18n import Translator
 from bot.outbound import Outbox, Priority
 from bot.replies import send, send_photos
 from bot.worker import Worker
+from core.analytics.album import Album
+from core.analytics.cohorts import Retention
+from core.analytics.reports import Funnel as AnalyticsFunnel
 from core.charts.dates import day_label
 from core.charts.model import (
     ActiveMembers,
@@ -209,3 +212,61 @@ async def send_charts(
         return 0
     send_photos(outbox, chat_id, photos, caption=caption, reply_to=reply_to, priority=priority)
     return len(photos)
+
+
+def cohort_label(t: Translator, day: date) -> str:
+    return day_label(day, t.language)
+
+
+def cohorts_chart(t: Translator, retention: Retention) -> RetentionHeatmap:
+    """The latest cohorts of a period (rows) by D1/D7/D14/D30 or W1…W8 (columns)."""
+    shown = retention.shown
+    offset_key = "chart-offset-week" if retention.weeks else "chart-offset-day"
+    return retention_chart(
+        t,
+        [cohort_label(t, c.start) for c in shown],
+        [c.size for c in shown],
+        [_say(t, offset_key, n=n) for n in retention.offsets],
+        [[c.rate(n) for n in retention.offsets] for c in shown],
+        weeks=retention.weeks,
+    )
+
+
+def album_charts(t: Translator, album: Album, *, timezone: str) -> list[Chart]:
+    """/stats' album for a period: member growth, DAU/WAU/MAU, joins against leaves, check-ins
+    per day, the weekday x hour heat map, the join cohorts' retention and the funnel."""
+    days = [d.day for d in album.days]
+    partial = album.partial_last
+    subtitle = period_subtitle(t, days)
+    return [
+        growth_chart(
+            t, days, [d.members for d in album.days], subtitle=subtitle, partial_last=partial
+        ),
+        active_chart(
+            t,
+            days,
+            [d.dau for d in album.days],
+            [d.wau for d in album.days],
+            [d.mau for d in album.days],
+            subtitle=subtitle,
+            partial_last=partial,
+        ),
+        joins_chart(
+            t,
+            days,
+            [d.joined for d in album.days],
+            [d.left for d in album.days],
+            subtitle=subtitle,
+            partial_last=partial,
+        ),
+        checkins_chart(
+            t, days, [d.checkins for d in album.days], subtitle=subtitle, partial_last=partial
+        ),
+        activity_chart(t, album.hours, timezone=timezone, days=album.period.days),
+        cohorts_chart(t, album.retention),
+        funnel_chart(t, _funnel_counts(album.funnel), subtitle=subtitle),
+    ]
+
+
+def _funnel_counts(f: AnalyticsFunnel) -> list[int]:
+    return [count for _, count in f.steps()]

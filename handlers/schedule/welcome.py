@@ -65,6 +65,11 @@ class WelcomeFolder:
         self._pending[key] = [greeting]
         asyncio.get_running_loop().call_later(self._window, self._flush, key)
 
+    def flush_now(self) -> None:
+        """Send every fold now, not at the end of its window."""
+        for key in list(self._pending):
+            self._flush(key)
+
     def _flush(self, key: tuple[int, str]) -> None:
         group_id = key[0]
         greetings = self._pending.pop(key, [])

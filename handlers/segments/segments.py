@@ -12,6 +12,7 @@ from bot.features import Area, CommandSpec, Feature, Role, Where
 from bot.filters import InGroup, InPrivate
 from core.events import BotAdded, EventBus, Transaction
 from core.segments.card import card_sections
+from core.segments.directory import add_to_directory
 from core.segments.service import SegmentService
 from core.segments.settings import SEGMENT_SETTINGS
 from core.segments.terms import selector_terms
@@ -50,6 +51,9 @@ def setup(bus: EventBus, deps: dict[str, Any]) -> None:
         deps["session_factory"], deps["groups"], selector_terms(deps), clock=deps["clock"]
     )
     deps["segments"] = service
+    directory = deps.get("directory")
+    if directory is not None:  # the dashboard's members table: columns and the selector
+        add_to_directory(directory, service, deps["clock"])
     scheduler = deps.get("post_scheduler")
     if scheduler is not None:
         scheduler.every_round(service.sweep)

@@ -1,6 +1,7 @@
 """Every table, by area. Importing this package registers them all on SQLModel.metadata."""
 
 from storage.tables.analytics import GroupDay, MemberDay
+from storage.tables.campaigns import Campaign, CampaignCounter, CampaignOptout, CampaignRecipient
 from storage.tables.community import (
     AuditLog,
     ChatGroup,
@@ -28,6 +29,7 @@ from storage.tables.feedback import (
     Survey,
     SurveyAnswer,
 )
+from storage.tables.goals import GroupGoal
 from storage.tables.growth import (
     InviteLink,
     InviteTally,
@@ -42,6 +44,7 @@ from storage.tables.growth import (
     Referral,
 )
 from storage.tables.idempotency import ProcessedKey, ProcessedUpdate, SetAsideUpdate
+from storage.tables.prediction import MemberRisk, MemberWeekSnapshot, PredictionModel
 from storage.tables.schedule import (
     ContentFeed,
     FeedSeenItem,
@@ -63,6 +66,10 @@ from storage.tables.segments import (
 from storage.tables.shop import MemberBadge, Redemption, Reward, RewardCode, RewardPhotoPrompt
 
 __all__ = [
+    "Campaign",
+    "CampaignCounter",
+    "CampaignOptout",
+    "CampaignRecipient",
     "InviteLink",
     "InviteTally",
     "InviteValueCount",
@@ -92,12 +99,16 @@ __all__ = [
     "GroupDay",
     "GroupMigration",
     "GroupSetting",
+    "GroupGoal",
     "HolidayGreeting",
     "LedgerEntry",
     "Member",
     "MemberBadge",
     "MemberBirthday",
     "MemberDay",
+    "MemberRisk",
+    "MemberWeekSnapshot",
+    "PredictionModel",
     "MemberSegment",
     "MemberTag",
     "Poll",

@@ -292,6 +292,58 @@ async def members_table_at_200000_members(scene: Scene) -> None:
     await page.context.close()
 
 
+async def overview_goals_charts_and_the_period_picker(scene: Scene) -> None:
+    page = await open_dashboard(scene, ALICE, f"?group={BIG}&page=overview")
+    await page.locator("#page-overview[data-charts='4']").wait_for()  # the four charts drawn
+    cards = page.locator("#kpis .kpi")
+    assert await cards.count() == 14
+    members = await page.locator("#kpis .kpi[data-key='members'] .value").inner_text()
+    assert 190_000 < int("".join(ch for ch in members if ch.isdigit())) <= BIG_MEMBERS
+    change = await page.locator("#kpis .kpi[data-key='dau'] .change").inner_text()
+    assert "vs previous period" in change and any(ch in change for ch in "↑↓→")
+    assert await page.locator("#heat > div[title]").count() == 7 * 24
+    assert "No goals yet" in await page.locator("#goals").inner_text()  # the empty state
+    await page.click("#periods .chip[data-period='30d']")
+    await page.locator("#periods .chip.on[data-period='30d']").wait_for()
+    await page.fill("#period-from", "2026-01-01")
+    await page.fill("#period-to", "2025-12-01")  # reversed: /stats' message, back to 7 days
+    await page.click("#period-apply")
+    assert "starts after it ends" in await page.locator("#period-error").inner_text()
+    await page.context.close()
+
+
+async def members_segments_selector_tags_and_csv(scene: Scene) -> None:
+    page = await open_dashboard(scene, ALICE, f"?group={BIG}&page=members")
+    rows = page.locator("#m-table tbody tr[data-id]")
+    await rows.nth(49).wait_for()
+    head = await page.locator("#m-table thead").inner_text()
+    for column in ("Stage", "Tier", "Risk", "Tags", "Active days (30)"):
+        assert column in head
+    # A selector that does not parse: the message, and a mark under where it failed.
+    await page.fill("#m-selector", "dormant+tag:vip+dormnt")
+    error = page.locator("#m-selector-error")
+    await error.locator("pre").wait_for()
+    assert "dormant" in await error.inner_text() and "^" in await error.inner_text()
+    started = time.perf_counter()
+    await page.fill("#m-selector", "dormant+tag:vip")
+    await page.wait_for_function("() => !document.querySelector('#m-selector-error pre')")
+    await page.locator("#m-table td:has-text('#vip')").first.wait_for()
+    assert time.perf_counter() - started < 1.5  # with the page's 400 ms typing pause
+    first = await rows.first.inner_text()
+    assert "dormant" in first and "#vip" in first
+    href = await page.locator("#m-csv").get_attribute("href")
+    assert href is not None and "f_selector=dormant%2Btag%3Avip" in href
+    # Tags from the member's card: added (the rules of /tag), shown, removed.
+    await rows.first.click()
+    await page.fill("#card-tag-input", "#Gold runner")
+    await page.click("#card-tag-add")
+    await page.locator("#card-tags .tag[data-tag='gold']").wait_for()
+    await page.locator("#card-tags .tag[data-tag='runner'] button").click()
+    await page.locator("#card-tags .tag[data-tag='runner']").wait_for(state="detached")
+    assert "#vip" in await page.locator("#card-tags").inner_text()
+    await page.context.close()
+
+
 async def test_the_dashboard_and_the_sandbox_in_a_browser(scene: Scene) -> None:
     """One test (so one worker, one scene): pytest-xdist spreads a module's tests over workers,
     and each would seed 200,000 members and start its own bot and browser."""
@@ -299,3 +351,5 @@ async def test_the_dashboard_and_the_sandbox_in_a_browser(scene: Scene) -> None:
     await forged_expired_and_future_init_data_and_a_non_admin_are_refused(scene)
     await change_a_setting_approve_a_redemption_reply_to_feedback(scene)
     await members_table_at_200000_members(scene)
+    await overview_goals_charts_and_the_period_picker(scene)
+    await members_segments_selector_tags_and_csv(scene)

@@ -1,6 +1,6 @@
 """The numbers through the real protocol: joins, check-ins, chat and a reaction (Telegram sends
 message_reaction because the bot is an administrator and asks for it), then /stats with its
-period buttons and /export daily."""
+album of charts and period buttons (the North Star, a /goal, on top), /atrisk and /export daily."""
 
 from __future__ import annotations
 
@@ -38,17 +38,52 @@ async def test_stats_and_daily_export(
     await emu.wait_confirmed(reacted["update_id"], timeout=20)  # all of it recorded
     asked_at = DAY0 + timedelta(days=3)
 
+    # A goal: the first is the North Star, shown on top of /stats.
+    mark = emu.mark()
+    emu.send_message(GROUP, ALICE, "/goal set members 6 by 2026-06-30", date=asked_at)
+    goal = await emu.wait_for_message(chat_id=GROUP, contains="Goal set", after=mark, timeout=20)
+    assert "It is the North Star" in goal.plain_text
+    assert "⭐ North Star — Members: 2 of 6 by 2026-06-30" in goal.plain_text
+
     mark = emu.mark()
     emu.send_message(GROUP, ALICE, "/stats 7d", date=asked_at)
     post = await emu.wait_for_message(
         chat_id=GROUP, contains="last 7 days", after=mark, timeout=20
     )
     text = post.plain_text
+    assert text.startswith("⭐ North Star — Members: 2 of 6")
     assert "last 7 days" in text and "joined 1" in text and "Check-ins: 3" in text
     assert "Messages: 2 (new) from 1 member" in text
     assert "Reactions are counted only" not in text  # the bot is an administrator here
+    # Its charts follow as one album, drawn in the worker process: seven photos the emulator
+    # took as Telegram would (real images of allowed sizes).
+    album = await emu.wait_for(
+        lambda: (
+            found
+            if len(found := [s for s in emu.sent[mark:] if s.method == "sendMediaGroup"]) == 7
+            else None
+        ),
+        timeout=60,
+    )
+    assert all(s.photo for s in album) and album[0].plain_text.startswith("📈 E2E Community")
     emu.press_button_by_label(GROUP, ALICE, "30 days")
     await emu.wait_for(lambda: "last 30 days" in post.plain_text, timeout=20)
+
+    # Who is about to go quiet: no model yet (days of history, not weeks), and it says so.
+    mark = emu.mark()
+    emu.send_message(GROUP, ALICE, "/atrisk", date=asked_at)
+    risk = await emu.wait_for_message(chat_id=GROUP, contains="At risk", after=mark, timeout=20)
+    assert "No scores yet" in risk.plain_text and "No model trained yet" in risk.plain_text
+
+    # The weekly report, asked for now (/goal report): in private, to an admin who started the bot.
+    mark = emu.mark()
+    emu.send_private(ALICE, "/start", date=asked_at)
+    emu.send_message(GROUP, ALICE, "/goal report", date=asked_at)
+    await emu.wait_for_message(chat_id=GROUP, contains="weekly report", after=mark, timeout=20)
+    weekly = await emu.wait_for_message(
+        chat_id=ALICE, contains="Weekly report", after=mark, timeout=30
+    )
+    assert "E2E Community" in weekly.plain_text and "North Star" in weekly.plain_text
 
     mark = emu.mark()
     emu.send_message(GROUP, ALICE, "/export daily", date=asked_at)

@@ -82,8 +82,24 @@ async def recorded(db_url: str) -> tuple[Counter[int], Counter[str], set[int], d
     return checkins, notes, processed, targets
 
 
-@pytest.mark.parametrize("mode", ["polling", "webhook"])
-@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
+# Every pair of (database, signal, intake mode) once: four runs, not all eight (the suite's
+# time budget; each run is a 1,600-update burst against a real process).
+@pytest.mark.parametrize(
+    ("db_url", "sig", "mode"),
+    [
+        ("sqlite", signal.SIGKILL, "webhook"),
+        ("sqlite", signal.SIGTERM, "polling"),
+        ("postgresql", signal.SIGKILL, "polling"),
+        ("postgresql", signal.SIGTERM, "webhook"),
+    ],
+    ids=[
+        "sqlite-SIGKILL-webhook",
+        "sqlite-SIGTERM-polling",
+        "pg-SIGKILL-polling",
+        "pg-SIGTERM-webhook",
+    ],
+    indirect=["db_url"],
+)
 async def test_stop_in_the_middle_of_a_burst(
     emu: BotAPIEmulator, db_url: str, mode: str, sig: int
 ) -> None:

@@ -113,19 +113,64 @@ def _add_group_days(dialect: str) -> tuple[Any, RowSet]:
 async def add_group_days(
     session: AsyncSession, rows: Mapping[tuple[int, date], Mapping[str, int]]
 ) -> dict[tuple[int, date], int]:
-    """Add to groups' days (key (group_id, day) -> column -> amount); returns each row's
-    check-ins as they now are (a check-in's position that day)."""
+    """Add to groups' days (key (group_id, day) -> column -> amount) now; returns each row's
+    check-ins as they now are (a check-in's position that day). Call it last in a transaction
+    (after any member UPDATE): see defer_group_days."""
     if not rows:
         return {}
     stmt, src = _add_group_days(dialect_of(session))
-    params = src.params(
-        [
-            (group_id, day, *(amounts.get(name, 0) for name in GROUP_DAY_COUNTS))
-            for (group_id, day), amounts in sorted(rows.items())
-        ]
-    )
-    result = await session.exec(stmt, params=params)
+    result = await session.exec(stmt, params=src.params(_group_day_params(rows)))
     return {(r.group_id, r.day): r.checkins for r in result.all()}
+
+
+def _group_day_params(rows: Mapping[tuple[int, date], Mapping[str, int]]) -> list[tuple]:
+    return [
+        (group_id, day, *(amounts.get(name, 0) for name in GROUP_DAY_COUNTS))
+        for (group_id, day), amounts in sorted(rows.items())
+    ]
+
+
+_PENDING = "pending_group_days"
+
+
+def defer_group_days(
+    session: AsyncSession, rows: Mapping[tuple[int, date], Mapping[str, int]]
+) -> None:
+    """Add to groups' days when the transaction commits (flush_deferred_group_days, called by
+    the session just before COMMIT).
+
+    A group's day row is the hottest row there is: every writer of the group that day adds to
+    it. Written last, it is held only for the commit, and every transaction takes its locks in
+    one order: members, their board counts (the member UPDATE's trigger), then group days. A
+    use case that wrote it midway (a grant: group day, then the member UPDATE) deadlocked with
+    a check-in batch that took the same locks the other way round."""
+    if not rows:
+        return
+    pending: dict[tuple[int, date], dict[str, int]] = session.sync_session.info.setdefault(
+        _PENDING, {}
+    )
+    for key, amounts in rows.items():
+        into = pending.setdefault(key, {})
+        for name, amount in amounts.items():
+            into[name] = into.get(name, 0) + amount
+
+
+def take_deferred_group_days(sync_session: Any) -> dict[tuple[int, date], dict[str, int]]:
+    return sync_session.info.pop(_PENDING, None) or {}
+
+
+def flush_deferred_group_days(sync_session: Any) -> None:
+    """The session's before_commit hook (storage/db.py): runs inside the commit's greenlet, so
+    it executes synchronously."""
+    rows = take_deferred_group_days(sync_session)
+    if rows:
+        connection = sync_session.connection()
+        stmt, src = _add_group_days(connection.dialect.name)
+        connection.execute(stmt, src.params(_group_day_params(rows)))
+
+
+def forget_deferred_group_days(sync_session: Any) -> None:
+    take_deferred_group_days(sync_session)
 
 
 @cache

@@ -24,6 +24,17 @@ COUNT_CAP = 10_000
 
 
 @dataclass(frozen=True, slots=True)
+class Joined:
+    """A contributed condition that also reads another table's row of the member: that table
+    is outer-joined on `on` (its key: one row per member), so the condition is tested in the
+    same pass over the group's members as the others."""
+
+    condition: Any
+    table: Any
+    on: Any
+
+
+@dataclass(frozen=True, slots=True)
 class Listing:
     """What to list. `conditions` are extra SQL conditions on the member table that other
     features contribute (the segments' selector, say): built by their storage code."""
@@ -87,8 +98,19 @@ def _where(listing: Listing) -> list[Any]:
         if search.isdecimal() and len(search) < 20:
             matches.append(_M.c.user_id == int(search))
         where.append(sa.or_(*matches))
-    where.extend(listing.conditions)
+    where.extend(c.condition if isinstance(c, Joined) else c for c in listing.conditions)
     return where
+
+
+def _members(listing: Listing) -> Any:
+    """The member table, with the tables contributed conditions read (outer-joined)."""
+    source: Any = _M
+    joined: list[Any] = []
+    for c in listing.conditions:
+        if isinstance(c, Joined) and c.table not in joined:
+            source = source.outerjoin(c.table, c.on)
+            joined.append(c.table)
+    return source
 
 
 def _order(listing: Listing) -> list[Any]:
@@ -113,15 +135,25 @@ def _order(listing: Listing) -> list[Any]:
     return [*keys, by(_M.c.user_id)]
 
 
-def _from() -> Any:
-    return _M.outerjoin(_U, _U.c.id == _M.c.user_id)
+def _from(listing: Listing | None = None) -> Any:
+    source = _members(listing) if listing is not None else _M
+    return source.outerjoin(_U, _U.c.id == _M.c.user_id)
 
 
-async def page(session: AsyncSession, listing: Listing, offset: int, limit: int) -> list[Any]:
+async def page(
+    session: AsyncSession, listing: Listing, offset: int, limit: int
+) -> tuple[list[Any], int | None]:
     """One page: the members picked and ordered on their own table (a deep page skips rows
-    without joining them), then their names for the page's rows only."""
+    without joining them), then their names for the page's rows only. With contributed
+    conditions (a segment: a pass over the group's members whatever the order), the same
+    statement counts the matches (None otherwise: `count` does, from an index)."""
+    counted = bool(listing.conditions)
     keys = (
-        sa.select(_M.c.user_id)
+        sa.select(
+            _M.c.user_id,
+            (sa.func.count().over() if counted else sa.null()).label("matches"),
+        )
+        .select_from(_members(listing))
         .where(*_where(listing))
         .order_by(*_order(listing))
         .limit(limit)
@@ -129,7 +161,7 @@ async def page(session: AsyncSession, listing: Listing, offset: int, limit: int)
         .subquery()
     )
     stmt = (
-        sa.select(*_COLUMNS)
+        sa.select(*_COLUMNS, keys.c.matches)
         .select_from(
             keys.join(
                 _M, sa.and_(_M.c.group_id == listing.group_id, _M.c.user_id == keys.c.user_id)
@@ -137,12 +169,14 @@ async def page(session: AsyncSession, listing: Listing, offset: int, limit: int)
         )
         .order_by(*_order(listing))  # the same order, for the page's rows only
     )
-    return list((await session.exec(stmt)).all())
+    found = list((await session.exec(stmt)).all())
+    matches = int(found[0].matches) if counted and found else None
+    return found, matches
 
 
 async def count(session: AsyncSession, listing: Listing) -> tuple[int, bool]:
     """(how many match, whether that is exact): capped at COUNT_CAP when searching."""
-    inner = sa.select(sa.literal(1)).select_from(_M).where(*_where(listing))
+    inner = sa.select(sa.literal(1)).select_from(_members(listing)).where(*_where(listing))
     capped = bool(listing.search.strip() or listing.since or listing.conditions)
     if capped:
         inner = inner.limit(COUNT_CAP + 1)
@@ -157,7 +191,7 @@ async def stream(session: AsyncSession, listing: Listing) -> AsyncIterator[Any]:
     """Every matching member, in the listing's order (for the CSV), read as it is written."""
     stmt = (
         sa.select(*_COLUMNS)
-        .select_from(_from())
+        .select_from(_from(listing))
         .where(*_where(listing))
         .order_by(*_order(listing))
         .execution_options(yield_per=2000)

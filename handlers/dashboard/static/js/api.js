@@ -4,7 +4,7 @@ let csrf = "";
 let relogin = null;
 
 export class ApiError extends Error {
-  constructor(status, message) { super(message); this.status = status; }
+  constructor(status, message, data) { super(message); this.status = status; this.data = data || {}; }
 }
 
 export function setSession(token, onExpired) { csrf = token; relogin = onExpired; }
@@ -42,7 +42,7 @@ async function call(method, path, params, body, retried) {
   }
   let data = null;
   try { data = await res.json(); } catch (e) { data = null; }
-  if (!res.ok) throw new ApiError(res.status, (data && data.error) || res.statusText);
+  if (!res.ok) throw new ApiError(res.status, (data && data.error) || res.statusText, data);
   return data;
 }
 

@@ -25,7 +25,15 @@ export async function render(ctx) {
   const text = h("textarea", { id: "post-text", placeholder: t("dash-post-text-hint"), maxlength: 4000 });
   const error = h("p", { class: "error", id: "post-error" });
   const submit = h("button", { class: "primary", id: "post-create", type: "submit" }, t("dash-post-create"));
-  const choices = data.suggested.length ? data.suggested : data.quick;
+  // Best times to post when the group's activity says (one tap fills the time), else /schedule's
+  // quick choices, with what the activity could not say.
+  const best = data.best;
+  const choices = best && best.choices.length ? [...best.choices, ...data.quick] : data.quick;
+  const hours = best ? best.hours.map((x) => String(x).padStart(2, "0") + ":00").join(", ") : "";
+  const note = !best ? t("dash-post-quick")
+    : best.status === "ok" ? t("dash-post-best-hours", { hours, tz: best.tz, days: best.days })
+    : best.status === "no_clear_peak" ? t("dash-post-best-no-peak", { days: best.days })
+    : t("dash-post-best-none", { days: best.days, events: best.events, min_days: best.min_days, min_events: best.min_events });
 
   root.append(
     h("h2", {}, t("dash-nav-schedule")),
@@ -55,9 +63,10 @@ export async function render(ctx) {
       }
     } },
       h("div", { class: "row" }, when),
-      h("div", { class: "muted" }, data.measured ? t("dash-post-best-times") : t("dash-post-quick")),
-      h("div", { class: "chips", id: "post-choices" }, choices.map((c) =>
-        h("button", { type: "button", class: "chip", onclick: () => { when.value = c; } }, c))),
+      h("div", { class: "muted", id: "post-best" }, note),
+      h("div", { class: "chips", id: "post-choices" }, choices.map((c, i) =>
+        h("button", { type: "button", class: "chip" + (best && i < best.choices.length ? " on" : ""), dataset: { when: c },
+          onclick: () => { when.value = c; } }, (best && i < best.choices.length ? "★ " : "") + c))),
       text, error, h("div", {}, submit)),
   );
 }

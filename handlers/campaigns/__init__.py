@@ -1,0 +1,1 @@
+"""Campaigns: /campaign, /campaigns, /unsubscribe, /subscribe, claims; the sending runner."""

@@ -1,0 +1,1 @@
+"""Campaign queries (never commit)."""

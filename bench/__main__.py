@@ -3,8 +3,9 @@ against aiogram's ceiling.
 
 Default: the in-process bench (Dispatcher, handlers, database; Telegram answered in-process).
 --e2e: the bot as a process polling the Bot API emulator (default N 3,000, 5 rounds).
---boards [--members M] [--ledger L] [--db sqlite|postgresql|both]: /top and /me latency in one
-group of M members and L ledger rows (default 200,000 and 1,000,000).
+--boards [--members M] [--ledger L] [--db sqlite|postgresql|both] [--shape spread|ties|both]:
+/top and /me latency in one group of M members (default 200,000): values spread out over L
+ledger rows (default 1,000,000), and most members tied at the cut (1-3 check-ins each).
 --flash [--n TAPS] [--stock S] [--db …]: a flash drop (default 2,000 taps within a second for
 stock 100): every tap's answer latency, exactly S redemptions.
 --memory [--members M]: resident memory and cache sizes while M distinct members (default
@@ -115,15 +116,18 @@ def _span(values: list[float], fmt: str = ".0f") -> str:
     return f"range {min(values):{fmt}}-{max(values):{fmt}}"
 
 
-async def boards(members: int, ledger_rows: int, db: str, pg: str | None) -> None:
-    if db in ("sqlite", "both"):
-        with tempfile.TemporaryDirectory() as tmp:
-            url = f"sqlite+aiosqlite:///{Path(tmp) / 'boards.db'}"
-            result = await measure_boards(url, members, ledger_rows)
-        report_boards("SQLite", members, ledger_rows, result)
-    if db in ("postgresql", "both") and pg is not None:
-        result = await with_postgres(pg, lambda url: measure_boards(url, members, ledger_rows))
-        report_boards("PostgreSQL", members, ledger_rows, result)
+async def boards(members: int, ledger_rows: int, db: str, pg: str | None, shape: str) -> None:
+    for each in ("spread", "ties") if shape == "both" else (shape,):
+        if db in ("sqlite", "both"):
+            with tempfile.TemporaryDirectory() as tmp:
+                url = f"sqlite+aiosqlite:///{Path(tmp) / 'boards.db'}"
+                result = await measure_boards(url, members, ledger_rows, shape=each)
+            report_boards(f"SQLite, {each}", members, ledger_rows * (each == "spread"), result)
+        if db in ("postgresql", "both") and pg is not None:
+            result = await with_postgres(
+                pg, lambda url, each=each: measure_boards(url, members, ledger_rows, shape=each)
+            )
+            report_boards(f"PostgreSQL, {each}", members, ledger_rows * (each == "spread"), result)
 
 
 async def segments(members: int, ledger_rows: int, db: str, pg: str | None) -> None:
@@ -172,6 +176,12 @@ async def main() -> None:
     parser.add_argument("--ledger", type=int, default=1_000_000, help="--boards: ledger rows")
     parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument(
+        "--shape",
+        choices=["spread", "ties", "both"],
+        default="both",
+        help="--boards: values spread out, or most members tied at the cut (or both)",
+    )
+    parser.add_argument(
         "--pg", default=os.environ.get("TEST_PG_DSN", "postgresql://postgres@127.0.0.1:5432/test")
     )
     args = parser.parse_args()
@@ -181,7 +191,7 @@ async def main() -> None:
         report_campaign(await run_campaign(args.members or 10_000))
         return
     if args.boards:
-        await boards(args.members or 200_000, args.ledger, args.db, pg)
+        await boards(args.members or 200_000, args.ledger, args.db, pg, args.shape)
         return
     if args.analytics:
         await run_analytics(args.members or 100_000, args.db, pg)

@@ -1,5 +1,9 @@
 """Leaderboard and /me latency in one big group, through the project's own core functions.
 
+Two shapes: "spread" (below) and "ties", where most members are tied and the ties fall at the
+cut of every board: every member checked in once two days ago, 30% again yesterday, 10% a
+third time today (10 points each), so tens of thousands share each value.
+
 The group is built with bulk SQL in a throwaway database: the schema of the first migration,
 members, users and ledger rows (generate_series on PostgreSQL, a recursive CTE on SQLite), then
 the remaining migrations (which derive whatever they keep from the ledger). Every read is timed
@@ -51,6 +55,78 @@ class BoardsResult:
     migrate_seconds: float
     # board or "me" -> (tail viewer ms, leader ms, members ranked)
     latencies: dict[str, tuple[float, float, int]]
+    # command -> ms through the bot (Dispatcher, middlewares, handler, reply), /help included
+    through_the_bot: dict[str, float]
+
+
+THROUGH_THE_BOT = (
+    "/help",
+    "/top",
+    "/top checkins",
+    "/top streak",
+    "/top week",
+    "/top month",
+    "/me",
+)
+ROUNDS = 7
+
+
+async def _through_the_bot(url: str, viewers: list[int]) -> dict[str, float]:
+    """Each command as a member sends it in the group, through the whole bot in-process
+    (Telegram answered in-process), interleaved round by round; median ms after a warm-up
+    round. The viewers take turns (each is seen once before, as a member who speaks)."""
+    from aiogram.types import Update
+    from pydantic import SecretStr
+
+    from bot.config import Settings
+    from composition.app import create_app, ready_for_traffic
+    from devtools.inprocess import InProcessSession
+
+    settings = Settings(
+        bot_token=SecretStr("123456:BENCH"),
+        database_url=url,
+        default_timezone=TIMEZONE,
+        outbound_global_per_second=100000.0,
+        outbound_group_per_minute=100000.0,
+        outbound_private_per_second=100000.0,
+    )
+    app = await create_app(settings, bot_session=InProcessSession(record=False))
+    ready_for_traffic(app)
+    app.outbox.start()
+    start = 50_000_000 + int(time.time()) % 100_000 * 100  # fresh ids in a database used before
+    ids = iter(range(start, start + 10_000_000))
+    samples: dict[str, list[float]] = {command: [] for command in THROUGH_THE_BOT}
+    try:
+        for round_ in range(ROUNDS + 1):
+            for index, command in enumerate(THROUGH_THE_BOT):
+                user = viewers[(round_ * len(THROUGH_THE_BOT) + index) % len(viewers)]
+                update = Update.model_validate(
+                    {
+                        "update_id": next(ids),
+                        "message": {
+                            "message_id": next(ids),
+                            "date": int(time.time()),
+                            "chat": {"id": GROUP, "type": "supergroup", "title": "Big group"},
+                            "from": {"id": user, "is_bot": False, "first_name": f"M{user}"},
+                            "text": command,
+                            "entities": [
+                                {
+                                    "type": "bot_command",
+                                    "offset": 0,
+                                    "length": len(command.split()[0]),
+                                }
+                            ],
+                        },
+                    }
+                )
+                started = time.perf_counter()
+                await app.processor.process([update])
+                await app.processor.drain(10)
+                if round_:
+                    samples[command].append(time.perf_counter() - started)
+    finally:
+        await app.close()
+    return {command: _ms(values) for command, values in samples.items()}
 
 
 def _series(dialect: str, name: str, bind: str) -> str:
@@ -125,7 +201,43 @@ def _statements(dialect: str) -> list[str]:
     ]
 
 
-async def build(engine: AsyncEngine, members: int, ledger_rows: int, now: datetime) -> float:
+def _tied_statements(dialect: str) -> list[str]:
+    """Every member checked in two days ago; i % 4 == 0 or i % 10 == 0 also yesterday (30%),
+    i % 10 == 0 also today (10%): the values 10, 20 and 30 points, 1 to 3 check-ins."""
+    pg = dialect == "postgresql"
+    series_i = _series(dialect, "i", "n")
+    day = (
+        "CAST(:today AS date) - CAST({k} AS integer)"
+        if pg
+        else "date(:today, '-' || ({k}) || ' days')"
+    )
+    count = "(1 + CASE WHEN i % 4 = 0 OR i % 10 = 0 THEN 1 ELSE 0 END + CASE WHEN i % 10 = 0 THEN 1 ELSE 0 END)"
+    last = day.format(k=f"3 - {count}")
+    # Check-in k (1..3) of member i, at noon of its day (two days ago, yesterday, today).
+    created = (
+        "CAST(:noon AS timestamptz) - (3 - k) * interval '1 day'"
+        if pg
+        else "strftime('%Y-%m-%d %H:%M:%S', :noon_epoch - (3 - k) * 86400, 'unixepoch') || '.000000'"
+    )
+    series_k = "(SELECT 1 AS k UNION ALL SELECT 2 UNION ALL SELECT 3) AS ks"
+    t0 = "CAST(:t0 AS timestamptz)" if pg else ":t0"
+    return [
+        f"INSERT INTO tg_user (id, username, display_name) "
+        f"SELECT {FIRST_USER} + i, 'member' || i, 'Member ' || i FROM {series_i}",
+        f"INSERT INTO member (group_id, user_id, first_seen_at, joined_at, left_at, points, "
+        f"streak, best_streak, checkins, last_checkin_day, activity_today) "
+        f"SELECT :g, {FIRST_USER} + i, {t0}, {t0}, NULL, 10 * {count}, {count}, {count}, "
+        f"{count}, {last}, 0 FROM {series_i}",
+        f"INSERT INTO ledger_entry (group_id, user_id, amount, reason, note, source, actor_id, "
+        f"idempotency_key, created_at) "
+        f"SELECT :g, {FIRST_USER} + i, 10, 'checkin', NULL, 'bench', NULL, "
+        f"'bench:' || i || ':' || k, {created} FROM {series_i}, {series_k} WHERE k <= {count}",
+    ]
+
+
+async def build(
+    engine: AsyncEngine, members: int, ledger_rows: int, now: datetime, shape: str = "spread"
+) -> float:
     """The group at the first migration's schema, bulk-inserted; returns the seconds taken."""
     dialect = engine.dialect.name
     today = local_day(now, TIMEZONE, DAY_START)
@@ -138,9 +250,11 @@ async def build(engine: AsyncEngine, members: int, ledger_rows: int, now: dateti
         "now": now,
         "now_epoch": int(now.timestamp()),
         "today": today if dialect == "postgresql" else today.isoformat(),
+        "noon": day_start_instant(today, TIMEZONE, DAY_START) + timedelta(hours=8),
     }
+    params["noon_epoch"] = int(params["noon"].timestamp())
     if dialect == "sqlite":  # naive UTC text, as the bot's own column type stores it
-        for key in ("t0", "left_at"):
+        for key in ("t0", "left_at", "noon"):
             params[key] = params[key].strftime("%Y-%m-%d %H:%M:%S.%f")
     started = time.perf_counter()
     await upgrade(engine, "0001")
@@ -154,7 +268,8 @@ async def build(engine: AsyncEngine, members: int, ledger_rows: int, now: dateti
             ),
             {"g": GROUP, "active": True, "tz": TIMEZONE, "h": DAY_START},
         )
-        for statement in _statements(dialect):
+        statements = _tied_statements(dialect) if shape == "ties" else _statements(dialect)
+        for statement in statements:
             used = {k: v for k, v in params.items() if f":{k}" in statement}
             await conn.execute(text(statement), used)
     return time.perf_counter() - started
@@ -241,11 +356,13 @@ def _ms(samples: list[float]) -> float:
     return median(samples) * 1000
 
 
-async def measure(url: str, members: int, ledger_rows: int, calls: int = 5) -> BoardsResult:
+async def measure(
+    url: str, members: int, ledger_rows: int, calls: int = 5, shape: str = "spread"
+) -> BoardsResult:
     now = NOW
     engine = create_engine(url)
     try:
-        build_seconds = await build(engine, members, ledger_rows, now)
+        build_seconds = await build(engine, members, ledger_rows, now, shape)
         started = time.perf_counter()
         await upgrade(engine)
         migrate_seconds = time.perf_counter() - started
@@ -283,17 +400,25 @@ async def measure(url: str, members: int, ledger_rows: int, calls: int = 5) -> B
                     samples.append(time.perf_counter() - started)
                 pair.append(_ms(samples))
             latencies[kind] = (pair[0], pair[1], viewers[kind][2])
-        return BoardsResult(build_seconds, migrate_seconds, latencies)
+        # Members far down every board (the tail viewers), as the senders.
+        senders = sorted({viewers[kind][0] for kind in ("points", "checkins", "me")})
+        bot = await _through_the_bot(url, senders)
+        return BoardsResult(build_seconds, migrate_seconds, latencies, bot)
     finally:
         await engine.dispose()
 
 
 def report(name: str, members: int, ledger_rows: int, result: BoardsResult) -> None:
+    rows = f"{ledger_rows:,} ledger rows" if ledger_rows else "1-3 check-ins each"
     print(
-        f"{name}: {members:,} members, {ledger_rows:,} ledger rows "
+        f"{name}: {members:,} members, {rows} "
         f"(built in {result.build_seconds:.1f} s, migrations to head {result.migrate_seconds:.1f} s)"
     )
     print(f"  {'':14} {'tail viewer':>12} {'leader':>8} {'ranked':>10}   (median of 5, ms)")
     for kind, (tail, leader, ranked) in result.latencies.items():
         label = "/me" if kind == "me" else f"/top {kind}"
         print(f"  {label:14} {tail:12.1f} {leader:8.1f} {ranked:10,}")
+    help_ms = result.through_the_bot["/help"]
+    print(f"  through the bot, a tail member sending it (median of {ROUNDS}, ms; vs /help):")
+    for command, ms in result.through_the_bot.items():
+        print(f"  {command:14} {ms:12.1f} {ms - help_ms:+8.1f}")

@@ -18,6 +18,7 @@ from aiogram.types import Message
 
 from bot.admins import AdminChecker
 from bot.filters import in_group, is_group_admin, is_owner
+from bot.update_parts import is_real_member
 from core.events import EventBus
 from core.settings import SettingsSection
 
@@ -60,6 +61,9 @@ class CommandSpec:
     area: Area = Area.BASICS
     aliases: tuple[str, ...] = ()
     in_menu: bool = True
+    # About the sender's own points, rewards or feedback: an anonymous admin or a channel
+    # posting in the group is asked to post as themselves (handlers/wrong_chat.py).
+    personal: bool = True
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -69,8 +73,6 @@ class CommandSpec:
         """The command, and then whether the sender may use it, derived from `role`: a router
         registers only this, so no router can check the person before the command (a check
         that asks Telegram, getChatMember, for every group message that reaches it)."""
-        if self.role == Role.MEMBER:
-            return Command(*self.names)
         return DeclaredCommand(self)
 
     def works_in(self, where: Where) -> bool:
@@ -83,22 +85,29 @@ class DeclaredCommand(Command):
     ADMIN: in a group, an administrator of that group (verified with Telegram, cached), an
     anonymous admin or an owner; in private (a command declared for private chats too) the
     handler verifies per group, as only it knows which group is meant. OWNER: BOT_OWNER_IDS.
-    Refused senders fall through to the derived "admins only" answer (handlers/wrong_chat.py).
+    MEMBER: anyone, but a personal command (the sender's own points, rewards, feedback) needs a
+    person, not an anonymous admin or a channel posting in the group. A message with no
+    sender matches no command. Refused senders fall through to the derived "admins only" answer (handlers/wrong_chat.py).
     """
 
     def __init__(self, spec: CommandSpec) -> None:
         super().__init__(*spec.names)
         self.role = spec.role
+        self.needs_person = spec.role == Role.MEMBER and spec.personal
 
     async def __call__(  # type: ignore[override]
         self, message: Message, bot: Bot, admins: AdminChecker
     ) -> bool | dict[str, Any]:
+        if message.from_user is None:
+            return False  # nobody sent it (a shape Telegram may send): no command answers
         matched = await super().__call__(message, bot)
         if not matched or await self.admits(message, admins):
             return matched
         return False
 
     async def admits(self, message: Message, admins: AdminChecker) -> bool:
+        if self.needs_person:
+            return is_real_member(message.from_user)
         if self.role == Role.OWNER:
             return is_owner(message, admins)
         if self.role == Role.ADMIN and in_group(message):
@@ -163,6 +172,15 @@ class CommandCatalog:
             name
             for spec in self.commands
             if spec.role == role and spec.works_in(where)
+            for name in spec.names
+        ]
+
+    def personal_in_groups(self) -> list[str]:
+        """Every name of the member commands about the sender themselves that work in groups."""
+        return [
+            name
+            for spec in self.commands
+            if spec.role == Role.MEMBER and spec.personal and spec.works_in(Where.GROUP)
             for name in spec.names
         ]
 

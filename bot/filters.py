@@ -7,7 +7,7 @@ from aiogram.filters import BaseFilter
 from aiogram.types import Message, TelegramObject
 
 from bot.admins import AdminChecker
-from bot.update_parts import chat_and_user, is_anonymous_admin
+from bot.update_parts import chat_and_user, is_anonymous_admin, is_real_member
 
 GROUP_TYPES = {ChatType.GROUP, ChatType.SUPERGROUP}
 
@@ -72,6 +72,21 @@ class NotOwner(BaseFilter):
 class NotGroupAdmin(BaseFilter):
     async def __call__(self, event: TelegramObject, admins: AdminChecker) -> bool:
         return not await IsGroupAdmin()(event, admins)
+
+
+class HasSender(BaseFilter):
+    """Telegram fills `from` in every group and private message, but the type allows none
+    (a channel's own posts have none): a message from nobody concerns no feature."""
+
+    async def __call__(self, message: Message) -> bool:
+        return message.from_user is not None
+
+
+class NotAPerson(BaseFilter):
+    """Sent, but not by a person: an anonymous admin, a channel, Telegram's service accounts."""
+
+    async def __call__(self, message: Message) -> bool:
+        return message.from_user is not None and not is_real_member(message.from_user)
 
 
 class TextLengthAtMost(BaseFilter):

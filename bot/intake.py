@@ -26,7 +26,7 @@ from aiogram.exceptions import (
     TelegramUnauthorizedError,
 )
 from aiogram.methods import GetUpdates
-from aiogram.types import Update
+from aiogram.types import ChatMemberUpdated, Update
 from pydantic import ValidationError
 from sqlalchemy import text as sa_text
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -34,7 +34,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from bot.metrics import update_kind
 from bot.set_aside import MAX_ATTEMPTS, SetAside
 from bot.update_leases import LeaseLost, UpdateLeases
-from bot.update_parts import chat_and_user, event_of
+from bot.update_parts import chat_and_user, event_of, is_real_member
 from core.uow import CommittedUpdates
 from storage.db import SessionFactory
 from storage.queries import updates as processed
@@ -62,10 +62,21 @@ def is_transient(exc: BaseException) -> bool:
 
 
 def ordering_key(update: Update) -> tuple[int, int] | int:
-    """Updates with the same key are handled one after another, in arrival order."""
-    chat, user = chat_and_user(event_of(update))
+    """Updates with the same key are handled one after another, in arrival order.
+
+    A person's updates share one key whatever the chat, so their private message right after
+    joining and speaking in a group sees what those group updates recorded (even from the
+    batched path, whose handlers wait for their batch's commit). A member change is keyed by
+    the member it is about. Service accounts (an anonymous admin, a channel) and bots are
+    keyed per chat: they speak in many groups at once."""
+    event = event_of(update)
+    chat, user = chat_and_user(event)
+    if isinstance(event, ChatMemberUpdated):
+        user = event.new_chat_member.user
     chat_id = chat.id if chat is not None else 0
     user_id = user.id if user is not None else 0
+    if is_real_member(user):
+        return (0, user_id)
     if not chat_id and not user_id:
         return update.update_id
     return (chat_id, user_id)

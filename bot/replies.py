@@ -5,13 +5,22 @@ from __future__ import annotations
 import asyncio
 import html
 import re
+from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
 from aiogram.enums import ChatType
-from aiogram.methods import SendMediaGroup, SendMessage, SendPhoto, SetMessageReaction
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.methods import (
+    EditMessageText,
+    SendMediaGroup,
+    SendMessage,
+    SendPhoto,
+    SetMessageReaction,
+)
 from aiogram.types import (
     BufferedInputFile,
+    CallbackQuery,
     InlineKeyboardMarkup,
     InputMediaPhoto,
     Message,
@@ -65,6 +74,52 @@ def reply(
         else ReplyParameters(message_id=message.message_id, allow_sending_without_reply=True),
     )
     return outbox.send(message.chat.id, method, kind=kind, priority=priority)
+
+
+# Older than this, a message is not edited but sent again (Telegram's 48-hour limit on a bot's
+# changes to a message; the emulator enforces it). A refused edit ("message can't be edited",
+# "message to edit not found") is sent again too.
+EDITABLE_FOR = timedelta(hours=48)
+_NOT_EDITABLE = re.compile(r"can't be edited|message to edit not found", re.IGNORECASE)
+
+
+def edit_pressed(
+    outbox: Outbox,
+    query: CallbackQuery,
+    text: str,
+    markup: InlineKeyboardMarkup | None,
+    now: datetime,
+) -> None:
+    """Show `text` (and its buttons) in place of the message whose button was pressed; when
+    Telegram no longer lets the bot edit it (older than 48 hours, inaccessible, or the edit is
+    refused as such) the same content comes as a fresh message instead. The press itself is
+    answered by the caller either way."""
+    message = query.message
+    chat_id = message.chat.id if message is not None else query.from_user.id
+
+    def fresh() -> None:
+        outbox.send(
+            chat_id,
+            SendMessage(chat_id=chat_id, text=clip(text), reply_markup=markup),
+            priority=Priority.HIGH,
+        )
+
+    if not isinstance(message, Message) or now - message.date > EDITABLE_FOR:
+        fresh()
+        return
+    edit = EditMessageText(
+        chat_id=chat_id, message_id=message.message_id, text=clip(text), reply_markup=markup
+    )
+    sent = outbox.send(chat_id, edit, priority=Priority.HIGH, counts_as_message=False)
+
+    def refused(future: asyncio.Future[Any]) -> None:
+        if future.cancelled():
+            return
+        exc = future.exception()
+        if isinstance(exc, TelegramBadRequest) and _NOT_EDITABLE.search(exc.message):
+            fresh()
+
+    sent.add_done_callback(refused)
 
 
 @lru_cache(maxsize=16)

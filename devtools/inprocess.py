@@ -81,6 +81,8 @@ class InProcessSession(BaseSession):
         self.no_invite_right: set[int] = set()
         # Chats where the bot is a plain member, not an administrator (it is one elsewhere).
         self.bot_not_admin: set[int] = set()
+        # Messages (chat, message id) Telegram no longer lets the bot edit (older than 48 h).
+        self.uneditable: set[tuple[int, int]] = set()
 
     async def close(self) -> None:
         pass
@@ -102,6 +104,11 @@ class InProcessSession(BaseSession):
             and (int(method.from_chat_id), method.message_id) in self.deleted  # type: ignore[arg-type]
         ):
             raise TelegramBadRequest(method, "Bad Request: message to copy not found")
+        if (
+            isinstance(method, EditMessageText)
+            and (int(method.chat_id or 0), method.message_id) in self.uneditable  # type: ignore[arg-type]
+        ):
+            raise TelegramBadRequest(method, "Bad Request: message can't be edited")
         return self._answer(method)  # type: ignore[return-value]
 
     def _invites(self, method: TelegramMethod[Any]) -> Any:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from aiogram import Dispatcher
 
 from bot.features import CommandCatalog, Feature
+from bot.filters import HasSender
 from bot.middlewares import TrackAuthorMiddleware
 from handlers import errors, wrong_chat
 from handlers.analytics import stats
@@ -65,6 +66,7 @@ def register_routers(dispatcher: Dispatcher, features: Sequence[Feature]) -> Com
     """Feature routers hang directly off the dispatcher: every level adds cost to each update."""
     catalog = CommandCatalog(features)
     errors.register(dispatcher)  # domain errors become friendly replies, the rest are logged
+    dispatcher.message.filter(HasSender())  # checked once, before any feature's router
     for feature in features:
         for router in feature.routers():
             if feature.tracks_authors and feature.commands:

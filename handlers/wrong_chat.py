@@ -12,7 +12,14 @@ from aiogram.methods import AnswerCallbackQuery
 from aiogram.types import CallbackQuery, Message
 
 from bot.features import CommandCatalog, Role, Where
-from bot.filters import InGroup, InPrivate, LooksLikeCommand, NotGroupAdmin, NotOwner
+from bot.filters import (
+    InGroup,
+    InPrivate,
+    LooksLikeCommand,
+    NotAPerson,
+    NotGroupAdmin,
+    NotOwner,
+)
 from bot.i18n import Translator
 from bot.outbound import Outbox, Priority
 from bot.replies import reply
@@ -35,6 +42,11 @@ async def refuse_admin(message: Message) -> None:
 
 async def refuse_owner(message: Message) -> None:
     raise OwnerOnly()
+
+
+async def cmd_not_a_person(message: Message, t: Translator, outbox: Outbox) -> None:
+    """An anonymous admin or a channel used a command about the sender's own points."""
+    reply(outbox, message, t("error-not-a-person"))
 
 
 async def cmd_unknown(message: Message, t: Translator, outbox: Outbox, bot_username: str) -> None:
@@ -65,6 +77,8 @@ def router(catalog: CommandCatalog) -> Router:
         r.message.register(cmd_group_only, InPrivate(), Command(*names))
     if names := catalog.only_in(Where.PRIVATE):
         r.message.register(cmd_private_only, InGroup(), Command(*names))
+    if names := catalog.personal_in_groups():
+        r.message.register(cmd_not_a_person, InGroup(), Command(*names), NotAPerson())
     if names := catalog.with_role(Role.ADMIN, Where.GROUP):
         r.message.register(refuse_admin, InGroup(), Command(*names), NotGroupAdmin())
     owner_names = [

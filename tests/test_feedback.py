@@ -153,6 +153,16 @@ async def test_private_feedback_picks_the_group(db_url: str) -> None:
         assert "#1" in bot.last_text()
         assert [(i.group_id, i.category) for i in await items(bot)] == [(f.GROUP_ID, "service")]
 
+        # Eve joins, says hello (the batched path) and writes the bot in private, all in the
+        # same second and the same batch: her updates are applied in order, so the private one
+        # sees the membership the group ones recorded.
+        await bot.feed(
+            f.service_message(EVE, date=NOW, new_chat_members=[EVE]),
+            f.message(EVE, "hello everyone", date=NOW),
+            f.message(EVE, "/feedback 签到按钮太小了", chat_id=300, date=NOW),
+        )
+        assert "which group" not in bot.last_text(300) and "#2" in bot.last_text(300)
+
         # In two groups: buttons pick the group, the text typed with the command is kept.
         await bot.feed(f.message(BOB, "hello", chat_id=OTHER_GROUP, date=NOW))
         await bot.feed(f.message(BOB, "/feedback please add a calendar", chat_id=200, date=NOW))

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from aiogram.methods import EditMessageText
 from sqlalchemy import select
 
+from handlers.feedback.render import CategoryButton
 from storage.tables import FeedbackItem, LedgerEntry, Member
 from tests import factories as f
 from tests.app_harness import Harness, running_bot
@@ -28,9 +30,13 @@ async def balance(bot: Harness, user_id: int) -> int:
     return member.points if member else 0
 
 
-async def count_items(bot: Harness) -> int:
+async def items_of(bot: Harness) -> list[FeedbackItem]:
     async with bot.app.session_factory() as s:
-        return len((await s.exec(select(FeedbackItem))).scalars().all())
+        return list((await s.exec(select(FeedbackItem))).scalars().all())
+
+
+async def count_items(bot: Harness) -> int:
+    return len(await items_of(bot))
 
 
 async def test_no_points_by_default(db_url: str) -> None:
@@ -52,6 +58,13 @@ async def test_points_per_item_capped_per_day_and_credited_once(db_url: str) -> 
         entries = await ledger(bot)
         assert [e[:3] for e in entries] == [(200, 4, "feedback")]
         assert entries[0][3] == f"feedback:{f.GROUP_ID}:u{first.update_id}"
+        # Bob changes the category: the edited confirmation still says what it earned.
+        item_id = (await items_of(bot))[0].id
+        change = CategoryButton(item=item_id, cat="service").pack()
+        await bot.feed(f.callback(BOB, change, 1))
+        edit = bot.sent(EditMessageText)[-1].text
+        assert "Service" in edit and "+4 points for your feedback" in edit
+        assert await balance(bot, 200) == 4  # and nothing credited again
 
         await bot.feed(f.message(BOB, "/feedback second", date=DAY + timedelta(minutes=1)))
         await bot.feed(f.message(BOB, "/feedback third", date=DAY + timedelta(minutes=2)))

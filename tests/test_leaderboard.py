@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from aiogram.types import Update
+from sqlalchemy import event
 
 from core.engagement.leaderboard import leaderboard
 from tests import board_oracle as oracle
@@ -142,6 +143,22 @@ async def test_ties_share_a_rank_and_the_cut_keeps_the_lowest_ids(db_url: str) -
         assert "Points: 20 · Rank: #12" in bot.last_text()
         await bot.feed(f.message(members[10], "/me", date=later))
         assert "Points: 30 · Rank: #4" in bot.last_text()
+
+        # Ties at the cut and a viewer far down: two round trips (the top with names and the
+        # viewer's value, rank and name; the members tied at the cut), not one per part.
+        statements: list[str] = []
+        async with bot.app.session_factory() as s:
+            group = await oracle.group_settings(s, f.GROUP_ID)
+            engine = s.bind.sync_engine  # type: ignore[union-attr]
+            listen = lambda *args: statements.append(args[2])  # noqa: E731
+            event.listen(engine, "before_cursor_execute", listen)
+            try:
+                board = await leaderboard(s, group, "points", members[12]["id"], later)
+            finally:
+                event.remove(engine, "before_cursor_execute", listen)
+        assert [e.name for e in board.entries][-1] == "T710" and board.viewer is not None
+        assert (board.viewer.rank, board.viewer.name) == (13, "T713")
+        assert len(statements) <= 2, statements
 
 
 async def test_streaks_tie_across_yesterday_and_today(db_url: str) -> None:

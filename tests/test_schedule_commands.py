@@ -194,9 +194,23 @@ async def test_a_daily_greeting_is_one_labelled_post(db_url: str) -> None:
         assert (post.label, post.rule, post.text) == ("greeting:morning", "daily 08:00", "早上好")
         await bot.feed(f.message(ADMIN, "/greeting morning 25:00 hi", date=now))
         assert "is not a time" in bot.last_text()
+        await bot.feed(f.message(ADMIN, "/greeting morning 早上7点半 早安", date=now))
+        [post] = await _posts(bot)
+        assert (post.rule, post.text) == ("daily 07:30", "早安")
         await bot.feed(f.message(ADMIN, "/greeting morning off", date=now))
         assert bot.last_text() == "The morning greeting is turned off."
         assert await _posts(bot) == []
+        # Times as people say them (docs/times.md), in /schedule as everywhere.
+        await bot.feed(f.message(ADMIN, "/schedule in 10 minutes Stand up!", date=now))
+        await bot.feed(f.message(ADMIN, "/schedule 每周一 19:00 周会", date=now))
+        await bot.feed(f.message(ADMIN, "/schedule 工作日 9:00 打卡提醒", date=now))
+        assert sorted((p.rule, p.text) for p in await _posts(bot)) == [
+            ("once 2026-12-01T02:10:00Z", "Stand up!"),
+            ("weekly mon 19:00", "周会"),
+            ("weekly mon,tue,wed,thu,fri 09:00", "打卡提醒"),
+        ]
+        await bot.feed(f.message(ADMIN, "/schedule after lunch hi", date=now))
+        assert "I don't understand when" in bot.last_text() and "in 10 minutes" in bot.last_text()
         await bot.feed(f.message(ADMIN, "/greeting", date=now))
         assert bot.last_text().startswith("🌅 <b>Daily greeting</b>")
 

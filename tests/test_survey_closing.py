@@ -45,6 +45,12 @@ def test_split_takes_only_what_follows_a_last_bar() -> None:
         ("until 18:00", datetime(2026, 12, 1, 10, 0, tzinfo=UTC)),  # today, 18:00 local
         ("until 09:00", datetime(2026, 12, 2, 1, 0, tzinfo=UTC)),  # passed today: tomorrow
         ("截止 2026-12-05 18:00", datetime(2026, 12, 5, 10, 0, tzinfo=UTC)),
+        # As people say it (docs/times.md).
+        ("until tomorrow 9:00", datetime(2026, 12, 2, 1, 0, tzinfo=UTC)),
+        ("截止 明天 18点", datetime(2026, 12, 2, 10, 0, tzinfo=UTC)),
+        ("in 2 hours", T0 + timedelta(hours=2)),
+        ("2小时后", T0 + timedelta(hours=2)),
+        ("下午5点", datetime(2026, 12, 1, 9, 0, tzinfo=UTC)),
     ],
 )
 def test_closing_forms_in_the_groups_timezone(text: str, expected: datetime) -> None:
@@ -60,6 +66,8 @@ def test_closing_forms_in_the_groups_timezone(text: str, expected: datetime) -> 
         ("until 25:00", closing.BadClosing),
         ("until 2026-13-01 10:00", closing.BadClosing),
         ("until daily 18:00", closing.BadClosing),
+        ("每天 18:00", closing.BadClosing),  # a survey closes once
+        ("today 9am", closing.ClosingInPast),
         ("for ever", closing.BadClosing),
         ("for 0m", closing.BadClosing),
         ("next week", closing.BadClosing),

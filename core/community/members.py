@@ -69,7 +69,8 @@ class MemberService:
         await uow.commit()
 
     async def record_blocked(self, user_id: int, at: datetime) -> None:
-        """A 403 from Telegram: the user blocked the bot (or never opened a chat with it)."""
+        """A 403 from Telegram to a private chat: the user blocked the bot, if they had started
+        it (one who never did has not blocked anything, and stays "never started")."""
         async with self._session_factory() as session:
             await member_rows.set_user_blocked(session, user_id, at)
             await session.commit()

@@ -120,19 +120,16 @@ async def leaderboard(
     today = local_day(now, group.timezone, group.day_start_hour)
     week, month = period_starts(today)
     src = rows.source(kind, today=today, week=week, month=month)
-    top = await rows.top(session, group.group_id, src, limit)
-    viewer_value = 0
-    if all(user_id != viewer_id for user_id, _ in top):
-        viewer_value = await rows.value_of(session, group.group_id, src, viewer_id)
-    known = await rows.names(
-        session, [user_id for user_id, _ in top] + ([viewer_id] if viewer_value else [])
-    )
+    # One round trip (two with members tied at the cut): the top with names, and the viewer's
+    # value, rank (members counted above, board_value_count) and name alongside.
+    top, standing = await rows.top(session, group.group_id, src, limit, viewer_id)
     entries = [
-        Entry(rank, user_id, _name(user_id, known.get(user_id)), value)
-        for rank, (user_id, value) in zip(ranks([v for _, v in top]), top, strict=True)
+        Entry(rank, user_id, _name(user_id, known), value)
+        for rank, (user_id, value, known) in zip(ranks([v for _, v, _ in top]), top, strict=True)
     ]
     viewer = None
-    if viewer_value > 0:
-        above = await rows.count_above(session, group.group_id, src, viewer_value)
-        viewer = Entry(above + 1, viewer_id, _name(viewer_id, known.get(viewer_id)), viewer_value)
+    if standing is not None and all(user_id != viewer_id for user_id, _, _ in top):
+        value, above, known = standing
+        if value > 0:
+            viewer = Entry(above + 1, viewer_id, _name(viewer_id, known), value)
     return Board(kind, entries, viewer)

@@ -6,6 +6,7 @@ for one (a question may well end in "for 24h"):
     /survey nps How was the event? | until 18:00             the next 18:00, group's timezone
     /survey nps How was the event? | until 2026-12-05 18:00  that local date and time
     /survey csat How was support? | for 24h                  30m, 24h, 2d (a minute to 90 days)
+    /survey nps How was it? | 明天 18点                       a time as people say it (docs/times.md)
 
 截止 / 持续 work as until / for. Without a `|` the survey stays open until `/survey close`.
 """
@@ -49,7 +50,7 @@ def split(text: str) -> tuple[str, str | None]:
 def parse(text: str, now: datetime, timezone: str) -> datetime:
     """The UTC instant the survey closes; refused when unclear, past or too far ahead."""
     words = text.split()
-    if len(words) < 2:
+    if not words:
         raise BadClosing(value=text[:40])
     first = words[0].lower()
     if first in FOR_WORDS:
@@ -60,11 +61,11 @@ def parse(text: str, now: datetime, timezone: str) -> datetime:
         if span < MIN_OPEN:
             raise BadClosing(value=text[:40])
         at = now + span
-    elif first in UNTIL_WORDS:
-        spec = words[1:]
-        if not (
-            len(spec) == 1 or (len(spec) == 2 and re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", spec[0]))
-        ):
+    else:
+        # until 18:00, until tomorrow 9:00, 截止 明天 18点; or the time alone, as people say
+        # it: in 2 hours, 2小时后, 明天 18点 (core/schedule/natural.py).
+        spec = words[1:] if first in UNTIL_WORDS else words
+        if not spec:
             raise BadClosing(value=text[:40])
         try:
             rule, used = when.parse_when(spec, now, timezone)
@@ -75,8 +76,6 @@ def parse(text: str, now: datetime, timezone: str) -> datetime:
         if rule.kind != when.ONCE or used != len(spec) or rule.at is None:
             raise BadClosing(value=text[:40])
         at = rule.at
-    else:
-        raise BadClosing(value=text[:40])
     if at <= now:
         raise ClosingInPast()
     if at - now > MAX_OPEN:

@@ -139,14 +139,17 @@ async def submit(
         session, item_id, user_id, "member", text, at, attachments[0] if attachments else None
     )
     await rows.drop_draft(session, user_id, source_chat_id)
-    points = await feedback_points.for_feedback(uow, group, user_id, item_id, at)
+    points = await feedback_points.for_feedback(uow, group, user_id, item_id, number, at)
     await analytics.record(uow, group, user_id, at, feedback=1, points_earned=points)
     await uow.commit()
     return Created(item_id, group.group_id, number, category, priority, points)
 
 
-async def recategorize(uow: UnitOfWork, item_id: int, user_id: int, category: str) -> Item:
-    """The member changes the proposed category of their own item (while it is new)."""
+async def recategorize(
+    uow: UnitOfWork, item_id: int, user_id: int, category: str
+) -> tuple[Item, int]:
+    """The member changes the proposed category of their own item (while it is new); the item
+    and the points it earned (its confirmation, edited, still says so)."""
     row = await rows.get_item(uow.session, item_id)
     if row is None or row.user_id != user_id or category not in rules.CATEGORIES:
         raise rules.UnknownItem()
@@ -154,7 +157,11 @@ async def recategorize(uow: UnitOfWork, item_id: int, user_id: int, category: st
         await rows.update_item(uow.session, item_id, category=category)
         await uow.commit()
         row = await rows.get_item(uow.session, item_id)
-    return Item.of(row)
+    item = Item.of(row)
+    earned = await feedback_points.earned_by_item(
+        uow, item.group_id, user_id, item.number, item.created_at
+    )
+    return item, earned
 
 
 async def start_guided(

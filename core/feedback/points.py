@@ -25,6 +25,7 @@ async def _credit(
     reason: str,
     key: str,
     at: datetime,
+    note: str | None = None,
 ) -> int:
     session = uow.session
     if amount <= 0 or await rows.ledger_has(session, key):
@@ -39,7 +40,7 @@ async def _credit(
                 "user_id": user_id,
                 "amount": amount,
                 "reason": reason,
-                "note": None,
+                "note": note,
                 "source": "feedback",
                 "actor_id": None,
                 "idempotency_key": key,
@@ -50,8 +51,14 @@ async def _credit(
     return amount
 
 
+def item_note(number: int) -> str:
+    """The ledger note of an item's credit: readable in the ledger export, and how the
+    confirmation finds what the item earned when it is edited later."""
+    return f"feedback #{number}"
+
+
 async def for_feedback(
-    uow: UnitOfWork, group: GroupSettings, user_id: int, item_id: int, at: datetime
+    uow: UnitOfWork, group: GroupSettings, user_id: int, item_id: int, number: int, at: datetime
 ) -> int:
     """The group's points per item, within the member's cap for the local day (0: none).
     In the transaction that stores the item; the key is the update that created it."""
@@ -64,7 +71,17 @@ async def for_feedback(
     amount = min(per_item, cap - earned)
     cause = f"u{uow.update_id}" if uow.update_id is not None else f"item{item_id}"
     key = f"feedback:{group.group_id}:{cause}"
-    return await _credit(uow, group.group_id, user_id, amount, FEEDBACK_REASON, key, at)
+    note = item_note(number)
+    return await _credit(uow, group.group_id, user_id, amount, FEEDBACK_REASON, key, at, note)
+
+
+async def earned_by_item(
+    uow: UnitOfWork, group_id: int, user_id: int, number: int, at: datetime
+) -> int:
+    """What item #number earned its author (credits from before notes: the same instant)."""
+    return await rows.points_of_item(
+        uow.session, group_id, user_id, FEEDBACK_REASON, item_note(number), at
+    )
 
 
 async def for_poll_vote(

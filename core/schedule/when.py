@@ -12,6 +12,9 @@ how many words it used (the rest is the post's text). Every form is in the group
     cron "0 8 * * 1-5"      minute hour day month weekday, weekday 0/7 = Sunday as in crontab
     every 30m / every 2h    a fixed interval (at least MIN_EVERY)
 
+and the forms people say, English and Chinese (`in 10 minutes`, `明天 9点`, `每周一 19:00`,
+`工作日 9:00`…), which core/schedule/natural.py turns into the ones above (docs/times.md).
+
 A rule has a canonical text (`Rule.text`, what is stored) that `parse_rule` reads back.
 Times are computed by the runtime (APScheduler's triggers, with the group's timezone); the
 core only validates. Local times that do not exist (a DST gap) or exist twice (a DST fold)
@@ -26,6 +29,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from core.errors import DomainError
+from core.schedule.natural import natural_when
 
 ONCE = "once"
 DAILY = "daily"
@@ -206,6 +210,15 @@ def _weekday(word: str) -> int:
 
 def parse_when(words: list[str], now: datetime, timezone: str) -> tuple[Rule, int]:
     """(rule, number of words used). `now` is aware (the message's date)."""
+    said = natural_when(words, now, timezone)
+    if said is not None:
+        canonical, used = said
+        rule, _ = _parse_canonical(canonical, now, timezone)
+        return rule, used
+    return _parse_canonical(words, now, timezone)
+
+
+def _parse_canonical(words: list[str], now: datetime, timezone: str) -> tuple[Rule, int]:
     if not words:
         raise InvalidWhen()
     tz = ZoneInfo(timezone)

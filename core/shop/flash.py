@@ -7,18 +7,22 @@ from __future__ import annotations
 import re
 from datetime import datetime, time, timedelta
 
+from core.errors import DomainError
+from core.schedule import when
 from core.shop.errors import InvalidReward
 
 _HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
-def opening(text: str | None, now: datetime, tz_name: str) -> datetime:
-    """When a drop opens: the next local HH:MM (today, or tomorrow if it has passed), or now."""
-    if not text:
+def opening(words: list[str], now: datetime, tz_name: str) -> datetime:
+    """When a drop opens: the next local HH:MM (today, or tomorrow if it has passed), a time
+    as people say it (`in 10 minutes`, `下午3点`, `明天 9点`: core/schedule/natural.py), or
+    now when no time is given."""
+    if not words:
         return now
-    match = _HHMM.match(text.strip())
+    match = _HHMM.match(words[0].strip()) if len(words) == 1 else None
     if match is None:
-        raise InvalidReward(field="time", low=0, high=0)
+        return _said(words, now, tz_name)
     from core.calendar import zone
 
     tz = zone(tz_name)
@@ -27,3 +31,15 @@ def opening(text: str | None, now: datetime, tz_name: str) -> datetime:
     if at < local_now - timedelta(minutes=1):
         at += timedelta(days=1)
     return at.astimezone(now.tzinfo)
+
+
+def _said(words: list[str], now: datetime, tz_name: str) -> datetime:
+    try:
+        rule, used = when.parse_when(words, now, tz_name)
+    except (when.PastTime, when.TooFarAhead):
+        raise
+    except DomainError:
+        raise InvalidReward(field="time", low=0, high=0) from None
+    if rule.kind != when.ONCE or rule.at is None or used != len(words):
+        raise InvalidReward(field="time", low=0, high=0)
+    return rule.at.astimezone(now.tzinfo)

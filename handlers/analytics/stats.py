@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from aiogram import Bot, Router
-from aiogram.methods import EditMessageText
 from aiogram.types import CallbackQuery, Message
 
 from bot.admins import AdminChecker
@@ -19,7 +18,7 @@ from bot.features import Area, CommandSpec, Feature, Role, Where
 from bot.filters import InGroup, InPrivate
 from bot.i18n import Translator
 from bot.outbound import Outbox, Priority
-from bot.replies import clip, reply
+from bot.replies import edit_pressed, reply
 from bot.worker import Worker
 from core.analytics import reports
 from core.analytics.hours import recent_activity
@@ -177,7 +176,7 @@ async def on_view(
     )
     words = [callback_data.p or DEFAULT]
     text, markup, _ = await _view(t, bot, admins, report_sessions, group, words, event_at, back)
-    _edit(outbox, message.chat.id, message.message_id, text, markup)
+    edit_pressed(outbox, query, text, markup, event_at)  # type: ignore[arg-type]
     answer(outbox, query)
 
 
@@ -210,6 +209,7 @@ async def on_groups(
     callback_data: render.StatsGroups,
     admins: AdminChecker,
     report_sessions: SessionFactory,
+    event_at: datetime,
     t: Translator,
     outbox: Outbox,
 ) -> None:
@@ -219,22 +219,8 @@ async def on_groups(
     if message is not None:
         text = t("stats-choose-group") if choices else t("stats-no-groups")
         markup = render.chooser_keyboard(choices, callback_data.p) if choices else None
-        _edit(outbox, message.chat.id, message.message_id, text, markup)
+        edit_pressed(outbox, query, text, markup, event_at)  # type: ignore[arg-type]
     answer(outbox, query)
-
-
-def _edit(outbox: Outbox, chat_id: int, message_id: int, text: str, markup: object) -> None:
-    outbox.send(
-        chat_id,
-        EditMessageText(
-            chat_id=chat_id,
-            message_id=message_id,
-            text=clip(text),
-            reply_markup=markup,  # type: ignore[arg-type]
-        ),
-        priority=Priority.HIGH,
-        counts_as_message=False,
-    )
 
 
 def router() -> list[Router]:

@@ -13,7 +13,7 @@ from datetime import datetime
 from aiogram import Router
 from aiogram.enums import ChatType
 from aiogram.filters import CommandStart
-from aiogram.methods import AnswerCallbackQuery, EditMessageText
+from aiogram.methods import AnswerCallbackQuery
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.admins import AdminChecker
@@ -21,7 +21,7 @@ from bot.features import Area, CommandCatalog, CommandSpec, Feature, Role, Where
 from bot.filters import GROUP_TYPES, InGroup, InPrivate
 from bot.i18n import Locales, Translator
 from bot.outbound import Outbox, Priority
-from bot.replies import clip, reply
+from bot.replies import edit_pressed, reply
 from bot.update_parts import is_anonymous_admin
 from core.community.members import MemberService, user_row
 from core.uow import UnitOfWork
@@ -111,6 +111,7 @@ async def on_page(
     callback_data: HelpPage,
     admins: AdminChecker,
     catalog: CommandCatalog,
+    event_at: datetime,
     t: Translator,
     outbox: Outbox,
 ) -> None:
@@ -130,10 +131,7 @@ async def on_page(
             markup = pages.back_keyboard(t, query.from_user.id)
         else:  # Back (or an area gone since)
             text, markup = _index(t, catalog, roles, where, query.from_user.id)
-        edit = EditMessageText(
-            chat_id=chat_id, message_id=message.message_id, text=clip(text), reply_markup=markup
-        )
-        outbox.send(chat_id, edit, priority=Priority.HIGH, counts_as_message=False)
+        edit_pressed(outbox, query, text, markup, event_at)
     outbox.send(
         chat_id,
         AnswerCallbackQuery(callback_query_id=query.id, text=notice),
@@ -152,7 +150,7 @@ def router() -> list[Router]:
 
 
 START = CommandSpec("start", where=Where.PRIVATE, area=Area.BASICS)
-HELP = CommandSpec("help", where=Where.ANY, area=Area.BASICS)
+HELP = CommandSpec("help", where=Where.ANY, area=Area.BASICS, personal=False)
 
 
 def feature() -> Feature:

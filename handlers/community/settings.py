@@ -6,14 +6,14 @@ from datetime import datetime
 
 from aiogram import Router
 from aiogram.filters.callback_data import CallbackData
-from aiogram.methods import AnswerCallbackQuery, EditMessageText
+from aiogram.methods import AnswerCallbackQuery
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.features import Area, CommandSpec, Feature, Role
 from bot.filters import InGroup, IsGroupAdmin, NotGroupAdmin
 from bot.i18n import Translator
 from bot.outbound import Outbox, Priority
-from bot.replies import clip, plain, reply
+from bot.replies import edit_pressed, plain, reply
 from core.community.group_settings import GroupSettings
 from core.community.groups import GroupService
 from core.errors import NotAdmin
@@ -196,18 +196,7 @@ async def on_button(
         text, markup = overview(t, catalogue, group), None
     else:
         text, markup = overview(t, catalogue, group, notice), overview_keyboard(t, catalogue)
-    if query.message is not None:
-        outbox.send(
-            chat_id,
-            EditMessageText(
-                chat_id=chat_id,
-                message_id=query.message.message_id,
-                text=clip(text),
-                reply_markup=markup,
-            ),
-            priority=Priority.HIGH,
-            counts_as_message=False,
-        )
+    edit_pressed(outbox, query, text, markup, event_at)
     outbox.send(
         chat_id,
         AnswerCallbackQuery(callback_query_id=query.id, text=plain(notice)[:200] or None),

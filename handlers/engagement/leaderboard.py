@@ -18,7 +18,7 @@ from core.engagement import period_totals
 from core.engagement.leaderboard import Board, Boards, leaderboard, parse_board
 from core.events import EventBus, GroupCalendarChanged
 from core.uow import UnitOfWork
-from handlers.common import command_args
+from handlers.common import command_args, is_real_member
 
 MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
 
@@ -45,15 +45,16 @@ async def cmd_top(
     outbox: Outbox,
     boards: Boards | None = None,
 ) -> None:
-    assert message.from_user is not None
+    # Anyone may look at the board; only a person has a place on it ("You: #3").
+    viewer = message.from_user.id if is_real_member(message.from_user) else 0  # 0: nobody
     args = command_args(message.text)
     word = args[0] if args else None
     extra = boards.find(word) if boards is not None else None
     if extra is not None:
-        board = await extra.read(uow.session, group, message.from_user.id, event_at)
+        board = await extra.read(uow.session, group, viewer, event_at)
     else:
         kind = parse_board(word, boards.kinds() if boards is not None else ())
-        board = await leaderboard(uow.session, group, kind, message.from_user.id, event_at)
+        board = await leaderboard(uow.session, group, kind, viewer, event_at)
     reply(outbox, message, render_board(t, board))
 
 
@@ -64,7 +65,7 @@ def router() -> list[Router]:
     return [r]
 
 
-TOP = CommandSpec("top", aliases=("rank",), area=Area.POINTS)
+TOP = CommandSpec("top", aliases=("rank",), area=Area.POINTS, personal=False)
 
 
 def subscribe(bus: EventBus, deps: dict[str, Any]) -> None:

@@ -119,7 +119,7 @@ async def on_manage(
         except rules.NotManager:
             render.answer(outbox, query, t("feedback-error-not-manager"), alert=True)
             return
-        render.edit(outbox, query, text, markup)
+        render.edit(outbox, query, text, markup, event_at)
         render.answer(outbox, query)
         return
     try:
@@ -153,7 +153,7 @@ async def on_manage(
         )
         return
     text, markup = await _view(uow, t, item)
-    render.edit(outbox, query, text, markup)  # type: ignore[arg-type]
+    render.edit(outbox, query, text, markup, event_at)  # type: ignore[arg-type]
     render.answer(outbox, query, notice)
 
 

@@ -213,12 +213,13 @@ async def on_group_pick(
                 t, created.number, created.category, known[callback_data.group], created.points
             ),
             render.category_keyboard(t, created.item_id, created.category),
+            event_at,
         )
         render.answer(outbox, query)
         await open_staff_topic(uow, group, created.item_id, session_factory, locales, outbox)
         return
     await inbox.update_draft(uow, user_id, chat_id, event_at, group_id=callback_data.group)
-    render.edit(outbox, query, t("feedback-pick-category"), render.category_keyboard(t))
+    render.edit(outbox, query, t("feedback-pick-category"), render.category_keyboard(t), event_at)
     render.answer(outbox, query)
 
 
@@ -237,15 +238,16 @@ async def on_category(
         return
     if callback_data.item:  # change the category of a stored item (its author only)
         try:
-            item = await inbox.recategorize(uow, callback_data.item, user_id, category)
+            item, earned = await inbox.recategorize(uow, callback_data.item, user_id, category)
         except rules.UnknownItem:
             render.answer(outbox, query, t("feedback-not-yours"), alert=True)
             return
         render.edit(
             outbox,
             query,
-            render.received(t, item.number, item.category, item.group_title),
+            render.received(t, item.number, item.category, item.group_title, earned),
             render.category_keyboard(t, item.id, item.category),
+            event_at,
         )
         render.answer(outbox, query, t("feedback-category-changed"))
         return
@@ -256,7 +258,7 @@ async def on_category(
         return
     in_group = query.message is not None and query.message.chat.type != ChatType.PRIVATE
     key = "feedback-send-text-group" if in_group else "feedback-send-text"
-    render.edit(outbox, query, t(key, category=render.category_label(t, category)), None)
+    render.edit(outbox, query, t(key, category=render.category_label(t, category)), None, event_at)
     render.answer(outbox, query)
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import html
+from datetime import datetime
 from typing import Any
 
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.filters.callback_data import CallbackData
-from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
+from aiogram.methods import AnswerCallbackQuery, SendMessage
 from aiogram.types import (
     CallbackQuery,
     InlineKeyboardButton,
@@ -17,7 +18,7 @@ from aiogram.types import (
 
 from bot.i18n import Translator
 from bot.outbound import Outbox, Priority
-from bot.replies import clip, plain
+from bot.replies import clip, edit_pressed, plain
 from core.community.group_settings import GroupSettings
 from core.community.groups import GroupService
 from core.feedback import rules
@@ -214,22 +215,14 @@ def item_keyboard(t: Translator, item: Item) -> InlineKeyboardMarkup:
 
 
 def edit(
-    outbox: Outbox, query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None
+    outbox: Outbox,
+    query: CallbackQuery,
+    text: str,
+    markup: InlineKeyboardMarkup | None,
+    now: datetime,
 ) -> None:
-    if query.message is None:
-        return
-    chat_id = query.message.chat.id
-    outbox.send(
-        chat_id,
-        EditMessageText(
-            chat_id=chat_id,
-            message_id=query.message.message_id,
-            text=clip(text),
-            reply_markup=markup,
-        ),
-        priority=Priority.HIGH,
-        counts_as_message=False,
-    )
+    """In place of the pressed message, or as a new one where it can no longer be edited."""
+    edit_pressed(outbox, query, text, markup, now)
 
 
 def answer(outbox: Outbox, query: CallbackQuery, text: str = "", alert: bool = False) -> None:

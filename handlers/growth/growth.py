@@ -30,7 +30,8 @@ from handlers.growth import telegram as tg
 
 logger = logging.getLogger(__name__)
 
-INVITE = CommandSpec("invite", where=Where.ANY, area=Area.CAMPAIGNS)
+# Its handler answers an anonymous admin or a channel itself (why there is no link for them).
+INVITE = CommandSpec("invite", where=Where.ANY, area=Area.CAMPAIGNS, personal=False)
 ONBOARDING_COMMAND = CommandSpec("onboarding", role=Role.ADMIN, area=Area.CAMPAIGNS)
 
 _tasks: set[asyncio.Task[None]] = set()

@@ -15,7 +15,7 @@ from aiogram.types import CallbackQuery, ForceReply, Message, ReplyParameters
 from bot.admins import AdminChecker
 from bot.i18n import Translator
 from bot.outbound import Outbox, Priority
-from bot.replies import clip, reply
+from bot.replies import clip, edit_pressed, reply
 from core.community.group_settings import GroupSettings
 from core.community.groups import GroupService
 from core.errors import NotAdmin, UnknownSubcommand
@@ -187,17 +187,7 @@ async def on_panel(
         render.answer(outbox, query, t("error-stale-button"))
         return
     text, markup = await _panel(uow, group, onboarding, t)
-    outbox.send(
-        chat_id,
-        EditMessageText(
-            chat_id=chat_id,
-            message_id=query.message.message_id,
-            text=clip(text),
-            reply_markup=markup,  # type: ignore[arg-type]
-        ),
-        priority=Priority.HIGH,
-        counts_as_message=False,
-    )
+    edit_pressed(outbox, query, text, markup, event_at)  # type: ignore[arg-type]
     render.answer(outbox, query, note)
 
 

@@ -22,9 +22,10 @@ from core.community.group_settings import GroupSettings
 from core.community.groups import GroupService
 from core.schedule import holiday_greetings as holidays
 from core.schedule.birthdays import MORNING
+from core.schedule.natural import clock_words
 from core.schedule.posts import Content, PostService
 from core.schedule.settings import HOLIDAY_GREETINGS
-from core.schedule.when import DAILY, Rule, parse_when
+from core.schedule.when import DAILY, InvalidTime, Rule
 from core.uow import UnitOfWork
 from handlers.common import actor_id, command_args, rest_after
 from handlers.schedule.post_render import local_text
@@ -56,9 +57,13 @@ async def cmd_greeting(
         key = "greeting-off" if removed else "greeting-none"
         reply(outbox, message, t(key, kind=t(f"greeting-kind-{kind}")), priority=Priority.HIGH)
         return
-    rule, _used = parse_when(["daily", args[1]], event_at, group.timezone)
-    assert rule.kind == DAILY
-    text = rest_after(message.text or "", 3)
+    # The time as people say it too: 07:30, 7:30am, 7 am, 早上7点半.
+    said = clock_words(args[1:])
+    if said is None:
+        raise InvalidTime(value=args[1][:20])
+    hour, minute, used = said
+    rule = Rule(DAILY, hour, minute)
+    text = rest_after(message.text or "", 2 + used)
     thread_id = message.message_thread_id if message.is_topic_message else None
     post = await posts.create(
         uow,

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from aiogram.methods import AnswerCallbackQuery, CopyMessage, EditMessageText, SendMessage
+from aiogram.methods import AnswerCallbackQuery, CopyMessage, SendMessage
 from aiogram.types import CallbackQuery
 
 from bot.i18n import Translator
 from bot.outbound import Outbox, Priority
-from bot.replies import clip, plain
+from bot.replies import clip, edit_pressed, plain
 from bot.scheduler import UsefulButton
 from core.community.group_settings import GroupSettings
 from core.errors import NotAdmin
@@ -54,17 +54,7 @@ async def on_button(
         notice = t("schedule-error-not-found", id=post_id)
     if action != "preview" and query.message is not None:
         found = await posts.listing(uow, chat_id)
-        outbox.send(
-            chat_id,
-            EditMessageText(
-                chat_id=chat_id,
-                message_id=query.message.message_id,
-                text=clip(listing(t, found, group)),
-                reply_markup=keyboard(t, found),
-            ),
-            priority=Priority.HIGH,
-            counts_as_message=False,
-        )
+        edit_pressed(outbox, query, listing(t, found, group), keyboard(t, found), event_at)
     outbox.send(
         chat_id,
         AnswerCallbackQuery(callback_query_id=query.id, text=plain(notice)[:200] or None),

@@ -149,7 +149,7 @@ async def cmd_flash(
     if not args:
         raise catalogue.InvalidReward(field="flash", low=0, high=0)
     number = catalogue.parse_number(args[0])
-    opens = flash.opening(args[1] if len(args) > 1 else None, event_at, group.timezone)
+    opens = flash.opening(args[1:], event_at, group.timezone)
     reward = await redeem.reward_for(uow, group.group_id, number)
     assert uow.update_id is not None
     data = FlashTap(n=reward.number, c=reward.cost, k=uow.update_id, o=int(opens.timestamp()))

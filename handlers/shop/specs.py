@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.features import Area, CommandSpec, Role, Where
 
-SHOP = CommandSpec("shop", area=Area.SHOP)
+SHOP = CommandSpec("shop", area=Area.SHOP, personal=False)
 REDEEM = CommandSpec("redeem", area=Area.SHOP)
 MYREWARDS = CommandSpec("myrewards", where=Where.ANY, area=Area.SHOP)
 REWARD_ADD = CommandSpec("reward_add", role=Role.ADMIN, area=Area.SHOP)

@@ -70,3 +70,4 @@ error-unknown-subcommand = Unknown option “{ $word }”. Try: { $options }.
 error-text-too-long = That is too long (at most { $max } characters).
 error-unknown-command = I don't know { $command }. Send /help to see what you can do.
 error-stale-button = This button is no longer active.
+error-not-a-person = You're posting as the group or a channel, so I can't tell who you are. Post as yourself to use this command.

@@ -7,7 +7,10 @@ help-posts = — upcoming posts, with pause, resume, preview and delete buttons;
 help-unschedule = &lt;id&gt; — delete a scheduled post
 
 schedule-usage = 🗓 <b>Schedule a post</b>: <code>/schedule &lt;when&gt; &lt;text&gt;</code>, or reply to a message with <code>/schedule &lt;when&gt;</code> to post a copy of it (photos, files, polls too).
-    When, in the group's timezone:
+    When, in the group's timezone, as you would say it:
+    • <code>in 10 minutes</code>, <code>tomorrow 9:00</code>, <code>3pm</code>, <code>30分钟后</code>, <code>明天 9点</code>, <code>下午3点</code> — once
+    • <code>every monday 19:00</code>, <code>every weekday 9:00</code>, <code>每天 8:00</code>, <code>每周一 19:00</code>, <code>工作日 9:00</code> — again and again
+    or exactly:
     • <code>2026-12-01 09:30</code> — once
     • <code>08:00</code> — the next time it is 08:00
     • <code>+30m</code>, <code>+2h</code>, <code>+45s</code> — from now
@@ -95,7 +98,7 @@ schedule-days = { $n ->
     }
 
 schedule-error-when = I don't understand when. { schedule-usage }
-schedule-error-time = “{ $value }” is not a time: use HH:MM, from 00:00 to 23:59.
+schedule-error-time = “{ $value }” is not a time: use 00:00 to 23:59, or say it, e.g. <code>7:30</code>, <code>7:30am</code>, <code>早上7点半</code>.
 schedule-error-date = “{ $value }” is not a date: use YYYY-MM-DD.
 schedule-error-past = That time has passed already.
 schedule-error-too-far = That is too far ahead (a year at most for +…, five years for a date).
@@ -142,7 +145,7 @@ welcome-error-too-long = That welcome is too long ({ $limit } characters at most
 ## Daily greetings: /greeting
 cmd-greeting = Set a daily morning or evening greeting
 help-greeting = morning 07:30 &lt;text&gt; — a daily greeting (or <code>evening</code>); <code>/greeting morning off</code>; <code>/greeting holiday</code> for holiday greetings
-greeting-usage = 🌅 <b>Daily greeting</b>: <code>/greeting morning 07:30 Good morning, everyone!</code> (or <code>evening</code>), in the group's timezone; <code>/greeting morning off</code> stops it. It shows in /posts.
+greeting-usage = 🌅 <b>Daily greeting</b>: <code>/greeting morning 07:30 Good morning, everyone!</code> (or <code>evening</code>; the time may be <code>7:30am</code> or <code>早上7点半</code> too), in the group's timezone; <code>/greeting morning off</code> stops it. It shows in /posts.
 greeting-kind-morning = morning greeting
 greeting-kind-evening = evening greeting
 greeting-set = ✅ The { $kind } goes out every day at { $time } (post #{ $id }). Next: <b>{ $next }</b> ({ $tz }).

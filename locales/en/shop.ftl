@@ -123,8 +123,8 @@ shop-error-invalid = { $field ->
         [desc] The description must be at most { $high } characters.
         [code] Codes are up to { $high } characters, without spaces, one per line.
         [field] Change one of: cost, stock, limit, level, mode, name, desc.
-        [time] The time must be HH:MM, for example 20:00.
-        [flash] Usage: /flash &lt;number&gt; [HH:MM]
+        [time] When should it open? For example <code>20:00</code>, <code>8pm</code>, <code>in 10 minutes</code>, <code>tomorrow 9:00</code>, <code>下午3点</code>, <code>30分钟后</code>.
+        [flash] Usage: /flash &lt;number&gt; [when], e.g. <code>/flash 3 20:00</code>, <code>/flash 3 in 10 minutes</code>
        *[usage] Usage: /reward_add &lt;cost&gt; &lt;stock|unlimited&gt; &lt;name&gt; [limit=N] [level=N] [mode=auto|manual|code]
     }
 shop-error-unknown = There is no reward #{ $number } here. See /shop.
@@ -168,7 +168,7 @@ shop-panel-saved = Saved.
 badge-top3 = Top 3 of { $month }
 
 cmd-flash = Post a flash sale
-help-flash = &lt;number&gt; [HH:MM] — post a flash sale of a reward, opening at a local time
+help-flash = &lt;number&gt; [when] — post a flash sale of a reward, opening at a local time (<code>20:00</code>, <code>in 10 minutes</code>, <code>下午3点</code>)
 shop-flash-post = ⚡ <b>Flash sale: #{ $number } { $name }</b>
     { $cost } points · { $stock } · opens at { $opens }
     One per member. Tapping the button redeems it at once: the tap is the confirmation.

@@ -67,3 +67,4 @@ error-unknown-subcommand = 未知选项「{ $word }」。可用:{ $options }。
 error-text-too-long = 内容太长了(最多 { $max } 个字符)。
 error-unknown-command = 我不认识 { $command }。发送 /help 查看可用命令。
 error-stale-button = 这个按钮已失效。
+error-not-a-person = 你正以群组或频道的身份发言，我无法知道你是谁。请以个人身份发送这个命令。

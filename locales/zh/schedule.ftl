@@ -7,7 +7,10 @@ help-posts = — 即将发布的内容,可暂停、恢复、预览、删除;<cod
 help-unschedule = &lt;编号&gt; — 删除一条定时发布
 
 schedule-usage = 🗓 <b>定时发布</b>:<code>/schedule &lt;时间&gt; &lt;内容&gt;</code>,或回复一条消息发送 <code>/schedule &lt;时间&gt;</code>,到时发布它的副本(图片、文件、投票均可)。
-    时间按本群时区:
+    时间按本群时区，可以像平时说话一样写：
+    • <code>30分钟后</code>、<code>明天 9点</code>、<code>下午3点</code>、<code>in 10 minutes</code>、<code>tomorrow 9:00</code> — 一次
+    • <code>每天 8:00</code>、<code>每周一 19:00</code>、<code>工作日 9:00</code>、<code>every monday 19:00</code> — 重复
+    也可以写精确格式：
     • <code>2026-12-01 09:30</code> — 一次
     • <code>08:00</code> — 下一个 08:00
     • <code>+30m</code>、<code>+2h</code>、<code>+45s</code> — 从现在起
@@ -89,7 +92,7 @@ schedule-hours = { $n } 小时
 schedule-days = { $n } 天
 
 schedule-error-when = 看不懂这个时间。{ schedule-usage }
-schedule-error-time = “{ $value }”不是有效时间:请用 HH:MM,00:00 至 23:59。
+schedule-error-time = “{ $value }”不是有效时间：请用 00:00 至 23:59，或直接说，例如 <code>7:30</code>、<code>早上7点半</code>、<code>7:30am</code>。
 schedule-error-date = “{ $value }”不是有效日期:请用 YYYY-MM-DD。
 schedule-error-past = 这个时间已经过去了。
 schedule-error-too-far = 时间太远了(+… 最多一年,日期最多五年)。
@@ -133,7 +136,7 @@ welcome-error-too-long = 欢迎语太长了(最多 { $limit } 字)。
 ## Daily greetings: /greeting
 cmd-greeting = 设置每日早安或晚安问候
 help-greeting = morning 07:30 &lt;内容&gt; — 每日问候(或 <code>evening</code>);<code>/greeting morning off</code> 关闭;<code>/greeting holiday</code> 设置节日祝福
-greeting-usage = 🌅 <b>每日问候</b>:<code>/greeting morning 07:30 大家早上好!</code>(或 <code>evening</code>),按本群时区;<code>/greeting morning off</code> 关闭。可在 /posts 中查看。
+greeting-usage = 🌅 <b>每日问候</b>:<code>/greeting morning 07:30 大家早上好!</code>(或 <code>evening</code>；时间也可写 <code>早上7点半</code>、<code>7:30am</code>),按本群时区;<code>/greeting morning off</code> 关闭。可在 /posts 中查看。
 greeting-kind-morning = 早安问候
 greeting-kind-evening = 晚安问候
 greeting-set = ✅ { $kind }将于每天 { $time } 发布(第 { $id } 条)。下次:<b>{ $next }</b>({ $tz })。

@@ -123,8 +123,8 @@ shop-error-invalid = { $field ->
         [desc] 描述最多 { $high } 个字符。
         [code] 兑换码最多 { $high } 个字符，不含空格，每行一个。
         [field] 可修改：cost、stock、limit、level、mode、name、desc。
-        [time] 时间格式为 HH:MM，例如 20:00。
-        [flash] 用法：/flash &lt;编号&gt; [HH:MM]
+        [time] 什么时候开抢？例如 <code>20:00</code>、<code>晚上8点</code>、<code>30分钟后</code>、<code>明天 9点</code>、<code>in 10 minutes</code>。
+        [flash] 用法：/flash &lt;编号&gt; [时间]，例如 <code>/flash 3 20:00</code>、<code>/flash 3 30分钟后</code>
        *[usage] 用法：/reward_add &lt;积分&gt; &lt;库存|unlimited&gt; &lt;名称&gt; [limit=N] [level=N] [mode=auto|manual|code]
     }
 shop-error-unknown = 这里没有 #{ $number } 号奖品。看看 /shop。
@@ -168,7 +168,7 @@ shop-panel-saved = 已保存。
 badge-top3 = { $month } 月度前三
 
 cmd-flash = 发布秒杀
-help-flash = &lt;编号&gt; [HH:MM] — 发布奖品秒杀，在当地时间开始
+help-flash = &lt;编号&gt; [时间] — 发布奖品秒杀，在当地时间开始(<code>20:00</code>、<code>30分钟后</code>、<code>下午3点</code>)
 shop-flash-post = ⚡ <b>秒杀：#{ $number } { $name }</b>
     { $cost } 积分 · { $stock } · { $opens } 开始
     每人限一次。点按按钮立即兑换：点按即确认。

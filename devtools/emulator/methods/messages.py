@@ -96,11 +96,20 @@ def copy_message(world: World, params: dict[str, Any]) -> dict[str, Any]:
     return {"message_id": result["message_id"]}
 
 
+# Telegram lets the bot edit a message it sent for 48 hours.
+EDITABLE_FOR = 48 * 3600
+
+
 def _find_sent(world: World, params: dict[str, Any]) -> tuple[dict[str, Any], SentMessage]:
+    """The bot's message an edit is about, refused as Telegram refuses it: not found, or too
+    old to edit."""
     chat = world.chat(params)
     message_id = int(params.get("message_id") or 0)
     for sent in world.sent:
         if sent.chat_id == chat["id"] and sent.message_id == message_id:
+            date = (world.messages.get((chat["id"], message_id)) or {}).get("date")
+            if date is not None and world.date(None) - int(date) > EDITABLE_FOR:
+                raise ApiError(400, "Bad Request: message can't be edited")
             return chat, sent
     raise ApiError(400, "Bad Request: message to edit not found")
 

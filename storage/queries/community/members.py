@@ -287,7 +287,10 @@ async def set_user_started(session: AsyncSession, user_id: int, at: datetime) ->
 
 
 async def set_user_blocked(session: AsyncSession, user_id: int, at: datetime) -> None:
-    await session.exec(update(_U).where(_U.c.id == user_id).values(blocked_at=at))
+    """Only someone who started the bot can block it: Telegram answers 403 as well to a private
+    message for someone who never did ("can't initiate conversation"), which changes nothing."""
+    stmt = update(_U).where(_U.c.id == user_id, _U.c.started_at.is_not(None)).values(blocked_at=at)
+    await session.exec(stmt)
 
 
 async def ensure_member(session: AsyncSession, group_id: int, user_id: int, at: datetime) -> bool:

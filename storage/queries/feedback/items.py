@@ -242,6 +242,19 @@ async def points_since(
     return int((await session.exec(stmt)).scalar_one())
 
 
+async def points_of_item(
+    session: AsyncSession, group_id: int, user_id: int, reason: str, note: str, at: datetime
+) -> int:
+    """Credits noted for an item, or (written before credits had notes) made at its instant."""
+    stmt = sa.select(sa.func.coalesce(sa.func.sum(_L.c.amount), 0)).where(
+        _L.c.group_id == group_id,
+        _L.c.user_id == user_id,
+        _L.c.reason == reason,
+        sa.or_(_L.c.note == note, sa.and_(_L.c.note.is_(None), _L.c.created_at == at)),
+    )
+    return int((await session.exec(stmt)).scalar_one())
+
+
 async def ledger_has(session: AsyncSession, key: str) -> bool:
     stmt = sa.select(_L.c.id).where(_L.c.idempotency_key == key)
     return (await session.exec(stmt)).first() is not None

@@ -178,7 +178,9 @@ async def test_the_panel_shows_one_section_per_area(db_url: str) -> None:
             "feed_max_items, holiday_greetings, holiday_country, invites, invite_points, "
             "invite_daily_cap, onboarding, onboarding_approve, segment_new_days, "
             "segment_active_days, segment_dormant_days, segment_churned_days, "
-            "segment_returned_days, tier_core_percent, tier_regular_percent."
+            "segment_returned_days, tier_core_percent, tier_regular_percent, weekly_report, "
+            "weekly_report_day, weekly_report_time, campaign_quiet, campaign_cap, "
+            "campaign_holdout, reactivation, reactivation_bonus."
         )
 
         bot.clear()

@@ -171,8 +171,10 @@ async def test_campaigns_page(db_url: str) -> None:
             back_treated = sorted(treated)[:25]
             back_held = sorted(held)[:3]
             await bot.feed(
-                *(f.message(f.user(u, "x"), "back", date=clock())
-                  for u in back_treated + back_held)  # fmt: skip
+                *(
+                    f.message(f.user(u, "x"), "back", date=clock())
+                    for u in back_treated + back_held
+                )  # fmt: skip
             )
             clock.at = local(9, 12)
             status, r = await client.get(f"g/{G}/campaigns/1/report")

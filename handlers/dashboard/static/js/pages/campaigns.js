@@ -41,9 +41,9 @@ export async function render(ctx) {
     modal(
       h("h2", {}, t("dash-campaign-report-title", { number: c.number }), " ", h("span", { class: "badge" }, r.campaign.status_text)),
       h("p", { class: "muted" }, t("dash-campaign-report-window", { first: r.window.first, last: r.window.last, days: r.window.days, of: r.window.of })),
-      h("table", { class: "table", id: "campaign-arms" },
+      h("div", { class: "table-wrap" }, h("table", { id: "campaign-arms" },
         h("thead", {}, h("tr", {}, ["arm", "members", "active", "rate", "ci"].map((k) => h("th", {}, t("dash-campaign-col-" + k))))),
-        h("tbody", {}, arm("treated", r.treated), arm("holdout", r.holdout))),
+        h("tbody", {}, arm("treated", r.treated), arm("holdout", r.holdout)))),
       h("div", { id: "campaign-verdict" }, r.verdict.map((line) => h("p", { class: "verdict" }, line))),
       r.claims ? h("p", { id: "campaign-claims" }, t("dash-campaign-claims", { count: number(r.treated.claims.count), members: number(r.treated.claims.members), rate: pct(r.treated.claims.rate), low: pct(r.treated.claims.low), high: pct(r.treated.claims.high) })) : null,
       h("p", {}, h("a", { class: "chip", id: "campaign-csv", download: "", href: url(r.csv) }, t("dash-campaign-csv"))),

@@ -149,6 +149,7 @@ async def test_log_in_pages_and_refusals(db_url: str) -> None:
                 "members",
                 "rewards",
                 "schedule",
+                "campaigns",
                 "feedback",
                 "settings",
                 "audit",

@@ -23,6 +23,7 @@ from core.segments.selector import Node
 from core.segments.service import SegmentService
 from core.uow import UnitOfWork
 from storage.queries.campaigns import campaigns as q
+from storage.queries.community import audit
 from storage.queries.community import members as member_rows
 from storage.queries.engagement import ledger
 
@@ -187,6 +188,17 @@ class CampaignService:
         await uow.commit()
         return replace(counted, campaign_id=campaign_id)
 
+    async def count(
+        self, session: AsyncSession, group: GroupSettings, selector: str, now: datetime
+    ) -> Preview:
+        """What a selector would reach now, stored nowhere (the dashboard's live count as the
+        admin types): an empty audience is a count of 0, not an error."""
+        node = self._segments.parse(selector)
+        try:
+            return await self._count(session, group, str(node), holdout_percent(group), now)
+        except EmptyAudience:
+            return Preview(0, 0, 0, 0, 0, 0, 0, holdout_percent(group))
+
     async def _count(
         self,
         session: AsyncSession,
@@ -302,6 +314,7 @@ class CampaignService:
         campaign_id: int,
         now: datetime,
         progress: tuple[int, int] | None = None,
+        actor: int | None = None,
     ) -> object:
         """Freeze the audience (selected again now) and draw its control group; number the
         campaign. A second Confirm finds it no longer a draft: nothing happens twice."""
@@ -335,11 +348,26 @@ class CampaignService:
         if not moved:
             raise NotADraft(number="?")
         await q.add_recipients(session, _recipient_rows(campaign_id, group.group_id, ids, held))
+        if actor is not None:
+            await audit.record(
+                session,
+                group_id=group.group_id,
+                actor_id=actor,
+                action="campaign_confirmed",
+                at=now,
+                details={"campaign": number, "selector": found.selector, "audience": len(ids)},
+            )
         await uow.commit()
         return await q.get(session, campaign_id)
 
     async def control(
-        self, uow: UnitOfWork, group: GroupSettings, campaign_id: int, action: str, now: datetime
+        self,
+        uow: UnitOfWork,
+        group: GroupSettings,
+        campaign_id: int,
+        action: str,
+        now: datetime,
+        actor: int | None = None,
     ) -> object:
         """pause | resume | cancel (a draft may only be cancelled)."""
         session = uow.session
@@ -354,6 +382,15 @@ class CampaignService:
         extra = {"finished_at": now} if after == "cancelled" else {}
         if not await q.move(session, campaign_id, before, after, updated_at=now, **extra):
             raise CannotChange(status=found.status)
+        if actor is not None:
+            await audit.record(
+                session,
+                group_id=group.group_id,
+                actor_id=actor,
+                action=f"campaign_{action}",
+                at=now,
+                details={"campaign": found.number, "from": found.status},
+            )
         await uow.commit()
         return await q.get(session, campaign_id)
 
@@ -399,6 +436,10 @@ class CampaignService:
 
     async def listing(self, session: AsyncSession, group_id: int, limit: int = 10) -> list[object]:
         return await q.latest(session, group_id, limit)
+
+    async def status_counts(self, session: AsyncSession, campaign_id: int) -> dict[str, int]:
+        """Recipients by status (the progress: sent, blocked, skipped, unknown, pending…)."""
+        return await q.status_counts(session, campaign_id)
 
     async def report(
         self, session: AsyncSession, group: GroupSettings, campaign: object, now: datetime

@@ -121,10 +121,14 @@ async def on_button(
     try:
         if action == "c":
             where = (query.message.chat.id, query.message.message_id) if query.message else None
-            campaign = await campaigns.confirm(uow, group, found.id, event_at, where)
+            campaign = await campaigns.confirm(
+                uow, group, found.id, event_at, where, actor=query.from_user.id
+            )
         else:
             name = {"x": "cancel", "p": "pause", "r": "resume"}[action]
-            campaign = await campaigns.control(uow, group, found.id, name, event_at)
+            campaign = await campaigns.control(
+                uow, group, found.id, name, event_at, actor=query.from_user.id
+            )
     except DomainError as refused:
         answer(outbox, query, t(refused.key, **refused.args_map), alert=True)
         return

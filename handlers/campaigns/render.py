@@ -217,7 +217,7 @@ def report_text(
         ),
         _arm_line(t, "treated", report.treated.active, report.treated.members, active, "b"),
         _arm_line(t, "holdout", report.holdout.active, report.holdout.members, active, "a"),
-        *_verdict(t, active, "active"),
+        *verdict_lines(t, active, "active"),
     ]
     if c.button == "claim" or c.kind == "reactivation":
         lines += [
@@ -248,7 +248,7 @@ def _rate_line(t: Translator, arm: str, count: int, members: int, rate: Proporti
     )
 
 
-def _verdict(t: Translator, found: Comparison | None, what: str) -> list[str]:
+def verdict_lines(t: Translator, found: Comparison | None, what: str) -> list[str]:
     if found is None:
         return [t("campaign-report-no-stats")]
     if found.verdict is Verdict.NOT_ENOUGH_DATA:

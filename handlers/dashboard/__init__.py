@@ -7,14 +7,23 @@ from bot.dashboard.routes import WebPage
 
 
 def pages() -> list[WebPage]:
-    """Every page, in the navigation's order. Campaigns join after the campaigns issue."""
-    from handlers.dashboard import feedback, members, overview, rewards, schedule, settings
+    """Every page, in the navigation's order."""
+    from handlers.dashboard import (
+        campaigns,
+        feedback,
+        members,
+        overview,
+        rewards,
+        schedule,
+        settings,
+    )
 
     return [
         overview.page(),
         members.page(),
         rewards.page(),
         schedule.page(),
+        campaigns.page(),
         feedback.page(),
         *settings.pages(),
     ]

@@ -344,6 +344,23 @@ async def members_segments_selector_tags_and_csv(scene: Scene) -> None:
     await page.context.close()
 
 
+async def campaigns_audience_builder_counts_as_you_type(scene: Scene) -> None:
+    page = await open_dashboard(scene, ALICE, f"?group={BIG}&page=campaigns")
+    await page.locator("#c-selector").wait_for()
+    await page.fill("#c-selector", "dormant+dormnt")  # marked where it failed
+    error = page.locator("#c-selector-error")
+    await error.locator("pre").wait_for()
+    assert "dormnt" in await error.inner_text() and "^" in await error.inner_text()
+    started = time.perf_counter()
+    await page.fill("#c-selector", "dormant+tag:vip")
+    await page.locator("#c-count:has-text('reachable now')").wait_for()
+    assert time.perf_counter() - started < 3  # with the page's 350 ms typing pause
+    counted = await page.locator("#c-count").inner_text()
+    audience = int("".join(ch for ch in counted.split("·")[0] if ch.isdigit()))
+    assert 0 < audience < 20_000 and not await error.inner_text()
+    await page.context.close()
+
+
 async def test_the_dashboard_and_the_sandbox_in_a_browser(scene: Scene) -> None:
     """One test (so one worker, one scene): pytest-xdist spreads a module's tests over workers,
     and each would seed 200,000 members and start its own bot and browser."""
@@ -353,3 +370,4 @@ async def test_the_dashboard_and_the_sandbox_in_a_browser(scene: Scene) -> None:
     await members_table_at_200000_members(scene)
     await overview_goals_charts_and_the_period_picker(scene)
     await members_segments_selector_tags_and_csv(scene)
+    await campaigns_audience_builder_counts_as_you_type(scene)

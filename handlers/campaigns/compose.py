@@ -133,11 +133,11 @@ async def on_button(
         answer(outbox, query, t(refused.key, **refused.args_map), alert=True)
         return
     if campaign.status == "cancelled" and campaign.number is None:  # type: ignore[attr-defined]
-        edit(outbox, query, t("campaign-draft-cancelled"), None)
+        edit(outbox, query, t("campaign-draft-cancelled"), None, event_at)
     else:
         counts = await campaign_runner.counts(uow.session, found.id)
         text = render.progress_text(t, campaign, counts, None)
-        edit(outbox, query, text, render.control_keyboard(t, campaign))
+        edit(outbox, query, text, render.control_keyboard(t, campaign), event_at)
     answer(outbox, query, t(f"campaign-pressed-{action}"))
     if action in ("c", "r"):  # after this edit is queued: the runner's edits come after it
         campaign_runner.wake()

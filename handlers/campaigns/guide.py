@@ -133,7 +133,7 @@ async def on_button(
     try:
         if value == "cancel":
             await campaigns.control(uow, group, callback_data.campaign, "cancel", event_at)
-            edit(outbox, query, t("campaign-draft-cancelled"), None)
+            edit(outbox, query, t("campaign-draft-cancelled"), None, event_at)
             answer(outbox, query)
             return
         values: dict[str, object] = {}
@@ -149,7 +149,7 @@ async def on_button(
     except DomainError as refused:
         answer(outbox, query, t(refused.key, **refused.args_map), alert=True)
         return
-    edit(outbox, query, *_next(t, campaign, preview, group.timezone))
+    edit(outbox, query, *_next(t, campaign, preview, group.timezone), event_at)
     answer(outbox, query)
 
 

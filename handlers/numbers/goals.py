@@ -172,7 +172,7 @@ async def on_button(
     except use_cases.NoSuchGoal as exc:
         said = t(exc.key, **exc.args_map)
     text, markup = await _view(t, report_sessions, group, event_at)
-    edit(outbox, query, text, markup)
+    edit(outbox, query, text, markup, event_at)
     answer(outbox, query, said)
 
 

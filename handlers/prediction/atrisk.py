@@ -4,6 +4,7 @@ model, and the leader's daily run (scores; the weekly training) in the worker pr
 from __future__ import annotations
 
 import html
+from datetime import datetime
 from typing import Any
 
 from aiogram import Router
@@ -162,6 +163,7 @@ async def on_group_chosen(
     admins: AdminChecker,
     t: Translator,
     outbox: Outbox,
+    event_at: datetime,
 ) -> None:
     if not await admins.is_admin(callback_data.group, query.from_user.id):
         answer(outbox, query, t("error-not-admin"), alert=True)
@@ -174,6 +176,7 @@ async def on_group_chosen(
         query,
         await atrisk_text(t, report_sessions, callback_data.group, title, limit),
         None,
+        event_at,
     )
     answer(outbox, query)
 

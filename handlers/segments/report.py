@@ -150,7 +150,7 @@ async def on_button(
     text, markup = await show(
         uow, group, segments, t, event_at, selector, callback_data.after, private=private
     )
-    edit(outbox, query, text, markup)
+    edit(outbox, query, text, markup, event_at)
     answer(outbox, query)
 
 

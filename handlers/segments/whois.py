@@ -115,5 +115,5 @@ async def on_group_chosen(
     if text is None:
         answer(outbox, query, t("error-stale-button"), alert=True)
         return
-    edit(outbox, query, text, None)
+    edit(outbox, query, text, None, event_at)
     answer(outbox, query)

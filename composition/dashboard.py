@@ -5,17 +5,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
 
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.config import Settings
 from bot.dashboard.server import Dashboard
-from composition.app import App
 from handlers.dashboard import pages
-from storage.db import create_engine, create_session_factory
+from storage.db import SessionFactory, create_engine, create_session_factory
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "handlers" / "dashboard" / "static"
 READ_POOL = 2  # PostgreSQL connections for the dashboard's reads (the bot keeps its own)
+
+
+class RunningApp(Protocol):
+    """What the dashboard takes of composition.app.App (named here, so that this module, which
+    the app imports, does not import it back)."""
+
+    settings: Settings
+    deps: dict[str, Any]
+    session_factory: SessionFactory
 
 
 @dataclass
@@ -27,7 +37,7 @@ class DashboardRuntime:
         await self.reads.dispose()
 
 
-def build_dashboard(app: App) -> DashboardRuntime:
+def build_dashboard(app: RunningApp) -> DashboardRuntime:
     settings = app.settings
     assert settings.dashboard_url
     reads = create_engine(settings.database_url, pool_size=READ_POOL)

@@ -11,6 +11,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from core.errors import DomainError
+from core.schedule.when import ONCE, parse_when
 
 MAX_TEXT = 4096  # Telegram's limit for a message's text (after the name is filled in)
 MAX_NAME = 64
@@ -143,3 +144,21 @@ def check_text(template: str) -> None:
     longest = len(personal_text(template, "x" * MAX_NAME))
     if longest > MAX_TEXT:
         raise TextTooLong(length=longest, max=MAX_TEXT)
+
+
+class BadWhen(DomainError):
+    key = "campaign-error-when"
+
+
+def start_at(value: str, now: datetime, timezone: str) -> datetime | None:
+    """When a campaign starts: None for now, else one time (`at=` or the guided step)."""
+    if not value or value.lower() in ("now", "现在", "立即"):
+        return None
+    words = value.replace("T", " ").replace("_", " ").split()
+    try:
+        rule, used = parse_when(words, now, timezone)
+    except DomainError:
+        raise BadWhen() from None
+    if rule.kind != ONCE or used != len(words) or rule.at is None:
+        raise BadWhen()
+    return rule.at

@@ -17,7 +17,7 @@ from core.campaigns.service import CampaignService, Draft
 from core.community.group_settings import GroupSettings
 from core.community.groups import GroupService
 from core.errors import DomainError
-from core.schedule.when import ONCE, InvalidWhen, parse_when
+from core.schedule.when import InvalidWhen
 from core.uow import UnitOfWork
 from handlers.campaigns import guide, render
 from handlers.campaigns.render import CampaignButton
@@ -25,23 +25,6 @@ from handlers.campaigns.report import show_report
 from handlers.campaigns.runner import CampaignRunner
 from handlers.common import actor_id, command_args, rest_after
 from handlers.feedback.render import answer, edit
-
-
-class BadWhen(DomainError):
-    key = "campaign-error-when"
-
-
-def _start_at(value: str, now: datetime, timezone: str) -> datetime | None:
-    if not value or value.lower() in ("now", "现在", "立即"):
-        return None
-    words = value.replace("T", " ").replace("_", " ").split()
-    try:
-        rule, used = parse_when(words, now, timezone)
-    except DomainError:
-        raise BadWhen() from None
-    if rule.kind != ONCE or used != len(words) or rule.at is None:
-        raise BadWhen()
-    return rule.at
 
 
 async def cmd_campaign(
@@ -70,9 +53,9 @@ async def cmd_campaign(
     if not copy and not text:
         raise rules.NoMessage()
     try:
-        start = _start_at(options.at, event_at, group.timezone)
+        start = rules.start_at(options.at, event_at, group.timezone)
     except InvalidWhen:
-        raise BadWhen() from None
+        raise rules.BadWhen() from None
     draft = Draft(
         selector=selector,
         text="" if copy else text,

@@ -214,9 +214,7 @@ async def on_reply(
         options, used = rules.read_options([f"link={text}"])
         values = {"button": "link", "button_url": options.url, "button_points": 0}
     elif step == "when":
-        from handlers.campaigns.compose import _start_at
-
-        values = {"start_at": _start_at(text, event_at, group.timezone)}
+        values = {"start_at": rules.start_at(text, event_at, group.timezone)}
     campaign, preview = await campaigns.answer(uow, group, draft.id, step, event_at, **values)
     text_out, markup = _next(t, campaign, preview, group.timezone)
     reply(outbox, message, text_out, markup=markup, priority=Priority.HIGH)

@@ -1,6 +1,7 @@
 """The numbers through the real protocol: joins, check-ins, chat and a reaction (Telegram sends
 message_reaction because the bot is an administrator and asks for it), then /stats with its
-album of charts and period buttons (the North Star, a /goal, on top), /atrisk and /export daily."""
+album of charts and period buttons (the North Star, a /goal, on top), /atrisk, the weekly
+report (/goal report), /retention, /funnel and /compare in private, and /export daily."""
 
 from __future__ import annotations
 
@@ -85,10 +86,25 @@ async def test_stats_and_daily_export(
     )
     assert "E2E Community" in weekly.plain_text and "North Star" in weekly.plain_text
 
+    # The cohort reports, in private (the group's 20 messages a minute are spent by now): Carol
+    # joined on the first day and spoke the next.
+    for command, heading in (
+        ("/retention days", "Retention by join day"),
+        ("/funnel 7d", "From joining to redeeming"),
+        (f"/compare {(DAY0 + timedelta(days=1)).date()} 1", "Before and after"),
+    ):
+        mark = emu.mark()
+        emu.send_private(ALICE, command, date=asked_at)
+        shown = await emu.wait_for_message(chat_id=ALICE, contains=heading, after=mark, timeout=30)
+        assert "E2E Community" in shown.plain_text, shown.plain_text
+
     mark = emu.mark()
     emu.send_message(GROUP, ALICE, "/export daily", date=asked_at)
-    doc = await emu.wait_for(
-        lambda: next((s for s in emu.sent[mark:] if s.document is not None), None), timeout=20
+    doc = await emu.wait_for(  # the CSV (the reports' pictures above may still be arriving)
+        lambda: next(
+            (s for s in emu.sent[mark:] if s.document and b"date," in s.document[:8]), None
+        ),
+        timeout=20,
     )
     rows = list(csv.DictReader(io.StringIO(doc.document.decode("utf-8"))))
     assert [r["date"] for r in rows] == ["2026-03-02", "2026-03-03", "2026-03-04", "2026-03-05"]

@@ -13,13 +13,11 @@ from datetime import datetime
 
 from aiogram import Router
 from aiogram.filters.callback_data import CallbackData
-from aiogram.methods import AnswerCallbackQuery, EditMessageText
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.filters import InGroup, IsGroupAdmin, NotGroupAdmin
 from bot.i18n import Translator
-from bot.outbound import Outbox, Priority
-from bot.replies import clip
+from bot.outbound import Outbox
 from core.community.group_settings import GroupSettings
 from core.errors import NotAdmin
 from core.schedule.best_time import (
@@ -31,9 +29,8 @@ from core.schedule.best_time import (
     suggest,
 )
 from core.schedule.drafts import PostDrafts
-from core.schedule.when import parse_when
 from core.uow import UnitOfWork
-from handlers.schedule.post_render import describe
+from handlers.schedule import post_drafts as post_drafts_flow
 
 WEEKDAY_WORDS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # as /schedule reads them
 KINDS = ("at", "daily", "weekly")
@@ -167,28 +164,8 @@ async def on_best_time(
 ) -> None:
     """Guided flow, step 1 with a ⭐ time: the prompt becomes "reply to me with the content"
     (as the other choices do, post_drafts.py)."""
-    chat_id = group.group_id
     words = rule_words(callback_data)
-    if words is not None and query.message is not None:
-        rule, _ = parse_when(words, event_at, group.timezone)
-        prompt_id = query.message.message_id
-        await post_drafts.start(uow, chat_id, query.from_user.id, prompt_id, rule, event_at)
-        outbox.send(
-            chat_id,
-            EditMessageText(
-                chat_id=chat_id,
-                message_id=prompt_id,
-                text=clip(t("schedule-draft", desc=describe(t, rule, group.timezone))),
-            ),
-            priority=Priority.HIGH,
-            counts_as_message=False,
-        )
-    outbox.send(
-        chat_id,
-        AnswerCallbackQuery(callback_query_id=query.id),
-        priority=Priority.HIGH,
-        counts_as_message=False,
-    )
+    await post_drafts_flow.begin_draft(query, words, uow, group, post_drafts, event_at, t, outbox)
 
 
 async def refuse(query: CallbackQuery) -> None:

@@ -58,9 +58,25 @@ async def on_draft_button(
     outbox: Outbox,
 ) -> None:
     """Guided flow, step 1: when. The prompt becomes "reply to me with the content"."""
+    words = QUICK[callback_data.choice].split() if 0 <= callback_data.choice < len(QUICK) else None
+    await begin_draft(query, words, uow, group, post_drafts, event_at, t, outbox)
+
+
+async def begin_draft(
+    query: CallbackQuery,
+    words: list[str] | None,
+    uow: UnitOfWork,
+    group: GroupSettings,
+    post_drafts: PostDrafts,
+    event_at: datetime,
+    t: Translator,
+    outbox: Outbox,
+) -> None:
+    """A time picked (a quick choice or a ⭐ best time; None: nothing valid): the draft starts
+    and its prompt becomes "reply to me with the content"; the press is answered."""
     chat_id = group.group_id
-    if 0 <= callback_data.choice < len(QUICK) and query.message is not None:
-        rule, _ = parse_when(QUICK[callback_data.choice].split(), event_at, group.timezone)
+    if words is not None and query.message is not None:
+        rule, _ = parse_when(words, event_at, group.timezone)
         prompt_id = query.message.message_id
         await post_drafts.start(uow, chat_id, query.from_user.id, prompt_id, rule, event_at)
         outbox.send(

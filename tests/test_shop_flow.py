@@ -289,6 +289,7 @@ async def test_flash_sale_taps(db_url: str) -> None:
         await bot.feed(f.message(ADMIN, "/flash 1"))  # open now
         tap = buttons(bot)["⚡ Redeem"]
         bot.clear()
+        bot.app.deps["flash_posts"].every = 0.5  # the suite need not wait the real 3 s
         taps = [f.callback(p, tap, 51) for p in people] + [f.callback(people[1], tap, 51)]
         await bot.feed(*taps)
         texts_ = [a.text for a in answers(bot)]
@@ -298,7 +299,7 @@ async def test_flash_sale_taps(db_url: str) -> None:
         assert texts_.count("Already redeemed.") + sold_out == 21
         assert await scalar(bot, select(func.count()).select_from(Redemption)) == 10
         assert await scalar(bot, select(Reward.stock)) == 0
-        await asyncio.sleep(0.1)
+        await bot.app.deps["flash_posts"].settle()
         await bot.app.outbox.drain(5)
         edits = [e for e in bot.sent(EditMessageText) if e.message_id == 51]
-        assert 1 <= len(edits) <= 2 and "0 left" in edits[-1].text  # not one per tap
+        assert 1 <= len(edits) <= 5 and "0 left" in edits[-1].text  # not one per tap

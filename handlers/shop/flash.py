@@ -61,10 +61,14 @@ class FlashPosts:
     """Edits of the posts' stock line, at most one per post every EDIT_EVERY seconds."""
 
     def __init__(
-        self, outbox: Outbox, clock: Callable[[], float] = monotonic_time.monotonic
+        self,
+        outbox: Outbox,
+        clock: Callable[[], float] = monotonic_time.monotonic,
+        every: float = EDIT_EVERY,
     ) -> None:
         self._outbox = outbox
         self._clock = clock
+        self.every = every
         self._last: dict[tuple[int, int], float] = {}
         self._pending: dict[tuple[int, int], asyncio.Task[None]] = {}
         self._sold_out: dict[tuple[int, int], float] = {}  # (group, number) -> until
@@ -91,8 +95,13 @@ class FlashPosts:
         key = (chat_id, message_id)
         if key in self._pending:
             return  # the edit already planned will show this change too
-        wait = max(0.0, self._last.get(key, -EDIT_EVERY) + EDIT_EVERY - self._clock())
+        wait = max(0.0, self._last.get(key, -self.every) + self.every - self._clock())
         self._pending[key] = asyncio.create_task(self._edit(key, wait, text, markup))
+
+    async def settle(self) -> None:
+        """Wait for the planned edits (tests, and a clean stop)."""
+        while self._pending:
+            await asyncio.gather(*self._pending.values(), return_exceptions=True)
 
     async def _edit(
         self,
@@ -104,9 +113,10 @@ class FlashPosts:
         try:
             await asyncio.sleep(wait)
             self._last[key] = self._clock()
-            body = await text()
         finally:
+            # Before the read: a sale committed while the stock is read plans one more edit.
             self._pending.pop(key, None)
+        body = await text()
         chat_id, message_id = key
         self._outbox.send(
             chat_id,
@@ -218,7 +228,7 @@ async def on_tap(
             reward = await reward_rows.get(session, group_id, number)
         return post_text(t, reward, opens, tz)
 
-    flash_posts.changed(chat_id, message_id, text, post_keyboard(t, data))
+    flash_posts.changed(chat_id, message_id, text, post_keyboard(t, data))  # redeem() committed
 
 
 def routers() -> list[Router]:

@@ -132,9 +132,21 @@ async def run(members: int) -> dict[str, Any]:
                     latencies.append(time.monotonic() - pushed)
                     await asyncio.sleep(max(0.0, 1.0 - (time.monotonic() - pushed)))
 
+            stalls: list[float] = []
+
+            async def probe() -> None:
+                """How late this loop (the emulator's) wakes: a late loop handles the requests
+                that arrived meanwhile at once, as if they had arrived together."""
+                while True:
+                    asked = time.monotonic()
+                    await asyncio.sleep(0.01)
+                    stalls.append(time.monotonic() - asked - 0.01)
+
+            probing = asyncio.create_task(probe())
             checking = asyncio.create_task(checkins())
             await emu.wait_for(lambda: len(private_sends()) >= treated - 1, timeout=members)
             await checking
+            probing.cancel()
             sends = private_sends()
         finally:
             await bot.stop(signal.SIGTERM)
@@ -149,7 +161,16 @@ async def run(members: int) -> dict[str, Any]:
     everything = [c.at for c in emu.calls if c.status == 200 and c.method in LIMITED_METHODS]
     during = [a for a in everything if sends[0] <= a <= sends[-1]]
     ordered = sorted(latencies)
+    limited = [c for c in emu.calls if c.status in (200, 429) and c.method in LIMITED_METHODS]
+    windows = []  # for each 429: how long the 30 accepted calls before it took to arrive
+    for i, c in enumerate(limited):
+        if c.status == 429:
+            accepted = [x.at for x in limited[:i] if x.status == 200][-30:]
+            windows.append(c.at - accepted[0] if accepted else 0.0)
     return {
+        "stall_max": max(stalls, default=0.0),
+        "stalls_over_50ms": sum(s > 0.05 for s in stalls),
+        "windows": ", ".join(f"{w * 1000:.0f}" for w in windows) or "-",
         "members": members,
         "sent": len(sends),
         "seconds": span,
@@ -176,4 +197,9 @@ def report(found: dict[str, Any]) -> None:
         f"check-ins during it: {found['checkins']:.0f} answered, median "
         f"{found['checkin_median'] * 1000:.0f} ms, p95 {found['checkin_p95'] * 1000:.0f} ms, "
         f"max {found['checkin_max'] * 1000:.0f} ms"
+    )
+    print(
+        f"emulator loop: worst wake-up {found['stall_max'] * 1000:.0f} ms late, "
+        f"{found['stalls_over_50ms']:.0f} over 50 ms; each 429's window of 30 accepted calls "
+        f"(ms): {found['windows']}"
     )

@@ -168,6 +168,47 @@ class _Window:
             self.times.extend([now] * count)
 
 
+# The overall window counts from a request's answer (below), which already covers any delay on the
+# way: the margin is only for rounding.
+GLOBAL_MARGIN = 1.01
+
+
+class _AnsweredWindow:
+    """The overall limit, kept so that no second at Telegram holds more than `limit` calls however
+    unevenly they reach it. A call counts from when it leaves until `span` after Telegram answered
+    it (it arrived at some moment between the two): a call may leave only when fewer than
+    `limit` are out or were answered within the span. A sliding window of departure times
+    cannot promise that: when Telegram (or the machine) stalls for a moment, the calls that left
+    during the stall arrive together with the next second's (429s)."""
+
+    __slots__ = ("in_flight", "limit", "span", "times")
+
+    def __init__(self, limit: float, span: float) -> None:
+        self.limit = max(1, int(limit))
+        self.span = span * GLOBAL_MARGIN
+        self.times: deque[float] = deque()  # answers, in the order they came (ascending)
+        self.in_flight = 0
+
+    def free_at(self, now: float, need: int = 1) -> float:
+        """When `need` calls may leave (a call needing more than the limit waits for all)."""
+        while self.times and self.times[0] <= now - self.span:
+            self.times.popleft()
+        need = min(max(1, need), self.limit)
+        excess = len(self.times) + self.in_flight + need - self.limit
+        if excess <= 0:
+            return now
+        if excess <= len(self.times):
+            return self.times[excess - 1] + self.span
+        return now + self.span  # an answer comes first: it wakes the sender
+
+    def left(self, count: int = 1) -> None:
+        self.in_flight += count
+
+    def answered(self, now: float, count: int = 1) -> None:
+        self.in_flight -= count
+        self.times.extend([now] * count)
+
+
 def _private_span(limits: OutboundLimits) -> float:
     return _Window(limits.private_per_second, 1.0).span
 
@@ -214,10 +255,9 @@ class Outbox:
         self._chat_windows: BoundedCache[int, _Window] = BoundedCache(
             max(1000, int(limits.global_per_second * longest * 2)), longest, clock=clock
         )
-        self._global = _Window(limits.global_per_second, 1.0)
+        self._global = _AnsweredWindow(limits.global_per_second, 1.0)
         # Bulk sends are spread evenly over the global window rather than sent in bursts: a
-        # sliding window keeps the shape of its first second, and a burst of 30 whose
-        # requests reach Telegram unevenly (a loaded machine) overlaps the next one (429s).
+        # burst would keep every answer waiting behind it.
         self._bulk_spacing = self._global.span / self._global.limit
         self._bulk_next = 0.0
         self._blocked_until: dict[int, float] = {}  # only chats with a call queued
@@ -497,7 +537,7 @@ class Outbox:
                 item.future.set_result(None)  # stale: nobody looks at it any more
                 self._on_event("dropped")
                 continue
-            self._global.record(now, item.messages)
+            self._global.left(item.messages)
             if item.kind == Kind.BULK:  # on a steady beat (a late wake-up is caught up once)
                 beat = max(self._bulk_next, now - self._bulk_spacing)
                 self._bulk_next = beat + self._bulk_spacing * item.messages
@@ -561,11 +601,12 @@ class Outbox:
         self._wake.set()
 
     async def _deliver(self, item: _Item) -> None:
-        if not isinstance(item.method, TelegramMethod):
-            item.method = item.method()  # built now that its turn has come
         try:
+            if not isinstance(item.method, TelegramMethod):
+                item.method = item.method()  # built now that its turn has come
             result = await self._bot(item.method)
         finally:
+            self._global.answered(self._clock(), item.messages)
             self._release(item)
         if not item.future.done():
             item.future.set_result(result)

@@ -284,15 +284,56 @@ async def test_global_limit() -> None:
     outbox.send(-3, reaction(-3, 33), counts_as_message=False)  # not a message, still a call
     await settle()
     assert session.texts() == ["a", "b"]
-    clock.now = start + 1.05
+    clock.now = start + 1.0
     nudge(outbox)
     await settle()
     assert session.texts() == ["a", "b"]
-    clock.now = start + 1.11
+    clock.now = start + 1.02
     nudge(outbox)
     await eventually(lambda: len(session.sent) == 4)
     await settle()
     assert session.texts() == ["a", "b", "SetMessageReaction:33", "nudge"]  # the 2nd nudge waits
+    await outbox.stop()
+
+
+async def test_a_call_answered_late_counts_from_its_answer() -> None:
+    """Calls that reached Telegram late (a stall on its side or on ours) may have arrived together
+    with the next ones: the second after the answer is theirs, and what is out counts too."""
+    clock = FakeClock()
+    start = clock.now
+    outbox, session = outbox_with(
+        OutboundLimits(global_per_second=2, group_per_minute=1000, private_per_second=1000),
+        clock=clock,
+    )
+    held = asyncio.Event()
+    answer = session.make_request
+    out: list[Any] = []
+
+    async def slow(bot: Bot, method: Any, timeout: int | None = None) -> Any:
+        out.append(method)
+        await held.wait()
+        return await answer(bot, method, timeout)
+
+    session.make_request = slow  # type: ignore[method-assign]
+    outbox.start()
+    outbox.send(1, message(1, "a"))
+    outbox.send(2, message(2, "b"))
+    outbox.send(3, message(3, "c"))
+    await settle()
+    clock.now = start + 5.0  # both still out: c waits however long ago they left
+    nudge(outbox)
+    await settle()
+    assert session.texts() == [] and len(out) == 2
+    held.set()  # answered at start + 5
+    await eventually(lambda: len(session.sent) == 2)
+    clock.now = start + 5.9
+    nudge(outbox)
+    await settle()
+    assert session.texts() == ["a", "b"]
+    clock.now = start + 6.02
+    nudge(outbox)
+    await eventually(lambda: len(session.sent) == 4)
+    assert session.texts()[2:] == ["c", "nudge"]
     await outbox.stop()
 
 

@@ -23,6 +23,7 @@ from sqlmodel import select
 from core.analytics import reports
 from core.analytics.periods import Period
 from core.uow import UnitOfWork
+from storage.queries.analytics.reports import period_members
 from storage.tables import GroupDay, MemberDay
 from tests import factories as f
 from tests.app_harness import Harness, running_bot
@@ -154,6 +155,10 @@ async def test_a_crafted_week_by_hand(db_url: str) -> None:
             assert (c.dau, c.wau, c.mau) == (3 / 7, 3, 4)
             assert (c.active_members, c.posters, c.messages, c.checkins) == (3, 2, 2, 1)
             assert c.checkin_rate == 1 / 21  # 1 check-in over 7 days of 3 members
+            # The previous week's distinct members come from the running WAU, not a pass: the
+            # same as the pass over its member days.
+            actives, posters, _ = await period_members(s, f.GROUP_ID, p.period.start, p.period.end)
+            assert (p.active_members, p.posters) == (actives, posters) == (4, 3)
             assert [(t.name, t.points) for t in summary.top] == [
                 ("Ann", 10),
                 ("Cy", 1),

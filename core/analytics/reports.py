@@ -255,6 +255,11 @@ class Summary:
         )
 
 
+def _running_actives(period: Period, last: DayNumbers) -> int | None:
+    """The members active in the period from the running sums, when it is a WAU or MAU window."""
+    return {7: last.wau, 30: last.mau}.get(period.days)
+
+
 async def summary(session: AsyncSession, group_id: int, period: Period) -> Summary:
     """/stats: the period's numbers, the previous period's, the top contributors."""
     before = period.previous()
@@ -263,7 +268,16 @@ async def summary(session: AsyncSession, group_id: int, period: Period) -> Summa
         session, group_id, period.start, period.end, TOP
     )
     current = _period(period, series, series[before.days - 1].members, (actives, posters))
-    actives, posters, _ = await rows.period_members(session, group_id, before.start, before.end)
+    running = _running_actives(before, series[before.days - 1])
+    if running is None:
+        actives, posters, _ = await rows.period_members(
+            session, group_id, before.start, before.end
+        )
+    else:  # a week or 30 days: WAU / MAU at its end are its active members, already summed
+        actives, posters = (
+            running,
+            await rows.period_posters(session, group_id, before.start, before.end),
+        )
     previous = _period(before, series, start_members, (actives, posters))
     first = await rows.first_day(session, group_id)
     top = _contributors(found) if current.has_data else []

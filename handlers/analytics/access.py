@@ -5,12 +5,15 @@ checked again when pressed: rights change, and callback data can be forged."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from aiogram import Bot
-from aiogram.types import CallbackQuery
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.admins import AdminChecker
 from bot.i18n import Translator
-from bot.outbound import Outbox
+from bot.outbound import Outbox, Priority
+from bot.replies import reply
 from core.community.group_settings import GroupSettings
 from core.community.groups import GroupService
 from core.errors import NotAdmin, UnknownGroup
@@ -26,6 +29,30 @@ async def administered(
     async with report_sessions() as session:
         known = await group_rows.list_for_user(session, user_id)
     return [(g.id, g.title or str(g.id)) for g in known if await admins.is_admin(g.id, user_id)]
+
+
+async def group_in_private(
+    message: Message,
+    report_sessions: SessionFactory,
+    admins: AdminChecker,
+    groups: GroupService,
+    t: Translator,
+    outbox: Outbox,
+    no_groups: str,
+    chooser: Callable[[list[tuple[int, str]]], InlineKeyboardMarkup],
+) -> GroupSettings | None:
+    """The group a report asked for in private is about: the one the sender administers. With
+    none they are told `no_groups`; with several, asked which (`chooser`'s buttons): None."""
+    assert message.from_user is not None
+    choices = await administered(report_sessions, admins, message.from_user.id)
+    if not choices:
+        reply(outbox, message, no_groups, priority=Priority.HIGH)
+        return None
+    if len(choices) > 1:
+        markup = chooser(choices)
+        reply(outbox, message, t("stats-choose-group"), markup=markup, priority=Priority.HIGH)
+        return None
+    return await groups.settings_for(choices[0][0])
 
 
 async def blind_spots(t: Translator, bot: Bot, admins: AdminChecker, group_id: int) -> list[str]:

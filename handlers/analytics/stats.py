@@ -32,7 +32,12 @@ from core.goals import goals
 from core.schedule.best_time import LOOKBACK_DAYS, best_times
 from core.uow import UnitOfWork
 from handlers.analytics import reactions, render
-from handlers.analytics.access import administered, blind_spots, pressed_group
+from handlers.analytics.access import (
+    administered,
+    blind_spots,
+    group_in_private,
+    pressed_group,
+)
 from handlers.analytics.render import StatsCharts
 from handlers.analytics.stats_album import send_album
 from handlers.common import command_args
@@ -124,15 +129,18 @@ async def cmd_stats_private(
     words = command_args(message.text)
     # Checked before asking which group (dates are checked again in the group's calendar).
     period = parse_period(words, event_at.date())
-    choices = await administered(report_sessions, admins, message.from_user.id)
-    if not choices:
-        reply(outbox, message, t("stats-no-groups"), priority=Priority.HIGH)
+    group = await group_in_private(
+        message,
+        report_sessions,
+        admins,
+        groups,
+        t,
+        outbox,
+        t("stats-no-groups"),
+        lambda choices: render.chooser_keyboard(choices, period.token),
+    )
+    if group is None:
         return
-    if len(choices) > 1:
-        markup = render.chooser_keyboard(choices, period.token)
-        reply(outbox, message, t("stats-choose-group"), markup=markup, priority=Priority.HIGH)
-        return
-    group = await groups.settings_for(choices[0][0])
     text, markup, summary = await _view(
         t, bot, admins, report_sessions, group, words, event_at, False
     )

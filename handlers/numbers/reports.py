@@ -36,7 +36,11 @@ from core.community.groups import GroupService
 from core.errors import DomainError
 from core.text import shorten
 from core.uow import UnitOfWork
-from handlers.analytics.access import administered, blind_spots, pressed_group
+from handlers.analytics.access import (
+    blind_spots,
+    group_in_private,
+    pressed_group,
+)
 from handlers.analytics.render import NAME, period_label
 from handlers.common import command_args
 from handlers.feedback.render import answer
@@ -242,15 +246,18 @@ async def cmd_in_private(
     words = command_args(message.text)
     # Checked before asking which group (dates are checked again in the group's calendar).
     normalised = _normalise(report, words, event_at.date())
-    choices = await administered(report_sessions, admins, message.from_user.id)
-    if not choices:
-        reply(outbox, message, t("reports-no-groups", command=report), priority=Priority.HIGH)
+    group = await group_in_private(
+        message,
+        report_sessions,
+        admins,
+        groups,
+        t,
+        outbox,
+        t("reports-no-groups", command=report),
+        lambda choices: chooser(choices, report, normalised),
+    )
+    if group is None:
         return
-    if len(choices) > 1:
-        markup = chooser(choices, report, normalised)
-        reply(outbox, message, t("stats-choose-group"), markup=markup, priority=Priority.HIGH)
-        return
-    group = await groups.settings_for(choices[0][0])
     shown = await _show(report, t, bot, admins, report_sessions, group, words, event_at)
     reply(outbox, message, shown.text, priority=Priority.HIGH)
     await _pictures(shown, uow, outbox, worker, t, message.chat.id, message.message_id, group)

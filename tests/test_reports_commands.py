@@ -30,6 +30,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from aiogram.methods import EditMessageText, SendMediaGroup, SendMessage, SendPhoto
+from aiogram.types import Update
 from PIL import Image
 
 from bot.replies import plain
@@ -301,6 +302,16 @@ async def test_compare_and_best_hours_on_crafted_days(db_url: str) -> None:
         assert choices["Test Group"] == f"rg:compare:{f.GROUP_ID}:2026-02-02 7"
         await bot.feed(f.callback(ADMIN, choices["Test Group"], 40, chat_id=100))
         assert "📈 a clear increase" in plain(bot.sent(EditMessageText)[-1].text)
+        # The same choice on a chooser days old (Telegram no longer lets it be edited): the
+        # report comes as a new message.
+        stale = f.callback(ADMIN, choices["Test Group"], 41, chat_id=100)
+        payload = stale.model_dump(mode="json", by_alias=True, exclude_none=True)
+        sent_at = datetime.now(UTC) - timedelta(days=3)
+        payload["callback_query"]["message"]["date"] = int(sent_at.timestamp())
+        bot.clear()
+        await bot.feed(Update.model_validate(payload))
+        assert not bot.sent(EditMessageText)
+        assert "📈 a clear increase" in plain(bot.sent(SendMessage)[0].text)
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,6 @@ from datetime import date, datetime
 
 from aiogram import Bot, Router
 from aiogram.filters.callback_data import CallbackData
-from aiogram.methods import EditMessageText
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.admins import AdminChecker
@@ -23,7 +22,7 @@ from bot.features import Area, CommandSpec, Feature, Role, Where
 from bot.filters import InGroup, InPrivate
 from bot.i18n import Translator
 from bot.outbound import Outbox, Priority
-from bot.replies import clip, reply
+from bot.replies import edit_pressed, reply
 from bot.worker import Worker
 from core.analytics import reports
 from core.analytics.cohorts import default_period, retention
@@ -301,14 +300,7 @@ async def on_group(
         return
     words = callback_data.a.split()
     shown = await _show(callback_data.r, t, bot, admins, report_sessions, group, words, event_at)
-    outbox.send(
-        message.chat.id,
-        EditMessageText(
-            chat_id=message.chat.id, message_id=message.message_id, text=clip(shown.text)
-        ),
-        priority=Priority.HIGH,
-        counts_as_message=False,
-    )
+    edit_pressed(outbox, query, shown.text, None, event_at)  # a chooser days old: a new message
     answer(outbox, query)
     await _pictures(shown, uow, outbox, worker, t, message.chat.id, None, group)
 
